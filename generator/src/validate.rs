@@ -1,0 +1,1038 @@
+//! Stage 2: every semantic check, all errors collected, each with `file:line:col` and a hint;
+//! the result is the model.
+
+use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use crate::load::Loaded;
+use crate::model::{self, GrantKind, InputLocation};
+use crate::raw;
+use regex::Regex;
+use serde_saphyr::{Location, Spanned};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Names that cannot be a module or field identifier even as raw identifiers.
+const NOT_RAW: &[&str] = &["self", "super", "crate", "Self", "_"];
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
+];
+
+/// Whether `name` is a Rust keyword (emitted as a raw identifier).
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
+/// Validates every loaded spec; returns the models, or every diagnostic of every file.
+pub fn validate(loaded: &[Loaded]) -> Result<Vec<model::Provider>, Diagnostics> {
+    let mut diagnostics = Vec::new();
+    let mut providers = Vec::new();
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for file in loaded {
+        let mut checker = Checker {
+            file: &file.source.path,
+            diagnostics: &mut diagnostics,
+        };
+        if let Some(provider) = checker.provider(file) {
+            if let Some(other) = seen.insert(provider.name.clone(), file.source.path.clone()) {
+                checker.error(
+                    file.spec.name.referenced,
+                    format!("provider `{}` is also defined in {other}", provider.name),
+                    "give each provider its own name",
+                );
+            }
+            providers.push(provider);
+        }
+    }
+    if diagnostics.is_empty() {
+        providers.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(providers)
+    } else {
+        diagnostics.sort();
+        Err(Diagnostics(diagnostics))
+    }
+}
+
+struct Checker<'a> {
+    file: &'a str,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+fn snake_case(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !name.contains("__")
+        && !name.ends_with('_')
+}
+
+fn suggestion<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    fallback: String,
+) -> String {
+    match did_you_mean(name, candidates) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => fallback,
+    }
+}
+
+/// A `{variable}` of a URL template, with its byte range.
+struct Variable {
+    name: String,
+    start: usize,
+    end: usize,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, at: Location, message: impl Into<String>, hint: impl Into<String>) {
+        self.diagnostics
+            .push(Diagnostic::at(self.file, at, message, hint));
+    }
+
+    fn identifier(&mut self, name: &Spanned<String>, what: &str) -> bool {
+        if !snake_case(&name.value) {
+            self.error(
+                name.referenced,
+                format!("{what} `{}` is not a snake_case name", name.value),
+                "use lower-case ASCII letters, digits and single underscores, starting with a letter",
+            );
+            return false;
+        }
+        if NOT_RAW.contains(&name.value.as_str()) {
+            self.error(
+                name.referenced,
+                format!("{what} `{}` cannot be a Rust identifier", name.value),
+                "pick another name",
+            );
+            return false;
+        }
+        true
+    }
+
+    fn provider(&mut self, file: &Loaded) -> Option<model::Provider> {
+        let spec = &file.spec;
+        let before = self.diagnostics.len();
+
+        if spec.spec_version.value != 1 {
+            self.error(
+                spec.spec_version.referenced,
+                format!("unsupported spec_version {}", spec.spec_version.value),
+                "this tokenspec reads spec_version: 1",
+            );
+        }
+        if self.identifier(&spec.name, "provider name") {
+            if spec.name.value != file.source.stem {
+                self.error(
+                    spec.name.referenced,
+                    format!(
+                        "provider `{}` is in a file named `{}`",
+                        spec.name.value, file.source.stem
+                    ),
+                    format!(
+                        "rename the file to specs/{}.yaml or the provider to `{}`",
+                        spec.name.value, file.source.stem
+                    ),
+                );
+            }
+            if is_keyword(&spec.name.value) {
+                self.error(
+                    spec.name.referenced,
+                    format!("provider name `{}` is a Rust keyword", spec.name.value),
+                    "the name becomes a module; pick another",
+                );
+            }
+        }
+        if spec.title.value.trim().is_empty() {
+            self.error(
+                spec.title.referenced,
+                "title is empty",
+                "give the provider's name as people write it",
+            );
+        }
+        self.https_url(&spec.docs, "docs");
+
+        let inputs = self.inputs(spec);
+        let environments = self.environments(spec, &inputs);
+        let body = match spec.request.body.as_ref().map(|b| b.value) {
+            Some(raw::BodyFormat::None) => model::BodyFormat::None,
+            Some(raw::BodyFormat::Json) => model::BodyFormat::Json,
+            Some(raw::BodyFormat::Form) | None => model::BodyFormat::Form,
+        };
+        let credentials = self.credentials(spec, &inputs, body);
+        let grants = self.grants(spec, &inputs, body, &credentials);
+        let scopes = model::Scopes {
+            delimiter: match &spec.scopes.delimiter {
+                Some(d) if d.value.is_empty() => {
+                    self.error(
+                        d.referenced,
+                        "the scope delimiter is empty",
+                        "most providers use a space: \" \"",
+                    );
+                    " ".into()
+                }
+                Some(d) => d.value.clone(),
+                None => " ".into(),
+            },
+            known: spec
+                .scopes
+                .known
+                .iter()
+                .map(|(k, v)| (k.value.clone(), v.value.clone()))
+                .collect(),
+        };
+        let access_lifetime = spec.token.access_lifetime.as_ref().map(|l| l.value);
+        if let Some(l) = &spec.token.access_lifetime {
+            if l.value == 0 {
+                self.error(
+                    l.referenced,
+                    "access_lifetime is 0",
+                    "give the documented lifetime in seconds",
+                );
+            }
+        }
+        let response = self.response(spec, access_lifetime);
+        let errors = match spec.errors.format.value {
+            raw::ErrorFormat::Oauth2 => {
+                if let Some((k, _)) = spec.errors.fields.first() {
+                    self.error(
+                        k.referenced,
+                        "an oauth2 error body has fixed fields",
+                        "remove `fields` or use `format: custom`",
+                    );
+                }
+                model::ErrorFormat::OAuth2
+            }
+            raw::ErrorFormat::Custom => {
+                if spec.errors.fields.is_empty() {
+                    self.error(
+                        spec.errors.format.referenced,
+                        "a custom error body needs fields",
+                        "list the body's fields under errors.fields",
+                    );
+                }
+                model::ErrorFormat::Custom(self.fields(&spec.errors.fields, "error field", None))
+            }
+        };
+        let claims = self.claims(spec);
+        self.unused_inputs(spec, &inputs, &environments, &credentials, &grants);
+
+        if self.diagnostics.len() > before {
+            return None;
+        }
+        Some(model::Provider {
+            name: spec.name.value.clone(),
+            source: format!("specs/{}.yaml", file.source.stem),
+            title: spec.title.value.trim().to_owned(),
+            description: spec
+                .description
+                .as_ref()
+                .map(|d| d.value.trim().to_owned())
+                .unwrap_or_default(),
+            docs: spec.docs.value.clone(),
+            default_environment: spec.default_environment.value.clone(),
+            environments,
+            inputs,
+            credentials,
+            body,
+            grants,
+            scopes,
+            response,
+            errors,
+            access_lifetime,
+            refresh_lifetime: spec.token.refresh_lifetime.as_ref().map(|l| l.value),
+            claims,
+        })
+    }
+
+    fn https_url(&mut self, url: &Spanned<String>, what: &str) -> bool {
+        match url::Url::parse(&url.value) {
+            Ok(u) if u.scheme() == "https" => true,
+            Ok(u) => {
+                self.error(
+                    url.referenced,
+                    format!("{what} uses {}, not https", u.scheme()),
+                    "tokenspec only talks HTTPS",
+                );
+                false
+            }
+            Err(e) => {
+                self.error(
+                    url.referenced,
+                    format!("{what} is not a URL: {e}"),
+                    "write a full https:// URL",
+                );
+                false
+            }
+        }
+    }
+
+    fn inputs(&mut self, spec: &raw::Spec) -> Vec<model::Input> {
+        // Where each input appears in a URL decides its checks at run time.
+        let mut locations: BTreeMap<String, InputLocation> = BTreeMap::new();
+        for env in spec.environments.values() {
+            for url in std::iter::once(&env.token_url).chain(env.authorize_url.as_ref()) {
+                let host_end = host_end(&url.value);
+                for var in variables(&url.value) {
+                    let loc = if var.start < host_end {
+                        InputLocation::Host
+                    } else {
+                        InputLocation::Path
+                    };
+                    locations.insert(var.name, loc);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (name, input) in &spec.inputs {
+            self.identifier(name, "input");
+            if input.description.value.trim().is_empty() {
+                self.error(
+                    input.description.referenced,
+                    format!("input `{}` has an empty description", name.value),
+                    "say what the value is and where the user finds it",
+                );
+            }
+            if let Some(p) = &input.pattern {
+                if let Err(e) = Regex::new(&format!("^(?:{})$", p.value)) {
+                    self.error(p.referenced, format!("pattern of `{}` does not compile: {}", name.value, e.to_string().lines().last().unwrap_or("")), "write a regular expression (regex crate syntax); it must match the whole value");
+                }
+            }
+            let secret = input.secret.as_ref().is_some_and(|s| s.value);
+            let per_request = input.per_request.as_ref().is_some_and(|s| s.value);
+            let location = locations
+                .get(&name.value)
+                .copied()
+                .unwrap_or(InputLocation::Param);
+            if per_request && location != InputLocation::Param {
+                self.error(
+                    name.referenced,
+                    format!("input `{}` is in a URL but marked per_request", name.value),
+                    "URL variables belong to the client: remove per_request",
+                );
+            }
+            if secret && location != InputLocation::Param {
+                self.error(
+                    name.referenced,
+                    format!("secret input `{}` would be part of a URL", name.value),
+                    "URLs end up in logs: send secrets in a header or the body",
+                );
+            }
+            if let (Some(d), true) = (&input.default, secret) {
+                self.error(
+                    d.referenced,
+                    format!("secret input `{}` has a default", name.value),
+                    "secrets must come from the caller, never from the spec",
+                );
+            }
+            out.push(model::Input {
+                name: name.value.clone(),
+                description: input.description.value.trim().to_owned(),
+                secret,
+                required: input.required.as_ref().is_none_or(|r| r.value)
+                    && input.default.is_none(),
+                per_request,
+                pattern: input.pattern.as_ref().map(|p| p.value.clone()),
+                default: input.default.as_ref().map(|d| d.value.clone()),
+                example: input.example.as_ref().map(|e| e.value.clone()),
+                location,
+            });
+        }
+        out
+    }
+
+    fn input_ref(
+        &mut self,
+        name: &Spanned<String>,
+        inputs: &[model::Input],
+        used_for: &str,
+    ) -> bool {
+        if inputs.iter().any(|i| i.name == name.value) {
+            return true;
+        }
+        let hint = suggestion(
+            &name.value,
+            inputs.iter().map(|i| i.name.as_str()),
+            format!("declare `{}` under inputs", name.value),
+        );
+        self.error(
+            name.referenced,
+            format!(
+                "{used_for} uses input `{}`, which is not declared",
+                name.value
+            ),
+            hint,
+        );
+        false
+    }
+
+    fn url_template(&mut self, url: &Spanned<String>, what: &str, inputs: &[model::Input]) {
+        let text = &url.value;
+        if text.matches('{').count() != text.matches('}').count() {
+            self.error(
+                url.referenced,
+                format!("{what} has unbalanced braces"),
+                "variables are written {input_name}",
+            );
+            return;
+        }
+        let host_end = host_end(text);
+        let mut filled = String::new();
+        let mut last = 0;
+        for var in variables(text) {
+            filled.push_str(&text[last..var.start]);
+            filled.push('x');
+            last = var.end;
+            let name = Spanned::new(var.name.clone(), url.referenced, url.defined);
+            if !self.input_ref(&name, inputs, what) {
+                continue;
+            }
+            if var.start >= host_end {
+                let before = &text[..var.start];
+                let after = &text[var.end..];
+                if !before.ends_with('/') || !(after.is_empty() || after.starts_with('/')) {
+                    self.error(
+                        url.referenced,
+                        format!(
+                            "path variable `{}` in {what} is not a whole path segment",
+                            var.name
+                        ),
+                        "write it as /{name}/ so a value can never add or change segments",
+                    );
+                }
+            }
+        }
+        filled.push_str(&text[last..]);
+        let parsed = Spanned::new(filled, url.referenced, url.defined);
+        if self.https_url(&parsed, what) {
+            if let Ok(u) = url::Url::parse(&parsed.value) {
+                if u.query().is_some() || u.fragment().is_some() {
+                    self.error(
+                        url.referenced,
+                        format!("{what} has a query or fragment"),
+                        "put fixed parameters under the grant's params",
+                    );
+                }
+            }
+        }
+    }
+
+    fn environments(
+        &mut self,
+        spec: &raw::Spec,
+        inputs: &[model::Input],
+    ) -> Vec<model::Environment> {
+        if spec.environments.is_empty() {
+            self.error(
+                spec.default_environment.referenced,
+                "no environments",
+                "declare at least one under environments",
+            );
+        }
+        let has_code = spec.grants.keys().any(|g| g.value == "authorization_code");
+        let mut out = Vec::new();
+        for (name, env) in &spec.environments {
+            self.identifier(name, "environment");
+            self.url_template(
+                &env.token_url,
+                &format!("token_url of `{}`", name.value),
+                inputs,
+            );
+            match (&env.authorize_url, has_code) {
+                (Some(a), true) => {
+                    self.url_template(a, &format!("authorize_url of `{}`", name.value), inputs)
+                }
+                (Some(a), false) => self.error(
+                    a.referenced,
+                    "authorize_url without an authorization_code grant",
+                    "remove it, or add the grant",
+                ),
+                (None, true) => self.error(
+                    name.referenced,
+                    format!("environment `{}` has no authorize_url", name.value),
+                    "the authorization_code grant sends users there; add it",
+                ),
+                (None, false) => {}
+            }
+            out.push(model::Environment {
+                name: name.value.clone(),
+                token_url: env.token_url.value.clone(),
+                authorize_url: env.authorize_url.as_ref().map(|a| a.value.clone()),
+            });
+        }
+        let default = &spec.default_environment;
+        if !spec.environments.keys().any(|k| k.value == default.value) {
+            let hint = suggestion(
+                &default.value,
+                spec.environments.keys().map(|k| k.value.as_str()),
+                "name one of the environments".into(),
+            );
+            self.error(
+                default.referenced,
+                format!("default environment `{}` does not exist", default.value),
+                hint,
+            );
+        }
+        out
+    }
+
+    fn credentials(
+        &mut self,
+        spec: &raw::Spec,
+        inputs: &[model::Input],
+        body: model::BodyFormat,
+    ) -> model::Credentials {
+        let Some(creds) = &spec.credentials else {
+            return model::Credentials {
+                preferred: 0,
+                accepted: Vec::new(),
+            };
+        };
+        let a = &creds.accepted;
+        let mut accepted = Vec::new();
+        let mut at: Vec<Location> = Vec::new();
+        if let Some(h) = &a.header {
+            let token = Regex::new(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$").expect("valid regex");
+            if !token.is_match(&h.name.value) {
+                self.error(
+                    h.name.referenced,
+                    format!("`{}` is not an HTTP header name", h.name.value),
+                    "letters, digits and - only, e.g. X-API-Key",
+                );
+            }
+            self.input_ref(&h.input, inputs, "the credential header");
+            accepted.push(model::Placement::Header {
+                name: h.name.value.clone(),
+                input: h.input.value.clone(),
+                prefix: h
+                    .prefix
+                    .as_ref()
+                    .map(|p| p.value.clone())
+                    .unwrap_or_default(),
+            });
+            at.push(h.name.referenced);
+        }
+        if let Some(b) = &a.basic {
+            self.input_ref(&b.user, inputs, "HTTP Basic");
+            self.input_ref(&b.password, inputs, "HTTP Basic");
+            accepted.push(model::Placement::Basic {
+                user: b.user.value.clone(),
+                password: b.password.value.clone(),
+            });
+            at.push(b.user.referenced);
+        }
+        for (kind, fields) in [("body", &a.body), ("query", &a.query)] {
+            let Some(fields) = fields else { continue };
+            let mut pairs = Vec::new();
+            for (wire, input) in fields {
+                self.input_ref(input, inputs, &format!("the {kind} credentials"));
+                pairs.push((wire.value.clone(), input.value.clone()));
+            }
+            if let Some((k, _)) = fields.first() {
+                at.push(k.referenced);
+                if kind == "body" && body == model::BodyFormat::None {
+                    self.error(
+                        k.referenced,
+                        "credentials in the body, but request.body is none",
+                        "set request.body to form or json",
+                    );
+                }
+            }
+            accepted.push(if kind == "body" {
+                model::Placement::Body(pairs)
+            } else {
+                model::Placement::Query(pairs)
+            });
+        }
+        for (placement, location) in accepted.iter().zip(&at) {
+            for input in placement_inputs(placement) {
+                if inputs.iter().any(|i| i.name == input && i.per_request) {
+                    self.error(
+                        *location,
+                        format!("credential input `{input}` is per_request"),
+                        "credentials belong to the client: remove per_request",
+                    );
+                }
+            }
+        }
+        let kinds: Vec<&str> = accepted.iter().map(model::Placement::kind).collect();
+        let preferred = match kinds.iter().position(|k| *k == creds.preferred.value) {
+            Some(i) => i,
+            None => {
+                let hint = suggestion(
+                    &creds.preferred.value,
+                    kinds.iter().copied(),
+                    format!("name one of the accepted placements: {}", kinds.join(", ")),
+                );
+                self.error(
+                    creds.preferred.referenced,
+                    format!(
+                        "preferred placement `{}` is not accepted",
+                        creds.preferred.value
+                    ),
+                    hint,
+                );
+                0
+            }
+        };
+        if creds.preferred.value == "query" && kinds.len() > 1 {
+            self.error(creds.preferred.referenced, "credentials are preferred in the query string while the provider accepts another placement", "URLs end up in logs: prefer header, basic or body");
+        }
+        model::Credentials {
+            preferred,
+            accepted,
+        }
+    }
+
+    fn grants(
+        &mut self,
+        spec: &raw::Spec,
+        inputs: &[model::Input],
+        body: model::BodyFormat,
+        credentials: &model::Credentials,
+    ) -> Vec<model::Grant> {
+        let mut out = Vec::new();
+        if spec.grants.is_empty() {
+            self.error(spec.name.referenced, "no grants", "declare at least one: none, client_credentials, authorization_code or refresh_token");
+        }
+        for (name, grant) in &spec.grants {
+            let Some(kind) = GrantKind::from_name(&name.value) else {
+                let hint = suggestion(
+                    &name.value,
+                    GrantKind::ALL.iter().map(|g| g.name()),
+                    "use none, client_credentials, authorization_code or refresh_token".into(),
+                );
+                self.error(
+                    name.referenced,
+                    format!("unknown grant `{}`", name.value),
+                    hint,
+                );
+                continue;
+            };
+            if kind == GrantKind::None && spec.grants.len() > 1 {
+                self.error(
+                    name.referenced,
+                    "grant `none` (a key exchange) cannot be combined with OAuth grants",
+                    "describe the key exchange alone",
+                );
+            }
+            if kind != GrantKind::None && credentials.accepted.is_empty() {
+                self.error(
+                    name.referenced,
+                    format!("grant `{}` but no credentials", name.value),
+                    "declare how the client authenticates under credentials",
+                );
+            }
+            let params = self.params(&grant.params, inputs, body, "parameter");
+            let authorize_params = self.params(
+                &grant.authorize_params,
+                inputs,
+                model::BodyFormat::None,
+                "authorize parameter",
+            );
+            if kind != GrantKind::AuthorizationCode {
+                if let Some((k, _)) = grant.authorize_params.first() {
+                    self.error(
+                        k.referenced,
+                        "authorize_params outside the authorization_code grant",
+                        "move them to authorization_code",
+                    );
+                }
+                if let Some(p) = &grant.pkce {
+                    self.error(
+                        p.referenced,
+                        "pkce outside the authorization_code grant",
+                        "remove it",
+                    );
+                }
+            }
+            let pkce = match grant.pkce.as_ref().map(|p| p.value) {
+                None | Some(raw::Pkce::None) => model::Pkce::None,
+                Some(raw::Pkce::Optional) => model::Pkce::Optional,
+                Some(raw::Pkce::Required) => model::Pkce::Required,
+            };
+            if pkce != model::Pkce::None && !inputs.iter().any(|i| i.name == "code_verifier") {
+                if let Some(p) = &grant.pkce {
+                    self.error(
+                        p.referenced,
+                        "PKCE needs a `code_verifier` input",
+                        "declare code_verifier (per_request) and send it as a parameter",
+                    );
+                }
+            }
+            if kind == GrantKind::AuthorizationCode {
+                for wanted in ["code", "redirect_uri"] {
+                    let sent = params.iter().any(|p| p.name == wanted);
+                    if !sent {
+                        self.error(name.referenced, format!("the authorization_code grant does not send `{wanted}`"), format!("add `{wanted}: {{input: {wanted}}}` under params (RFC 6749 section 4.1.3)"));
+                    }
+                }
+            }
+            if kind == GrantKind::RefreshToken && !params.iter().any(|p| p.name == "refresh_token")
+            {
+                self.error(
+                    name.referenced,
+                    "the refresh_token grant does not send `refresh_token`",
+                    "add `refresh_token: {input: refresh_token}` under params",
+                );
+            }
+            out.push(model::Grant {
+                kind,
+                description: grant
+                    .description
+                    .as_ref()
+                    .map(|d| d.value.trim().to_owned())
+                    .unwrap_or_default(),
+                params,
+                authorize_params,
+                pkce,
+            });
+        }
+        out
+    }
+
+    fn params(
+        &mut self,
+        params: &raw::Map<raw::Param>,
+        inputs: &[model::Input],
+        body: model::BodyFormat,
+        what: &str,
+    ) -> Vec<model::Param> {
+        let mut out = Vec::new();
+        for (name, param) in params {
+            if [
+                "grant_type",
+                "response_type",
+                "code_challenge",
+                "code_challenge_method",
+            ]
+            .contains(&name.value.as_str())
+            {
+                self.error(
+                    name.referenced,
+                    format!("`{}` is sent by tokenspec itself", name.value),
+                    "remove it; the grant decides its value",
+                );
+                continue;
+            }
+            let source = match (&param.value, &param.input) {
+                (Some(v), None) => model::ParamSource::Fixed(v.value.clone()),
+                (None, Some(i)) => {
+                    self.input_ref(i, inputs, &format!("{what} `{}`", name.value));
+                    model::ParamSource::Input(i.value.clone())
+                }
+                _ => {
+                    self.error(
+                        name.referenced,
+                        format!(
+                            "{what} `{}` needs exactly one of `value` and `input`",
+                            name.value
+                        ),
+                        "`value: WebAPI` for a fixed value, `input: scope` for the caller's",
+                    );
+                    continue;
+                }
+            };
+            let location = match param.location.as_ref().map(|l| l.value) {
+                Some(raw::ParamLocation::Query) => model::ParamLocation::Query,
+                Some(raw::ParamLocation::Body) | None => model::ParamLocation::Body,
+            };
+            if location == model::ParamLocation::Body
+                && body == model::BodyFormat::None
+                && what == "parameter"
+            {
+                self.error(
+                    name.referenced,
+                    format!(
+                        "parameter `{}` goes in the body, but request.body is none",
+                        name.value
+                    ),
+                    "set request.body to form or json, or put the parameter `in: query`",
+                );
+            }
+            out.push(model::Param {
+                name: name.value.clone(),
+                source,
+                location,
+            });
+        }
+        out
+    }
+
+    fn default_json(
+        &mut self,
+        field: &str,
+        ty: model::FieldType,
+        default: &Spanned<raw::Scalar>,
+    ) -> Option<String> {
+        use model::FieldType as T;
+        let json = match (&default.value, ty) {
+            (raw::Scalar::Str(s), T::String | T::TokenType | T::Id) => {
+                serde_json::Value::String(s.clone())
+            }
+            (raw::Scalar::Str(s), T::Scopes | T::Strings) => serde_json::Value::Array(
+                s.split_whitespace()
+                    .map(|s| serde_json::Value::String(s.into()))
+                    .collect(),
+            ),
+            (raw::Scalar::Int(n), T::Seconds) if *n >= 0 => serde_json::Value::from(*n),
+            (raw::Scalar::Int(n), T::Timestamp | T::Integer) => serde_json::Value::from(*n),
+            (raw::Scalar::Int(n), T::Number) => serde_json::Value::from(*n as f64),
+            (raw::Scalar::Float(f), T::Number) => serde_json::Value::from(*f),
+            (raw::Scalar::Bool(b), T::Boolean) => serde_json::Value::Bool(*b),
+            (v, T::Json) => match v {
+                raw::Scalar::Bool(b) => serde_json::Value::Bool(*b),
+                raw::Scalar::Int(n) => serde_json::Value::from(*n),
+                raw::Scalar::Float(f) => serde_json::Value::from(*f),
+                raw::Scalar::Str(s) => serde_json::Value::String(s.clone()),
+            },
+            (_, T::Secret) => {
+                self.error(
+                    default.referenced,
+                    format!("secret field `{field}` has a default"),
+                    "secrets come from the provider, never from the spec",
+                );
+                return None;
+            }
+            (v, ty) => {
+                self.error(
+                    default.referenced,
+                    format!("default {v:?} of `{field}` does not fit type {ty:?}"),
+                    "give a value of the field's type",
+                );
+                return None;
+            }
+        };
+        Some(json.to_string())
+    }
+
+    fn fields(
+        &mut self,
+        fields: &raw::Map<raw::Field>,
+        what: &str,
+        access_lifetime: Option<u64>,
+    ) -> Vec<model::Field> {
+        let mut out = Vec::new();
+        for (name, field) in fields {
+            self.identifier(name, what);
+            let wire: Vec<String> = match &field.from {
+                Some(from) => {
+                    let parts: Vec<String> = from.value.split('.').map(str::to_owned).collect();
+                    if parts.iter().any(String::is_empty) {
+                        self.error(
+                            from.referenced,
+                            format!("`from` of `{}` has an empty segment", name.value),
+                            "write the wire name, or a dotted path like data.token",
+                        );
+                    }
+                    parts
+                }
+                None => vec![name.value.clone()],
+            };
+            let ty = field_type(field.ty.value);
+            let mut default = field
+                .default
+                .as_ref()
+                .and_then(|d| self.default_json(&name.value, ty, d));
+            if default.is_none() && ty == model::FieldType::Seconds && name.value == "expires_in" {
+                default = access_lifetime.map(|l| l.to_string());
+            }
+            out.push(model::Field {
+                name: name.value.clone(),
+                wire,
+                ty,
+                required: field.required.as_ref().is_some_and(|r| r.value),
+                default,
+                description: field
+                    .description
+                    .as_ref()
+                    .map(|d| d.value.trim().to_owned())
+                    .unwrap_or_default(),
+            });
+        }
+        out
+    }
+
+    fn response(&mut self, spec: &raw::Spec, access_lifetime: Option<u64>) -> Vec<model::Field> {
+        let fields = self.fields(&spec.response.fields, "response field", access_lifetime);
+        match spec
+            .response
+            .fields
+            .iter()
+            .find(|(k, _)| k.value == "access_token")
+        {
+            None => {
+                let at = spec
+                    .response
+                    .fields
+                    .keys()
+                    .next()
+                    .map(|k| k.referenced)
+                    .unwrap_or(spec.name.referenced);
+                self.error(
+                    at,
+                    "the response has no `access_token` field",
+                    "add access_token: {type: secret, required: true}",
+                );
+            }
+            Some((k, f)) => {
+                if f.ty.value != raw::FieldType::Secret {
+                    self.error(
+                        f.ty.referenced,
+                        "`access_token` must be of type secret",
+                        "tokens are never printed: use type: secret",
+                    );
+                }
+                if !f.required.as_ref().is_some_and(|r| r.value) {
+                    self.error(
+                        k.referenced,
+                        "`access_token` must be required",
+                        "add required: true",
+                    );
+                }
+            }
+        }
+        for (k, f) in &spec.response.fields {
+            if ["refresh_token", "id_token"].contains(&k.value.as_str())
+                && f.ty.value != raw::FieldType::Secret
+            {
+                self.error(
+                    f.ty.referenced,
+                    format!("`{}` must be of type secret", k.value),
+                    "tokens are never printed: use type: secret",
+                );
+            }
+        }
+        fields
+    }
+
+    fn claims(&mut self, spec: &raw::Spec) -> Vec<model::Field> {
+        let mut out = Vec::new();
+        for (name, claim) in &spec.token.claims {
+            self.identifier(name, "claim");
+            if claim.ty.value == raw::FieldType::Secret
+                || claim.ty.value == raw::FieldType::TokenType
+            {
+                self.error(
+                    claim.ty.referenced,
+                    format!(
+                        "claim `{}` cannot be of type {:?}",
+                        name.value, claim.ty.value
+                    ),
+                    "claims are strings, ids, numbers, timestamps or lists",
+                );
+            }
+            out.push(model::Field {
+                name: name.value.clone(),
+                wire: vec![
+                    claim
+                        .claim
+                        .as_ref()
+                        .map_or_else(|| name.value.clone(), |c| c.value.clone()),
+                ],
+                ty: field_type(claim.ty.value),
+                required: claim.required.as_ref().is_some_and(|r| r.value),
+                default: None,
+                description: claim
+                    .description
+                    .as_ref()
+                    .map(|d| d.value.trim().to_owned())
+                    .unwrap_or_default(),
+            });
+        }
+        out
+    }
+
+    fn unused_inputs(
+        &mut self,
+        spec: &raw::Spec,
+        inputs: &[model::Input],
+        environments: &[model::Environment],
+        credentials: &model::Credentials,
+        grants: &[model::Grant],
+    ) {
+        let mut used: BTreeSet<String> = BTreeSet::new();
+        for env in environments {
+            for url in std::iter::once(&env.token_url).chain(env.authorize_url.as_ref()) {
+                used.extend(variables(url).into_iter().map(|v| v.name));
+            }
+        }
+        for p in &credentials.accepted {
+            used.extend(placement_inputs(p).into_iter().map(str::to_owned));
+        }
+        for g in grants {
+            for p in g.params.iter().chain(&g.authorize_params) {
+                if let model::ParamSource::Input(i) = &p.source {
+                    used.insert(i.clone());
+                }
+            }
+            if g.pkce != model::Pkce::None {
+                used.insert("code_verifier".into());
+            }
+        }
+        for (name, _) in &spec.inputs {
+            if !used.contains(&name.value) && inputs.iter().any(|i| i.name == name.value) {
+                self.error(
+                    name.referenced,
+                    format!("input `{}` is never sent", name.value),
+                    "use it in a URL, a credential or a parameter, or remove it",
+                );
+            }
+        }
+    }
+}
+
+fn placement_inputs(p: &model::Placement) -> Vec<&str> {
+    match p {
+        model::Placement::Header { input, .. } => vec![input],
+        model::Placement::Basic { user, password } => vec![user, password],
+        model::Placement::Body(f) | model::Placement::Query(f) => {
+            f.iter().map(|(_, i)| i.as_str()).collect()
+        }
+    }
+}
+
+fn field_type(t: raw::FieldType) -> model::FieldType {
+    use model::FieldType as M;
+    match t {
+        raw::FieldType::String => M::String,
+        raw::FieldType::Secret => M::Secret,
+        raw::FieldType::TokenType => M::TokenType,
+        raw::FieldType::Seconds => M::Seconds,
+        raw::FieldType::Timestamp => M::Timestamp,
+        raw::FieldType::Scopes => M::Scopes,
+        raw::FieldType::Strings => M::Strings,
+        raw::FieldType::Id => M::Id,
+        raw::FieldType::Integer => M::Integer,
+        raw::FieldType::Number => M::Number,
+        raw::FieldType::Boolean => M::Boolean,
+        raw::FieldType::Json => M::Json,
+    }
+}
+
+/// Byte offset where a URL's host ends (the first `/` after `://`).
+fn host_end(url: &str) -> usize {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    url[start..].find('/').map_or(url.len(), |i| start + i)
+}
+
+fn variables(url: &str) -> Vec<Variable> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    while let Some(open) = url[offset..].find('{') {
+        let start = offset + open;
+        let Some(close) = url[start..].find('}') else {
+            break;
+        };
+        let end = start + close + 1;
+        out.push(Variable {
+            name: url[start + 1..end - 1].to_owned(),
+            start,
+            end,
+        });
+        offset = end;
+    }
+    out
+}

@@ -1,0 +1,228 @@
+//! Typed errors: bad input, transport, provider error, unexpected response.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Everything that can go wrong getting a token. `B` is the provider's typed error body.
+///
+/// No variant ever holds a secret: input errors name the input, not its value, when the input
+/// is secret, and response excerpts have secret fields masked.
+#[derive(Debug, thiserror::Error)]
+pub enum Error<B = OAuthErrorBody> {
+    /// A value supplied by the caller was missing or unusable; nothing was sent.
+    #[error("invalid input `{input}`: {reason}")]
+    InvalidInput {
+        /// Input name as in the spec (`customer_key`).
+        input: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// The request could not be sent or the response not read.
+    #[error("transport error: {0}")]
+    Transport(#[from] TransportError),
+    /// The provider answered with an error body of its documented shape.
+    #[error("provider error (HTTP {status}): {body}")]
+    Provider {
+        /// HTTP status code.
+        status: u16,
+        /// The typed error body.
+        body: B,
+    },
+    /// The provider answered with something that is neither a token nor a documented error.
+    #[error(
+        "unexpected response (HTTP {status}, content type {content_type:?}): {reason}; body starts: {excerpt}"
+    )]
+    UnexpectedResponse {
+        /// HTTP status code.
+        status: u16,
+        /// `Content-Type` header, empty when absent.
+        content_type: String,
+        /// What made it unusable.
+        reason: String,
+        /// The body's first bytes, secret fields masked.
+        excerpt: String,
+    },
+}
+
+impl<B> Error<B> {
+    pub(crate) fn input(input: &str, reason: impl Into<String>) -> Self {
+        Error::InvalidInput {
+            input: input.to_owned(),
+            reason: reason.into(),
+        }
+    }
+
+    /// Converts the provider body with `f`; other variants are kept.
+    pub fn map_body<C>(self, f: impl FnOnce(u16, B) -> Result<C, Error<C>>) -> Error<C> {
+        match self {
+            Error::InvalidInput { input, reason } => Error::InvalidInput { input, reason },
+            Error::Transport(t) => Error::Transport(t),
+            Error::Provider { status, body } => match f(status, body) {
+                Ok(body) => Error::Provider { status, body },
+                Err(e) => e,
+            },
+            Error::UnexpectedResponse {
+                status,
+                content_type,
+                reason,
+                excerpt,
+            } => Error::UnexpectedResponse {
+                status,
+                content_type,
+                reason,
+                excerpt,
+            },
+        }
+    }
+
+    /// HTTP status of a provider error or unexpected response.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Provider { status, .. } | Error::UnexpectedResponse { status, .. } => {
+                Some(*status)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl Error<JsonErrorBody> {
+    /// Deserializes a provider error body into the provider's typed body; a body that does not
+    /// fit becomes an unexpected-response error.
+    pub fn into_typed<B: serde::de::DeserializeOwned>(self) -> Error<B> {
+        self.map_body(|status, JsonErrorBody(object)| {
+            let excerpt = serde_json::Value::Object(object.clone()).to_string();
+            serde_json::from_value(serde_json::Value::Object(object)).map_err(|e| {
+                Error::UnexpectedResponse {
+                    status,
+                    content_type: "application/json".into(),
+                    reason: format!("the error body does not fit the documented shape: {e}"),
+                    excerpt: excerpt.chars().take(200).collect(),
+                }
+            })
+        })
+    }
+}
+
+/// A failure below HTTP: connection, TLS, timeout, or a body too large to read.
+#[derive(Debug, thiserror::Error)]
+#[error("{kind}: {message}")]
+pub struct TransportError {
+    /// What kind of failure.
+    pub kind: TransportErrorKind,
+    /// Details from the HTTP client (never contains request bodies or headers).
+    pub message: String,
+}
+
+impl TransportError {
+    /// A new transport error.
+    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+        TransportError {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+/// Kind of transport failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportErrorKind {
+    /// Could not connect or the connection broke.
+    Connect,
+    /// The request did not finish in time.
+    Timeout,
+    /// The response body was larger than the limit.
+    BodyTooLarge,
+    /// Anything else.
+    Other,
+}
+
+impl fmt::Display for TransportErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TransportErrorKind::Connect => "connection failed",
+            TransportErrorKind::Timeout => "timed out",
+            TransportErrorKind::BodyTooLarge => "response body too large",
+            TransportErrorKind::Other => "transport failed",
+        })
+    }
+}
+
+/// RFC 6749 section 5.2 error body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OAuthErrorBody {
+    /// The error code.
+    pub error: OAuthErrorCode,
+    /// Human-readable explanation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_description: Option<String>,
+    /// Link to a page about the error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_uri: Option<String>,
+}
+
+impl fmt::Display for OAuthErrorBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.error)?;
+        if let Some(d) = &self.error_description {
+            write!(f, ": {d}")?;
+        }
+        if let Some(u) = &self.error_uri {
+            write!(f, " ({u})")?;
+        }
+        Ok(())
+    }
+}
+
+/// RFC 6749 error codes, with an escape hatch for the rest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OAuthErrorCode {
+    /// The request is missing a parameter or is malformed.
+    InvalidRequest,
+    /// Client authentication failed.
+    InvalidClient,
+    /// The grant (code, refresh token, credentials) is invalid or expired.
+    InvalidGrant,
+    /// The client may not use this grant.
+    UnauthorizedClient,
+    /// The server does not support this grant.
+    UnsupportedGrantType,
+    /// The scope is invalid or exceeds what was granted.
+    InvalidScope,
+    /// Any other code, as sent.
+    #[serde(untagged)]
+    Other(String),
+}
+
+impl OAuthErrorCode {
+    /// The code as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            OAuthErrorCode::InvalidRequest => "invalid_request",
+            OAuthErrorCode::InvalidClient => "invalid_client",
+            OAuthErrorCode::InvalidGrant => "invalid_grant",
+            OAuthErrorCode::UnauthorizedClient => "unauthorized_client",
+            OAuthErrorCode::UnsupportedGrantType => "unsupported_grant_type",
+            OAuthErrorCode::InvalidScope => "invalid_scope",
+            OAuthErrorCode::Other(s) => s,
+        }
+    }
+}
+
+impl fmt::Display for OAuthErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An error body kept as the JSON object the provider sent, for callers that pick providers at
+/// run time (the registry, `tokenctl`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonErrorBody(pub serde_json::Map<String, serde_json::Value>);
+
+impl fmt::Display for JsonErrorBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", serde_json::Value::Object(self.0.clone()))
+    }
+}

@@ -1,0 +1,203 @@
+//! Caller-supplied values, checked against the spec when they are set.
+
+use crate::spec::{InputLocation, InputSpec, ProviderSpec};
+use crate::{Error, Secret};
+use regex::Regex;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// Values of a provider's inputs, each checked when set.
+#[derive(Clone, Debug, Default)]
+pub struct Inputs {
+    values: BTreeMap<&'static str, Value>,
+}
+
+/// An input value; secret ones are never printed.
+#[derive(Clone, Debug)]
+pub enum Value {
+    /// A value that may be shown.
+    Plain(String),
+    /// A value that is never shown.
+    Secret(Secret),
+}
+
+impl Value {
+    /// The value, for the wire.
+    pub fn expose(&self) -> &str {
+        match self {
+            Value::Plain(s) => s,
+            Value::Secret(s) => s.expose(),
+        }
+    }
+}
+
+impl Inputs {
+    /// No values.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Checks `value` against the input's spec and stores it. The error names the input and
+    /// says why; it shows the value only when the input is not secret.
+    pub fn set<B>(
+        &mut self,
+        provider: &ProviderSpec,
+        name: &str,
+        value: impl Into<String>,
+    ) -> Result<(), Error<B>> {
+        let Some(spec) = provider.input(name) else {
+            let known: Vec<&str> = provider.inputs.iter().map(|i| i.name).collect();
+            return Err(Error::input(
+                name,
+                format!(
+                    "{} has no such input; expected one of: {}",
+                    provider.name,
+                    known.join(", ")
+                ),
+            ));
+        };
+        let value = value.into();
+        check(spec, &value)?;
+        let value = if spec.secret {
+            Value::Secret(Secret::new(value))
+        } else {
+            Value::Plain(value)
+        };
+        self.values.insert(spec.name, value);
+        Ok(())
+    }
+
+    /// Stores an already-wrapped secret after checking it.
+    pub fn set_secret<B>(
+        &mut self,
+        provider: &ProviderSpec,
+        name: &str,
+        value: &Secret,
+    ) -> Result<(), Error<B>> {
+        self.set(provider, name, value.expose())
+    }
+
+    /// The value of `name`, or the spec's default.
+    pub fn get(&self, spec: &InputSpec) -> Option<&str> {
+        self.values
+            .get(spec.name)
+            .map(Value::expose)
+            .or(spec.default)
+    }
+
+    /// Whether the caller set `name`.
+    pub fn contains(&self, name: &str) -> bool {
+        self.values.contains_key(name)
+    }
+
+    /// Names of the inputs set.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.values.keys().copied()
+    }
+
+    /// The value of `name`, or an `InvalidInput` error saying it is required.
+    pub(crate) fn require<B>(
+        &self,
+        provider: &ProviderSpec,
+        name: &str,
+    ) -> Result<Option<&str>, Error<B>> {
+        let Some(spec) = provider.input(name) else {
+            return Err(Error::input(name, "not declared by the spec"));
+        };
+        match self.get(spec) {
+            Some(v) => Ok(Some(v)),
+            None if spec.required => Err(Error::input(
+                name,
+                format!("required but not set ({})", spec.description),
+            )),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Every check an input value must pass before it may reach the wire.
+fn check<B>(spec: &InputSpec, value: &str) -> Result<(), Error<B>> {
+    let shown = |v: &str| {
+        if spec.secret {
+            "the value".to_owned()
+        } else {
+            format!("{v:?}")
+        }
+    };
+    if value.is_empty() {
+        return Err(Error::input(spec.name, "must not be empty"));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(Error::input(
+            spec.name,
+            format!("{} contains a control character", shown(value)),
+        ));
+    }
+    match spec.location {
+        InputLocation::Host if !is_dns_label(value) => {
+            return Err(Error::input(
+                spec.name,
+                format!(
+                    "{} is not a DNS label (letters, digits and inner hyphens, at most 63)",
+                    shown(value)
+                ),
+            ));
+        }
+        InputLocation::Path => {
+            if value == "." || value == ".." || value.contains("..") {
+                return Err(Error::input(
+                    spec.name,
+                    format!("{} may not contain `..`", shown(value)),
+                ));
+            }
+            if let Some(c) = value.chars().find(|c| matches!(c, '/' | '?' | '#' | '\\')) {
+                return Err(Error::input(
+                    spec.name,
+                    format!(
+                        "{} may not contain `{c}` (it is one path segment)",
+                        shown(value)
+                    ),
+                ));
+            }
+        }
+        _ => {}
+    }
+    if let Some(pattern) = spec.pattern {
+        // Patterns are checked to compile when the spec is generated; a failure here would be
+        // a runtime/generator mismatch, reported rather than panicking.
+        let re = Regex::new(&format!("^(?:{pattern})$"))
+            .map_err(|e| Error::input(spec.name, format!("pattern does not compile: {e}")))?;
+        if !re.is_match(value) {
+            return Err(Error::input(
+                spec.name,
+                format!("{} does not match the pattern `{pattern}`", shown(value)),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// RFC 1123 host label: 1–63 letters, digits and hyphens, no hyphen at either end.
+pub fn is_dns_label(value: &str) -> bool {
+    static LABEL: OnceLock<Regex> = OnceLock::new();
+    let re = LABEL.get_or_init(|| {
+        Regex::new(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$").expect("valid regex")
+    });
+    re.is_match(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dns_labels() {
+        assert!(is_dns_label("acme"));
+        assert!(is_dns_label("a-1"));
+        assert!(!is_dns_label("evil.com/x#"));
+        assert!(!is_dns_label("-a"));
+        assert!(!is_dns_label("a-"));
+        assert!(!is_dns_label(&"a".repeat(64)));
+        assert!(!is_dns_label(""));
+    }
+}

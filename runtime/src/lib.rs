@@ -1,0 +1,59 @@
+//! Runtime shared by every client that `tokenspec` generates.
+//!
+//! Generated modules describe a provider as a static [`ProviderSpec`] and wrap the
+//! provider-independent [`Client`] in typed builders and structs. Everything with behaviour
+//! lives here:
+//!
+//! - [`request`]: building the `http::Request` for a grant, without I/O;
+//! - [`response`]: turning the `http::Response` into normalized token fields or a typed error;
+//! - [`jwt`]: reading access-token claims (not verified);
+//! - [`transport`]: the [`Transport`] trait and the default reqwest (rustls) transport;
+//! - [`Secret`]: credentials and tokens that never print themselves.
+
+#![warn(missing_docs)]
+
+pub mod client;
+pub mod error;
+pub mod input;
+pub mod jwt;
+pub mod request;
+pub mod response;
+pub mod secret;
+pub mod spec;
+pub mod transport;
+pub mod wire;
+
+pub use client::{Client, DynResult};
+pub use error::{
+    Error, JsonErrorBody, OAuthErrorBody, OAuthErrorCode, TransportError, TransportErrorKind,
+};
+pub use input::Inputs;
+pub use jwt::ClaimsError;
+pub use request::BaseUrl;
+pub use response::TokenData;
+pub use secret::Secret;
+pub use spec::*;
+#[cfg(feature = "reqwest")]
+pub use transport::ReqwestTransport;
+pub use transport::{BoxFuture, Transport};
+pub use wire::{TokenType, bearer_header};
+
+/// Type-state markers of generated client builders: `build` exists only once every required
+/// input is [`Set`](builder::Set).
+pub mod builder {
+    /// A required input not set yet.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct Missing;
+    /// A required input that is set.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct Set;
+}
+
+/// Re-exports used by generated code, so that generated crates need only this dependency
+/// (plus serde for derives).
+#[doc(hidden)]
+pub mod __private {
+    pub use http;
+    pub use serde_json;
+    pub use url;
+}

@@ -1,0 +1,379 @@
+//! Building token requests and authorize URLs: no I/O, just `http::Request` values.
+
+use crate::Error;
+use crate::input::Inputs;
+use crate::spec::{
+    BodyFormat, EnvironmentSpec, GrantKind, GrantSpec, InputLocation, ParamLocation, ParamSource,
+    Pkce, Placement, ProviderSpec,
+};
+use base64::Engine as _;
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use sha2::{Digest, Sha256};
+use url::Url;
+
+/// Characters escaped in a path segment: everything but RFC 3986 unreserved characters.
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'|')
+    .add(b'[')
+    .add(b']')
+    .add(b'@')
+    .add(b':')
+    .add(b';')
+    .add(b'=')
+    .add(b'&')
+    .add(b'+')
+    .add(b'$')
+    .add(b',')
+    .add(b'\'')
+    .add(b'!')
+    .add(b'(')
+    .add(b')')
+    .add(b'*');
+
+/// A replacement for the scheme, host and port of a provider's URLs (a local test server or a
+/// proxy). Plain `http` is accepted only for loopback hosts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BaseUrl(Url);
+
+impl BaseUrl {
+    /// Parses and checks `url`.
+    pub fn parse<B>(url: &str) -> Result<Self, Error<B>> {
+        let parsed =
+            Url::parse(url).map_err(|e| Error::input("base_url", format!("{url:?}: {e}")))?;
+        check_scheme(&parsed).map_err(|reason| Error::input("base_url", reason))?;
+        if parsed.host_str().is_none() {
+            return Err(Error::input("base_url", format!("{url:?} has no host")));
+        }
+        Ok(BaseUrl(parsed))
+    }
+
+    /// The URL as given.
+    pub fn as_url(&self) -> &Url {
+        &self.0
+    }
+
+    fn apply(&self, url: &mut Url) -> Result<(), String> {
+        url.set_scheme(self.0.scheme())
+            .map_err(|()| "cannot change the scheme".to_owned())?;
+        url.set_host(self.0.host_str())
+            .map_err(|e| format!("cannot change the host: {e}"))?;
+        url.set_port(self.0.port())
+            .map_err(|()| "cannot change the port".to_owned())
+    }
+}
+
+/// HTTPS only, loopback aside.
+fn check_scheme(url: &Url) -> Result<(), String> {
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback(url) => Ok(()),
+        "http" => Err(format!(
+            "plain http is accepted only for loopback hosts, not {:?}",
+            url.host_str().unwrap_or("")
+        )),
+        other => Err(format!("scheme {other:?} is not https")),
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// Fills a URL template's `{input}` variables: host variables verbatim (they were checked to be
+/// DNS labels), path variables percent-encoded as one segment.
+fn resolve_template<B>(
+    provider: &ProviderSpec,
+    template: &str,
+    inputs: &Inputs,
+) -> Result<Url, Error<B>> {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        let name = &rest[open + 1..open + close];
+        let value = inputs.require(provider, name)?.unwrap_or_default();
+        if value.is_empty() {
+            return Err(Error::input(name, "required by the URL but not set"));
+        }
+        match provider.input(name).map(|i| i.location) {
+            Some(InputLocation::Path) => out.extend(utf8_percent_encode(value, SEGMENT)),
+            _ => out.push_str(value),
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    Url::parse(&out).map_err(|e| Error::input("url", format!("the URL does not parse: {e}")))
+}
+
+fn environment_url<B>(
+    provider: &ProviderSpec,
+    template: &str,
+    inputs: &Inputs,
+    base_url: Option<&BaseUrl>,
+) -> Result<Url, Error<B>> {
+    let mut url = resolve_template(provider, template, inputs)?;
+    if let Some(base) = base_url {
+        base.apply(&mut url)
+            .map_err(|reason| Error::input("base_url", reason))?;
+    }
+    check_scheme(&url).map_err(|reason| Error::input("url", reason))?;
+    Ok(url)
+}
+
+/// Parameters of one request, in wire order.
+#[derive(Default)]
+struct Params {
+    body: Vec<(&'static str, String)>,
+    query: Vec<(&'static str, String)>,
+}
+
+impl Params {
+    fn push(&mut self, location: ParamLocation, name: &'static str, value: &str) {
+        match location {
+            ParamLocation::Body => self.body.push((name, value.to_owned())),
+            ParamLocation::Query => self.query.push((name, value.to_owned())),
+        }
+    }
+}
+
+/// Builds the token request for `grant`, sending credentials as `placement` (the spec's
+/// preferred one when `None`).
+pub fn token_request<B>(
+    provider: &ProviderSpec,
+    environment: &EnvironmentSpec,
+    grant: &GrantSpec,
+    inputs: &Inputs,
+    placement: Option<&Placement>,
+    base_url: Option<&BaseUrl>,
+) -> Result<http::Request<Vec<u8>>, Error<B>> {
+    let mut url = environment_url(provider, environment.token_url, inputs, base_url)?;
+    let mut params = Params::default();
+    if let Some(grant_type) = grant.kind.grant_type() {
+        params.push(ParamLocation::Body, "grant_type", grant_type);
+    }
+    for param in grant.params {
+        match param.source {
+            ParamSource::Fixed(value) => params.push(param.location, param.name, value),
+            ParamSource::Input(input) => {
+                if let Some(value) = inputs.require(provider, input)? {
+                    params.push(param.location, param.name, value);
+                }
+            }
+        }
+    }
+    if grant.kind == GrantKind::AuthorizationCode && grant.pkce == Pkce::Required {
+        let has_verifier = grant
+            .params
+            .iter()
+            .any(|p| matches!(p.source, ParamSource::Input("code_verifier")))
+            && provider
+                .input("code_verifier")
+                .is_some_and(|spec| inputs.get(spec).is_some());
+        if !has_verifier {
+            return Err(Error::input(
+                "code_verifier",
+                "PKCE is required by this provider",
+            ));
+        }
+    }
+
+    let mut request = http::Request::builder()
+        .method(http::Method::POST)
+        .header(http::header::ACCEPT, "application/json");
+    let placement = placement.or(provider.credentials.preferred());
+    if let Some(placement) = placement {
+        match placement {
+            Placement::Header {
+                name,
+                input,
+                prefix,
+            } => {
+                let value = required_value(provider, inputs, input)?;
+                let header = http::HeaderValue::from_str(&format!("{prefix}{value}"))
+                    .map_err(|_| Error::input(input, "cannot be sent in an HTTP header"))?;
+                request = request.header(*name, sensitive(header));
+            }
+            Placement::Basic { user, password } => {
+                let user_value = required_value(provider, inputs, user)?;
+                let password_value = required_value(provider, inputs, password)?;
+                if user_value.contains(':') {
+                    return Err(Error::input(
+                        user,
+                        "may not contain `:` (HTTP Basic user name)",
+                    ));
+                }
+                let encoded = base64::engine::general_purpose::STANDARD
+                    .encode(format!("{user_value}:{password_value}"));
+                let header = http::HeaderValue::from_str(&format!("Basic {encoded}"))
+                    .map_err(|_| Error::input(user, "cannot be sent in an HTTP header"))?;
+                request = request.header(http::header::AUTHORIZATION, sensitive(header));
+            }
+            Placement::Body(fields) => {
+                for (wire, input) in *fields {
+                    let value = required_value(provider, inputs, input)?;
+                    params.push(ParamLocation::Body, wire, value);
+                }
+            }
+            Placement::Query(fields) => {
+                for (wire, input) in *fields {
+                    let value = required_value(provider, inputs, input)?;
+                    params.push(ParamLocation::Query, wire, value);
+                }
+            }
+        }
+    }
+
+    if !params.query.is_empty() {
+        url.query_pairs_mut()
+            .extend_pairs(params.query.iter().map(|(k, v)| (*k, v.as_str())));
+    }
+    let body = match (provider.body, params.body.is_empty()) {
+        (_, true) => Vec::new(),
+        (BodyFormat::Form | BodyFormat::None, false) => {
+            request = request.header(
+                http::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            );
+            form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(params.body.iter().map(|(k, v)| (*k, v.as_str())))
+                .finish()
+                .into_bytes()
+        }
+        (BodyFormat::Json, false) => {
+            request = request.header(http::header::CONTENT_TYPE, "application/json");
+            let object: serde_json::Map<String, serde_json::Value> = params
+                .body
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), serde_json::Value::String(v)))
+                .collect();
+            serde_json::to_vec(&object)
+                .map_err(|e| Error::input("body", format!("cannot encode JSON: {e}")))?
+        }
+    };
+    request
+        .uri(url.as_str())
+        .body(body)
+        .map_err(|e| Error::input("url", format!("not a valid request URI: {e}")))
+}
+
+fn required_value<'a, B>(
+    provider: &ProviderSpec,
+    inputs: &'a Inputs,
+    name: &str,
+) -> Result<&'a str, Error<B>> {
+    let Some(spec) = provider.input(name) else {
+        return Err(Error::input(name, "not declared by the spec"));
+    };
+    inputs
+        .get(spec)
+        .ok_or_else(|| Error::input(name, format!("required but not set ({})", spec.description)))
+}
+
+fn sensitive(mut value: http::HeaderValue) -> http::HeaderValue {
+    value.set_sensitive(true);
+    value
+}
+
+/// The URL to send the user to for the authorization-code grant: `response_type=code`, the
+/// grant's authorize parameters, and, when the spec supports PKCE and `code_verifier` is set,
+/// `code_challenge` (S256) with `code_challenge_method`.
+pub fn authorize_url<B>(
+    provider: &ProviderSpec,
+    environment: &EnvironmentSpec,
+    inputs: &Inputs,
+    base_url: Option<&BaseUrl>,
+) -> Result<Url, Error<B>> {
+    let Some(grant) = provider.grant(GrantKind::AuthorizationCode) else {
+        return Err(Error::input(
+            "grant",
+            format!("{} has no authorization_code grant", provider.name),
+        ));
+    };
+    let Some(template) = environment.authorize_url else {
+        return Err(Error::input(
+            "environment",
+            format!("{} has no authorize URL", environment.name),
+        ));
+    };
+    let mut url = environment_url(provider, template, inputs, base_url)?;
+    let mut pairs: Vec<(&str, String)> = vec![("response_type", "code".to_owned())];
+    for param in grant.authorize_params {
+        match param.source {
+            ParamSource::Fixed(value) => pairs.push((param.name, value.to_owned())),
+            ParamSource::Input(input) => {
+                if let Some(value) = inputs.require(provider, input)? {
+                    pairs.push((param.name, value.to_owned()));
+                }
+            }
+        }
+    }
+    let verifier = provider
+        .input("code_verifier")
+        .and_then(|spec| inputs.get(spec));
+    match (grant.pkce, verifier) {
+        (Pkce::None, _) => {}
+        (Pkce::Required, None) => {
+            return Err(Error::input(
+                "code_verifier",
+                "PKCE is required by this provider",
+            ));
+        }
+        (_, Some(verifier)) => {
+            pairs.push(("code_challenge", pkce_challenge(verifier)));
+            pairs.push(("code_challenge_method", "S256".to_owned()));
+        }
+        (Pkce::Optional, None) => {}
+    }
+    url.query_pairs_mut()
+        .extend_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())));
+    Ok(url)
+}
+
+/// RFC 7636 S256 challenge: BASE64URL(SHA256(verifier)), unpadded.
+pub fn pkce_challenge(verifier: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pkce_matches_rfc7636_appendix_b() {
+        assert_eq!(
+            pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+
+    #[test]
+    fn base_url_refuses_plain_http_off_loopback() {
+        assert!(BaseUrl::parse::<()>("http://127.0.0.1:8080").is_ok());
+        assert!(BaseUrl::parse::<()>("http://localhost:1").is_ok());
+        assert!(BaseUrl::parse::<()>("http://[::1]:1").is_ok());
+        assert!(BaseUrl::parse::<()>("https://proxy.example").is_ok());
+        assert!(BaseUrl::parse::<()>("http://example.com").is_err());
+        assert!(BaseUrl::parse::<()>("ftp://127.0.0.1").is_err());
+    }
+}

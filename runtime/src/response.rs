@@ -1,0 +1,300 @@
+//! Parsing token responses and error bodies into normalized, typed-ready data.
+
+use crate::Error;
+use crate::error::JsonErrorBody;
+use crate::spec::{ErrorFormat, FieldSpec, FieldType, ProviderSpec};
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// Field names masked in excerpts whatever the spec says: tokens and client secrets.
+const ALWAYS_SECRET: &[&str] = &["access_token", "refresh_token", "id_token", "client_secret"];
+
+/// How many characters of an unusable body an error carries.
+const EXCERPT_CHARS: usize = 200;
+
+/// A response or claim set, normalized by its field specs: keyed by the fields' Rust names,
+/// defaults applied, seconds as numbers, scope lists as arrays. Generated structs deserialize
+/// from it; `Debug` masks secret fields.
+#[derive(Clone)]
+pub struct TokenData {
+    fields: Map<String, Value>,
+    specs: &'static [FieldSpec],
+}
+
+impl TokenData {
+    /// The normalized value of the field called `name` (its Rust name).
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.fields.get(name)
+    }
+
+    /// The fields, keyed by Rust name.
+    pub fn fields(&self) -> &Map<String, Value> {
+        &self.fields
+    }
+
+    /// Deserializes into a generated struct.
+    pub fn to_typed<T: serde::de::DeserializeOwned, B>(&self) -> Result<T, Error<B>> {
+        serde_json::from_value(Value::Object(self.fields.clone())).map_err(|e| {
+            Error::UnexpectedResponse {
+                status: 200,
+                content_type: String::new(),
+                reason: format!("normalized fields do not fit the generated type: {e}"),
+                excerpt: String::new(),
+            }
+        })
+    }
+
+    /// Deserializes into `T` (claims, error bodies).
+    pub fn deserialize<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_value(Value::Object(self.fields.clone()))
+    }
+
+    /// The fields under their wire names (top-level key of a nested path), secret values shown
+    /// as `***` unless `reveal`.
+    pub fn to_wire_json(&self, reveal: bool) -> Map<String, Value> {
+        let mut out = Map::new();
+        for spec in self.specs {
+            if let Some(value) = self.fields.get(spec.name) {
+                let value = if spec.ty == FieldType::Secret && !reveal {
+                    Value::String("***".into())
+                } else {
+                    value.clone()
+                };
+                out.insert(spec.wire_name(), value);
+            }
+        }
+        out
+    }
+}
+
+impl fmt::Debug for TokenData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.to_wire_json(false)).finish()
+    }
+}
+
+/// Turns a token endpoint's HTTP response into normalized token fields, a provider error, or an
+/// unexpected-response error.
+pub fn parse_token_response(
+    provider: &'static ProviderSpec,
+    response: &http::Response<Vec<u8>>,
+) -> Result<TokenData, Error<JsonErrorBody>> {
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let body = response.body();
+    let unexpected = |reason: String| Error::UnexpectedResponse {
+        status,
+        content_type: content_type.clone(),
+        reason,
+        excerpt: excerpt(provider, body),
+    };
+    // Content types are not trusted: real servers send JSON as text/plain and HTML as JSON.
+    let object = match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(object)) => Some(object),
+        _ => None,
+    };
+
+    if !response.status().is_success() {
+        return match object.and_then(|o| error_body(provider, &o)) {
+            Some(body) => Err(Error::Provider { status, body }),
+            None => Err(unexpected(format!(
+                "HTTP {status} without a documented error body"
+            ))),
+        };
+    }
+    let Some(object) = object else {
+        return Err(unexpected("the body is not a JSON object".into()));
+    };
+    // Some servers answer 200 with an OAuth error body; that is an error, not a token.
+    if object.contains_key("error") && !object.contains_key("access_token") {
+        if let Some(body) = error_body(provider, &object) {
+            return Err(Error::Provider { status, body });
+        }
+    }
+    normalize(provider, provider.response, &object).map_err(unexpected)
+}
+
+/// The error body, if `object` has the provider's documented error shape.
+fn error_body(provider: &ProviderSpec, object: &Map<String, Value>) -> Option<JsonErrorBody> {
+    match provider.errors {
+        ErrorFormat::OAuth2 => {
+            if !object.get("error").is_some_and(Value::is_string) {
+                return None;
+            }
+            let mut body = Map::new();
+            for key in ["error", "error_description", "error_uri"] {
+                if let Some(v @ Value::String(_)) = object.get(key) {
+                    body.insert(key.to_owned(), v.clone());
+                }
+            }
+            Some(JsonErrorBody(body))
+        }
+        ErrorFormat::Custom(fields) => normalize(provider, fields, object)
+            .ok()
+            .map(|data| JsonErrorBody(data.fields)),
+    }
+}
+
+/// Normalizes `object` by `specs`: every required field present, every value of its type.
+pub fn normalize(
+    provider: &ProviderSpec,
+    specs: &'static [FieldSpec],
+    object: &Map<String, Value>,
+) -> Result<TokenData, String> {
+    let mut fields = Map::new();
+    for spec in specs {
+        let raw = lookup(object, spec.wire).filter(|v| !v.is_null());
+        let value = match raw {
+            Some(raw) => convert(provider, spec, raw)?,
+            None => match spec.default {
+                Some(text) => serde_json::from_str(text)
+                    .map_err(|e| format!("default of `{}` is not JSON: {e}", spec.name))?,
+                None if spec.required => {
+                    return Err(format!("required field `{}` is missing", spec.wire_name()));
+                }
+                None => continue,
+            },
+        };
+        fields.insert(spec.name.to_owned(), value);
+    }
+    Ok(TokenData { fields, specs })
+}
+
+fn lookup<'a>(object: &'a Map<String, Value>, path: &[&str]) -> Option<&'a Value> {
+    let (first, rest) = path.split_first()?;
+    let mut value = object.get(*first)?;
+    for key in rest {
+        value = value.as_object()?.get(*key)?;
+    }
+    Some(value)
+}
+
+fn convert(provider: &ProviderSpec, spec: &FieldSpec, raw: &Value) -> Result<Value, String> {
+    let wrong = |what: &str| format!("field `{}` is not {what}", spec.wire_name());
+    Ok(match spec.ty {
+        FieldType::String | FieldType::TokenType => match raw {
+            Value::String(_) => raw.clone(),
+            _ => return Err(wrong("a string")),
+        },
+        FieldType::Secret => match raw {
+            Value::String(s) if !s.is_empty() => raw.clone(),
+            _ => return Err(wrong("a non-empty string")),
+        },
+        FieldType::Id => match raw {
+            Value::String(_) => raw.clone(),
+            Value::Number(n) => Value::String(n.to_string()),
+            _ => return Err(wrong("a string or number")),
+        },
+        FieldType::Seconds => {
+            let n = whole_number(raw).ok_or_else(|| wrong("a whole number of seconds"))?;
+            u64::try_from(n)
+                .map(Value::from)
+                .map_err(|_| wrong("a non-negative number of seconds"))?
+        }
+        FieldType::Timestamp | FieldType::Integer => {
+            Value::from(whole_number(raw).ok_or_else(|| wrong("a whole number"))?)
+        }
+        FieldType::Number => match raw {
+            Value::Number(_) => raw.clone(),
+            Value::String(s) => s
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map(Value::Number)
+                .ok_or_else(|| wrong("a number"))?,
+            _ => return Err(wrong("a number")),
+        },
+        FieldType::Boolean => match raw {
+            Value::Bool(_) => raw.clone(),
+            Value::String(s) if s == "true" || s == "false" => Value::Bool(s == "true"),
+            _ => return Err(wrong("a boolean")),
+        },
+        FieldType::Scopes => match raw {
+            Value::String(s) => Value::Array(
+                s.split(provider.scopes.delimiter)
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(|s| Value::String(s.to_owned()))
+                    .collect(),
+            ),
+            Value::Array(items) if items.iter().all(Value::is_string) => raw.clone(),
+            _ => return Err(wrong("a scope list")),
+        },
+        FieldType::Strings => match raw {
+            Value::String(_) => Value::Array(vec![raw.clone()]),
+            Value::Array(items) if items.iter().all(Value::is_string) => raw.clone(),
+            _ => return Err(wrong("a list of strings")),
+        },
+        FieldType::Json => raw.clone(),
+    })
+}
+
+/// A whole number sent as a JSON number (integral floats included) or a numeric string.
+fn whole_number(raw: &Value) -> Option<i64> {
+    match raw {
+        Value::Number(n) => n.as_i64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                .map(|f| f as i64)
+        }),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// The first characters of a body, with secret fields masked.
+pub fn excerpt(provider: &ProviderSpec, body: &[u8]) -> String {
+    let secret_names: Vec<String> = provider
+        .response
+        .iter()
+        .filter(|f| f.ty == FieldType::Secret)
+        .filter_map(|f| f.wire.first().map(|s| (*s).to_owned()))
+        .chain(ALWAYS_SECRET.iter().map(|s| (*s).to_owned()))
+        .collect();
+    let text = match serde_json::from_slice::<Value>(body) {
+        Ok(mut value) => {
+            mask_json(&mut value, &secret_names);
+            value.to_string()
+        }
+        Err(_) => mask_text(&String::from_utf8_lossy(body), &secret_names),
+    };
+    let mut out: String = text.chars().take(EXCERPT_CHARS).collect();
+    if text.chars().count() > EXCERPT_CHARS {
+        out.push('…');
+    }
+    out
+}
+
+fn mask_json(value: &mut Value, names: &[String]) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if names.iter().any(|n| n == key) {
+                    *v = Value::String("***".into());
+                } else {
+                    mask_json(v, names);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| mask_json(v, names)),
+        _ => {}
+    }
+}
+
+/// Masks `"name": "value"` in text that is not valid JSON (a truncated body, say).
+fn mask_text(text: &str, names: &[String]) -> String {
+    let mut out = text.to_owned();
+    for name in names {
+        let pattern = format!(r#"("{}"\s*:\s*")[^"]*"?"#, regex::escape(name));
+        if let Ok(re) = regex::Regex::new(&pattern) {
+            out = re.replace_all(&out, "${1}***\"").into_owned();
+        }
+    }
+    out
+}
