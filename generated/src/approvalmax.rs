@@ -20,13 +20,15 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
     description: "OAuth 2.0 authorization code exchange and refresh at ApprovalMax's identity server. Request the offline_access scope to receive a refresh token.",
     docs: "https://www.approvalmax.com/",
     default_environment: "production",
-    environments: &[rt::EnvironmentSpec {
-        name: "production",
-        token_url: "https://identity.approvalmax.com/connect/token",
-        authorize_url: ::core::option::Option::Some(
-            "https://identity.approvalmax.com/connect/authorize",
-        ),
-    }],
+    environments: &[
+        rt::EnvironmentSpec {
+            name: "production",
+            token_url: "https://identity.approvalmax.com/connect/token",
+            authorize_url: ::core::option::Option::Some(
+                "https://identity.approvalmax.com/connect/authorize",
+            ),
+        },
+    ],
     inputs: &[
         rt::InputSpec {
             name: "client_id",
@@ -118,10 +120,9 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
                 user: "client_id",
                 password: "client_secret",
             },
-            rt::Placement::Body(&[
-                ("client_id", "client_id"),
-                ("client_secret", "client_secret"),
-            ]),
+            rt::Placement::Body(
+                &[("client_id", "client_id"), ("client_secret", "client_secret")],
+            ),
         ],
     },
     body: rt::BodyFormat::Form,
@@ -173,11 +174,13 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
         rt::GrantSpec {
             kind: rt::GrantKind::RefreshToken,
             description: "Exchange a refresh token for new tokens.",
-            params: &[rt::ParamSpec {
-                name: "refresh_token",
-                source: rt::ParamSource::Input("refresh_token"),
-                location: rt::ParamLocation::Body,
-            }],
+            params: &[
+                rt::ParamSpec {
+                    name: "refresh_token",
+                    source: rt::ParamSource::Input("refresh_token"),
+                    location: rt::ParamLocation::Body,
+                },
+            ],
             authorize_params: &[],
             pkce: rt::Pkce::None,
         },
@@ -498,11 +501,7 @@ impl Client {
         code_verifier: ::core::option::Option<&str>,
     ) -> ::core::result::Result<TokenResponse, Error> {
         let request = self.exchange_code_request(code, code_verifier)?;
-        let response = self
-            .inner
-            .send(request)
-            .await
-            .map_err(rt::Error::into_typed)?;
+        let response = self.inner.send(request).await.map_err(rt::Error::into_typed)?;
         self.parse_response(&response)
     }
     /// The request [`Client::exchange_code`] sends, without sending it (grant `authorization_code`).
@@ -510,7 +509,10 @@ impl Client {
         &self,
         code: &str,
         code_verifier: ::core::option::Option<&str>,
-    ) -> ::core::result::Result<rt::__private::http::Request<::std::vec::Vec<u8>>, Error> {
+    ) -> ::core::result::Result<
+        rt::__private::http::Request<::std::vec::Vec<u8>>,
+        Error,
+    > {
         let mut call: ::std::vec::Vec<(&str, &str)> = ::std::vec![("code", code)];
         if let ::core::option::Option::Some(value) = code_verifier {
             call.push(("code_verifier", value));
@@ -527,18 +529,17 @@ impl Client {
         refresh_token: &rt::Secret,
     ) -> ::core::result::Result<TokenResponse, Error> {
         let request = self.refresh_request(refresh_token)?;
-        let response = self
-            .inner
-            .send(request)
-            .await
-            .map_err(rt::Error::into_typed)?;
+        let response = self.inner.send(request).await.map_err(rt::Error::into_typed)?;
         self.parse_response(&response)
     }
     /// The request [`Client::refresh`] sends, without sending it (grant `refresh_token`).
     pub fn refresh_request(
         &self,
         refresh_token: &rt::Secret,
-    ) -> ::core::result::Result<rt::__private::http::Request<::std::vec::Vec<u8>>, Error> {
+    ) -> ::core::result::Result<
+        rt::__private::http::Request<::std::vec::Vec<u8>>,
+        Error,
+    > {
         let call: [(&str, &str); _] = [("refresh_token", refresh_token.expose())];
         self.inner
             .token_request(rt::GrantKind::RefreshToken, &call)
@@ -554,19 +555,14 @@ impl Client {
         if let ::core::option::Option::Some(value) = code_verifier {
             call.push(("code_verifier", value));
         }
-        self.inner
-            .authorize_url(&call)
-            .map_err(rt::Error::into_typed)
+        self.inner.authorize_url(&call).map_err(rt::Error::into_typed)
     }
     /// Parses a token endpoint response into a token or a typed error.
     pub fn parse_response(
         &self,
         response: &rt::__private::http::Response<::std::vec::Vec<u8>>,
     ) -> ::core::result::Result<TokenResponse, Error> {
-        self.inner
-            .parse_response(response)
-            .map_err(rt::Error::into_typed)?
-            .to_typed()
+        self.inner.parse_response(response).map_err(rt::Error::into_typed)?.to_typed()
     }
 }
 /// Builds a [`Client`] for ApprovalMax. Each required input has a setter; `build` exists only once all of them are called, so none can be forgotten.
@@ -579,20 +575,22 @@ pub struct ClientBuilder<
     inner: rt::Client,
     /// Inputs checked by `build`, kept as secrets until then so `Debug` shows none.
     deferred: ::std::vec::Vec<(&'static str, rt::Secret)>,
-    state: ::core::marker::PhantomData<(ClientIdState, ClientSecretState, RedirectUriState)>,
+    state: ::core::marker::PhantomData<
+        (ClientIdState, ClientSecretState, RedirectUriState),
+    >,
 }
 impl<ClientIdState, ClientSecretState, RedirectUriState> ::core::fmt::Debug
-    for ClientBuilder<ClientIdState, ClientSecretState, RedirectUriState>
-{
+for ClientBuilder<ClientIdState, ClientSecretState, RedirectUriState> {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("inner", &self.inner)
             .finish_non_exhaustive()
     }
 }
-impl<ClientSecretState, RedirectUriState>
-    ClientBuilder<rt::builder::Missing, ClientSecretState, RedirectUriState>
-{
+impl<
+    ClientSecretState,
+    RedirectUriState,
+> ClientBuilder<rt::builder::Missing, ClientSecretState, RedirectUriState> {
     /// Your application's client ID.
     ///
     /// Checked (not empty, no control characters) by `build`.
@@ -610,9 +608,10 @@ impl<ClientSecretState, RedirectUriState>
         }
     }
 }
-impl<ClientIdState, RedirectUriState>
-    ClientBuilder<ClientIdState, rt::builder::Missing, RedirectUriState>
-{
+impl<
+    ClientIdState,
+    RedirectUriState,
+> ClientBuilder<ClientIdState, rt::builder::Missing, RedirectUriState> {
     /// Your application's client secret.
     ///
     /// Checked (not empty, no control characters) by `build`.
@@ -630,9 +629,10 @@ impl<ClientIdState, RedirectUriState>
         }
     }
 }
-impl<ClientIdState, ClientSecretState>
-    ClientBuilder<ClientIdState, ClientSecretState, rt::builder::Missing>
-{
+impl<
+    ClientIdState,
+    ClientSecretState,
+> ClientBuilder<ClientIdState, ClientSecretState, rt::builder::Missing> {
     /// The redirect URI registered for your application; the same in both steps.
     ///
     /// Checked (not empty, no control characters) by `build`.
@@ -650,15 +650,20 @@ impl<ClientIdState, ClientSecretState>
         }
     }
 }
-impl<ClientIdState, ClientSecretState, RedirectUriState>
-    ClientBuilder<ClientIdState, ClientSecretState, RedirectUriState>
-{
+impl<
+    ClientIdState,
+    ClientSecretState,
+    RedirectUriState,
+> ClientBuilder<ClientIdState, ClientSecretState, RedirectUriState> {
     /// Space-delimited scopes requested at authorization.
     ///
     /// Default: `https://www.approvalmax.com/scopes/public_api offline_access`.
     ///
     /// Checked (not empty, no control characters) by `build`.
-    pub fn scope(self, value: impl ::core::convert::Into<::std::string::String>) -> Self {
+    pub fn scope(
+        self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         let inner = self.inner;
         let mut deferred = self.deferred;
         deferred.push(("scope", rt::Secret::new(value.into())));

@@ -20,11 +20,13 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
     description: "OAuth 2.0 client credentials on the customer's own authorization host ({customer_key}-auth.brainysoft.ru). Parameters are accepted in the query string or a form body; the body is preferred, so credentials stay out of URLs and logs.",
     docs: "https://brainysoft.ru/",
     default_environment: "production",
-    environments: &[rt::EnvironmentSpec {
-        name: "production",
-        token_url: "https://{customer_key}-auth.brainysoft.ru/oauth/token",
-        authorize_url: ::core::option::Option::None,
-    }],
+    environments: &[
+        rt::EnvironmentSpec {
+            name: "production",
+            token_url: "https://{customer_key}-auth.brainysoft.ru/oauth/token",
+            authorize_url: ::core::option::Option::None,
+        },
+    ],
     inputs: &[
         rt::InputSpec {
             name: "customer_key",
@@ -60,24 +62,24 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
     credentials: rt::CredentialsSpec {
         preferred: 0usize,
         accepted: &[
-            rt::Placement::Body(&[
-                ("client_id", "client_id"),
-                ("client_secret", "client_secret"),
-            ]),
-            rt::Placement::Query(&[
-                ("client_id", "client_id"),
-                ("client_secret", "client_secret"),
-            ]),
+            rt::Placement::Body(
+                &[("client_id", "client_id"), ("client_secret", "client_secret")],
+            ),
+            rt::Placement::Query(
+                &[("client_id", "client_id"), ("client_secret", "client_secret")],
+            ),
         ],
     },
     body: rt::BodyFormat::Form,
-    grants: &[rt::GrantSpec {
-        kind: rt::GrantKind::ClientCredentials,
-        description: "Client credentials of a ClientApp with GrantType client_credentials.",
-        params: &[],
-        authorize_params: &[],
-        pkce: rt::Pkce::None,
-    }],
+    grants: &[
+        rt::GrantSpec {
+            kind: rt::GrantKind::ClientCredentials,
+            description: "Client credentials of a ClientApp with GrantType client_credentials.",
+            params: &[],
+            authorize_params: &[],
+            pkce: rt::Pkce::None,
+        },
+    ],
     scopes: rt::ScopesSpec {
         delimiter: " ",
         known: &[],
@@ -224,17 +226,16 @@ impl Client {
     /// Client credentials of a ClientApp with GrantType client_credentials.
     pub async fn fetch_token(&self) -> ::core::result::Result<TokenResponse, Error> {
         let request = self.fetch_token_request()?;
-        let response = self
-            .inner
-            .send(request)
-            .await
-            .map_err(rt::Error::into_typed)?;
+        let response = self.inner.send(request).await.map_err(rt::Error::into_typed)?;
         self.parse_response(&response)
     }
     /// The request [`Client::fetch_token`] sends, without sending it (grant `client_credentials`).
     pub fn fetch_token_request(
         &self,
-    ) -> ::core::result::Result<rt::__private::http::Request<::std::vec::Vec<u8>>, Error> {
+    ) -> ::core::result::Result<
+        rt::__private::http::Request<::std::vec::Vec<u8>>,
+        Error,
+    > {
         let call: [(&str, &str); _] = [];
         self.inner
             .token_request(rt::GrantKind::ClientCredentials, &call)
@@ -245,10 +246,7 @@ impl Client {
         &self,
         response: &rt::__private::http::Response<::std::vec::Vec<u8>>,
     ) -> ::core::result::Result<TokenResponse, Error> {
-        self.inner
-            .parse_response(response)
-            .map_err(rt::Error::into_typed)?
-            .to_typed()
+        self.inner.parse_response(response).map_err(rt::Error::into_typed)?.to_typed()
     }
 }
 /// Builds a [`Client`] for Brainysoft. Each required input has a setter; `build` exists only once all of them are called, so none can be forgotten.
@@ -261,20 +259,22 @@ pub struct ClientBuilder<
     inner: rt::Client,
     /// Inputs checked by `build`, kept as secrets until then so `Debug` shows none.
     deferred: ::std::vec::Vec<(&'static str, rt::Secret)>,
-    state: ::core::marker::PhantomData<(CustomerKeyState, ClientIdState, ClientSecretState)>,
+    state: ::core::marker::PhantomData<
+        (CustomerKeyState, ClientIdState, ClientSecretState),
+    >,
 }
 impl<CustomerKeyState, ClientIdState, ClientSecretState> ::core::fmt::Debug
-    for ClientBuilder<CustomerKeyState, ClientIdState, ClientSecretState>
-{
+for ClientBuilder<CustomerKeyState, ClientIdState, ClientSecretState> {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("inner", &self.inner)
             .finish_non_exhaustive()
     }
 }
-impl<ClientIdState, ClientSecretState>
-    ClientBuilder<rt::builder::Missing, ClientIdState, ClientSecretState>
-{
+impl<
+    ClientIdState,
+    ClientSecretState,
+> ClientBuilder<rt::builder::Missing, ClientIdState, ClientSecretState> {
     /// Your customer key, the first part of your authorization host name.
     ///
     /// Example: `acme`.
@@ -298,9 +298,10 @@ impl<ClientIdState, ClientSecretState>
         })
     }
 }
-impl<CustomerKeyState, ClientSecretState>
-    ClientBuilder<CustomerKeyState, rt::builder::Missing, ClientSecretState>
-{
+impl<
+    CustomerKeyState,
+    ClientSecretState,
+> ClientBuilder<CustomerKeyState, rt::builder::Missing, ClientSecretState> {
     /// ClientApp client_id (login).
     ///
     /// Checked (not empty, no control characters) by `build`.
@@ -318,9 +319,10 @@ impl<CustomerKeyState, ClientSecretState>
         }
     }
 }
-impl<CustomerKeyState, ClientIdState>
-    ClientBuilder<CustomerKeyState, ClientIdState, rt::builder::Missing>
-{
+impl<
+    CustomerKeyState,
+    ClientIdState,
+> ClientBuilder<CustomerKeyState, ClientIdState, rt::builder::Missing> {
     /// ClientApp client_secret (password).
     ///
     /// Checked (not empty, no control characters) by `build`.
@@ -338,9 +340,11 @@ impl<CustomerKeyState, ClientIdState>
         }
     }
 }
-impl<CustomerKeyState, ClientIdState, ClientSecretState>
-    ClientBuilder<CustomerKeyState, ClientIdState, ClientSecretState>
-{
+impl<
+    CustomerKeyState,
+    ClientIdState,
+    ClientSecretState,
+> ClientBuilder<CustomerKeyState, ClientIdState, ClientSecretState> {
     /// Uses `environment` instead of the default.
     pub fn environment(mut self, environment: Environment) -> Self {
         self.inner.use_environment(environment.spec());

@@ -101,31 +101,31 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
                 user: "tenant_id",
                 password: "client_secret",
             },
-            rt::Placement::Body(&[
-                ("client_id", "tenant_id"),
-                ("client_secret", "client_secret"),
-            ]),
+            rt::Placement::Body(
+                &[("client_id", "tenant_id"), ("client_secret", "client_secret")],
+            ),
         ],
     },
     body: rt::BodyFormat::Form,
-    grants: &[rt::GrantSpec {
-        kind: rt::GrantKind::ClientCredentials,
-        description: "Client credentials flow.",
-        params: &[rt::ParamSpec {
-            name: "scope",
-            source: rt::ParamSource::Input("scope"),
-            location: rt::ParamLocation::Body,
-        }],
-        authorize_params: &[],
-        pkce: rt::Pkce::None,
-    }],
+    grants: &[
+        rt::GrantSpec {
+            kind: rt::GrantKind::ClientCredentials,
+            description: "Client credentials flow.",
+            params: &[
+                rt::ParamSpec {
+                    name: "scope",
+                    source: rt::ParamSource::Input("scope"),
+                    location: rt::ParamLocation::Body,
+                },
+            ],
+            authorize_params: &[],
+            pkce: rt::Pkce::None,
+        },
+    ],
     scopes: rt::ScopesSpec {
         delimiter: " ",
         known: &[
-            (
-                "api/all",
-                "Full read and write access to the API, including webhooks.",
-            ),
+            ("api/all", "Full read and write access to the API, including webhooks."),
             ("api/read", "Read-only access to the API."),
             ("api/write", "Write access to the API."),
             ("api/webhooks", "Access to webhook functionality."),
@@ -165,32 +165,34 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
             description: "Scopes granted to the token.",
         },
     ],
-    errors: rt::ErrorFormat::Custom(&[
-        rt::FieldSpec {
-            name: "status",
-            wire: &["status"],
-            ty: rt::FieldType::Number,
-            required: false,
-            default: ::core::option::Option::None,
-            description: "HTTP status repeated in the body (400.0, 401.0, 500.0).",
-        },
-        rt::FieldSpec {
-            name: "error",
-            wire: &["error"],
-            ty: rt::FieldType::String,
-            required: true,
-            default: ::core::option::Option::None,
-            description: "Status text (Bad Request, Unauthorized, Internal Server Error).",
-        },
-        rt::FieldSpec {
-            name: "message",
-            wire: &["message"],
-            ty: rt::FieldType::Json,
-            required: false,
-            default: ::core::option::Option::None,
-            description: "Details; a string or an object.",
-        },
-    ]),
+    errors: rt::ErrorFormat::Custom(
+        &[
+            rt::FieldSpec {
+                name: "status",
+                wire: &["status"],
+                ty: rt::FieldType::Number,
+                required: false,
+                default: ::core::option::Option::None,
+                description: "HTTP status repeated in the body (400.0, 401.0, 500.0).",
+            },
+            rt::FieldSpec {
+                name: "error",
+                wire: &["error"],
+                ty: rt::FieldType::String,
+                required: true,
+                default: ::core::option::Option::None,
+                description: "Status text (Bad Request, Unauthorized, Internal Server Error).",
+            },
+            rt::FieldSpec {
+                name: "message",
+                wire: &["message"],
+                ty: rt::FieldType::Json,
+                required: false,
+                default: ::core::option::Option::None,
+                description: "Details; a string or an object.",
+            },
+        ],
+    ),
     access_lifetime: ::core::option::Option::Some(3600u64),
     refresh_lifetime: ::core::option::Option::None,
     claims: &[],
@@ -333,17 +335,16 @@ impl Client {
     /// Client credentials flow.
     pub async fn fetch_token(&self) -> ::core::result::Result<TokenResponse, Error> {
         let request = self.fetch_token_request()?;
-        let response = self
-            .inner
-            .send(request)
-            .await
-            .map_err(rt::Error::into_typed)?;
+        let response = self.inner.send(request).await.map_err(rt::Error::into_typed)?;
         self.parse_response(&response)
     }
     /// The request [`Client::fetch_token`] sends, without sending it (grant `client_credentials`).
     pub fn fetch_token_request(
         &self,
-    ) -> ::core::result::Result<rt::__private::http::Request<::std::vec::Vec<u8>>, Error> {
+    ) -> ::core::result::Result<
+        rt::__private::http::Request<::std::vec::Vec<u8>>,
+        Error,
+    > {
         let call: [(&str, &str); _] = [];
         self.inner
             .token_request(rt::GrantKind::ClientCredentials, &call)
@@ -354,10 +355,7 @@ impl Client {
         &self,
         response: &rt::__private::http::Response<::std::vec::Vec<u8>>,
     ) -> ::core::result::Result<TokenResponse, Error> {
-        self.inner
-            .parse_response(response)
-            .map_err(rt::Error::into_typed)?
-            .to_typed()
+        self.inner.parse_response(response).map_err(rt::Error::into_typed)?.to_typed()
     }
 }
 /// Builds a [`Client`] for learn.link public API. Each required input has a setter; `build` exists only once all of them are called, so none can be forgotten.
@@ -372,8 +370,7 @@ pub struct ClientBuilder<
     state: ::core::marker::PhantomData<(TenantIdState, ClientSecretState)>,
 }
 impl<TenantIdState, ClientSecretState> ::core::fmt::Debug
-    for ClientBuilder<TenantIdState, ClientSecretState>
-{
+for ClientBuilder<TenantIdState, ClientSecretState> {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("inner", &self.inner)
@@ -390,7 +387,10 @@ impl<ClientSecretState> ClientBuilder<rt::builder::Missing, ClientSecretState> {
     pub fn tenant_id(
         self,
         value: impl ::core::convert::Into<::std::string::String>,
-    ) -> ::core::result::Result<ClientBuilder<rt::builder::Set, ClientSecretState>, Error> {
+    ) -> ::core::result::Result<
+        ClientBuilder<rt::builder::Set, ClientSecretState>,
+        Error,
+    > {
         let mut inner = self.inner;
         inner.set("tenant_id", value.into())?;
         let deferred = self.deferred;
@@ -423,7 +423,10 @@ impl<TenantIdState, ClientSecretState> ClientBuilder<TenantIdState, ClientSecret
     /// Optional space-delimited scopes (api/all, api/read, api/write, api/webhooks); the server's default applies when unset.
     ///
     /// Checked (not empty, no control characters) by `build`.
-    pub fn scope(self, value: impl ::core::convert::Into<::std::string::String>) -> Self {
+    pub fn scope(
+        self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         let inner = self.inner;
         let mut deferred = self.deferred;
         deferred.push(("scope", rt::Secret::new(value.into())));

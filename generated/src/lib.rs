@@ -47,7 +47,9 @@ pub fn providers() -> &'static [&'static ::tokenspec_runtime::ProviderSpec] {
     PROVIDERS
 }
 /// The provider registered as `name` (`brainysoft`), if compiled in.
-pub fn by_name(name: &str) -> ::core::option::Option<&'static ::tokenspec_runtime::ProviderSpec> {
+pub fn by_name(
+    name: &str,
+) -> ::core::option::Option<&'static ::tokenspec_runtime::ProviderSpec> {
     PROVIDERS.iter().copied().find(|p| p.name == name)
 }
 /// A provider-independent client for `name`, driven with string inputs.

@@ -20,11 +20,13 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
     description: "OAuth 2.0 client credentials for the SmartDocumentor API. The client ID and secret travel in the form body, and the scope must always be WebAPI.",
     docs: "https://cloud.smartdocumentor.net/",
     default_environment: "production",
-    environments: &[rt::EnvironmentSpec {
-        name: "production",
-        token_url: "https://cloud.smartdocumentor.net/connect/token",
-        authorize_url: ::core::option::Option::None,
-    }],
+    environments: &[
+        rt::EnvironmentSpec {
+            name: "production",
+            token_url: "https://cloud.smartdocumentor.net/connect/token",
+            authorize_url: ::core::option::Option::None,
+        },
+    ],
     inputs: &[
         rt::InputSpec {
             name: "client_id",
@@ -49,23 +51,28 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
     ],
     credentials: rt::CredentialsSpec {
         preferred: 0usize,
-        accepted: &[rt::Placement::Body(&[
-            ("client_id", "client_id"),
-            ("client_secret", "client_secret"),
-        ])],
+        accepted: &[
+            rt::Placement::Body(
+                &[("client_id", "client_id"), ("client_secret", "client_secret")],
+            ),
+        ],
     },
     body: rt::BodyFormat::Form,
-    grants: &[rt::GrantSpec {
-        kind: rt::GrantKind::ClientCredentials,
-        description: "Client credentials flow for external client applications.",
-        params: &[rt::ParamSpec {
-            name: "scope",
-            source: rt::ParamSource::Fixed("WebAPI"),
-            location: rt::ParamLocation::Body,
-        }],
-        authorize_params: &[],
-        pkce: rt::Pkce::None,
-    }],
+    grants: &[
+        rt::GrantSpec {
+            kind: rt::GrantKind::ClientCredentials,
+            description: "Client credentials flow for external client applications.",
+            params: &[
+                rt::ParamSpec {
+                    name: "scope",
+                    source: rt::ParamSource::Fixed("WebAPI"),
+                    location: rt::ParamLocation::Body,
+                },
+            ],
+            authorize_params: &[],
+            pkce: rt::Pkce::None,
+        },
+    ],
     scopes: rt::ScopesSpec {
         delimiter: " ",
         known: &[("WebAPI", "The SmartDocumentor API (the only scope).")],
@@ -184,17 +191,16 @@ impl Client {
     /// Client credentials flow for external client applications.
     pub async fn fetch_token(&self) -> ::core::result::Result<TokenResponse, Error> {
         let request = self.fetch_token_request()?;
-        let response = self
-            .inner
-            .send(request)
-            .await
-            .map_err(rt::Error::into_typed)?;
+        let response = self.inner.send(request).await.map_err(rt::Error::into_typed)?;
         self.parse_response(&response)
     }
     /// The request [`Client::fetch_token`] sends, without sending it (grant `client_credentials`).
     pub fn fetch_token_request(
         &self,
-    ) -> ::core::result::Result<rt::__private::http::Request<::std::vec::Vec<u8>>, Error> {
+    ) -> ::core::result::Result<
+        rt::__private::http::Request<::std::vec::Vec<u8>>,
+        Error,
+    > {
         let call: [(&str, &str); _] = [];
         self.inner
             .token_request(rt::GrantKind::ClientCredentials, &call)
@@ -205,10 +211,7 @@ impl Client {
         &self,
         response: &rt::__private::http::Response<::std::vec::Vec<u8>>,
     ) -> ::core::result::Result<TokenResponse, Error> {
-        self.inner
-            .parse_response(response)
-            .map_err(rt::Error::into_typed)?
-            .to_typed()
+        self.inner.parse_response(response).map_err(rt::Error::into_typed)?.to_typed()
     }
 }
 /// Builds a [`Client`] for SmartDocumentor. Each required input has a setter; `build` exists only once all of them are called, so none can be forgotten.
@@ -223,8 +226,7 @@ pub struct ClientBuilder<
     state: ::core::marker::PhantomData<(ClientIdState, ClientSecretState)>,
 }
 impl<ClientIdState, ClientSecretState> ::core::fmt::Debug
-    for ClientBuilder<ClientIdState, ClientSecretState>
-{
+for ClientBuilder<ClientIdState, ClientSecretState> {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("inner", &self.inner)

@@ -20,37 +20,45 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
     description: "Exchanges the company API key for a short-lived JWT access token for the LMS Smart Way public API. No OAuth grant: the key travels in the X-API-Key header and the request has no body.",
     docs: "https://smartway.pro/",
     default_environment: "production",
-    environments: &[rt::EnvironmentSpec {
-        name: "production",
-        token_url: "https://smartway.pro/api/v1/auth/token",
-        authorize_url: ::core::option::Option::None,
-    }],
-    inputs: &[rt::InputSpec {
-        name: "company_api_key",
-        description: "Your company's API key, created by an HRADMIN.",
-        secret: true,
-        required: true,
-        per_request: false,
-        pattern: ::core::option::Option::None,
-        default: ::core::option::Option::None,
-        location: rt::InputLocation::Param,
-    }],
+    environments: &[
+        rt::EnvironmentSpec {
+            name: "production",
+            token_url: "https://smartway.pro/api/v1/auth/token",
+            authorize_url: ::core::option::Option::None,
+        },
+    ],
+    inputs: &[
+        rt::InputSpec {
+            name: "company_api_key",
+            description: "Your company's API key, created by an HRADMIN.",
+            secret: true,
+            required: true,
+            per_request: false,
+            pattern: ::core::option::Option::None,
+            default: ::core::option::Option::None,
+            location: rt::InputLocation::Param,
+        },
+    ],
     credentials: rt::CredentialsSpec {
         preferred: 0usize,
-        accepted: &[rt::Placement::Header {
-            name: "X-API-Key",
-            input: "company_api_key",
-            prefix: "",
-        }],
+        accepted: &[
+            rt::Placement::Header {
+                name: "X-API-Key",
+                input: "company_api_key",
+                prefix: "",
+            },
+        ],
     },
     body: rt::BodyFormat::None,
-    grants: &[rt::GrantSpec {
-        kind: rt::GrantKind::None,
-        description: "Exchange the company API key for an access token.",
-        params: &[],
-        authorize_params: &[],
-        pkce: rt::Pkce::None,
-    }],
+    grants: &[
+        rt::GrantSpec {
+            kind: rt::GrantKind::None,
+            description: "Exchange the company API key for an access token.",
+            params: &[],
+            authorize_params: &[],
+            pkce: rt::Pkce::None,
+        },
+    ],
     scopes: rt::ScopesSpec {
         delimiter: " ",
         known: &[
@@ -217,17 +225,16 @@ impl Client {
     /// Exchange the company API key for an access token.
     pub async fn fetch_token(&self) -> ::core::result::Result<TokenResponse, Error> {
         let request = self.fetch_token_request()?;
-        let response = self
-            .inner
-            .send(request)
-            .await
-            .map_err(rt::Error::into_typed)?;
+        let response = self.inner.send(request).await.map_err(rt::Error::into_typed)?;
         self.parse_response(&response)
     }
     /// The request [`Client::fetch_token`] sends, without sending it (grant `none`).
     pub fn fetch_token_request(
         &self,
-    ) -> ::core::result::Result<rt::__private::http::Request<::std::vec::Vec<u8>>, Error> {
+    ) -> ::core::result::Result<
+        rt::__private::http::Request<::std::vec::Vec<u8>>,
+        Error,
+    > {
         let call: [(&str, &str); _] = [];
         self.inner
             .token_request(rt::GrantKind::None, &call)
@@ -238,10 +245,7 @@ impl Client {
         &self,
         response: &rt::__private::http::Response<::std::vec::Vec<u8>>,
     ) -> ::core::result::Result<TokenResponse, Error> {
-        self.inner
-            .parse_response(response)
-            .map_err(rt::Error::into_typed)?
-            .to_typed()
+        self.inner.parse_response(response).map_err(rt::Error::into_typed)?.to_typed()
     }
 }
 /// Builds a [`Client`] for LMS Smart Way. Each required input has a setter; `build` exists only once all of them are called, so none can be forgotten.
