@@ -1,0 +1,77 @@
+//! A spec whose strings try to break out of literals and comments generates code that
+//! compiles (warnings denied) and carries those strings as inert text.
+//!
+//! The module generated from `fixtures/evil.yaml` is committed as
+//! `fixtures/evil_generated.rs` and compiled right here; the first test keeps it fresh
+//! (`TOKENSPEC_BLESS=1 cargo test -p tokenspec --test injection` rewrites it).
+
+#[deny(warnings)]
+#[allow(dead_code)]
+#[path = "fixtures/evil_generated.rs"]
+mod evil;
+
+use std::path::Path;
+
+const BREAKOUT: &str = "\"); std::process::exit(1); (\"";
+
+fn generate() -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let source = tokenspec::load::read_file(&dir.join("evil.yaml")).expect("fixture readable");
+    let providers = tokenspec::validate_sources(vec![source]).expect("fixture is a valid spec");
+    tokenspec::emit::provider_module(&providers[0]).expect("emits")
+}
+
+#[test]
+fn committed_module_is_what_the_generator_emits() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/evil_generated.rs");
+    let fresh = generate();
+    if std::env::var_os("TOKENSPEC_BLESS").is_some() {
+        std::fs::write(&path, &fresh).expect("write fixture");
+    }
+    let committed = std::fs::read_to_string(&path).expect("fixture present");
+    assert_eq!(committed, fresh, "run with TOKENSPEC_BLESS=1 to refresh");
+}
+
+#[test]
+fn strings_stay_strings() {
+    assert_eq!(evil::PROVIDER.title, format!("Evil {BREAKOUT}"));
+    assert!(evil::PROVIDER.description.starts_with("*/ } fn main()"));
+    assert!(evil::PROVIDER.description.contains('\0'));
+    assert_eq!(evil::PROVIDER.inputs[0].description, BREAKOUT);
+    assert_eq!(
+        evil::PROVIDER.grants[0].params[0].name,
+        format!("x{BREAKOUT}")
+    );
+    assert_eq!(
+        evil::PROVIDER.claims[0].wire,
+        [format!("https://evil.example/{BREAKOUT}").as_str()]
+    );
+    let source = generate();
+    assert!(
+        !source.contains("\nstd::process::exit"),
+        "never a statement"
+    );
+}
+
+#[test]
+fn keywords_become_raw_identifiers() {
+    let body = evil::ErrorBody { r#type: "t".into() };
+    assert_eq!(body.r#type, "t");
+    let claims = evil::Claims { r#match: None };
+    assert!(claims.r#match.is_none());
+}
+
+#[test]
+fn the_breakout_prefix_is_sent_as_data() {
+    let client = evil::Client::builder()
+        .tenant("acme")
+        .expect("a DNS label that matches the pattern")
+        .path_var("p")
+        .expect("one segment")
+        .api_key("k")
+        .build()
+        .expect("all inputs set");
+    let request = client.fetch_token_request().expect("builds");
+    let header = request.headers().get("x-evil").expect("credential header");
+    assert_eq!(header.to_str().expect("ascii"), format!("{BREAKOUT}k"));
+}

@@ -1,0 +1,242 @@
+//! Validation: the model of the real specs, and diagnostics for bad ones (every error of every
+//! file at once, each with file:line:col and a hint; never a panic).
+
+use std::path::Path;
+use tokenspec::load::Source;
+use tokenspec::model::{GrantKind, InputLocation, Placement};
+
+fn source(stem: &str, text: &str) -> Source {
+    Source {
+        path: format!("specs/{stem}.yaml"),
+        stem: stem.to_owned(),
+        text: text.to_owned(),
+    }
+}
+
+fn real(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../specs")
+        .join(format!("{name}.yaml"));
+    std::fs::read_to_string(path).expect("spec readable")
+}
+
+fn diagnostics(sources: Vec<Source>) -> Vec<tokenspec::diagnostic::Diagnostic> {
+    match tokenspec::validate_sources(sources) {
+        Err(tokenspec::Error::Specs(d)) => d.0,
+        other => panic!("expected diagnostics, got {other:?}"),
+    }
+}
+
+const PROVIDERS: [&str; 5] = [
+    "approvalmax",
+    "brainysoft",
+    "learnlink",
+    "smartdocumentor",
+    "smartway",
+];
+
+#[test]
+fn real_specs_make_the_documented_models() {
+    let providers =
+        tokenspec::validate_sources(PROVIDERS.iter().map(|n| source(n, &real(n))).collect())
+            .expect("valid");
+    let names: Vec<&str> = providers.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, PROVIDERS);
+
+    let brainysoft = &providers[1];
+    let key = brainysoft.input("customer_key").expect("declared");
+    assert_eq!(key.location, InputLocation::Host);
+    assert_eq!(
+        brainysoft.credentials.accepted[brainysoft.credentials.preferred].kind(),
+        "body"
+    );
+    assert_eq!(
+        brainysoft
+            .response
+            .iter()
+            .find(|f| f.name == "expires_in")
+            .and_then(|f| f.default.as_deref()),
+        Some("299")
+    );
+
+    let learnlink = &providers[2];
+    assert_eq!(learnlink.environments.len(), 8);
+    assert_eq!(
+        learnlink.input("tenant_id").map(|i| i.location),
+        Some(InputLocation::Path)
+    );
+    assert_eq!(
+        learnlink.credentials.accepted[learnlink.credentials.preferred],
+        Placement::Basic {
+            user: "tenant_id".into(),
+            password: "client_secret".into()
+        }
+    );
+
+    let approvalmax = &providers[0];
+    let kinds: Vec<GrantKind> = approvalmax.grants.iter().map(|g| g.kind).collect();
+    assert_eq!(
+        kinds,
+        [GrantKind::AuthorizationCode, GrantKind::RefreshToken]
+    );
+    assert!(approvalmax.claims.iter().any(|c| c.name == "connection" && c.wire == ["https://www.approvalmax.com/connection"]));
+    assert_eq!(approvalmax.refresh_lifetime, Some(2_592_000));
+
+    let smartway = &providers[4];
+    assert_eq!(smartway.grants[0].kind, GrantKind::None);
+    assert!(
+        matches!(&smartway.credentials.accepted[0], Placement::Header { name, .. } if name == "X-API-Key")
+    );
+}
+
+#[test]
+fn every_semantic_error_of_every_file_at_once() {
+    let broken = real("brainysoft")
+        .replace(
+            "default_environment: production",
+            "default_environment: prodution",
+        )
+        .replace("preferred: body", "preferred: bodi")
+        .replace(
+            "client_credentials:\n    description",
+            "client_credential:\n    description",
+        )
+        .replace("{customer_key}-auth", "{customer}-auth");
+    let shape = real("smartway").replace("title: LMS Smart Way", "titel: LMS Smart Way");
+    let d = diagnostics(vec![
+        source("brainysoft", &broken),
+        source("smartway", &shape),
+    ]);
+    let text: Vec<String> = d.iter().map(ToString::to_string).collect();
+    let all = text.join("\n");
+    assert!(
+        all.contains("default environment `prodution` does not exist"),
+        "{all}"
+    );
+    assert!(all.contains("did you mean `production`?"), "{all}");
+    assert!(
+        all.contains("preferred placement `bodi` is not accepted"),
+        "{all}"
+    );
+    assert!(all.contains("did you mean `body`?"), "{all}");
+    assert!(all.contains("unknown grant `client_credential`"), "{all}");
+    assert!(all.contains("did you mean `client_credentials`?"), "{all}");
+    assert!(
+        all.contains("input `customer`, which is not declared"),
+        "{all}"
+    );
+    assert!(all.contains("did you mean `customer_key`?"), "{all}");
+    assert!(
+        all.contains("specs/smartway.yaml:"),
+        "the other file's shape error too: {all}"
+    );
+    assert!(all.contains("unknown field `titel`"), "{all}");
+    for diagnostic in &d {
+        assert!(diagnostic.line >= 1 && diagnostic.column >= 1);
+        assert!(
+            !diagnostic.hint.is_empty(),
+            "every diagnostic has a hint: {diagnostic}"
+        );
+    }
+}
+
+#[test]
+fn diagnostics_point_at_the_offending_value() {
+    let text = real("smartway").replace(
+        "default_environment: production",
+        "default_environment: nowhere",
+    );
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("default_environment"))
+        .expect("present") as u64
+        + 1;
+    let d = diagnostics(vec![source("smartway", &text)]);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!((d[0].line, d[0].column), (line, 22));
+    assert!(
+        d[0].to_string()
+            .starts_with(&format!("specs/smartway.yaml:{line}:22: error: "))
+    );
+}
+
+#[test]
+fn unsafe_specs_are_refused() {
+    let cases = [
+        (
+            "token_url: https://smartway.pro/api",
+            "token_url: http://smartway.pro/api",
+            "not https",
+        ),
+        (
+            "    secret: true",
+            "    secret: false\n    pattern: \"(\"",
+            "does not compile",
+        ),
+        (
+            "spec_version: 1",
+            "spec_version: 2",
+            "unsupported spec_version",
+        ),
+        (
+            "name: smartway",
+            "name: smartwey",
+            "in a file named `smartway`",
+        ),
+        (
+            "      required: true\n      description: Short",
+            "      required: false\n      description: Short",
+            "`access_token` must be required",
+        ),
+    ];
+    for (from, to, expected) in cases {
+        let text = real("smartway").replacen(from, to, 1);
+        assert_ne!(
+            text,
+            real("smartway"),
+            "the case {expected:?} changes the spec"
+        );
+        let all = diagnostics(vec![source("smartway", &text)])
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(all.contains(expected), "{expected:?} not in {all}");
+    }
+}
+
+#[test]
+fn secrets_in_urls_and_path_variables_that_are_not_segments_are_refused() {
+    let text = real("learnlink").replace(
+        "oauth2/token/{tenant_id}\n  staging:",
+        "oauth2/token/x{tenant_id}\n  staging:",
+    );
+    let all = diagnostics(vec![source("learnlink", &text)])
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(all.contains("is not a whole path segment"), "{all}");
+}
+
+#[test]
+fn no_mutation_of_a_real_spec_panics() {
+    for name in PROVIDERS {
+        let text = real(name);
+        let lines: Vec<&str> = text.lines().collect();
+        for skip in 0..lines.len() {
+            let mutated: String = lines
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != skip)
+                .map(|(_, l)| format!("{l}\n"))
+                .collect();
+            let _ = tokenspec::validate_sources(vec![source(name, &mutated)]);
+        }
+        for cut in (0..text.len()).step_by(37) {
+            if text.is_char_boundary(cut) {
+                let _ = tokenspec::validate_sources(vec![source(name, &text[..cut])]);
+            }
+        }
+    }
+}
