@@ -244,6 +244,14 @@ pub fn token_request<B>(
         }
     }
 
+    // A provider that takes credentials in the query string takes its other parameters there
+    // too (Brainysoft's example sends grant_type, client_id and client_secret all in the URL);
+    // splitting them between URL and body is what no document shows.
+    if matches!(placement, Some(Placement::Query(_))) {
+        let mut all = std::mem::take(&mut params.body);
+        all.append(&mut params.query);
+        params.query = all;
+    }
     if !params.query.is_empty() {
         url.query_pairs_mut()
             .extend_pairs(params.query.iter().map(|(k, v)| (*k, v.as_str())));

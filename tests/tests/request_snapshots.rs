@@ -1,0 +1,140 @@
+//! Snapshots of the exact wire request each client builds for each grant: method, URL,
+//! headers, body. Secrets are masked, so a snapshot diff shows what changed on the wire and
+//! never a credential.
+
+use tokenspec_providers::{approvalmax, brainysoft, learnlink, smartdocumentor, smartway};
+use tokenspec_runtime::Secret;
+
+/// Values used as secrets below; each is replaced by `***` in snapshots.
+const SECRETS: &[&str] = &["sw-api-key-1", "sd-secret-2", "ll-secret-3", "bs-secret-4", "am-secret-5", "am-refresh-6"];
+
+fn render(request: &http::Request<Vec<u8>>) -> String {
+    use base64::Engine as _;
+    let mut out = format!("{} {}\n", request.method(), request.uri());
+    for (name, value) in request.headers() {
+        let mut value = value.to_str().expect("ascii header").to_owned();
+        if let Some(encoded) = value.strip_prefix("Basic ") {
+            let decoded = base64::engine::general_purpose::STANDARD
+                .decode(encoded)
+                .expect("base64");
+            value = format!("Basic base64({})", String::from_utf8(decoded).expect("utf-8"));
+        }
+        out.push_str(&format!("{name}: {value}\n"));
+    }
+    out.push('\n');
+    out.push_str(std::str::from_utf8(request.body()).expect("utf-8 body"));
+    for secret in SECRETS {
+        out = out.replace(secret, "***");
+    }
+    out
+}
+
+#[test]
+fn smartway_none() {
+    let client = smartway::Client::builder()
+        .company_api_key("sw-api-key-1")
+        .build()
+        .expect("client");
+    let request = client.fetch_token_request().expect("request");
+    insta::assert_snapshot!(render(&request));
+}
+
+#[test]
+fn smartdocumentor_client_credentials() {
+    let client = smartdocumentor::Client::builder()
+        .client_id("sd-client")
+        .client_secret("sd-secret-2")
+        .build()
+        .expect("client");
+    let request = client.fetch_token_request().expect("request");
+    insta::assert_snapshot!(render(&request));
+}
+
+#[test]
+fn learnlink_client_credentials_basic() {
+    let client = learnlink::Client::builder()
+        .tenant_id("eu-west-2_AbcdEfghI")
+        .expect("tenant")
+        .client_secret("ll-secret-3")
+        .scope("api/read api/write")
+        .build()
+        .expect("client");
+    let request = client.fetch_token_request().expect("request");
+    insta::assert_snapshot!(render(&request));
+}
+
+#[test]
+fn learnlink_client_credentials_body_staging_mea_webhooks() {
+    let client = learnlink::Client::builder()
+        .tenant_id("eu-west-2_AbcdEfghI")
+        .expect("tenant")
+        .client_secret("ll-secret-3")
+        .environment(learnlink::Environment::StagingMeaWebhooks)
+        .credential_placement(learnlink::CredentialPlacement::Body)
+        .expect("accepted")
+        .build()
+        .expect("client");
+    let request = client.fetch_token_request().expect("request");
+    insta::assert_snapshot!(render(&request));
+}
+
+#[test]
+fn brainysoft_client_credentials_body() {
+    let client = brainysoft::Client::builder()
+        .customer_key("acme")
+        .expect("label")
+        .client_id("f81f7fb9-0000-0000-0000-000000000000")
+        .client_secret("bs-secret-4")
+        .build()
+        .expect("client");
+    let request = client.fetch_token_request().expect("request");
+    insta::assert_snapshot!(render(&request));
+}
+
+#[test]
+fn brainysoft_client_credentials_query() {
+    let client = brainysoft::Client::builder()
+        .customer_key("acme")
+        .expect("label")
+        .client_id("f81f7fb9-0000-0000-0000-000000000000")
+        .client_secret("bs-secret-4")
+        .credential_placement(brainysoft::CredentialPlacement::Query)
+        .expect("accepted")
+        .build()
+        .expect("client");
+    let request = client.fetch_token_request().expect("request");
+    insta::assert_snapshot!(render(&request));
+}
+
+fn approvalmax_client() -> approvalmax::Client {
+    approvalmax::Client::builder()
+        .client_id("8A59498C02D54104B7295D1CA08EA586")
+        .client_secret("am-secret-5")
+        .redirect_uri("https://app.example/callback")
+        .build()
+        .expect("client")
+}
+
+#[test]
+fn approvalmax_authorization_code_with_pkce() {
+    let request = approvalmax_client()
+        .exchange_code_request("code-123", Some("verifier-abc"))
+        .expect("request");
+    insta::assert_snapshot!(render(&request));
+}
+
+#[test]
+fn approvalmax_refresh_token() {
+    let request = approvalmax_client()
+        .refresh_request(&Secret::new("am-refresh-6"))
+        .expect("request");
+    insta::assert_snapshot!(render(&request));
+}
+
+#[test]
+fn approvalmax_authorize_url() {
+    let url = approvalmax_client()
+        .authorize_url("state-xyz", Some("verifier-abc"))
+        .expect("url");
+    insta::assert_snapshot!(url.as_str());
+}
