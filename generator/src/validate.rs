@@ -184,14 +184,14 @@ impl Checker<'_> {
                 .collect(),
         };
         let access_lifetime = spec.token.access_lifetime.as_ref().map(|l| l.value);
-        if let Some(l) = &spec.token.access_lifetime {
-            if l.value == 0 {
-                self.error(
-                    l.referenced,
-                    "access_lifetime is 0",
-                    "give the documented lifetime in seconds",
-                );
-            }
+        if let Some(l) = &spec.token.access_lifetime
+            && l.value == 0
+        {
+            self.error(
+                l.referenced,
+                "access_lifetime is 0",
+                "give the documented lifetime in seconds",
+            );
         }
         let response = self.response(spec, access_lifetime);
         let errors = match spec.errors.format.value {
@@ -295,10 +295,10 @@ impl Checker<'_> {
                     "say what the value is and where the user finds it",
                 );
             }
-            if let Some(p) = &input.pattern {
-                if let Err(e) = Regex::new(&format!("^(?:{})$", p.value)) {
-                    self.error(p.referenced, format!("pattern of `{}` does not compile: {}", name.value, e.to_string().lines().last().unwrap_or("")), "write a regular expression (regex crate syntax); it must match the whole value");
-                }
+            if let Some(p) = &input.pattern
+                && let Err(e) = Regex::new(&format!("^(?:{})$", p.value))
+            {
+                self.error(p.referenced, format!("pattern of `{}` does not compile: {}", name.value, e.to_string().lines().last().unwrap_or("")), "write a regular expression (regex crate syntax); it must match the whole value");
             }
             let secret = input.secret.as_ref().is_some_and(|s| s.value);
             let per_request = input.per_request.as_ref().is_some_and(|s| s.value);
@@ -406,16 +406,15 @@ impl Checker<'_> {
         }
         filled.push_str(&text[last..]);
         let parsed = Spanned::new(filled, url.referenced, url.defined);
-        if self.https_url(&parsed, what) {
-            if let Ok(u) = url::Url::parse(&parsed.value) {
-                if u.query().is_some() || u.fragment().is_some() {
-                    self.error(
-                        url.referenced,
-                        format!("{what} has a query or fragment"),
-                        "put fixed parameters under the grant's params",
-                    );
-                }
-            }
+        if self.https_url(&parsed, what)
+            && let Ok(u) = url::Url::parse(&parsed.value)
+            && (u.query().is_some() || u.fragment().is_some())
+        {
+            self.error(
+                url.referenced,
+                format!("{what} has a query or fragment"),
+                "put fixed parameters under the grant's params",
+            );
         }
     }
 
@@ -653,14 +652,15 @@ impl Checker<'_> {
                 Some(raw::Pkce::Optional) => model::Pkce::Optional,
                 Some(raw::Pkce::Required) => model::Pkce::Required,
             };
-            if pkce != model::Pkce::None && !inputs.iter().any(|i| i.name == "code_verifier") {
-                if let Some(p) = &grant.pkce {
-                    self.error(
-                        p.referenced,
-                        "PKCE needs a `code_verifier` input",
-                        "declare code_verifier (per_request) and send it as a parameter",
-                    );
-                }
+            if pkce != model::Pkce::None
+                && !inputs.iter().any(|i| i.name == "code_verifier")
+                && let Some(p) = &grant.pkce
+            {
+                self.error(
+                    p.referenced,
+                    "PKCE needs a `code_verifier` input",
+                    "declare code_verifier (per_request) and send it as a parameter",
+                );
             }
             if kind == GrantKind::AuthorizationCode {
                 for wanted in ["code", "redirect_uri"] {

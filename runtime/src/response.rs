@@ -111,10 +111,11 @@ pub fn parse_token_response(
         return Err(unexpected("the body is not a JSON object".into()));
     };
     // Some servers answer 200 with an OAuth error body; that is an error, not a token.
-    if object.contains_key("error") && !object.contains_key("access_token") {
-        if let Some(body) = error_body(provider, &object) {
-            return Err(Error::Provider { status, body });
-        }
+    if object.contains_key("error")
+        && !object.contains_key("access_token")
+        && let Some(body) = error_body(provider, &object)
+    {
+        return Err(Error::Provider { status, body });
     }
     normalize(provider, provider.response, &object).map_err(unexpected)
 }

@@ -6,7 +6,14 @@ use tokenspec_providers::{approvalmax, brainysoft, learnlink, smartdocumentor, s
 use tokenspec_runtime::Secret;
 
 /// Values used as secrets below; each is replaced by `***` in snapshots.
-const SECRETS: &[&str] = &["sw-api-key-1", "sd-secret-2", "ll-secret-3", "bs-secret-4", "am-secret-5", "am-refresh-6"];
+const SECRETS: &[&str] = &[
+    "sw-api-key-1",
+    "sd-secret-2",
+    "ll-secret-3",
+    "bs-secret-4",
+    "am-secret-5",
+    "am-refresh-6",
+];
 
 fn render(request: &http::Request<Vec<u8>>) -> String {
     use base64::Engine as _;
@@ -17,7 +24,10 @@ fn render(request: &http::Request<Vec<u8>>) -> String {
             let decoded = base64::engine::general_purpose::STANDARD
                 .decode(encoded)
                 .expect("base64");
-            value = format!("Basic base64({})", String::from_utf8(decoded).expect("utf-8"));
+            value = format!(
+                "Basic base64({})",
+                String::from_utf8(decoded).expect("utf-8")
+            );
         }
         out.push_str(&format!("{name}: {value}\n"));
     }
