@@ -5,6 +5,7 @@
 //! `fixtures/evil_generated.rs` and compiled right here; the first test keeps it fresh
 //! (`TOKENSPEC_BLESS=1 cargo test -p tokenspec --test injection` rewrites it).
 
+#[rustfmt::skip] // prettyplease formats generated code, not rustfmt
 #[deny(warnings)]
 #[allow(dead_code)]
 #[path = "fixtures/evil_generated.rs"]
