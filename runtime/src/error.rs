@@ -45,7 +45,8 @@ pub enum Error<B = OAuthErrorBody> {
 }
 
 impl<B> Error<B> {
-    pub(crate) fn input(input: &str, reason: impl Into<String>) -> Self {
+    /// An invalid-input error naming `input`.
+    pub fn input(input: &str, reason: impl Into<String>) -> Self {
         Error::InvalidInput {
             input: input.to_owned(),
             reason: reason.into(),

@@ -19,6 +19,7 @@ pub mod jwt;
 pub mod request;
 pub mod response;
 pub mod secret;
+pub mod source;
 pub mod spec;
 pub mod transport;
 pub mod wire;
@@ -32,6 +33,7 @@ pub use jwt::ClaimsError;
 pub use request::BaseUrl;
 pub use response::TokenData;
 pub use secret::Secret;
+pub use source::TokenSource;
 pub use spec::*;
 #[cfg(feature = "reqwest")]
 pub use transport::ReqwestTransport;
