@@ -474,6 +474,8 @@ pub struct Claims {
     #[serde(default)]
     pub amr: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+/// A cached, single-flight token source for this provider; see [`Client::token_source`].
+pub type TokenSource = rt::CachedTokenSource<ErrorBody>;
 /// A client for ApprovalMax's token endpoint. Build one with [`Client::builder`].
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -492,6 +494,12 @@ impl Client {
     pub fn runtime(&self) -> &rt::Client {
         &self.inner
     }
+    /// A cached token source over this client: the token is reused until shortly before it expires, and one fetch serves every caller waiting for a new one. Once the provider has issued a refresh token, renewals use it; a rotated refresh token replaces the old one.
+    ///
+    /// The authorization-code grant needs a user, so the source cannot start on its own: put the answer of [`Client::exchange_code`] in it with [`insert`](rt::CachedTokenSource::insert) (or give it a [`TokenStore`](rt::TokenStore) that holds a refresh token).
+    pub fn token_source(&self) -> TokenSource {
+        rt::CachedTokenSource::new(self.inner.clone())
+    }
     /// Exchanges an authorization code for tokens (grant `authorization_code`).
     ///
     /// Exchange the authorization code for tokens.
@@ -503,6 +511,18 @@ impl Client {
         let request = self.exchange_code_request(code, code_verifier)?;
         let response = self.inner.send(request).await.map_err(rt::Error::into_typed)?;
         self.parse_response(&response)
+    }
+    /// [`Client::exchange_code`] for synchronous code: runs it to completion on this thread.
+    ///
+    /// # Errors
+    /// As [`Client::exchange_code`]; a transport error when called inside an async runtime.
+    #[cfg(feature = "blocking")]
+    pub fn exchange_code_blocking(
+        &self,
+        code: &str,
+        code_verifier: ::core::option::Option<&str>,
+    ) -> ::core::result::Result<TokenResponse, Error> {
+        rt::blocking::block_on(self.exchange_code(code, code_verifier))
     }
     /// The request [`Client::exchange_code`] sends, without sending it (grant `authorization_code`).
     pub fn exchange_code_request(
@@ -531,6 +551,17 @@ impl Client {
         let request = self.refresh_request(refresh_token)?;
         let response = self.inner.send(request).await.map_err(rt::Error::into_typed)?;
         self.parse_response(&response)
+    }
+    /// [`Client::refresh`] for synchronous code: runs it to completion on this thread.
+    ///
+    /// # Errors
+    /// As [`Client::refresh`]; a transport error when called inside an async runtime.
+    #[cfg(feature = "blocking")]
+    pub fn refresh_blocking(
+        &self,
+        refresh_token: &rt::Secret,
+    ) -> ::core::result::Result<TokenResponse, Error> {
+        rt::blocking::block_on(self.refresh(refresh_token))
     }
     /// The request [`Client::refresh`] sends, without sending it (grant `refresh_token`).
     pub fn refresh_request(
@@ -690,6 +721,26 @@ impl<
     /// Sends requests with `transport` instead of the default reqwest client.
     pub fn transport(mut self, transport: ::std::sync::Arc<dyn rt::Transport>) -> Self {
         self.inner.set_transport(transport);
+        self
+    }
+    /// Timeouts, body limit and retries, all at once (default: [`rt::HttpOptions::default`]).
+    pub fn http_options(mut self, options: rt::HttpOptions) -> Self {
+        self.inner.set_options(options);
+        self
+    }
+    /// Longest time one attempt may take, connection to last body byte (default 30 s).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        let mut options = self.inner.options().clone();
+        options.timeout = timeout;
+        self.inner.set_options(options);
+        self
+    }
+    /// How failed requests are retried (default: [`rt::RetryPolicy::default`]; connection
+    /// failures, timeouts, 429 and 5xx only).
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        let mut options = self.inner.options().clone();
+        options.retry = policy;
+        self.inner.set_options(options);
         self
     }
     /// Sends credentials as `placement` instead of the default.

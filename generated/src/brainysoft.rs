@@ -203,6 +203,8 @@ impl TokenResponse {
         rt::bearer_header(&self.access_token)
     }
 }
+/// A cached, single-flight token source for this provider; see [`Client::token_source`].
+pub type TokenSource = rt::CachedTokenSource<ErrorBody>;
 /// A client for Brainysoft's token endpoint. Build one with [`Client::builder`].
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -221,6 +223,10 @@ impl Client {
     pub fn runtime(&self) -> &rt::Client {
         &self.inner
     }
+    /// A cached token source over this client: the token is reused until shortly before it expires, and one fetch serves every caller waiting for a new one.
+    pub fn token_source(&self) -> TokenSource {
+        rt::CachedTokenSource::new(self.inner.clone())
+    }
     /// Fetches a new token (grant `client_credentials`).
     ///
     /// Client credentials of a ClientApp with GrantType client_credentials.
@@ -228,6 +234,14 @@ impl Client {
         let request = self.fetch_token_request()?;
         let response = self.inner.send(request).await.map_err(rt::Error::into_typed)?;
         self.parse_response(&response)
+    }
+    /// [`Client::fetch_token`] for synchronous code: runs it to completion on this thread.
+    ///
+    /// # Errors
+    /// As [`Client::fetch_token`]; a transport error when called inside an async runtime.
+    #[cfg(feature = "blocking")]
+    pub fn fetch_token_blocking(&self) -> ::core::result::Result<TokenResponse, Error> {
+        rt::blocking::block_on(self.fetch_token())
     }
     /// The request [`Client::fetch_token`] sends, without sending it (grant `client_credentials`).
     pub fn fetch_token_request(
@@ -362,6 +376,26 @@ impl<
     /// Sends requests with `transport` instead of the default reqwest client.
     pub fn transport(mut self, transport: ::std::sync::Arc<dyn rt::Transport>) -> Self {
         self.inner.set_transport(transport);
+        self
+    }
+    /// Timeouts, body limit and retries, all at once (default: [`rt::HttpOptions::default`]).
+    pub fn http_options(mut self, options: rt::HttpOptions) -> Self {
+        self.inner.set_options(options);
+        self
+    }
+    /// Longest time one attempt may take, connection to last body byte (default 30 s).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        let mut options = self.inner.options().clone();
+        options.timeout = timeout;
+        self.inner.set_options(options);
+        self
+    }
+    /// How failed requests are retried (default: [`rt::RetryPolicy::default`]; connection
+    /// failures, timeouts, 429 and 5xx only).
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        let mut options = self.inner.options().clone();
+        options.retry = policy;
+        self.inner.set_options(options);
         self
     }
     /// Sends credentials as `placement` instead of the default.

@@ -660,12 +660,24 @@ fn grant_methods(p: &Provider, g: &Grant) -> TokenStream {
         "The request [`Client::{method}`] sends, without sending it (grant `{}`).",
         g.kind.name()
     ));
+    let blocking_ident = format_ident!("{method}_blocking");
+    let blocking_doc = doc(&format!(
+        "[`Client::{method}`] for synchronous code: runs it to completion on this thread.\n\n\
+         # Errors\n\
+         As [`Client::{method}`]; a transport error when called inside an async runtime."
+    ));
     quote! {
         #method_doc
         pub async fn #method_ident(&self, #(#params),*) -> ::core::result::Result<TokenResponse, Error> {
             let request = self.#request_ident(#(#names),*)?;
             let response = self.inner.send(request).await.map_err(rt::Error::into_typed)?;
             self.parse_response(&response)
+        }
+
+        #blocking_doc
+        #[cfg(feature = "blocking")]
+        pub fn #blocking_ident(&self, #(#params),*) -> ::core::result::Result<TokenResponse, Error> {
+            rt::blocking::block_on(self.#method_ident(#(#names),*))
         }
 
         #request_doc
@@ -712,7 +724,29 @@ fn client(p: &Provider) -> TokenStream {
     let text =
         format!("A client for {title}'s token endpoint. Build one with [`Client::builder`].");
     let client_doc = doc(&text);
+    let mut source_text = String::from(
+        "A cached token source over this client: the token is reused until shortly before \
+         it expires, and one fetch serves every caller waiting for a new one.",
+    );
+    if p.grant(GrantKind::RefreshToken).is_some() {
+        source_text.push_str(
+            " Once the provider has issued a refresh token, renewals use it; a rotated \
+             refresh token replaces the old one.",
+        );
+    }
+    if p.grant(GrantKind::AuthorizationCode).is_some() {
+        source_text.push_str(
+            "\n\nThe authorization-code grant needs a user, so the source cannot start on its \
+             own: put the answer of [`Client::exchange_code`] in it with \
+             [`insert`](rt::CachedTokenSource::insert) (or give it a \
+             [`TokenStore`](rt::TokenStore) that holds a refresh token).",
+        );
+    }
+    let token_source_doc = doc(&source_text);
     quote! {
+        /// A cached, single-flight token source for this provider; see [`Client::token_source`].
+        pub type TokenSource = rt::CachedTokenSource<ErrorBody>;
+
         #client_doc
         #[derive(Debug, Clone)]
         pub struct Client {
@@ -732,6 +766,11 @@ fn client(p: &Provider) -> TokenStream {
             /// The provider-independent client underneath.
             pub fn runtime(&self) -> &rt::Client {
                 &self.inner
+            }
+
+            #token_source_doc
+            pub fn token_source(&self) -> TokenSource {
+                rt::CachedTokenSource::new(self.inner.clone())
             }
 
             #(#grants)*
@@ -946,6 +985,29 @@ fn builder(p: &Provider) -> TokenStream {
                 self
             }
 
+            /// Timeouts, body limit and retries, all at once (default: [`rt::HttpOptions::default`]).
+            pub fn http_options(mut self, options: rt::HttpOptions) -> Self {
+                self.inner.set_options(options);
+                self
+            }
+
+            /// Longest time one attempt may take, connection to last body byte (default 30 s).
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                let mut options = self.inner.options().clone();
+                options.timeout = timeout;
+                self.inner.set_options(options);
+                self
+            }
+
+            /// How failed requests are retried (default: [`rt::RetryPolicy::default`]; connection
+            /// failures, timeouts, 429 and 5xx only).
+            pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+                let mut options = self.inner.options().clone();
+                options.retry = policy;
+                self.inner.set_options(options);
+                self
+            }
+
             #placement
         }
 
@@ -1047,5 +1109,9 @@ pub fn cargo_toml(providers: &[Provider]) -> String {
     for p in providers {
         out.push_str(&format!("{} = []\n", p.name));
     }
+    out.push_str(
+        "# `*_blocking` twins of the async methods, for programs without an async runtime.\n\
+         blocking = [\"tokenspec-runtime/blocking\"]\n",
+    );
     out
 }

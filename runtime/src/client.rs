@@ -6,9 +6,12 @@ use crate::input::Inputs;
 use crate::request::{self, BaseUrl};
 use crate::response::{self, TokenData};
 use crate::spec::{EnvironmentSpec, GrantKind, GrantSpec, Placement, ProviderSpec};
-use crate::transport::Transport;
+use crate::retry;
+use crate::transport::{HttpOptions, Transport};
 use crate::{Error, TransportError, TransportErrorKind};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+use std::time::{Instant, SystemTime};
+use tracing::Instrument;
 
 /// Result of the untyped client: error bodies as JSON objects.
 pub type DynResult<T> = Result<T, Error<JsonErrorBody>>;
@@ -21,7 +24,11 @@ pub struct Client {
     inputs: Inputs,
     placement: Option<&'static Placement>,
     base_url: Option<BaseUrl>,
+    /// A transport the caller chose; wins over everything else.
     transport: Option<Arc<dyn Transport>>,
+    options: HttpOptions,
+    /// A reqwest transport built for non-default `options`, on first use.
+    dedicated: Arc<OnceLock<Result<Arc<dyn Transport>, TransportError>>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -31,6 +38,7 @@ impl std::fmt::Debug for Client {
             .field("environment", &self.environment.name)
             .field("inputs", &self.inputs)
             .field("base_url", &self.base_url)
+            .field("options", &self.options)
             .finish_non_exhaustive()
     }
 }
@@ -58,6 +66,8 @@ impl Client {
             placement: None,
             base_url: None,
             transport: None,
+            options: HttpOptions::default(),
+            dedicated: Arc::new(OnceLock::new()),
         }
     }
 
@@ -124,9 +134,23 @@ impl Client {
         Ok(())
     }
 
-    /// Uses `transport` to send requests.
+    /// Uses `transport` to send requests. Timeouts and retries of the options still apply
+    /// around it; connection settings and the body limit are the transport's own.
     pub fn set_transport(&mut self, transport: Arc<dyn Transport>) {
         self.transport = Some(transport);
+    }
+
+    /// Timeouts, body limit and retries.
+    pub fn options(&self) -> &HttpOptions {
+        &self.options
+    }
+
+    /// Replaces timeouts, body limit and retries.
+    pub fn set_options(&mut self, options: HttpOptions) {
+        if !options.same_transport(&self.options) {
+            self.dedicated = Arc::new(OnceLock::new());
+        }
+        self.options = options;
     }
 
     fn grant<B>(&self, kind: GrantKind) -> Result<&'static GrantSpec, Error<B>> {
@@ -161,14 +185,17 @@ impl Client {
     ) -> DynResult<http::Request<Vec<u8>>> {
         let grant = self.grant(grant)?;
         let inputs = self.with_call_inputs(call)?;
-        request::token_request(
+        let mut request = request::token_request(
             self.provider,
             self.environment,
             grant,
             &inputs,
             self.placement,
             self.base_url.as_ref(),
-        )
+        )?;
+        // Lets `send` name the grant in its tracing span.
+        request.extensions_mut().insert(grant.kind);
+        Ok(request)
     }
 
     /// Parses a token endpoint response.
@@ -183,19 +210,100 @@ impl Client {
         self.parse_response(&response)
     }
 
-    /// Sends a request built by [`Client::token_request`] with this client's transport.
+    /// Sends a request built by [`Client::token_request`] with this client's transport,
+    /// retrying connection failures, timeouts, `429` and `5xx` as the [`HttpOptions`] say. The
+    /// answer of the last attempt is returned whatever its status; parsing it is the caller's
+    /// job.
+    ///
+    /// Each call is a `token_fetch` tracing span (provider, environment, grant, attempts,
+    /// status, duration); URLs, headers and bodies are never logged, as they carry secrets.
     pub async fn send(
         &self,
         request: http::Request<Vec<u8>>,
     ) -> DynResult<http::Response<Vec<u8>>> {
-        Ok(self.transport()?.send(request).await?)
+        let grant = request
+            .extensions()
+            .get::<GrantKind>()
+            .map_or("", |g| g.name());
+        let span = tracing::info_span!(
+            "token_fetch",
+            provider = self.provider.name,
+            environment = self.environment.name,
+            grant,
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        self.send_with_retries(request).instrument(span).await
+    }
+
+    async fn send_with_retries(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> DynResult<http::Response<Vec<u8>>> {
+        let transport = self.transport()?;
+        let started = Instant::now();
+        let mut delays = self.options.retry.delays();
+        let mut attempt: u32 = 1;
+        loop {
+            let attempt_started = Instant::now();
+            let result = match tokio::time::timeout(
+                self.options.timeout,
+                transport.send(copy_request(&request)),
+            )
+            .await
+            {
+                Ok(result) => result,
+                Err(_) => Err(TransportError::new(
+                    TransportErrorKind::Timeout,
+                    format!("no complete answer within {:?}", self.options.timeout),
+                )),
+            };
+            let took = attempt_started.elapsed().as_millis() as u64;
+            // `Some(wait)`: worth another attempt, after `wait` if the server named one.
+            let retry = match &result {
+                Ok(response) => {
+                    tracing::debug!(attempt, status = response.status().as_u16(), took_ms = took, "answered");
+                    retry::retryable_status(response.status())
+                        .then(|| retry::retry_after(response.headers(), SystemTime::now()))
+                }
+                Err(e) => {
+                    tracing::debug!(attempt, error = %e.kind, took_ms = took, "failed");
+                    retry::retryable_transport(e.kind).then_some(None)
+                }
+            };
+            let delay = match retry {
+                Some(retry_after) if attempt < self.options.retry.max_attempts => delays
+                    .next()
+                    .map(|backoff| retry_after.map_or(backoff, |d| d.min(self.options.retry.retry_after_cap))),
+                _ => None,
+            };
+            let Some(delay) = delay else {
+                let span = tracing::Span::current();
+                span.record("attempts", attempt);
+                span.record("duration_ms", started.elapsed().as_millis() as u64);
+                if let Ok(response) = &result {
+                    span.record("status", response.status().as_u16());
+                }
+                return Ok(result?);
+            };
+            tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
     }
 
     fn transport(&self) -> DynResult<Arc<dyn Transport>> {
         if let Some(t) = &self.transport {
             return Ok(t.clone());
         }
-        default_transport()
+        if self.options.same_transport(&HttpOptions::default()) {
+            return default_transport();
+        }
+        self.dedicated
+            .get_or_init(|| dedicated_transport(&self.options))
+            .clone()
+            .map_err(Error::Transport)
     }
 
     /// The URL to send the user to (authorization-code grant), with per-call inputs (`state`,
@@ -209,6 +317,29 @@ impl Client {
             self.base_url.as_ref(),
         )
     }
+}
+
+/// A copy of `request` for one attempt (`http::Request` is not `Clone`: extensions may not be).
+fn copy_request(request: &http::Request<Vec<u8>>) -> http::Request<Vec<u8>> {
+    let mut copy = http::Request::new(request.body().clone());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.version_mut() = request.version();
+    *copy.headers_mut() = request.headers().clone();
+    copy
+}
+
+#[cfg(feature = "reqwest")]
+fn dedicated_transport(options: &HttpOptions) -> Result<Arc<dyn Transport>, TransportError> {
+    Ok(Arc::new(crate::ReqwestTransport::with_options(options)?))
+}
+
+#[cfg(not(feature = "reqwest"))]
+fn dedicated_transport(_: &HttpOptions) -> Result<Arc<dyn Transport>, TransportError> {
+    Err(TransportError::new(
+        TransportErrorKind::Other,
+        "no transport: enable the `reqwest` feature or call set_transport",
+    ))
 }
 
 #[cfg(feature = "reqwest")]

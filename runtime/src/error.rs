@@ -7,7 +7,7 @@ use std::fmt;
 ///
 /// No variant ever holds a secret: input errors name the input, not its value, when the input
 /// is secret, and response excerpts have secret fields masked.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Error<B = OAuthErrorBody> {
     /// A value supplied by the caller was missing or unusable; nothing was sent.
     #[error("invalid input `{input}`: {reason}")]
@@ -28,6 +28,10 @@ pub enum Error<B = OAuthErrorBody> {
         /// The typed error body.
         body: B,
     },
+    /// The token store could not load or save a token. A token fetched before a failed save is
+    /// kept in memory and served by the next call: nothing is lost.
+    #[error("token store error: {0}")]
+    Store(#[from] StoreError),
     /// The provider answered with something that is neither a token nor a documented error.
     #[error(
         "unexpected response (HTTP {status}, content type {content_type:?}): {reason}; body starts: {excerpt}"
@@ -58,6 +62,7 @@ impl<B> Error<B> {
         match self {
             Error::InvalidInput { input, reason } => Error::InvalidInput { input, reason },
             Error::Transport(t) => Error::Transport(t),
+            Error::Store(e) => Error::Store(e),
             Error::Provider { status, body } => match f(status, body) {
                 Ok(body) => Error::Provider { status, body },
                 Err(e) => e,
@@ -105,8 +110,25 @@ impl Error<JsonErrorBody> {
     }
 }
 
+/// A [`TokenStore`](crate::TokenStore) failure, as the store describes it (never a token).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct StoreError {
+    /// What went wrong.
+    pub message: String,
+}
+
+impl StoreError {
+    /// A new store error.
+    pub fn new(message: impl Into<String>) -> Self {
+        StoreError {
+            message: message.into(),
+        }
+    }
+}
+
 /// A failure below HTTP: connection, TLS, timeout, or a body too large to read.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("{kind}: {message}")]
 pub struct TransportError {
     /// What kind of failure.
@@ -225,5 +247,17 @@ pub struct JsonErrorBody(pub serde_json::Map<String, serde_json::Value>);
 impl fmt::Display for JsonErrorBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", serde_json::Value::Object(self.0.clone()))
+    }
+}
+
+impl<'de> Deserialize<'de> for JsonErrorBody {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde_json::Map::deserialize(deserializer).map(JsonErrorBody)
+    }
+}
+
+impl Serialize for JsonErrorBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
     }
 }

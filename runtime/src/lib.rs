@@ -7,17 +7,27 @@
 //! - [`request`]: building the `http::Request` for a grant, without I/O;
 //! - [`response`]: turning the `http::Response` into normalized token fields or a typed error;
 //! - [`jwt`]: reading access-token claims (not verified);
-//! - [`transport`]: the [`Transport`] trait and the default reqwest (rustls) transport;
+//! - [`transport`]: the [`Transport`] trait, [`HttpOptions`] and the default reqwest (rustls)
+//!   transport; [`retry`]: which failures are retried and how long to wait;
+//! - [`source`]: [`CachedTokenSource`], a cached single-flight token source with refresh and a
+//!   pluggable [`TokenStore`];
+//! - `blocking` (feature `blocking`): running the async API from synchronous code;
 //! - [`Secret`]: credentials and tokens that never print themselves.
+//!
+//! Every fetch is a `token_fetch` [`tracing`](https://docs.rs/tracing) span with provider,
+//! environment, grant, attempts, status and duration; no secret is ever logged.
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 pub mod client;
 pub mod error;
 pub mod input;
 pub mod jwt;
 pub mod request;
 pub mod response;
+pub mod retry;
 pub mod secret;
 pub mod source;
 pub mod spec;
@@ -26,18 +36,20 @@ pub mod wire;
 
 pub use client::{Client, DynResult};
 pub use error::{
-    Error, JsonErrorBody, OAuthErrorBody, OAuthErrorCode, TransportError, TransportErrorKind,
+    Error, JsonErrorBody, OAuthErrorBody, OAuthErrorCode, StoreError, TransportError,
+    TransportErrorKind,
 };
 pub use input::Inputs;
 pub use jwt::ClaimsError;
 pub use request::BaseUrl;
 pub use response::TokenData;
 pub use secret::Secret;
-pub use source::TokenSource;
+pub use retry::RetryPolicy;
+pub use source::{CachedTokenSource, MemoryStore, StoredToken, TokenSource, TokenStore};
 pub use spec::*;
 #[cfg(feature = "reqwest")]
 pub use transport::ReqwestTransport;
-pub use transport::{BoxFuture, Transport};
+pub use transport::{BoxFuture, HttpOptions, Transport};
 pub use wire::{TokenType, bearer_header};
 
 /// Type-state markers of generated client builders: `build` exists only once every required

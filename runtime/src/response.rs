@@ -288,13 +288,19 @@ fn mask_json(value: &mut Value, names: &[String]) {
     }
 }
 
-/// Masks `"name": "value"` in text that is not valid JSON (a truncated body, say).
+/// Masks `"name": "value"` in text that is not valid JSON (a truncated body, say), and
+/// `name=value` (a form-encoded or plain-text answer).
 fn mask_text(text: &str, names: &[String]) -> String {
     let mut out = text.to_owned();
     for name in names {
-        let pattern = format!(r#"("{}"\s*:\s*")[^"]*"?"#, regex::escape(name));
-        if let Ok(re) = regex::Regex::new(&pattern) {
+        let name = regex::escape(name);
+        let json = format!(r#"("{name}"\s*:\s*")[^"]*"?"#);
+        let form = format!(r#"(\b{name}\s*=\s*)[^&\s"]*"#);
+        if let Ok(re) = regex::Regex::new(&json) {
             out = re.replace_all(&out, "${1}***\"").into_owned();
+        }
+        if let Ok(re) = regex::Regex::new(&form) {
+            out = re.replace_all(&out, "${1}***").into_owned();
         }
     }
     out

@@ -2,19 +2,21 @@
 
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
+use std::sync::Arc;
 
 /// An API key, client secret, access or refresh token.
 ///
 /// `Debug` prints `Secret(***)` and `Display` prints `***`; the value is reachable only through
 /// [`Secret::expose`], so every place that reveals it is easy to find. The memory is zeroed on
-/// drop (by `secrecy`).
+/// drop (by `secrecy`). Clones share one allocation, so handing a cached token to many callers
+/// costs a reference-count increment, not a copy of the value.
 #[derive(Clone)]
-pub struct Secret(SecretString);
+pub struct Secret(Arc<SecretString>);
 
 impl Secret {
     /// Wraps a value.
     pub fn new(value: impl Into<String>) -> Self {
-        Secret(SecretString::from(value.into()))
+        Secret(Arc::new(SecretString::from(value.into())))
     }
 
     /// The value itself: use only to put it on the wire or where the user asked for it.

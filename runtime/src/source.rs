@@ -1,15 +1,32 @@
-//! The seam for token caching: anything that hands out a valid access token.
+//! Token sources: "a valid bearer token, now, cheaply, from many tasks at once".
+//!
+//! [`CachedTokenSource`] keeps the last token and hands it out until it is within a margin of
+//! its expiry. Then one caller fetches a new one (refresh grant when the provider issued a
+//! refresh token, else the client's own grant) while everyone else keeps using the old token,
+//! which is still valid. With no valid token, every caller waits for that one fetch and gets
+//! its result or its error: N callers, one request. A failed fetch is not cached; the next
+//! call tries again.
+//!
+//! Tokens also go to a [`TokenStore`] (in memory by default), so that a program can persist
+//! rotated refresh tokens and pick them up after a restart.
 
 use crate::client::{Client, DynResult};
-use crate::spec::ParamSource;
+use crate::error::{JsonErrorBody, StoreError};
+use crate::response::TokenData;
+use crate::spec::{GrantKind, GrantSpec, ParamSource, ProviderSpec};
 use crate::transport::BoxFuture;
 use crate::{Error, Secret};
+use futures_util::FutureExt;
+use futures_util::future::Shared;
+use std::collections::HashMap;
+use std::marker::PhantomData;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::{Duration, Instant, SystemTime};
 
 /// Hands out an access token for calling an API.
 ///
-/// [`Client`] implements it by fetching a new token with its default grant on every call; a
-/// caching source (reuse until shortly before expiry, one fetch for many callers) implements
-/// the same trait, so callers do not change when caching arrives.
+/// [`Client`] implements it by fetching a new token with its default grant on every call;
+/// [`CachedTokenSource`] reuses tokens until shortly before expiry.
 pub trait TokenSource: Send + Sync {
     /// A token valid now.
     fn access_token(&self) -> BoxFuture<'_, DynResult<Secret>>;
@@ -18,33 +35,543 @@ pub trait TokenSource: Send + Sync {
 impl TokenSource for Client {
     fn access_token(&self) -> BoxFuture<'_, DynResult<Secret>> {
         Box::pin(async move {
-            let Some(grant) = self.provider().default_grant() else {
-                return Err(Error::input("grant", "the provider has no grant"));
-            };
-            // Grants that need a per-call input (a code, a refresh token) cannot run unattended.
-            if let Some(input) = grant.params.iter().find_map(|p| match p.source {
-                ParamSource::Input(name) => self
-                    .provider()
-                    .input(name)
-                    .filter(|i| i.per_request && i.required)
-                    .map(|i| i.name),
-                ParamSource::Fixed(_) => None,
-            }) {
-                return Err(Error::input(
-                    input,
-                    format!("the {} grant needs it on every call", grant.kind.name()),
-                ));
-            }
+            let grant = unattended_grant(self.provider())?;
             let data = self.fetch(grant.kind, &[]).await?;
-            match data.get("access_token").and_then(|v| v.as_str()) {
-                Some(token) => Ok(Secret::new(token)),
-                None => Err(Error::UnexpectedResponse {
-                    status: 200,
-                    content_type: String::new(),
-                    reason: "no access_token in the normalized response".into(),
-                    excerpt: String::new(),
-                }),
-            }
+            access_token_of(&data)
         })
+    }
+}
+
+/// Lifetime assumed when neither the response nor the spec gives one. Short, so that a token
+/// of unknown lifetime is not trusted for long.
+pub const UNKNOWN_LIFETIME: Duration = Duration::from_secs(60);
+
+/// Longest lifetime believed: an absurd `expires_in` (years) is cut to this.
+pub const MAX_LIFETIME: Duration = Duration::from_secs(365 * 24 * 3600);
+
+/// The default margin before expiry at which a token is renewed: 10% of its lifetime, at most
+/// 60 s, at least 1 s.
+pub fn default_margin(lifetime: Duration) -> Duration {
+    (lifetime / 10).clamp(Duration::from_secs(1), Duration::from_secs(60))
+}
+
+/// A token as a [`TokenStore`] keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredToken {
+    /// The access token.
+    pub access_token: Secret,
+    /// When it stops being valid.
+    pub expires_at: SystemTime,
+    /// The refresh token, if the provider issued one (after rotation: the newest).
+    pub refresh_token: Option<Secret>,
+}
+
+/// Where a [`CachedTokenSource`] keeps tokens beyond its memory: implement it to persist
+/// rotated refresh tokens (a file, a database, a secret manager).
+///
+/// `key` names the token (`<provider>/<environment>` unless set with
+/// [`CachedTokenSource::with_key`]). Errors become [`Error::Store`]; a token fetched before a
+/// failed `save` is still served from memory.
+pub trait TokenStore: Send + Sync {
+    /// The token saved under `key`, if any.
+    fn load<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<StoredToken>, StoreError>>;
+    /// Saves `token` under `key`, replacing what was there.
+    fn save<'a>(
+        &'a self,
+        key: &'a str,
+        token: &'a StoredToken,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+}
+
+/// The default store: a map in memory, lost when the process ends.
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    tokens: Mutex<HashMap<String, StoredToken>>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl TokenStore for MemoryStore {
+    fn load<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<StoredToken>, StoreError>> {
+        let token = self
+            .tokens
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(key)
+            .cloned();
+        Box::pin(async move { Ok(token) })
+    }
+
+    fn save<'a>(
+        &'a self,
+        key: &'a str,
+        token: &'a StoredToken,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        self.tokens
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key.to_owned(), token.clone());
+        Box::pin(async { Ok(()) })
+    }
+}
+
+/// A token in memory.
+#[derive(Debug)]
+struct Cached {
+    access_token: Secret,
+    refresh_token: Option<Secret>,
+    expires_at: Instant,
+    /// `expires_at` minus the margin: from here on, one caller renews it.
+    renew_at: Instant,
+    /// Wall-clock expiry, for the store.
+    expires_at_wall: SystemTime,
+}
+
+type FlightResult = Result<Arc<Cached>, Error<JsonErrorBody>>;
+type Flight = Shared<BoxFuture<'static, FlightResult>>;
+
+#[derive(Default)]
+struct State {
+    token: Option<Arc<Cached>>,
+    /// The fetch under way, if any, with its number.
+    flight: Option<(u64, Flight)>,
+    flights: u64,
+}
+
+struct Inner {
+    client: Client,
+    store: Arc<dyn TokenStore>,
+    key: String,
+    margin: Option<Duration>,
+    state: RwLock<State>,
+}
+
+/// A cached, single-flight token source for one client. Cheap to clone: clones share the
+/// cache. `B` is the provider's typed error body (generated clients set it).
+///
+/// - A token is served until `margin` before its expiry ([`default_margin`] unless set), and
+///   never after its expiry.
+/// - When it needs renewing, exactly one fetch runs however many callers ask; callers with no
+///   valid token wait for it and all get its result or its error; callers that still have a
+///   valid token are served at once.
+/// - A provider that issued a refresh token is asked with the `refresh_token` grant; if it
+///   refuses (`invalid_grant`), the client's own grant runs instead. A response without a new
+///   refresh token keeps the previous one; a rotated one replaces it.
+pub struct CachedTokenSource<B = JsonErrorBody> {
+    inner: Arc<Inner>,
+    body: PhantomData<fn() -> B>,
+}
+
+impl<B> Clone for CachedTokenSource<B> {
+    fn clone(&self) -> Self {
+        CachedTokenSource {
+            inner: self.inner.clone(),
+            body: PhantomData,
+        }
+    }
+}
+
+impl<B> std::fmt::Debug for CachedTokenSource<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = self.inner.state.read().unwrap_or_else(PoisonError::into_inner);
+        f.debug_struct("CachedTokenSource")
+            .field("provider", &self.inner.client.provider().name)
+            .field("key", &self.inner.key)
+            .field("cached", &state.token.is_some())
+            .field("fetching", &state.flight.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<B> CachedTokenSource<B> {
+    /// A source for `client` with an in-memory store and the default margin.
+    pub fn new(client: Client) -> Self {
+        let key = format!(
+            "{}/{}",
+            client.provider().name,
+            client.environment().name
+        );
+        CachedTokenSource {
+            inner: Arc::new(Inner {
+                client,
+                store: Arc::new(MemoryStore::new()),
+                key,
+                margin: None,
+                state: RwLock::new(State::default()),
+            }),
+            body: PhantomData,
+        }
+    }
+
+    fn rebuild(self, f: impl FnOnce(&mut Inner)) -> Self {
+        let Inner {
+            client,
+            store,
+            key,
+            margin,
+            state,
+        } = match Arc::try_unwrap(self.inner) {
+            Ok(inner) => inner,
+            // Already shared: the new settings start from an empty cache.
+            Err(shared) => Inner {
+                client: shared.client.clone(),
+                store: shared.store.clone(),
+                key: shared.key.clone(),
+                margin: shared.margin,
+                state: RwLock::new(State::default()),
+            },
+        };
+        let mut inner = Inner {
+            client,
+            store,
+            key,
+            margin,
+            state,
+        };
+        f(&mut inner);
+        CachedTokenSource {
+            inner: Arc::new(inner),
+            body: PhantomData,
+        }
+    }
+
+    /// Renews tokens `margin` before expiry instead of the default.
+    pub fn with_margin(self, margin: Duration) -> Self {
+        self.rebuild(|inner| inner.margin = Some(margin))
+    }
+
+    /// Keeps tokens in `store` as well as in memory.
+    pub fn with_store(self, store: Arc<dyn TokenStore>) -> Self {
+        self.rebuild(|inner| inner.store = store)
+    }
+
+    /// Names the token `key` in the store (default `<provider>/<environment>`).
+    pub fn with_key(self, key: impl Into<String>) -> Self {
+        let key = key.into();
+        self.rebuild(|inner| inner.key = key)
+    }
+
+    /// The client underneath.
+    pub fn client(&self) -> &Client {
+        &self.inner.client
+    }
+
+    /// Puts a token obtained elsewhere in the cache (and the store), e.g. the answer of an
+    /// authorization-code exchange, whose grant cannot run unattended. `expires_in` counts from
+    /// now.
+    ///
+    /// # Errors
+    /// A store error; the token is in memory even then.
+    pub async fn insert(
+        &self,
+        access_token: Secret,
+        expires_in: Duration,
+        refresh_token: Option<Secret>,
+    ) -> Result<(), Error<B>> {
+        let token = self
+            .inner
+            .cached(access_token, Some(expires_in), refresh_token, Instant::now());
+        self.inner.keep(token).await.map(drop).map_err(Error::Store)
+    }
+
+    /// Forgets the token in memory (not in the store), e.g. after the API refused it.
+    pub fn clear(&self) {
+        self.inner.write().token = None;
+    }
+
+    /// A token valid now: the cached one while it is valid for more than the margin, else a
+    /// new one (one fetch for every caller waiting).
+    ///
+    /// # Errors
+    /// The error of the fetch (every waiting caller gets it), or a store error.
+    pub async fn access_token(&self) -> Result<Secret, Error<B>>
+    where
+        B: serde::de::DeserializeOwned,
+    {
+        // The common case: one read lock, one clock read, one reference-count increment.
+        {
+            let state = self.inner.state.read().unwrap_or_else(PoisonError::into_inner);
+            if let Some(token) = &state.token
+                && Instant::now() < token.renew_at
+            {
+                return Ok(token.access_token.clone());
+            }
+        }
+        self.renew().await.map_err(Error::into_typed)
+    }
+
+    /// [`access_token`](Self::access_token) for synchronous code (feature `blocking`).
+    ///
+    /// # Errors
+    /// As `access_token`; a transport error when called inside an async runtime.
+    #[cfg(feature = "blocking")]
+    pub fn access_token_blocking(&self) -> Result<Secret, Error<B>>
+    where
+        B: serde::de::DeserializeOwned,
+    {
+        crate::blocking::block_on(self.access_token())
+    }
+
+    async fn renew(&self) -> DynResult<Secret> {
+        let flight = {
+            let mut state = self.inner.write();
+            let now = Instant::now();
+            if let Some(token) = &state.token {
+                let fetching = state.flight.is_some();
+                if now < token.renew_at || (fetching && now < token.expires_at) {
+                    return Ok(token.access_token.clone());
+                }
+            }
+            match &state.flight {
+                Some((_, flight)) => flight.clone(),
+                None => {
+                    state.flights += 1;
+                    let id = state.flights;
+                    let previous = state.token.clone();
+                    let flight = Inner::flight(self.inner.clone(), id, previous)
+                        .boxed()
+                        .shared();
+                    state.flight = Some((id, flight.clone()));
+                    flight
+                }
+            }
+        };
+        Ok(flight.await?.access_token.clone())
+    }
+}
+
+impl<B: serde::de::DeserializeOwned> TokenSource for CachedTokenSource<B> {
+    fn access_token(&self) -> BoxFuture<'_, DynResult<Secret>> {
+        Box::pin(async move {
+            {
+                let state = self.inner.state.read().unwrap_or_else(PoisonError::into_inner);
+                if let Some(token) = &state.token
+                    && Instant::now() < token.renew_at
+                {
+                    return Ok(token.access_token.clone());
+                }
+            }
+            self.renew().await
+        })
+    }
+}
+
+impl Inner {
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, State> {
+        self.state.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// One fetch, shared by every caller that waits for it. It caches a new token before
+    /// saving it, so a failing store loses nothing, and always clears itself.
+    async fn flight(self: Arc<Self>, id: u64, previous: Option<Arc<Cached>>) -> FlightResult {
+        let result = self.fetch(previous).await;
+        let kept = match result {
+            Ok(token) => self.keep(token).await.map_err(Error::Store),
+            Err(e) => Err(e),
+        };
+        let mut state = self.write();
+        if state.flight.as_ref().is_some_and(|(current, _)| *current == id) {
+            state.flight = None;
+        }
+        kept
+    }
+
+    /// Caches `token` in memory, then saves it to the store.
+    async fn keep(&self, token: Arc<Cached>) -> Result<Arc<Cached>, StoreError> {
+        self.write().token = Some(token.clone());
+        let stored = StoredToken {
+            access_token: token.access_token.clone(),
+            expires_at: token.expires_at_wall,
+            refresh_token: token.refresh_token.clone(),
+        };
+        self.store.save(&self.key, &stored).await?;
+        Ok(token)
+    }
+
+    async fn fetch(&self, previous: Option<Arc<Cached>>) -> FlightResult {
+        let previous = match previous {
+            Some(token) => Some(token),
+            None => self.load().await?,
+        };
+        if let Some(token) = &previous
+            && Instant::now() < token.renew_at
+        {
+            // Fresh from the store: no request needed.
+            return Ok(token.clone());
+        }
+        let provider = self.client.provider();
+        let previous_refresh = previous.as_ref().and_then(|t| t.refresh_token.clone());
+        if let Some(refresh_token) = &previous_refresh
+            && provider.grant(GrantKind::RefreshToken).is_some()
+        {
+            let sent = Instant::now();
+            match self
+                .client
+                .fetch(
+                    GrantKind::RefreshToken,
+                    &[("refresh_token", refresh_token.expose())],
+                )
+                .await
+            {
+                Ok(data) => return self.entry_for(&data, previous_refresh.clone(), sent),
+                Err(e) if refused_grant(&e) => {
+                    tracing::info!(
+                        provider = provider.name,
+                        "refresh token refused; using the client's own grant"
+                    );
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let grant = unattended_grant(provider)?;
+        let sent = Instant::now();
+        let data = self.client.fetch(grant.kind, &[]).await?;
+        self.entry_for(&data, None, sent)
+    }
+
+    /// The token kept in the store, if any, as a cache entry (expired ones still carry a
+    /// refresh token worth using).
+    async fn load(&self) -> Result<Option<Arc<Cached>>, Error<JsonErrorBody>> {
+        let Some(stored) = self.store.load(&self.key).await? else {
+            return Ok(None);
+        };
+        let now_wall = SystemTime::now();
+        let left = stored
+            .expires_at
+            .duration_since(now_wall)
+            .unwrap_or(Duration::ZERO);
+        Ok(Some(self.cached_until(
+            stored.access_token,
+            left,
+            stored.refresh_token,
+            Instant::now(),
+            stored.expires_at,
+        )))
+    }
+
+    fn entry_for(
+        &self,
+        data: &TokenData,
+        previous_refresh: Option<Secret>,
+        sent: Instant,
+    ) -> FlightResult {
+        let access_token = access_token_of(data)?;
+        let expires_in = data
+            .get("expires_in")
+            .and_then(serde_json::Value::as_u64)
+            .map(Duration::from_secs);
+        let refresh_token = data
+            .get("refresh_token")
+            .and_then(serde_json::Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(Secret::new)
+            .or(previous_refresh);
+        Ok(self.cached(access_token, expires_in, refresh_token, sent))
+    }
+
+    /// A cache entry for a token issued at `issued` (the moment the request was sent, so that
+    /// network time counts against the token, not for it).
+    fn cached(
+        &self,
+        access_token: Secret,
+        expires_in: Option<Duration>,
+        refresh_token: Option<Secret>,
+        issued: Instant,
+    ) -> Arc<Cached> {
+        let lifetime = expires_in
+            .or(self.client.provider().access_lifetime.map(Duration::from_secs))
+            .unwrap_or(UNKNOWN_LIFETIME)
+            .min(MAX_LIFETIME);
+        let wall = SystemTime::now()
+            .checked_add(lifetime)
+            .unwrap_or(SystemTime::now());
+        self.cached_until(access_token, lifetime, refresh_token, issued, wall)
+    }
+
+    fn cached_until(
+        &self,
+        access_token: Secret,
+        lifetime: Duration,
+        refresh_token: Option<Secret>,
+        from: Instant,
+        expires_at_wall: SystemTime,
+    ) -> Arc<Cached> {
+        let lifetime = lifetime.min(MAX_LIFETIME);
+        let margin = self.margin.unwrap_or_else(|| default_margin(lifetime));
+        let expires_at = from.checked_add(lifetime).unwrap_or(from);
+        let renew_at = expires_at.checked_sub(margin).unwrap_or(from).max(from);
+        Arc::new(Cached {
+            access_token,
+            refresh_token,
+            expires_at,
+            renew_at,
+            expires_at_wall,
+        })
+    }
+}
+
+/// Whether the provider refused a refresh token (RFC 6749 `invalid_grant`).
+fn refused_grant(error: &Error<JsonErrorBody>) -> bool {
+    matches!(error, Error::Provider { body, .. }
+        if body.0.get("error").and_then(serde_json::Value::as_str) == Some("invalid_grant"))
+}
+
+/// The grant a source can run with no user present: the spec's first, unless it needs a value
+/// on every call (an authorization code).
+fn unattended_grant(provider: &'static ProviderSpec) -> DynResult<&'static GrantSpec> {
+    let Some(grant) = provider.default_grant() else {
+        return Err(Error::input("grant", "the provider has no grant"));
+    };
+    let per_call = grant.params.iter().find_map(|p| match p.source {
+        ParamSource::Input(name) => provider
+            .input(name)
+            .filter(|i| i.per_request && i.required)
+            .map(|i| i.name),
+        ParamSource::Fixed(_) => None,
+    });
+    match per_call {
+        None => Ok(grant),
+        Some(input) if provider.grant(GrantKind::RefreshToken).is_some() => Err(Error::input(
+            "refresh_token",
+            format!(
+                "there is no token to refresh and the {} grant needs `{input}` from a user; \
+                 insert the token of the first exchange into the source",
+                grant.kind.name()
+            ),
+        )),
+        Some(input) => Err(Error::input(
+            input,
+            format!("the {} grant needs it on every call", grant.kind.name()),
+        )),
+    }
+}
+
+fn access_token_of(data: &TokenData) -> DynResult<Secret> {
+    match data.get("access_token").and_then(|v| v.as_str()) {
+        Some(token) => Ok(Secret::new(token)),
+        None => Err(Error::UnexpectedResponse {
+            status: 200,
+            content_type: String::new(),
+            reason: "no access_token in the normalized response".into(),
+            excerpt: String::new(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn margin_is_a_tenth_between_one_second_and_a_minute() {
+        assert_eq!(default_margin(Duration::from_secs(3600)), Duration::from_secs(60));
+        assert_eq!(default_margin(Duration::from_secs(299)), Duration::from_millis(29_900));
+        assert_eq!(default_margin(Duration::from_secs(5)), Duration::from_secs(1));
+        assert_eq!(default_margin(Duration::ZERO), Duration::from_secs(1));
     }
 }

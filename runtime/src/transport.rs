@@ -2,14 +2,51 @@
 //! [`Transport`] moves them, so tests and users choose the HTTP client.
 
 use crate::error::{TransportError, TransportErrorKind};
+use crate::retry::RetryPolicy;
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Duration;
 
 /// A boxed future, so that transports can be trait objects.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Largest response body read, by default. Token responses are a few kilobytes.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// How a client talks HTTP: timeouts, the body limit and retries. Set per client; the defaults
+/// suit token endpoints (small bodies, answers within seconds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpOptions {
+    /// Longest wait for a connection (default 10 s).
+    pub connect_timeout: Duration,
+    /// Longest time one attempt may take, connection to last body byte (default 30 s).
+    pub timeout: Duration,
+    /// Largest response body read (default 1 MiB); a larger one is an error and is not read
+    /// into memory.
+    pub body_limit: usize,
+    /// When to try again.
+    pub retry: RetryPolicy,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        HttpOptions {
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+            body_limit: DEFAULT_BODY_LIMIT,
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+impl HttpOptions {
+    /// Whether a reqwest transport built for `self` would differ from one built for `other`.
+    pub(crate) fn same_transport(&self, other: &HttpOptions) -> bool {
+        self.connect_timeout == other.connect_timeout
+            && self.timeout == other.timeout
+            && self.body_limit == other.body_limit
+    }
+}
 
 /// Sends one request and returns the whole response.
 pub trait Transport: Send + Sync {
@@ -38,16 +75,22 @@ impl ReqwestTransport {
         }
     }
 
-    /// A transport with a fresh reqwest client: no redirects (a token endpoint that redirects
-    /// would resend credentials elsewhere), 30 s total timeout.
+    /// A transport with a fresh reqwest client and the default [`HttpOptions`].
     pub fn with_defaults() -> Result<Self, TransportError> {
+        Self::with_options(&HttpOptions::default())
+    }
+
+    /// A transport with a fresh reqwest client: no redirects (a token endpoint that redirects
+    /// would resend credentials elsewhere), the connect and total timeouts and the body limit
+    /// of `options`.
+    pub fn with_options(options: &HttpOptions) -> Result<Self, TransportError> {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(std::time::Duration::from_secs(10))
-            .timeout(std::time::Duration::from_secs(30))
+            .connect_timeout(options.connect_timeout)
+            .timeout(options.timeout)
             .build()
             .map_err(|e| TransportError::new(TransportErrorKind::Other, e.to_string()))?;
-        Ok(Self::new(client))
+        Ok(Self::new(client).body_limit(options.body_limit))
     }
 
     /// Sets the largest response body read.
@@ -61,7 +104,8 @@ impl ReqwestTransport {
 fn classify(e: &reqwest::Error) -> TransportErrorKind {
     if e.is_timeout() {
         TransportErrorKind::Timeout
-    } else if e.is_connect() || e.is_request() {
+    } else if e.is_connect() || e.is_request() || e.is_body() {
+        // Refused, reset, or closed before the whole answer arrived.
         TransportErrorKind::Connect
     } else {
         TransportErrorKind::Other
@@ -88,6 +132,17 @@ impl Transport for ReqwestTransport {
                 .version(response.version());
             if let Some(headers) = builder.headers_mut() {
                 *headers = std::mem::take(response.headers_mut());
+            }
+            // A declared length over the limit fails before reading; a body without one is
+            // read chunk by chunk and abandoned at the limit, so memory stays bounded.
+            if response
+                .content_length()
+                .is_some_and(|n| n > self.body_limit as u64)
+            {
+                return Err(TransportError::new(
+                    TransportErrorKind::BodyTooLarge,
+                    format!("more than {} bytes", self.body_limit),
+                ));
             }
             let mut body = Vec::new();
             while let Some(chunk) = response

@@ -162,6 +162,19 @@ fn unusable_bodies_are_unexpected_with_masked_excerpts() {
 
     let err = parse_token_response(
         &SPEC,
+        &response(
+            200,
+            "application/x-www-form-urlencoded",
+            "access_token=leak-me&token_type=bearer&refresh_token=leak-me-too",
+        ),
+    )
+    .expect_err("a form-encoded answer");
+    let text = format!("{err} {err:?}");
+    assert!(!text.contains("leak-me"), "{text}");
+    assert!(text.contains("access_token=***&token_type=bearer"), "{text}");
+
+    let err = parse_token_response(
+        &SPEC,
         &response(502, "text/html", "<html>Bad gateway</html>"),
     )
     .expect_err("HTML");

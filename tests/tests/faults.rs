@@ -1,0 +1,592 @@
+//! Fault tests: every way a token endpoint misbehaves, against a local server. Each test
+//! asserts the typed result and how many requests the server saw. The last test runs all the
+//! faults again with tracing captured and checks that no secret's bytes appear in the logs or
+//! in any error's `Display` or `Debug`.
+
+use serde_json::json;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokenspec_providers::{approvalmax, brainysoft, smartdocumentor};
+use tokenspec_runtime::{
+    Error, HttpOptions, RetryPolicy, Secret, StoreError, StoredToken, TokenStore,
+    TransportErrorKind, TokenType,
+};
+use tokenspec_tests::{Reply, TestServer};
+
+const CLIENT_SECRET: &str = "cs-0f1e2d3c-client-secret-bytes";
+const ACCESS_TOKEN: &str = "at-9a8b7c6d-access-token-bytes";
+const ACCESS_TOKEN_2: &str = "at-5e4f3a2b-second-access-token";
+const REFRESH_TOKEN: &str = "rt-1a2b3c4d-refresh-token-bytes";
+const REFRESH_TOKEN_2: &str = "rt-7d6c5b4a-rotated-refresh-token";
+const SECRETS: &[&str] = &[
+    CLIENT_SECRET,
+    ACCESS_TOKEN,
+    ACCESS_TOKEN_2,
+    REFRESH_TOKEN,
+    REFRESH_TOKEN_2,
+];
+
+/// Short waits so that retry tests stay fast; jitter off so timings are predictable.
+fn quick_retries(attempts: u32) -> RetryPolicy {
+    RetryPolicy {
+        initial_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(50),
+        jitter: false,
+        ..RetryPolicy::attempts(attempts)
+    }
+}
+
+fn brainysoft(server: &TestServer, retry: RetryPolicy) -> brainysoft::Client {
+    brainysoft::Client::builder()
+        .customer_key("acme")
+        .expect("customer key")
+        .client_id("client-1")
+        .client_secret(CLIENT_SECRET)
+        .base_url(&server.base_url())
+        .expect("loopback base url")
+        .retry(retry)
+        .timeout(Duration::from_secs(5))
+        .build()
+        .expect("client")
+}
+
+fn token_body(access_token: &str) -> serde_json::Value {
+    json!({"access_token": access_token, "token_type": "Bearer", "expires_in": 299, "sessid": "s-1"})
+}
+
+#[tokio::test]
+async fn a_503_then_success_is_retried() {
+    let server = TestServer::start([
+        Reply::text(503, "text/plain", "busy"),
+        Reply::json(200, &token_body(ACCESS_TOKEN)),
+    ]);
+    let token = brainysoft(&server, quick_retries(3))
+        .fetch_token()
+        .await
+        .expect("token after one retry");
+    assert_eq!(token.access_token.expose(), ACCESS_TOKEN);
+    assert_eq!(server.request_count(), 2);
+    // Both attempts carry the same request.
+    let requests = server.requests();
+    assert_eq!(requests[0].body, requests[1].body);
+}
+
+#[tokio::test]
+async fn a_429_with_retry_after_waits_as_asked() {
+    let server = TestServer::start([
+        Reply::json(429, &json!({"error": "slow_down"})).header("Retry-After", "1"),
+        Reply::json(200, &token_body(ACCESS_TOKEN)),
+    ]);
+    let started = Instant::now();
+    let token = brainysoft(&server, quick_retries(3)).fetch_token().await;
+    let waited = started.elapsed();
+    assert_eq!(token.expect("token").access_token.expose(), ACCESS_TOKEN);
+    assert_eq!(server.request_count(), 2);
+    assert!(waited >= Duration::from_secs(1), "Retry-After: 1 honoured, waited {waited:?}");
+    assert!(waited < Duration::from_secs(3), "waited {waited:?}");
+}
+
+#[tokio::test]
+async fn retry_after_is_capped() {
+    let server = TestServer::start([
+        Reply::json(503, &json!({"error": "temporarily_unavailable"}))
+            .header("Retry-After", "3600"),
+        Reply::json(200, &token_body(ACCESS_TOKEN)),
+    ]);
+    let policy = RetryPolicy {
+        retry_after_cap: Duration::from_millis(100),
+        ..quick_retries(3)
+    };
+    let started = Instant::now();
+    brainysoft(&server, policy).fetch_token().await.expect("token");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(server.request_count(), 2);
+}
+
+#[tokio::test]
+async fn attempts_are_bounded_and_the_last_answer_is_reported() {
+    let server = TestServer::always(Reply::text(
+        502,
+        "text/html",
+        "<html><body><h1>502 Bad Gateway</h1></body></html>",
+    ));
+    let error = brainysoft(&server, quick_retries(3))
+        .fetch_token()
+        .await
+        .expect_err("an HTML 502 is no token");
+    assert_eq!(server.request_count(), 3, "three attempts, then stop");
+    match error {
+        Error::UnexpectedResponse {
+            status,
+            content_type,
+            excerpt,
+            ..
+        } => {
+            assert_eq!(status, 502);
+            assert_eq!(content_type, "text/html");
+            assert!(excerpt.contains("502 Bad Gateway"), "{excerpt}");
+        }
+        other => panic!("expected an unexpected-response error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn credential_errors_are_never_retried() {
+    let server = TestServer::always(Reply::json(
+        401,
+        &json!({"error": "invalid_client", "error_description": "bad secret"}),
+    ));
+    let error = brainysoft(&server, quick_retries(5))
+        .fetch_token()
+        .await
+        .expect_err("refused");
+    assert_eq!(server.request_count(), 1);
+    match error {
+        Error::Provider { status, body } => {
+            assert_eq!(status, 401);
+            assert_eq!(body.error, tokenspec_runtime::OAuthErrorCode::InvalidClient);
+        }
+        other => panic!("expected a provider error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_ends_at_the_timeout() {
+    let server = TestServer::always(Reply::hang());
+    let client = brainysoft::Client::builder()
+        .customer_key("acme")
+        .expect("key")
+        .client_id("client-1")
+        .client_secret(CLIENT_SECRET)
+        .base_url(&server.base_url())
+        .expect("url")
+        .http_options(HttpOptions {
+            timeout: Duration::from_millis(300),
+            retry: quick_retries(2),
+            ..HttpOptions::default()
+        })
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    let error = client.fetch_token().await.expect_err("no answer");
+    let took = started.elapsed();
+    assert!(
+        matches!(&error, Error::Transport(e) if e.kind == TransportErrorKind::Timeout),
+        "{error:?}"
+    );
+    assert_eq!(server.request_count(), 2, "a timeout is retried once");
+    assert!(took >= Duration::from_millis(600), "two attempts of 300 ms, took {took:?}");
+    assert!(took < Duration::from_secs(3), "took {took:?}");
+}
+
+#[tokio::test]
+async fn a_reset_connection_is_retried() {
+    let server = TestServer::start([Reply::close(), Reply::json(200, &token_body(ACCESS_TOKEN))]);
+    let token = brainysoft(&server, quick_retries(3))
+        .fetch_token()
+        .await
+        .expect("token after the reset");
+    assert_eq!(token.access_token.expose(), ACCESS_TOKEN);
+    assert_eq!(server.request_count(), 2);
+}
+
+#[tokio::test]
+async fn a_reset_connection_without_retries_is_a_connect_error() {
+    let server = TestServer::always(Reply::close());
+    let error = brainysoft(&server, RetryPolicy::none())
+        .fetch_token()
+        .await
+        .expect_err("reset");
+    assert!(
+        matches!(&error, Error::Transport(e) if e.kind == TransportErrorKind::Connect),
+        "{error:?}"
+    );
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn a_64_mib_body_is_refused_without_reading_it() {
+    let big = vec![b'x'; 64 * 1024 * 1024];
+    let server = TestServer::start([Reply::text(200, "application/json", big)]);
+    let error = brainysoft(&server, quick_retries(3))
+        .fetch_token()
+        .await
+        .expect_err("too large");
+    assert!(
+        matches!(&error, Error::Transport(e) if e.kind == TransportErrorKind::BodyTooLarge),
+        "{error:?}"
+    );
+    assert_eq!(server.request_count(), 1, "a body over the limit is not retried");
+}
+
+#[tokio::test]
+async fn a_body_over_a_custom_limit_is_refused() {
+    let body = token_body(ACCESS_TOKEN).to_string();
+    let server = TestServer::start([Reply::text(200, "application/json", body.clone())]);
+    let client = brainysoft::Client::builder()
+        .customer_key("acme")
+        .expect("key")
+        .client_id("client-1")
+        .client_secret(CLIENT_SECRET)
+        .base_url(&server.base_url())
+        .expect("url")
+        .http_options(HttpOptions {
+            body_limit: body.len() - 1,
+            ..HttpOptions::default()
+        })
+        .build()
+        .expect("client");
+    let error = client.fetch_token().await.expect_err("one byte too many");
+    assert!(matches!(&error, Error::Transport(e) if e.kind == TransportErrorKind::BodyTooLarge));
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_json_is_an_unexpected_response() {
+    let server = TestServer::start([Reply::text(200, "text/plain", "access_token=abc")]);
+    let error = brainysoft(&server, quick_retries(3))
+        .fetch_token()
+        .await
+        .expect_err("not JSON");
+    assert!(
+        matches!(&error, Error::UnexpectedResponse { status: 200, content_type, .. } if content_type == "text/plain"),
+        "{error:?}"
+    );
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn a_missing_access_token_is_an_unexpected_response() {
+    let server = TestServer::start([Reply::json(200, &json!({"token_type": "Bearer", "expires_in": 299}))]);
+    let error = brainysoft(&server, quick_retries(3))
+        .fetch_token()
+        .await
+        .expect_err("no token");
+    match error {
+        Error::UnexpectedResponse { reason, .. } => assert!(reason.contains("access_token"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_missing_expires_in_takes_the_spec_default() {
+    let server = TestServer::start([Reply::json(200, &json!({"access_token": ACCESS_TOKEN}))]);
+    let token = brainysoft(&server, quick_retries(3)).fetch_token().await.expect("token");
+    assert_eq!(token.expires_in, Duration::from_secs(299), "brainysoft's documented lifetime");
+    assert_eq!(token.token_type, TokenType::Bearer, "default token type");
+}
+
+#[tokio::test]
+async fn a_negative_expires_in_is_an_unexpected_response() {
+    let server = TestServer::start([Reply::json(200, &json!({"access_token": ACCESS_TOKEN, "expires_in": -5}))]);
+    let error = brainysoft(&server, quick_retries(3))
+        .fetch_token()
+        .await
+        .expect_err("negative lifetime");
+    match error {
+        Error::UnexpectedResponse { reason, .. } => assert!(reason.contains("expires_in"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_absurd_expires_in_is_cached_but_capped() {
+    let server = TestServer::start([Reply::json(
+        200,
+        &json!({"access_token": ACCESS_TOKEN, "expires_in": 9_000_000_000_000_u64}),
+    )]);
+    let client = brainysoft(&server, quick_retries(3));
+    let source = client.token_source();
+    assert_eq!(source.access_token().await.expect("token").expose(), ACCESS_TOKEN);
+    assert_eq!(source.access_token().await.expect("cached").expose(), ACCESS_TOKEN);
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn expires_in_as_a_string_and_token_type_in_lower_case() {
+    let server = TestServer::start([Reply::json(
+        200,
+        &json!({"access_token": ACCESS_TOKEN, "token_type": "bearer", "expires_in": "120"}),
+    )]);
+    let token = brainysoft(&server, quick_retries(3)).fetch_token().await.expect("token");
+    assert_eq!(token.token_type, TokenType::Bearer);
+    assert_eq!(token.expires_in, Duration::from_secs(120));
+    assert_eq!(
+        token.bearer_header().to_str().expect("ascii"),
+        format!("Bearer {ACCESS_TOKEN}")
+    );
+}
+
+#[tokio::test]
+async fn http_200_carrying_an_oauth_error_is_an_error_and_not_cached() {
+    let server = TestServer::start([
+        Reply::json(200, &json!({"error": "invalid_grant"})),
+        Reply::json(200, &token_body(ACCESS_TOKEN)),
+    ]);
+    let client = smartdocumentor::Client::builder()
+        .client_id("client-1")
+        .client_secret(CLIENT_SECRET)
+        .base_url(&server.base_url())
+        .expect("url")
+        .build()
+        .expect("client");
+    let source = client.token_source();
+    match source.access_token().await {
+        Err(Error::Provider { status, body }) => {
+            assert_eq!(status, 200);
+            assert_eq!(body.error, tokenspec_runtime::OAuthErrorCode::InvalidGrant);
+        }
+        other => panic!("expected a provider error, got {other:?}"),
+    }
+    assert_eq!(server.request_count(), 1, "an error body is not retried");
+    // Not cached: the next call asks again and gets the token.
+    assert_eq!(source.access_token().await.expect("token").expose(), ACCESS_TOKEN);
+    assert_eq!(server.request_count(), 2);
+}
+
+fn approvalmax(server: &TestServer) -> approvalmax::Client {
+    approvalmax::Client::builder()
+        .client_id("client-1")
+        .client_secret(CLIENT_SECRET)
+        .redirect_uri("https://app.example/callback")
+        .base_url(&server.base_url())
+        .expect("url")
+        .retry(quick_retries(2))
+        .build()
+        .expect("client")
+}
+
+fn form_value(request: &tokenspec_tests::RecordedRequest, name: &str) -> Option<String> {
+    request
+        .form()
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+#[tokio::test]
+async fn refresh_without_a_new_refresh_token_keeps_the_old_one_and_rotation_replaces_it() {
+    let server = TestServer::start([
+        // First renewal: no refresh_token in the answer.
+        Reply::json(200, &json!({"access_token": ACCESS_TOKEN, "expires_in": 1})),
+        // Second renewal: a rotated refresh token.
+        Reply::json(
+            200,
+            &json!({"access_token": ACCESS_TOKEN_2, "expires_in": 1, "refresh_token": REFRESH_TOKEN_2}),
+        ),
+        Reply::json(200, &json!({"access_token": ACCESS_TOKEN, "expires_in": 3600})),
+    ]);
+    let source = approvalmax(&server).token_source().with_margin(Duration::ZERO);
+    // A token from an earlier code exchange, already expired.
+    source
+        .insert(Secret::new("expired"), Duration::ZERO, Some(Secret::new(REFRESH_TOKEN)))
+        .await
+        .expect("insert");
+    assert_eq!(source.access_token().await.expect("renewed").expose(), ACCESS_TOKEN);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(source.access_token().await.expect("renewed").expose(), ACCESS_TOKEN_2);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(source.access_token().await.expect("renewed").expose(), ACCESS_TOKEN);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    for r in &requests {
+        assert_eq!(form_value(r, "grant_type").as_deref(), Some("refresh_token"));
+    }
+    assert_eq!(form_value(&requests[0], "refresh_token").as_deref(), Some(REFRESH_TOKEN));
+    assert_eq!(
+        form_value(&requests[1], "refresh_token").as_deref(),
+        Some(REFRESH_TOKEN),
+        "an answer without refresh_token keeps the previous one"
+    );
+    assert_eq!(
+        form_value(&requests[2], "refresh_token").as_deref(),
+        Some(REFRESH_TOKEN_2),
+        "a rotated refresh token replaces the old one"
+    );
+}
+
+#[tokio::test]
+async fn an_authorization_code_source_without_a_token_says_what_it_needs() {
+    let server = TestServer::start([]);
+    let source = approvalmax(&server).token_source();
+    match source.access_token().await {
+        Err(Error::InvalidInput { input, reason }) => {
+            assert_eq!(input, "refresh_token");
+            assert!(reason.contains("insert"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(server.request_count(), 0);
+}
+
+/// A store whose operations fail on demand, counting saves.
+#[derive(Default)]
+struct FlakyStore {
+    fail_load: bool,
+    fail_save: bool,
+    saved: Mutex<Vec<StoredToken>>,
+}
+
+impl TokenStore for FlakyStore {
+    fn load<'a>(
+        &'a self,
+        _key: &'a str,
+    ) -> tokenspec_runtime::BoxFuture<'a, Result<Option<StoredToken>, StoreError>> {
+        let fail = self.fail_load;
+        Box::pin(async move {
+            if fail {
+                Err(StoreError::new("disk unavailable"))
+            } else {
+                Ok(None)
+            }
+        })
+    }
+
+    fn save<'a>(
+        &'a self,
+        _key: &'a str,
+        token: &'a StoredToken,
+    ) -> tokenspec_runtime::BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            if self.fail_save {
+                return Err(StoreError::new("disk full"));
+            }
+            self.saved.lock().expect("lock").push(token.clone());
+            Ok(())
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_failing_store_is_a_typed_error_and_loses_no_token() {
+    let server = TestServer::start([Reply::json(200, &token_body(ACCESS_TOKEN))]);
+    let store = Arc::new(FlakyStore {
+        fail_save: true,
+        ..FlakyStore::default()
+    });
+    let source = brainysoft(&server, quick_retries(3))
+        .token_source()
+        .with_store(store);
+    match source.access_token().await {
+        Err(Error::Store(e)) => assert_eq!(e.message, "disk full"),
+        other => panic!("expected a store error, got {other:?}"),
+    }
+    // The fetched token was kept in memory: served without a second request.
+    assert_eq!(source.access_token().await.expect("cached").expose(), ACCESS_TOKEN);
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn a_store_that_cannot_load_stops_before_any_request() {
+    let server = TestServer::start([Reply::json(200, &token_body(ACCESS_TOKEN))]);
+    let store = Arc::new(FlakyStore {
+        fail_load: true,
+        ..FlakyStore::default()
+    });
+    let source = brainysoft(&server, quick_retries(3))
+        .token_source()
+        .with_store(store);
+    assert!(matches!(source.access_token().await, Err(Error::Store(_))));
+    assert_eq!(server.request_count(), 0);
+}
+
+#[tokio::test]
+async fn tokens_are_saved_to_the_store_with_their_refresh_token() {
+    let server = TestServer::start([Reply::json(
+        200,
+        &json!({"access_token": ACCESS_TOKEN_2, "expires_in": 3600, "refresh_token": REFRESH_TOKEN_2}),
+    )]);
+    let store = Arc::new(FlakyStore::default());
+    let source = approvalmax(&server).token_source().with_store(store.clone());
+    source
+        .insert(Secret::new("expired"), Duration::ZERO, Some(Secret::new(REFRESH_TOKEN)))
+        .await
+        .expect("insert");
+    source.access_token().await.expect("renewed");
+    let saved = store.saved.lock().expect("lock").clone();
+    assert_eq!(saved.len(), 2, "the inserted token and the renewed one");
+    assert_eq!(saved[1].access_token.expose(), ACCESS_TOKEN_2);
+    assert_eq!(
+        saved[1].refresh_token.as_ref().map(Secret::expose),
+        Some(REFRESH_TOKEN_2)
+    );
+}
+
+/// A `tracing` writer that keeps everything in memory.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lock").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn no_secret_appears_in_logs_or_errors_across_faults() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(captured.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let mut seen = String::new();
+    let faults: Vec<Vec<Reply>> = vec![
+        vec![Reply::text(503, "text/plain", "busy"), Reply::json(200, &token_body(ACCESS_TOKEN))],
+        vec![Reply::json(429, &json!({"error": "slow_down"})).header("Retry-After", "0"), Reply::json(200, &token_body(ACCESS_TOKEN))],
+        vec![Reply::close(), Reply::close(), Reply::close()],
+        vec![Reply::text(502, "text/html", "<h1>Bad Gateway</h1>"); 3],
+        vec![Reply::text(200, "text/plain", format!("access_token={ACCESS_TOKEN}"))],
+        vec![Reply::json(200, &json!({"token_type": "Bearer", "refresh_token": REFRESH_TOKEN}))],
+        vec![Reply::json(200, &json!({"access_token": ACCESS_TOKEN, "expires_in": -1, "refresh_token": REFRESH_TOKEN}))],
+        vec![Reply::json(200, &json!({"error": "invalid_grant", "error_description": "no"}))],
+        vec![Reply::json(401, &json!({"error": "invalid_client"}))],
+        vec![Reply::json(400, &json!({"error": "invalid_request", "access_token": ACCESS_TOKEN}))],
+    ];
+    for replies in faults {
+        let server = TestServer::start(replies);
+        let client = brainysoft(&server, quick_retries(3));
+        seen.push_str(&format!("{client:?}\n"));
+        let source = client.token_source();
+        for _ in 0..2 {
+            match source.access_token().await {
+                Ok(token) => seen.push_str(&format!("{token:?} {token}\n")),
+                Err(e) => seen.push_str(&format!("{e}\n{e:?}\n")),
+            }
+        }
+        seen.push_str(&format!("{source:?}\n"));
+    }
+    // Refresh flows and store errors too.
+    let server = TestServer::start([
+        Reply::json(400, &json!({"error": "invalid_grant"})),
+    ]);
+    let source = approvalmax(&server).token_source();
+    source
+        .insert(Secret::new(ACCESS_TOKEN), Duration::ZERO, Some(Secret::new(REFRESH_TOKEN)))
+        .await
+        .expect("insert");
+    if let Err(e) = source.access_token().await {
+        seen.push_str(&format!("{e}\n{e:?}\n"));
+    }
+
+    let logs = String::from_utf8(captured.0.lock().expect("lock").clone()).expect("utf-8 logs");
+    assert!(logs.contains("token_fetch"), "spans were captured:\n{logs}");
+    assert!(logs.contains("attempt"), "attempts were logged:\n{logs}");
+    assert!(seen.contains("HTTP 502"), "errors were captured:\n{seen}");
+    for secret in SECRETS {
+        assert!(!logs.contains(secret), "secret in logs:\n{logs}");
+        assert!(!seen.contains(secret), "secret in Display/Debug:\n{seen}");
+    }
+}
