@@ -1,0 +1,141 @@
+//! Benchmarks of the token source and the generated client, each beside its floor, measured
+//! in one run so the ratios in BENCHMARKS.md compare like with like:
+//!
+//! - `cache_hit`: a cached `access_token()` against a bare `RwLock` read + `Arc` clone. Both
+//!   are polled once (`now_or_never`), so neither pays for an executor.
+//! - `cold_cache`: 1000 concurrent callers on an empty cache (one request expected, asserted
+//!   on every iteration) against one request's round trip through the same client.
+//! - `full_fetch`: one `fetch_token()` through the generated client against the same POST made
+//!   with bare reqwest, both to the same local server.
+//!
+//! Run: `cargo bench -p tokenspec-tests --bench token`.
+
+use futures_util::FutureExt;
+use serde_json::json;
+use std::sync::{Arc, LazyLock, RwLock};
+use std::time::Duration;
+use tokenspec_providers::smartdocumentor;
+use tokenspec_runtime::{RetryPolicy, Secret};
+use tokenspec_tests::{Reply, TestServer};
+
+fn main() {
+    divan::main();
+}
+
+static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+});
+
+/// One server for every benchmark: answers each request at once with a token.
+static SERVER: LazyLock<TestServer> = LazyLock::new(|| {
+    TestServer::always(Reply::json(
+        200,
+        &json!({"access_token": "bench-token", "token_type": "Bearer", "expires_in": 3600}),
+    ))
+});
+
+fn client() -> smartdocumentor::Client {
+    smartdocumentor::Client::builder()
+        .client_id("bench-client")
+        .client_secret("bench-secret")
+        .base_url(&SERVER.base_url())
+        .expect("loopback")
+        .retry(RetryPolicy::none())
+        .build()
+        .expect("client")
+}
+
+mod cache_hit {
+    use super::*;
+
+    #[divan::bench]
+    fn floor_rwlock_read_arc_clone(bencher: divan::Bencher) {
+        let lock = RwLock::new(Some(Arc::new(String::from("bench-token"))));
+        bencher.bench_local(|| {
+            async {
+                let guard = lock.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+                guard.clone()
+            }
+            .now_or_never()
+        });
+    }
+
+    #[divan::bench]
+    fn cached_access_token(bencher: divan::Bencher) {
+        let source = client().token_source();
+        RUNTIME
+            .block_on(source.insert(Secret::new("bench-token"), Duration::from_secs(3600), None))
+            .expect("insert");
+        bencher.bench_local(|| source.access_token().now_or_never());
+    }
+}
+
+mod cold_cache {
+    use super::*;
+
+    #[divan::bench(sample_count = 20, sample_size = 1)]
+    fn floor_one_round_trip(bencher: divan::Bencher) {
+        let client = client();
+        bencher.bench_local(|| RUNTIME.block_on(client.fetch_token()).expect("token"));
+    }
+
+    #[divan::bench(sample_count = 20, sample_size = 1)]
+    fn thousand_callers(bencher: divan::Bencher) {
+        let client = client();
+        bencher
+            .with_inputs(|| (client.token_source(), SERVER.request_count()))
+            .bench_local_values(|(source, before)| {
+                RUNTIME.block_on(async {
+                    let callers: Vec<_> = (0..1000)
+                        .map(|_| {
+                            let source = source.clone();
+                            tokio::spawn(async move { source.access_token().await })
+                        })
+                        .collect();
+                    for caller in callers {
+                        caller.await.expect("task").expect("token");
+                    }
+                });
+                let requests = SERVER.request_count() - before;
+                assert_eq!(requests, 1, "1000 callers on a cold cache made {requests} requests");
+            });
+    }
+}
+
+mod full_fetch {
+    use super::*;
+
+    #[divan::bench(sample_count = 200, sample_size = 5)]
+    fn bare_reqwest(bencher: divan::Bencher) {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("reqwest");
+        let url = format!("{}/connect/token", SERVER.base_url());
+        bencher.bench_local(|| {
+            RUNTIME.block_on(async {
+                let response = http
+                    .post(&url)
+                    .header("accept", "application/json")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body("grant_type=client_credentials&scope=WebAPI&client_id=bench-client&client_secret=bench-secret")
+                    .send()
+                    .await
+                    .expect("send");
+                let body = response.bytes().await.expect("body");
+                let value: serde_json::Value = serde_json::from_slice(&body).expect("json");
+                assert!(value["access_token"].is_string());
+            })
+        });
+    }
+
+    #[divan::bench(sample_count = 200, sample_size = 5)]
+    fn generated_client(bencher: divan::Bencher) {
+        let client = client();
+        bencher.bench_local(|| RUNTIME.block_on(client.fetch_token()).expect("token"));
+    }
+}

@@ -1,0 +1,607 @@
+//! Bad input never reaches the wire: every value that could change the host, add a path
+//! segment, inject a header, or is simply missing or empty is refused with a typed
+//! `Error::InvalidInput` naming the input, and a local server the client points at receives
+//! nothing. Secrets never show in `Debug` or `Display` of builders, clients, tokens or errors.
+
+use serde_json::json;
+use std::fmt::Debug;
+use tokenspec_providers::{approvalmax, brainysoft, learnlink, smartdocumentor, smartway};
+use tokenspec_runtime::{Error, GrantKind, JsonErrorBody, Secret};
+use tokenspec_tests::{Reply, TestServer};
+
+/// Asserts `result` is `InvalidInput` naming `input`, and returns the error's text.
+#[track_caller]
+fn assert_invalid<T: Debug, B: Debug + std::fmt::Display>(
+    result: Result<T, Error<B>>,
+    input: &str,
+) -> String {
+    match result {
+        Err(error @ Error::InvalidInput { .. }) => {
+            let Error::InvalidInput { input: got, .. } = &error else {
+                unreachable!()
+            };
+            assert_eq!(got, input, "{error}");
+            let text = error.to_string();
+            assert!(text.contains(&format!("`{input}`")), "{text}");
+            text
+        }
+        other => panic!("expected InvalidInput naming `{input}`, got {other:?}"),
+    }
+}
+
+/// A server that would answer anything; tests assert it is never asked.
+fn server() -> TestServer {
+    TestServer::always(Reply::json(
+        200,
+        &json!({"access_token": "should-not-happen"}),
+    ))
+}
+
+#[track_caller]
+fn assert_untouched(server: &TestServer) {
+    assert_eq!(
+        server.request_count(),
+        0,
+        "the server received {:#?}",
+        server.requests()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Host variables: a DNS label or nothing.
+
+const NOT_DNS_LABELS: &[&str] = &[
+    "evil.com/x#",
+    "a.b",
+    "",
+    "evil.com",
+    "a b",
+    "-acme",
+    "acme-",
+    "acme:8080",
+    "user@acme",
+    "acme/",
+    "acme?x=1",
+    "%61cme",
+];
+
+#[test]
+fn brainysoft_customer_key_must_be_a_dns_label() {
+    let server = server();
+    for value in NOT_DNS_LABELS {
+        let result = brainysoft::Client::builder()
+            .base_url(&server.base_url())
+            .expect("loopback base URL")
+            .customer_key(*value);
+        assert_invalid(result.map(|_| ()), "customer_key");
+    }
+    let long = "a".repeat(64);
+    assert_invalid(
+        brainysoft::Client::builder().customer_key(long).map(|_| ()),
+        "customer_key",
+    );
+    assert_untouched(&server);
+}
+
+#[tokio::test]
+async fn registry_client_refuses_a_host_variable_that_is_not_a_dns_label() {
+    let server = server();
+    for value in NOT_DNS_LABELS {
+        let mut client = tokenspec_providers::client("brainysoft").expect("registered");
+        client
+            .set_base_url::<JsonErrorBody>(&server.base_url())
+            .expect("loopback base URL");
+        client
+            .set::<JsonErrorBody>("client_id", "id")
+            .expect("client_id");
+        client
+            .set::<JsonErrorBody>("client_secret", "secret")
+            .expect("client_secret");
+        assert_invalid(
+            client.set::<JsonErrorBody>("customer_key", *value),
+            "customer_key",
+        );
+        // Per-call inputs go through the same checks.
+        assert_invalid(
+            client
+                .fetch(GrantKind::ClientCredentials, &[("customer_key", *value)])
+                .await,
+            "customer_key",
+        );
+    }
+    assert_untouched(&server);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Path variables: one segment, nothing that ends it or climbs out of it.
+
+const NOT_ONE_SEGMENT: &[&str] = &[
+    "a/b",
+    "/etc",
+    "a?b",
+    "a?scope=api/all",
+    "..",
+    "../x",
+    "a..b",
+    ".",
+    "a#b",
+    "#",
+    "a\\b",
+    "",
+    "a%2Fb",
+    "a b",
+];
+
+#[test]
+fn learnlink_tenant_id_must_be_one_path_segment() {
+    let server = server();
+    for value in NOT_ONE_SEGMENT {
+        let result = learnlink::Client::builder()
+            .base_url(&server.base_url())
+            .expect("loopback base URL")
+            .tenant_id(*value);
+        assert_invalid(result.map(|_| ()), "tenant_id");
+    }
+    assert_untouched(&server);
+}
+
+#[tokio::test]
+async fn registry_client_refuses_a_path_variable_that_is_not_one_segment() {
+    let server = server();
+    for value in NOT_ONE_SEGMENT {
+        let mut client = tokenspec_providers::client("learnlink").expect("registered");
+        client
+            .set_base_url::<JsonErrorBody>(&server.base_url())
+            .expect("loopback base URL");
+        client
+            .set::<JsonErrorBody>("client_secret", "secret")
+            .expect("client_secret");
+        assert_invalid(
+            client.set::<JsonErrorBody>("tenant_id", *value),
+            "tenant_id",
+        );
+        assert_invalid(
+            client.token_request(GrantKind::ClientCredentials, &[("tenant_id", *value)]),
+            "tenant_id",
+        );
+        assert_invalid(
+            client
+                .fetch(GrantKind::ClientCredentials, &[("tenant_id", *value)])
+                .await,
+            "tenant_id",
+        );
+    }
+    assert_untouched(&server);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Empty and unsendable values.
+
+#[tokio::test]
+async fn empty_secrets_and_credentials_are_refused_before_sending() {
+    let server = server();
+    let base = server.base_url();
+
+    assert_invalid(
+        smartway::Client::builder()
+            .company_api_key("")
+            .base_url(&base)
+            .expect("base")
+            .build(),
+        "company_api_key",
+    );
+    assert_invalid(
+        smartdocumentor::Client::builder()
+            .client_id("id")
+            .client_secret("")
+            .base_url(&base)
+            .expect("base")
+            .build(),
+        "client_secret",
+    );
+    assert_invalid(
+        smartdocumentor::Client::builder()
+            .client_id("")
+            .client_secret("secret")
+            .base_url(&base)
+            .expect("base")
+            .build(),
+        "client_id",
+    );
+    assert_invalid(
+        learnlink::Client::builder()
+            .tenant_id("eu-west-2_AbcdEfghI")
+            .expect("tenant")
+            .client_secret("")
+            .base_url(&base)
+            .expect("base")
+            .build(),
+        "client_secret",
+    );
+    assert_invalid(
+        learnlink::Client::builder()
+            .tenant_id("eu-west-2_AbcdEfghI")
+            .expect("tenant")
+            .client_secret("secret")
+            .scope("")
+            .base_url(&base)
+            .expect("base")
+            .build(),
+        "scope",
+    );
+    assert_invalid(
+        brainysoft::Client::builder()
+            .customer_key("acme")
+            .expect("label")
+            .client_id("id")
+            .client_secret(Secret::new(""))
+            .base_url(&base)
+            .expect("base")
+            .build(),
+        "client_secret",
+    );
+    assert_invalid(
+        approvalmax::Client::builder()
+            .client_id("id")
+            .client_secret("")
+            .redirect_uri("https://app.example/callback")
+            .base_url(&base)
+            .expect("base")
+            .build(),
+        "client_secret",
+    );
+
+    // Per-call values of a client that is fine.
+    let approvalmax = approvalmax::Client::builder()
+        .client_id("id")
+        .client_secret("secret")
+        .redirect_uri("https://app.example/callback")
+        .base_url(&base)
+        .expect("base")
+        .build()
+        .expect("client");
+    assert_invalid(approvalmax.refresh(&Secret::new("")).await, "refresh_token");
+    assert_invalid(approvalmax.exchange_code("", None).await, "code");
+    assert_invalid(
+        approvalmax.exchange_code("code", Some("")).await,
+        "code_verifier",
+    );
+    assert_invalid(approvalmax.authorize_url("", None), "state");
+    assert_untouched(&server);
+}
+
+#[tokio::test]
+async fn control_characters_cannot_inject_headers_or_parameters() {
+    let server = server();
+    let base = server.base_url();
+    let text = assert_invalid(
+        smartway::Client::builder()
+            .company_api_key("key\r\nX-Injected: 1")
+            .base_url(&base)
+            .expect("base")
+            .build(),
+        "company_api_key",
+    );
+    assert!(
+        !text.contains("X-Injected"),
+        "a secret is not echoed: {text}"
+    );
+    assert_invalid(
+        learnlink::Client::builder()
+            .tenant_id("tenant\r\nHost: evil.example")
+            .map(|_| ()),
+        "tenant_id",
+    );
+    assert_invalid(
+        brainysoft::Client::builder()
+            .customer_key("acme\n")
+            .map(|_| ()),
+        "customer_key",
+    );
+    let approvalmax = approvalmax::Client::builder()
+        .client_id("id")
+        .client_secret("secret")
+        .redirect_uri("https://app.example/callback")
+        .base_url(&base)
+        .expect("base")
+        .build()
+        .expect("client");
+    assert_invalid(
+        approvalmax.refresh(&Secret::new("r\0t")).await,
+        "refresh_token",
+    );
+    assert_invalid(approvalmax.exchange_code("co\tde", None).await, "code");
+    assert_untouched(&server);
+}
+
+// ---------------------------------------------------------------------------------------------
+// base_url: https anywhere, plain http only on loopback.
+
+#[test]
+fn base_url_refuses_plain_http_off_loopback() {
+    let refused = [
+        "http://example.com",
+        "http://example.com:8080/",
+        "http://10.0.0.1:8080",
+        "http://192.168.1.10",
+        "http://127.0.0.1.nip.io:8080",
+        "http://localhost.evil.example",
+        "http://0.0.0.0:8080",
+        "ftp://127.0.0.1",
+        "file:///etc/passwd",
+        "127.0.0.1:8080",
+        "not a url",
+        "",
+    ];
+    for url in refused {
+        assert_invalid(
+            smartway::Client::builder().base_url(url).map(|_| ()),
+            "base_url",
+        );
+        assert_invalid(
+            learnlink::Client::builder().base_url(url).map(|_| ()),
+            "base_url",
+        );
+        let mut client = tokenspec_providers::client("brainysoft").expect("registered");
+        assert_invalid(client.set_base_url::<JsonErrorBody>(url), "base_url");
+    }
+    for url in [
+        "http://127.0.0.1:1",
+        "http://localhost:1",
+        "http://[::1]:1",
+        "https://proxy.example",
+    ] {
+        let accepted = smartway::Client::builder().base_url(url);
+        assert!(accepted.is_ok(), "{url}: {accepted:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run-time registry: inputs by name, so forgetting one is a run-time error.
+
+#[tokio::test]
+async fn registry_client_missing_required_input_is_named() {
+    let server = server();
+    let base = server.base_url();
+
+    let mut client = tokenspec_providers::client("learnlink").expect("registered");
+    client.set_base_url::<JsonErrorBody>(&base).expect("base");
+    client
+        .set::<JsonErrorBody>("client_secret", "secret")
+        .expect("secret");
+    assert_invalid(
+        client.token_request(GrantKind::ClientCredentials, &[]),
+        "tenant_id",
+    );
+    assert_invalid(
+        client.fetch(GrantKind::ClientCredentials, &[]).await,
+        "tenant_id",
+    );
+
+    let mut client = tokenspec_providers::client("learnlink").expect("registered");
+    client.set_base_url::<JsonErrorBody>(&base).expect("base");
+    client
+        .set::<JsonErrorBody>("tenant_id", "eu-west-2_AbcdEfghI")
+        .expect("tenant");
+    assert_invalid(
+        client.fetch(GrantKind::ClientCredentials, &[]).await,
+        "client_secret",
+    );
+    // The other credential placement needs the same input.
+    client.set_placement::<JsonErrorBody>("body").expect("body");
+    assert_invalid(
+        client.fetch(GrantKind::ClientCredentials, &[]).await,
+        "client_secret",
+    );
+
+    let mut client = tokenspec_providers::client("smartway").expect("registered");
+    client.set_base_url::<JsonErrorBody>(&base).expect("base");
+    assert_invalid(client.fetch(GrantKind::None, &[]).await, "company_api_key");
+
+    let mut client = tokenspec_providers::client("approvalmax").expect("registered");
+    client.set_base_url::<JsonErrorBody>(&base).expect("base");
+    for (name, value) in [
+        ("client_id", "id"),
+        ("client_secret", "secret"),
+        ("redirect_uri", "https://app.example/callback"),
+    ] {
+        client.set::<JsonErrorBody>(name, value).expect(name);
+    }
+    assert_invalid(
+        client.fetch(GrantKind::AuthorizationCode, &[]).await,
+        "code",
+    );
+    assert_invalid(
+        client.fetch(GrantKind::RefreshToken, &[]).await,
+        "refresh_token",
+    );
+    assert_invalid(client.authorize_url(&[]), "state");
+    assert_untouched(&server);
+}
+
+#[tokio::test]
+async fn registry_client_unknown_names_are_refused() {
+    let server = server();
+    let mut client = tokenspec_providers::client("learnlink").expect("registered");
+    client
+        .set_base_url::<JsonErrorBody>(&server.base_url())
+        .expect("base");
+    client
+        .set::<JsonErrorBody>("tenant_id", "eu-west-2_AbcdEfghI")
+        .expect("tenant");
+    client
+        .set::<JsonErrorBody>("client_secret", "secret")
+        .expect("secret");
+    assert_invalid(client.set::<JsonErrorBody>("tenant", "x"), "tenant");
+    assert_invalid(
+        client
+            .fetch(GrantKind::ClientCredentials, &[("client_id", "x")])
+            .await,
+        "client_id",
+    );
+    assert_invalid(client.fetch(GrantKind::RefreshToken, &[]).await, "grant");
+    assert_invalid(
+        client.set_environment::<JsonErrorBody>("prod"),
+        "environment",
+    );
+    assert_invalid(client.set_placement::<JsonErrorBody>("header"), "placement");
+    assert_invalid(client.authorize_url(&[]), "grant");
+    assert!(tokenspec_providers::client("learn.link").is_none());
+    assert_untouched(&server);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secrets never print.
+
+const CANARY: &str = "S3cr3t-canary-7f2e";
+
+#[track_caller]
+fn assert_hidden(what: &str, text: &str) {
+    assert!(!text.contains(CANARY), "{what} shows the secret: {text}");
+}
+
+#[tokio::test]
+async fn debug_and_display_never_show_secrets() {
+    // Builders, before and after the secret is set, and the clients they build.
+    let builder = learnlink::Client::builder()
+        .tenant_id("eu-west-2_AbcdEfghI")
+        .expect("tenant")
+        .client_secret(CANARY);
+    assert_hidden("learnlink builder", &format!("{builder:?}"));
+    let client = builder.build().expect("client");
+    assert_hidden("learnlink client", &format!("{client:?}"));
+    assert_hidden("runtime client", &format!("{:?}", client.runtime()));
+    assert_hidden(
+        "runtime inputs",
+        &format!("{:?}", client.runtime().inputs()),
+    );
+
+    let builder = smartway::Client::builder().company_api_key(CANARY);
+    assert_hidden("smartway builder", &format!("{builder:?}"));
+    assert_hidden(
+        "smartway client",
+        &format!("{:?}", builder.build().expect("client")),
+    );
+
+    let builder = approvalmax::Client::builder()
+        .client_id("id")
+        .client_secret(CANARY)
+        .redirect_uri("https://app.example/callback");
+    assert_hidden("approvalmax builder", &format!("{builder:?}"));
+    assert_hidden(
+        "approvalmax client",
+        &format!("{:?}", builder.build().expect("client")),
+    );
+
+    let mut registry = tokenspec_providers::client("smartdocumentor").expect("registered");
+    registry
+        .set::<JsonErrorBody>("client_secret", CANARY)
+        .expect("secret");
+    assert_hidden("registry client", &format!("{registry:?}"));
+
+    // Input errors about a secret say "the value", not the value.
+    let error = smartway::Client::builder()
+        .company_api_key(format!("{CANARY}\n"))
+        .build()
+        .expect_err("control character");
+    assert_hidden("input error Display", &error.to_string());
+    assert_hidden("input error Debug", &format!("{error:?}"));
+
+    // Tokens: access and refresh tokens.
+    let server = TestServer::start([Reply::json(
+        200,
+        &json!({"access_token": CANARY, "refresh_token": CANARY, "expires_in": 3600}),
+    )]);
+    let client = approvalmax::Client::builder()
+        .client_id("id")
+        .client_secret(CANARY)
+        .redirect_uri("https://app.example/callback")
+        .base_url(&server.base_url())
+        .expect("base")
+        .build()
+        .expect("client");
+    let token = client.refresh(&Secret::new(CANARY)).await.expect("token");
+    assert_eq!(token.access_token.expose(), CANARY);
+    assert_hidden("TokenResponse", &format!("{token:?}"));
+    assert_hidden("access token", &format!("{}", token.access_token));
+    assert_hidden("bearer header", &format!("{:?}", token.bearer_header()));
+
+    // The untyped token data of the registry client.
+    let mut registry = tokenspec_providers::client("approvalmax").expect("registered");
+    for (name, value) in [
+        ("client_id", "id"),
+        ("client_secret", CANARY),
+        ("redirect_uri", "https://app.example/callback"),
+    ] {
+        registry.set::<JsonErrorBody>(name, value).expect(name);
+    }
+    let data = registry
+        .parse_response(&ok_response(
+            &json!({"access_token": CANARY, "refresh_token": CANARY}).to_string(),
+        ))
+        .expect("token data");
+    assert_hidden("TokenData", &format!("{data:?}"));
+
+    // Unexpected responses carry an excerpt with token fields masked: a token response with a
+    // bad field, a truncated one, a token sent with an error status.
+    let bodies = [
+        (
+            200,
+            json!({"access_token": CANARY, "expires_in": "soon"}).to_string(),
+        ),
+        (
+            200,
+            format!(r#"{{"access_token":"{CANARY}","refresh_token":"{CANARY}","expires_in":"#),
+        ),
+        (
+            500,
+            json!({"access_token": CANARY, "refresh_token": CANARY}).to_string(),
+        ),
+        (
+            200,
+            json!({"access_token": "", "refresh_token": CANARY}).to_string(),
+        ),
+    ];
+    for (status, body) in bodies {
+        let error = client
+            .parse_response(&response(status, &body))
+            .expect_err("unexpected");
+        assert!(
+            matches!(error, approvalmax::Error::UnexpectedResponse { .. }),
+            "{error:?}"
+        );
+        assert_hidden("UnexpectedResponse Display", &error.to_string());
+        assert_hidden("UnexpectedResponse Debug", &format!("{error:?}"));
+    }
+
+    // The same through the wire, with the untyped client's error.
+    let server = TestServer::always(Reply::json(
+        200,
+        &json!({"access_token": CANARY, "expires_in": -5}),
+    ));
+    registry
+        .set_base_url::<JsonErrorBody>(&server.base_url())
+        .expect("base");
+    let error = registry
+        .fetch(GrantKind::RefreshToken, &[("refresh_token", CANARY)])
+        .await
+        .expect_err("negative expires_in");
+    assert!(
+        matches!(error, Error::UnexpectedResponse { status: 200, .. }),
+        "{error:?}"
+    );
+    assert_hidden("registry error Display", &error.to_string());
+    assert_hidden("registry error Debug", &format!("{error:?}"));
+}
+
+fn response(status: u16, body: &str) -> http::Response<Vec<u8>> {
+    http::Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(body.as_bytes().to_vec())
+        .expect("response")
+}
+
+fn ok_response(body: &str) -> http::Response<Vec<u8>> {
+    response(200, body)
+}
