@@ -287,22 +287,30 @@ impl<B> CachedTokenSource<B> {
     /// A token valid now: the cached one while it is valid for more than the margin, else a
     /// new one (one fetch for every caller waiting).
     ///
+    /// A cache hit takes a read lock, reads the clock and clones an `Arc`: no allocation, no
+    /// await point.
+    ///
     /// # Errors
     /// The error of the fetch (every waiting caller gets it), or a store error.
     pub async fn access_token(&self) -> Result<Secret, Error<B>>
     where
-        B: serde::de::DeserializeOwned,
+        B: serde::de::DeserializeOwned + Send,
     {
-        // The common case: one read lock, one clock read, one reference-count increment.
-        {
-            let state = self.inner.state.read().unwrap_or_else(PoisonError::into_inner);
-            if let Some(token) = &state.token
-                && Instant::now() < token.renew_at
-            {
-                return Ok(token.access_token.clone());
-            }
+        match self.cached() {
+            Some(token) => Ok(token),
+            // Boxed, so this future stays two words big and cheap to move on a cache hit.
+            None => Box::pin(self.renew()).await.map_err(Error::into_typed),
         }
-        self.renew().await.map_err(Error::into_typed)
+    }
+
+    /// The cached token if it is not yet due for renewal; never fetches.
+    pub fn cached(&self) -> Option<Secret> {
+        let state = self.inner.state.read().unwrap_or_else(PoisonError::into_inner);
+        state
+            .token
+            .as_ref()
+            .filter(|token| Instant::now() < token.renew_at)
+            .map(|token| token.access_token.clone())
     }
 
     /// [`access_token`](Self::access_token) for synchronous code (feature `blocking`).
@@ -312,7 +320,7 @@ impl<B> CachedTokenSource<B> {
     #[cfg(feature = "blocking")]
     pub fn access_token_blocking(&self) -> Result<Secret, Error<B>>
     where
-        B: serde::de::DeserializeOwned,
+        B: serde::de::DeserializeOwned + Send,
     {
         crate::blocking::block_on(self.access_token())
     }
@@ -348,15 +356,10 @@ impl<B> CachedTokenSource<B> {
 impl<B: serde::de::DeserializeOwned> TokenSource for CachedTokenSource<B> {
     fn access_token(&self) -> BoxFuture<'_, DynResult<Secret>> {
         Box::pin(async move {
-            {
-                let state = self.inner.state.read().unwrap_or_else(PoisonError::into_inner);
-                if let Some(token) = &state.token
-                    && Instant::now() < token.renew_at
-                {
-                    return Ok(token.access_token.clone());
-                }
+            match self.cached() {
+                Some(token) => Ok(token),
+                None => self.renew().await,
             }
-            self.renew().await
         })
     }
 }

@@ -1,0 +1,407 @@
+//! `tokenctl token` and `tokenctl authorize-url`.
+
+use crate::mask::{self, Redactor};
+use crate::{Failure, Report, inputs};
+use serde_json::{Map, Value, json};
+use std::time::Duration;
+use tokenspec_runtime::{
+    Client, Error, FieldType, GrantKind, GrantSpec, JsonErrorBody, ProviderSpec, ReqwestTransport,
+    Transport, TransportError, TransportErrorKind,
+};
+
+/// Bound of a request when `--timeout` is not given (the runtime's default total timeout).
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Arguments of `tokenctl token`.
+#[derive(Debug, clap::Args)]
+pub struct TokenArgs {
+    /// Provider name (see `tokenctl providers`).
+    pub provider: String,
+    /// Environment (default: the spec's default environment).
+    #[arg(long = "env", value_name = "NAME")]
+    pub env: Option<String>,
+    /// Grant: none, client_credentials, authorization_code or refresh_token (default: the
+    /// provider's first).
+    #[arg(long, value_name = "GRANT")]
+    pub grant: Option<String>,
+    /// An input value (names as in `tokenctl describe`); else TOKENSPEC_<NAME> is read.
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// Replace scheme, host and port of the token URL (path and query are kept); plain http
+    /// only for loopback hosts.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Send credentials as this accepted placement (header, basic, body, query) instead of
+    /// the preferred one.
+    #[arg(long, value_name = "KIND")]
+    pub placement: Option<String>,
+    /// Print the request instead of sending it.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print secrets (inputs, tokens, credentials) instead of `***`.
+    #[arg(long)]
+    pub reveal: bool,
+    /// Bound on the whole request, connection to last byte, in seconds (default 30).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+}
+
+/// Arguments of `tokenctl authorize-url`.
+#[derive(Debug, clap::Args)]
+pub struct AuthorizeArgs {
+    /// Provider name (an authorization-code provider).
+    pub provider: String,
+    /// Environment (default: the spec's default environment).
+    #[arg(long = "env", value_name = "NAME")]
+    pub env: Option<String>,
+    /// An input value (state, code_verifier, client_id, ...); else TOKENSPEC_<NAME> is read.
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+}
+
+/// The provider called `name`, or a usage error listing the known ones.
+pub fn find_provider(name: &str) -> Result<&'static ProviderSpec, Failure> {
+    tokenspec_providers::by_name(name).ok_or_else(|| {
+        let known: Vec<&str> = tokenspec_providers::providers()
+            .iter()
+            .map(|p| p.name)
+            .collect();
+        Failure::Usage(format!(
+            "unknown provider `{name}`; expected one of: {}",
+            known.join(", ")
+        ))
+    })
+}
+
+fn pick_grant(
+    provider: &'static ProviderSpec,
+    name: Option<&str>,
+) -> Result<&'static GrantSpec, Failure> {
+    let known = || {
+        provider
+            .grants
+            .iter()
+            .map(|g| g.kind.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match name {
+        Some(name) => provider.grant_by_name(name).ok_or_else(|| {
+            Failure::Usage(format!(
+                "{} has no grant `{name}`; expected one of: {}",
+                provider.name,
+                known()
+            ))
+        }),
+        None => provider
+            .default_grant()
+            .ok_or_else(|| Failure::Usage(format!("{} declares no grant", provider.name))),
+    }
+}
+
+fn timeout(seconds: Option<f64>) -> Result<Duration, Failure> {
+    let Some(seconds) = seconds else {
+        return Ok(DEFAULT_TIMEOUT);
+    };
+    if seconds.is_nan() || seconds <= 0.0 {
+        return Err(Failure::Usage(format!(
+            "--timeout expects a positive number of seconds, not {seconds}"
+        )));
+    }
+    Duration::try_from_secs_f64(seconds).map_err(|_| {
+        Failure::Usage(format!(
+            "--timeout expects a number of seconds a clock can count, not {seconds}"
+        ))
+    })
+}
+
+/// `--base-url` is scheme, host and port only: a path, query, fragment or user info would be
+/// silently dropped (or leak credentials into output), so they are refused. The value is not
+/// echoed, since it could carry a password.
+fn check_base_url(raw: &str) -> Result<(), Failure> {
+    let bad = |why: &str| {
+        Failure::Usage(format!(
+            "--base-url expects scheme://host[:port] (e.g. http://127.0.0.1:8080); {why}"
+        ))
+    };
+    let url = url::Url::parse(raw).map_err(|e| bad(&format!("it does not parse: {e}")))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("it may not carry user info"));
+    }
+    if !matches!(url.path(), "" | "/") || url.query().is_some() || url.fragment().is_some() {
+        return Err(bad(
+            "it may not have a path, query or fragment (the token URL's own are kept)",
+        ));
+    }
+    Ok(())
+}
+
+/// Converts a runtime error into tokenctl's outcome: bad input is a usage error (exit 2),
+/// anything the provider or the network did is exit 1 with a JSON error object.
+fn failure(provider: &ProviderSpec, error: Error<JsonErrorBody>) -> Failure {
+    match error {
+        Error::InvalidInput { input, reason } => {
+            let mut message = format!("invalid input `{input}`: {reason}");
+            if reason.starts_with("required")
+                && let Some(hint) = inputs::how_to_set(provider, &input)
+            {
+                message.push_str("; ");
+                message.push_str(&hint);
+            }
+            Failure::Usage(message)
+        }
+        Error::Provider { status, body } => {
+            let summary = body.to_string();
+            let mut error = Map::new();
+            error.insert("status".into(), json!(status));
+            // The HTTP status wins over a `status` field of the body (learn.link repeats it
+            // as a float).
+            for (key, value) in body.0 {
+                error.entry(key).or_insert(value);
+            }
+            Failure::Remote {
+                error: Value::Object(error),
+                message: format!("{} answered HTTP {status}: {summary}", provider.name),
+            }
+        }
+        Error::UnexpectedResponse {
+            status,
+            content_type,
+            reason,
+            excerpt,
+        } => Failure::Remote {
+            error: json!({
+                "status": status,
+                "content_type": content_type,
+                "reason": reason,
+                "excerpt": excerpt,
+            }),
+            message: format!(
+                "unusable response from {} (HTTP {status}): {reason}",
+                provider.name
+            ),
+        },
+        // Transport failures, and any kind of error a newer runtime adds.
+        other => match other {
+            Error::Transport(e) => transport_failure(provider, &e, None),
+            other => Failure::Remote {
+                error: json!({ "status": null, "message": other.to_string() }),
+                message: other.to_string(),
+            },
+        },
+    }
+}
+
+/// A transport failure; `target` is the request's method and (masked) URL when known.
+fn transport_failure(provider: &ProviderSpec, e: &TransportError, target: Option<&str>) -> Failure {
+    let kind = match format!("{:?}", e.kind).as_str() {
+        "Connect" => "connect",
+        "Timeout" => "timeout",
+        "BodyTooLarge" => "body_too_large",
+        _ => "other",
+    };
+    Failure::Remote {
+        error: json!({ "status": null, "kind": kind, "message": e.to_string() }),
+        message: match target {
+            Some(target) => format!(
+                "could not get an answer from {} ({target}): {e}",
+                provider.name
+            ),
+            None => format!("could not get an answer from {}: {e}", provider.name),
+        },
+    }
+}
+
+fn configured_client(
+    provider: &'static ProviderSpec,
+    env: Option<&str>,
+    sets: &[String],
+    redactor: &mut Redactor,
+) -> Result<Client, Failure> {
+    let mut client = Client::new(provider);
+    if let Some(env) = env {
+        client
+            .set_environment::<JsonErrorBody>(env)
+            .map_err(|e| failure(provider, e))?;
+    }
+    inputs::apply(&mut client, provider, sets, redactor)?;
+    Ok(client)
+}
+
+/// `tokenctl token`.
+pub fn token(args: &TokenArgs, redactor: &mut Redactor) -> Result<Report, Failure> {
+    let provider = find_provider(&args.provider)?;
+    let timeout = timeout(args.timeout)?;
+    let grant = pick_grant(provider, args.grant.as_deref())?;
+    let mut client = configured_client(provider, args.env.as_deref(), &args.set, redactor)?;
+    if let Some(kind) = &args.placement {
+        client
+            .set_placement::<JsonErrorBody>(kind)
+            .map_err(|e| failure(provider, e))?;
+    }
+    if let Some(url) = &args.base_url {
+        check_base_url(url)?;
+        client
+            .set_base_url::<JsonErrorBody>(url)
+            .map_err(|e| failure(provider, e))?;
+    }
+    let request = client
+        .token_request(grant.kind, &[])
+        .map_err(|e| failure(provider, e))?;
+    if args.dry_run {
+        return Ok(Report::json(render_request(provider, &request, redactor)));
+    }
+
+    let target = format!(
+        "{} {}",
+        request.method(),
+        if redactor.revealing() {
+            request.uri().to_string()
+        } else {
+            mask::mask_url(&request.uri().to_string(), &mask::secret_params(provider))
+        }
+    );
+    let response =
+        send(request, timeout).map_err(|e| transport_failure(provider, &e, Some(&target)))?;
+    let data = client
+        .parse_response(&response)
+        .map_err(|e| failure(provider, e))?;
+    for field in provider.response {
+        if field.ty == FieldType::Secret
+            && let Some(Value::String(value)) = data.get(field.name)
+        {
+            redactor.add(value);
+        }
+    }
+    let mut out = data.to_wire_json(redactor.revealing());
+    let mut warnings = Vec::new();
+    if !provider.claims.is_empty() {
+        let claims = data
+            .get("access_token")
+            .and_then(Value::as_str)
+            .map(|token| tokenspec_runtime::jwt::decode_claims(provider, token));
+        let claims = match claims {
+            Some(Ok(claims)) => Value::Object(claims.to_wire_json(redactor.revealing())),
+            Some(Err(e)) => {
+                warnings.push(format!("warning: {e}; \"claims\" is null"));
+                Value::Null
+            }
+            None => Value::Null,
+        };
+        out.insert("claims".into(), claims);
+    }
+    Ok(Report {
+        stdout: crate::Stdout::Json(Value::Object(out)),
+        warnings,
+    })
+}
+
+/// Sends `request` once (no retries: tokenctl shows what the endpoint answered) with the
+/// runtime's reqwest (rustls) transport, on a current-thread tokio runtime, within `timeout`.
+fn send(
+    request: http::Request<Vec<u8>>,
+    timeout: Duration,
+) -> Result<http::Response<Vec<u8>>, TransportError> {
+    let other = |message: String| TransportError::new(TransportErrorKind::Other, message);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| other(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(async move {
+        // No redirects: a token endpoint that redirects would resend credentials elsewhere.
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(timeout)
+            .build()
+            .map_err(|e| other(format!("cannot build the HTTP client: {e}")))?;
+        let transport = ReqwestTransport::new(http);
+        match tokio::time::timeout(timeout, transport.send(request)).await {
+            Ok(result) => result,
+            Err(_) => Err(TransportError::new(
+                TransportErrorKind::Timeout,
+                format!("no complete answer within {} s", timeout.as_secs_f64()),
+            )),
+        }
+    })
+}
+
+/// The `--dry-run` object: method, URL, headers (lower-case names), body (text or null),
+/// credentials masked unless revealing.
+fn render_request(
+    provider: &ProviderSpec,
+    request: &http::Request<Vec<u8>>,
+    redactor: &Redactor,
+) -> Value {
+    let reveal = redactor.revealing();
+    let secret = mask::secret_params(provider);
+    let url = request.uri().to_string();
+    let url = if reveal {
+        url
+    } else {
+        mask::mask_url(&url, &secret)
+    };
+    let mut headers = Map::new();
+    for name in request.headers().keys() {
+        let values: Vec<String> = request
+            .headers()
+            .get_all(name)
+            .iter()
+            .map(|v| {
+                let text = String::from_utf8_lossy(v.as_bytes()).into_owned();
+                if reveal {
+                    text
+                } else {
+                    mask::mask_header(provider, name.as_str(), &text, v.is_sensitive())
+                }
+            })
+            .collect();
+        headers.insert(name.as_str().to_owned(), Value::String(values.join(", ")));
+    }
+    let body = if request.body().is_empty() {
+        Value::Null
+    } else {
+        let text = String::from_utf8_lossy(request.body()).into_owned();
+        let content_type = request
+            .headers()
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        Value::String(if reveal {
+            text
+        } else if content_type.starts_with("application/json") {
+            mask::mask_json_body(&text, &secret)
+        } else {
+            mask::mask_pairs(&text, &secret)
+        })
+    };
+    json!({
+        "method": request.method().as_str(),
+        "url": url,
+        "headers": headers,
+        "body": body,
+    })
+}
+
+/// `tokenctl authorize-url`.
+pub fn authorize_url(args: &AuthorizeArgs, redactor: &mut Redactor) -> Result<Report, Failure> {
+    let provider = find_provider(&args.provider)?;
+    if provider.grant(GrantKind::AuthorizationCode).is_none() {
+        let grants: Vec<&str> = provider.grants.iter().map(|g| g.kind.name()).collect();
+        return Err(Failure::Usage(format!(
+            "{} has no authorization_code grant (its grants: {}); authorize-url is for \
+             authorization-code providers",
+            provider.name,
+            grants.join(", ")
+        )));
+    }
+    let client = configured_client(provider, args.env.as_deref(), &args.set, redactor)?;
+    let url = client
+        .authorize_url(&[])
+        .map_err(|e| failure(provider, e))?;
+    let url = if redactor.revealing() {
+        url.to_string()
+    } else {
+        mask::mask_url(url.as_str(), &mask::secret_params(provider))
+    };
+    Ok(Report::text(url))
+}

@@ -1,0 +1,1449 @@
+//! End-to-end tests of the `tokenctl` binary: every provider and grant against a local
+//! loopback server that records requests and answers scripted responses (the documented
+//! success and error bodies of the seed documents), dry-run snapshots, masking, exit statuses.
+
+use base64::Engine as _;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+// ---------------------------------------------------------------------------------------------
+// Secrets used below. Each is checked to appear nowhere in output unless --reveal.
+
+const SW_KEY: &str = "sw-api-key-QX81";
+const SD_SECRET: &str = "sd-secret-7Hk2";
+const LL_SECRET: &str = "ll-secret-Zp40";
+const BS_SECRET: &str = "bs-secret-Rw93";
+const AM_SECRET: &str = "am-secret-Lm55";
+const AM_REFRESH_IN: &str = "am-refresh-in-Tt61";
+/// Refresh token the approvalmax server answers with (from the seed document).
+const AM_REFRESH_OUT: &str = "C2495E877E3074027C0D232761D01B084FB264B3211588FA8932C8C01129B639";
+const OPAQUE_TOKEN: &str = "opaque-access-token-Vb27";
+
+/// Header and payload of the seed document's ApprovalMax access token, with a made-up
+/// signature (claims are read without verification).
+const AM_JWT: &str = "eyJhbGciOiJQUzI1NiIsImtpZCI6ImJiYTUzOWViOTVkNDQzNWE5NTUwNmI4NTdlYWNmZjhlIiwidHlwIjoiYXQrand0In0.eyJuYmYiOjE2ODIzNDQwMTMsImV4cCI6MTY4MjM0NzYxMywiaXNzIjoiaHR0cHM6Ly9pZGVudGl0eWRldjA0LmFwcHJvdmFsbWF4LmNvbSIsImNsaWVudF9pZCI6IjMzOENENUUwQUJBNzQ0REI5MTE4MzhGOUY5QjA5Q0ZEIiwic3ViIjoiOTI1ODE4MDQtZjIwMi00YTg3LTkwYjEtYTRjOTY3N2I5MTQ2IiwiYXV0aF90aW1lIjoxNjgyMzMyODcyLCJpZHAiOiJBTVJlbW90ZSIsImh0dHBzOi8vd3d3LmFwcHJvdmFsbWF4LmNvbS9jb25uZWN0aW9uIjoiNGEyNTQxMDQtYjU4ZC00ZjJhLTgwNWEtNTk5ZWE4MTg0NmI5IiwianRpIjoiQjJBNEU2QjRDMkQyODk2Qjc2NUY1QTM2RUY5NzYyMzQiLCJzaWQiOiIwRTA1OTExNTUzQTBCNUEyQTYwNUFEQjBBMDlFOUYyRCIsImlhdCI6MTY4MjM0MzcxOCwic2NvcGUiOlsiaHR0cHM6Ly93d3cuYXBwcm92YWxtYXguY29tL3Njb3Blcy9wdWJsaWNfYXBpIiwib2ZmbGluZV9hY2Nlc3MiXSwiYW1yIjpbImV4dGVybmFsIl19.c2lnbmF0dXJl";
+
+const PROVIDERS: &[&str] = &[
+    "approvalmax",
+    "brainysoft",
+    "learnlink",
+    "smartdocumentor",
+    "smartway",
+];
+
+fn b64url(data: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(data)
+}
+
+/// A JWT with `claims` as payload and a fake signature.
+fn jwt(claims: &Value) -> String {
+    format!(
+        "{}.{}.c2ln",
+        b64url(r#"{"alg":"HS256","typ":"JWT"}"#),
+        b64url(&claims.to_string())
+    )
+}
+
+fn smartway_jwt() -> String {
+    jwt(&json!({"companyId": 4711, "hrEmail": "hr@example.com", "exp": 1893456000}))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The local server.
+
+/// One request as the server received it.
+#[derive(Debug, Clone)]
+struct Recorded {
+    method: String,
+    /// Path and query.
+    target: String,
+    /// Lower-case names.
+    headers: BTreeMap<String, String>,
+    body: String,
+}
+
+impl Recorded {
+    fn form(&self) -> BTreeMap<String, String> {
+        form_pairs(&self.body)
+    }
+
+    fn query(&self) -> BTreeMap<String, String> {
+        self.target
+            .split_once('?')
+            .map(|(_, q)| form_pairs(q))
+            .unwrap_or_default()
+    }
+
+    fn path(&self) -> &str {
+        self.target.split('?').next().unwrap_or("")
+    }
+
+    fn basic(&self) -> (String, String) {
+        let header = self.headers.get("authorization").expect("authorization");
+        let encoded = header.strip_prefix("Basic ").expect("Basic scheme");
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .expect("base64");
+        let decoded = String::from_utf8(decoded).expect("utf-8");
+        let (user, password) = decoded.split_once(':').expect("user:password");
+        (user.to_owned(), password.to_owned())
+    }
+}
+
+fn form_pairs(text: &str) -> BTreeMap<String, String> {
+    text.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+fn decode(text: &str) -> String {
+    let text = text.replace('+', " ");
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).expect("hex");
+            out.push(u8::from_str_radix(hex, 16).expect("hex digit"));
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).expect("utf-8")
+}
+
+/// What the server does with one connection.
+enum Reply {
+    /// Answer with this status, content type and body.
+    Answer(u16, &'static str, String),
+    /// Read the request, then never answer.
+    Hang,
+}
+
+fn json_reply(status: u16, body: &Value) -> Reply {
+    Reply::Answer(status, "application/json", body.to_string())
+}
+
+struct Server {
+    base_url: String,
+    requests: Arc<Mutex<Vec<Recorded>>>,
+}
+
+impl Server {
+    /// Serves `replies` in order, one connection each, on 127.0.0.1.
+    fn start(replies: Vec<Reply>) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let base_url = format!("http://{}", listener.local_addr().expect("addr"));
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let recorded = requests.clone();
+        std::thread::spawn(move || {
+            for reply in replies {
+                let Ok((stream, _)) = listener.accept() else {
+                    return;
+                };
+                handle(stream, reply, &recorded);
+            }
+        });
+        Server { base_url, requests }
+    }
+
+    fn requests(&self) -> Vec<Recorded> {
+        self.requests.lock().expect("lock").clone()
+    }
+
+    fn only_request(&self) -> Recorded {
+        let requests = self.requests();
+        assert_eq!(requests.len(), 1, "exactly one request: {requests:?}");
+        requests[0].clone()
+    }
+}
+
+fn handle(stream: TcpStream, reply: Reply, recorded: &Mutex<Vec<Recorded>>) {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    let mut parts = line.split_whitespace();
+    let method = parts.next().unwrap_or("").to_owned();
+    let target = parts.next().unwrap_or("").to_owned();
+    let mut headers = BTreeMap::new();
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).is_err() || header.trim().is_empty() {
+            break;
+        }
+        if let Some((name, value)) = header.trim_end().split_once(':') {
+            headers.insert(name.to_ascii_lowercase(), value.trim().to_owned());
+        }
+    }
+    let length: usize = headers
+        .get("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    if reader.read_exact(&mut body).is_err() {
+        return;
+    }
+    recorded.lock().expect("lock").push(Recorded {
+        method,
+        target,
+        headers,
+        body: String::from_utf8(body).expect("utf-8 body"),
+    });
+    let mut stream = stream;
+    match reply {
+        Reply::Answer(status, content_type, body) => {
+            let response = format!(
+                "HTTP/1.1 {status} Scripted\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(response.as_bytes());
+            let _ = stream.flush();
+        }
+        Reply::Hang => std::thread::sleep(Duration::from_secs(20)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running the binary.
+
+#[derive(Debug)]
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {self:?}"))
+    }
+
+    #[track_caller]
+    fn assert_code(&self, code: i32) -> &Self {
+        assert_eq!(self.code, code, "exit status: {self:?}");
+        self
+    }
+
+    /// Asserts exit 2 with nothing on stdout and `needles` on stderr.
+    #[track_caller]
+    fn assert_usage(&self, needles: &[&str]) {
+        self.assert_code(2);
+        assert_eq!(self.stdout, "", "nothing on stdout: {self:?}");
+        for needle in needles {
+            assert!(
+                self.stderr.contains(needle),
+                "stderr lacks {needle:?}: {self:?}"
+            );
+        }
+        assert!(!self.stderr.contains("panicked"), "{self:?}");
+    }
+
+    /// Asserts none of `secrets` appears in stdout or stderr.
+    #[track_caller]
+    fn assert_hides(&self, secrets: &[&str]) {
+        for secret in secrets {
+            assert!(
+                !self.stdout.contains(secret) && !self.stderr.contains(secret),
+                "secret {secret:?} leaked: {self:?}"
+            );
+        }
+    }
+}
+
+fn tokenctl(args: &[&str]) -> Run {
+    tokenctl_env(args, &[])
+}
+
+fn tokenctl_env(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tokenctl"));
+    command.args(args);
+    // Inputs come from TOKENSPEC_* variables: only the test's own may reach the binary.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy().into_owned();
+        if name.starts_with("TOKENSPEC_") || name.to_ascii_lowercase().ends_with("_proxy") {
+            command.env_remove(&name);
+        }
+    }
+    command.envs(env.iter().copied());
+    let output = command.output().expect("run tokenctl");
+    Run {
+        code: output.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(output.stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(output.stderr).expect("utf-8 stderr"),
+    }
+}
+
+/// `tokenctl token <provider> <args> --base-url <server>`.
+fn token(server: &Server, provider: &str, args: &[&str]) -> Run {
+    let mut all = vec!["token", provider];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--base-url", &server.base_url]);
+    tokenctl(&all)
+}
+
+// Arguments of each provider's inputs.
+const SMARTWAY: &[&str] = &["--set", "company_api_key=sw-api-key-QX81"];
+const SMARTDOCUMENTOR: &[&str] = &[
+    "--set",
+    "client_id=sd-client",
+    "--set",
+    "client_secret=sd-secret-7Hk2",
+];
+const LEARNLINK: &[&str] = &[
+    "--set",
+    "tenant_id=eu-west-2_AbcdEfghI",
+    "--set",
+    "client_secret=ll-secret-Zp40",
+    "--set",
+    "scope=api/read api/write",
+];
+const BRAINYSOFT: &[&str] = &[
+    "--set",
+    "customer_key=acme",
+    "--set",
+    "client_id=f81f7fb9-0000-0000-0000-000000000000",
+    "--set",
+    "client_secret=bs-secret-Rw93",
+];
+const APPROVALMAX: &[&str] = &[
+    "--set",
+    "client_id=8A59498C02D54104B7295D1CA08EA586",
+    "--set",
+    "client_secret=am-secret-Lm55",
+    "--set",
+    "redirect_uri=https://app.example/callback",
+];
+const APPROVALMAX_CODE: &[&str] = &[
+    "--grant",
+    "authorization_code",
+    "--set",
+    "code=code-123",
+    "--set",
+    "code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+];
+const APPROVALMAX_REFRESH: &[&str] = &[
+    "--grant",
+    "refresh_token",
+    "--set",
+    "refresh_token=am-refresh-in-Tt61",
+];
+
+fn args(parts: &[&[&str]]) -> Vec<String> {
+    parts
+        .iter()
+        .flat_map(|p| p.iter().map(|s| (*s).to_owned()))
+        .collect()
+}
+
+fn run_token(server: &Server, provider: &str, parts: &[&[&str]]) -> Run {
+    let owned = args(parts);
+    let refs: Vec<&str> = owned.iter().map(String::as_str).collect();
+    token(server, provider, &refs)
+}
+
+fn cli(parts: &[&[&str]]) -> Run {
+    let owned = args(parts);
+    let refs: Vec<&str> = owned.iter().map(String::as_str).collect();
+    tokenctl(&refs)
+}
+
+// ---------------------------------------------------------------------------------------------
+// providers, describe
+
+#[test]
+fn providers_json_lists_every_provider() {
+    let run = tokenctl(&["providers", "--json"]);
+    run.assert_code(0);
+    let list = run.json();
+    let list = list.as_array().expect("array");
+    let names: Vec<&str> = list.iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(names, PROVIDERS);
+    let by_name = |n: &str| list.iter().find(|p| p["name"] == n).unwrap().clone();
+
+    let smartway = by_name("smartway");
+    assert_eq!(smartway["title"], "LMS Smart Way");
+    assert_eq!(smartway["grants"], json!(["none"]));
+    assert_eq!(smartway["default_environment"], "production");
+    assert_eq!(
+        smartway["environments"],
+        json!([{"name": "production", "url": "https://smartway.pro/api/v1/auth/token"}])
+    );
+    assert_eq!(
+        by_name("approvalmax")["grants"],
+        json!(["authorization_code", "refresh_token"])
+    );
+    assert_eq!(
+        by_name("brainysoft")["environments"][0]["url"],
+        "https://{customer_key}-auth.brainysoft.ru/oauth/token"
+    );
+    let learnlink = by_name("learnlink");
+    assert_eq!(learnlink["grants"], json!(["client_credentials"]));
+    let envs = learnlink["environments"].as_array().unwrap();
+    assert_eq!(envs.len(), 8);
+    assert!(envs.contains(&json!({
+        "name": "staging_mea_webhooks",
+        "url": "https://user.api.meastaging.learn.tech/oauth2/token/{tenant_id}"
+    })));
+    assert_eq!(
+        by_name("smartdocumentor")["environments"][0]["url"],
+        "https://cloud.smartdocumentor.net/connect/token"
+    );
+    for p in list {
+        let keys: Vec<&str> = p.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "default_environment",
+                "environments",
+                "grants",
+                "name",
+                "title"
+            ]
+        );
+    }
+}
+
+#[test]
+fn providers_table_lists_every_provider() {
+    let run = tokenctl(&["providers"]);
+    run.assert_code(0);
+    assert!(run.stdout.starts_with("NAME "), "{run:?}");
+    for name in PROVIDERS {
+        assert!(run.stdout.contains(name), "{name}: {run:?}");
+    }
+    assert!(run.stdout.contains("authorization_code, refresh_token"));
+}
+
+/// `(name, required, secret, placement)` of an input.
+type InputRow = (&'static str, bool, bool, &'static str);
+
+/// `(name, required, secret, placement)` of each input, in spec order.
+fn inputs_of(describe: &Value) -> Vec<(String, bool, bool, String)> {
+    describe["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            assert!(i["description"].as_str().is_some_and(|d| !d.is_empty()));
+            (
+                i["name"].as_str().unwrap().to_owned(),
+                i["required"].as_bool().unwrap(),
+                i["secret"].as_bool().unwrap(),
+                i["placement"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn expected(rows: &[InputRow]) -> Vec<(String, bool, bool, String)> {
+    rows.iter()
+        .map(|(n, r, s, p)| ((*n).to_owned(), *r, *s, (*p).to_owned()))
+        .collect()
+}
+
+#[test]
+fn describe_json_of_every_provider() {
+    let cases: &[(&str, &str, &[&str], &[InputRow])] = &[
+        (
+            "smartway",
+            "https://smartway.pro/",
+            &["none"],
+            &[("company_api_key", true, true, "header:X-API-Key")],
+        ),
+        (
+            "smartdocumentor",
+            "https://cloud.smartdocumentor.net/",
+            &["client_credentials"],
+            &[
+                ("client_id", true, false, "body"),
+                ("client_secret", true, true, "body"),
+            ],
+        ),
+        (
+            "learnlink",
+            "https://learn.link/",
+            &["client_credentials"],
+            &[
+                ("tenant_id", true, false, "path"),
+                ("client_secret", true, true, "basic_password"),
+                ("scope", false, false, "body"),
+            ],
+        ),
+        (
+            "brainysoft",
+            "https://brainysoft.ru/",
+            &["client_credentials"],
+            &[
+                ("customer_key", true, false, "host"),
+                ("client_id", true, false, "body"),
+                ("client_secret", true, true, "body"),
+            ],
+        ),
+        (
+            "approvalmax",
+            "https://www.approvalmax.com/",
+            &["authorization_code", "refresh_token"],
+            &[
+                ("client_id", true, false, "body"),
+                ("client_secret", true, true, "body"),
+                ("redirect_uri", true, false, "body"),
+                ("scope", false, false, "query"),
+                ("state", true, false, "query"),
+                ("code", true, false, "body"),
+                ("code_verifier", false, false, "body"),
+                ("refresh_token", true, true, "body"),
+            ],
+        ),
+    ];
+    for (name, docs, grants, inputs) in cases {
+        let run = tokenctl(&["describe", name, "--json"]);
+        run.assert_code(0);
+        let d = run.json();
+        assert_eq!(d["name"], *name);
+        assert_eq!(d["docs"], *docs);
+        assert!(d["title"].as_str().is_some_and(|t| !t.is_empty()));
+        assert_eq!(d["grants"], json!(grants));
+        assert_eq!(d["default_environment"], "production");
+        assert!(
+            d["environments"][0]["url"]
+                .as_str()
+                .unwrap()
+                .starts_with("https://")
+        );
+        assert_eq!(inputs_of(&d), expected(inputs), "{name}");
+        let keys: Vec<&str> = d.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "default_environment",
+                "docs",
+                "environments",
+                "grants",
+                "inputs",
+                "name",
+                "title"
+            ]
+        );
+    }
+}
+
+#[test]
+fn describe_table_shows_inputs_and_environments() {
+    let run = tokenctl(&["describe", "learnlink"]);
+    run.assert_code(0);
+    for needle in [
+        "learnlink (learn.link public API)",
+        "production (default)",
+        "staging_mea_webhooks",
+        "https://user.api.meastaging.learn.tech/oauth2/token/{tenant_id}",
+        "tenant_id",
+        "basic_password",
+        "TOKENSPEC_CLIENT_SECRET",
+    ] {
+        assert!(run.stdout.contains(needle), "{needle}: {run:?}");
+    }
+    let run = tokenctl(&["describe", "approvalmax"]);
+    run.assert_code(0);
+    assert!(
+        run.stdout
+            .contains("https://identity.approvalmax.com/connect/authorize")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dry runs: snapshots of the exact request, secrets masked.
+
+fn dry_run(provider: &str, parts: &[&[&str]]) -> Run {
+    let mut all: Vec<&[&str]> = vec![&["token"], std::slice::from_ref(&provider)];
+    all.extend_from_slice(parts);
+    all.push(&["--dry-run"]);
+    let run = cli(&all);
+    run.assert_code(0);
+    assert_eq!(run.stderr, "", "{run:?}");
+    run
+}
+
+const ALL_SECRETS: &[&str] = &[
+    SW_KEY,
+    SD_SECRET,
+    LL_SECRET,
+    BS_SECRET,
+    AM_SECRET,
+    AM_REFRESH_IN,
+];
+
+#[test]
+fn dry_run_smartway_none() {
+    let run = dry_run("smartway", &[SMARTWAY]);
+    run.assert_hides(ALL_SECRETS);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn dry_run_smartdocumentor_client_credentials() {
+    let run = dry_run("smartdocumentor", &[SMARTDOCUMENTOR]);
+    run.assert_hides(ALL_SECRETS);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn dry_run_learnlink_client_credentials_basic() {
+    let run = dry_run("learnlink", &[LEARNLINK]);
+    run.assert_hides(ALL_SECRETS);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn dry_run_learnlink_body_placement_staging_mea_webhooks() {
+    let run = dry_run(
+        "learnlink",
+        &[
+            LEARNLINK,
+            &["--env", "staging_mea_webhooks", "--placement", "body"],
+        ],
+    );
+    run.assert_hides(ALL_SECRETS);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn dry_run_brainysoft_client_credentials_body() {
+    let run = dry_run("brainysoft", &[BRAINYSOFT]);
+    run.assert_hides(ALL_SECRETS);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn dry_run_brainysoft_client_credentials_query() {
+    let run = dry_run("brainysoft", &[BRAINYSOFT, &["--placement", "query"]]);
+    run.assert_hides(ALL_SECRETS);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn dry_run_approvalmax_authorization_code() {
+    let run = dry_run("approvalmax", &[APPROVALMAX, APPROVALMAX_CODE]);
+    run.assert_hides(ALL_SECRETS);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn dry_run_approvalmax_refresh_token() {
+    let run = dry_run("approvalmax", &[APPROVALMAX, APPROVALMAX_REFRESH]);
+    run.assert_hides(ALL_SECRETS);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn dry_run_approvalmax_basic_placement() {
+    let run = dry_run(
+        "approvalmax",
+        &[APPROVALMAX, APPROVALMAX_CODE, &["--placement", "basic"]],
+    );
+    run.assert_hides(ALL_SECRETS);
+    let out = run.json();
+    assert_eq!(out["headers"]["authorization"], "Basic ***");
+    let body = out["body"].as_str().unwrap();
+    assert!(!body.contains("client_secret"), "{body}");
+}
+
+#[test]
+fn dry_run_reveal_shows_credentials() {
+    let run = dry_run("learnlink", &[LEARNLINK, &["--reveal"]]);
+    let out = run.json();
+    let expected = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD
+            .encode(format!("eu-west-2_AbcdEfghI:{LL_SECRET}"))
+    );
+    assert_eq!(out["headers"]["authorization"], expected);
+
+    let run = dry_run("smartdocumentor", &[SMARTDOCUMENTOR, &["--reveal"]]);
+    assert!(
+        run.json()["body"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("client_secret={SD_SECRET}"))
+    );
+
+    let run = dry_run("smartway", &[SMARTWAY, &["--reveal"]]);
+    assert_eq!(run.json()["headers"]["x-api-key"], SW_KEY);
+
+    let run = dry_run(
+        "brainysoft",
+        &[BRAINYSOFT, &["--placement", "query", "--reveal"]],
+    );
+    assert!(
+        run.json()["url"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("client_secret={BS_SECRET}"))
+    );
+
+    let run = dry_run(
+        "approvalmax",
+        &[APPROVALMAX, APPROVALMAX_REFRESH, &["--reveal"]],
+    );
+    let body = run.json()["body"].as_str().unwrap().to_owned();
+    assert!(
+        body.contains(&format!("refresh_token={AM_REFRESH_IN}")),
+        "{body}"
+    );
+}
+
+#[test]
+fn dry_run_base_url_keeps_path_and_query() {
+    let run = dry_run(
+        "brainysoft",
+        &[
+            BRAINYSOFT,
+            &[
+                "--placement",
+                "query",
+                "--base-url",
+                "http://127.0.0.1:8080",
+            ],
+        ],
+    );
+    let url = run.json()["url"].as_str().unwrap().to_owned();
+    assert_eq!(
+        url,
+        "http://127.0.0.1:8080/oauth/token?grant_type=client_credentials&client_id=f81f7fb9-0000-0000-0000-000000000000&client_secret=***"
+    );
+    let run = dry_run(
+        "learnlink",
+        &[LEARNLINK, &["--base-url", "http://localhost:9"]],
+    );
+    assert_eq!(
+        run.json()["url"],
+        "http://localhost:9/oauth2/token/eu-west-2_AbcdEfghI"
+    );
+    let run = dry_run(
+        "smartway",
+        &[SMARTWAY, &["--base-url", "https://proxy.example:8443/"]],
+    );
+    assert_eq!(
+        run.json()["url"],
+        "https://proxy.example:8443/api/v1/auth/token"
+    );
+}
+
+#[test]
+fn authorize_url_approvalmax() {
+    let run = cli(&[
+        &["authorize-url", "approvalmax"],
+        APPROVALMAX,
+        &[
+            "--set",
+            "state=state-123",
+            "--set",
+            "code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+        ],
+    ]);
+    run.assert_code(0);
+    run.assert_hides(ALL_SECRETS);
+    insta::assert_snapshot!(run.stdout);
+    // RFC 7636 appendix B.
+    assert!(run.stdout.contains(
+        "code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"
+    ));
+
+    // PKCE is optional for approvalmax: no verifier, no challenge.
+    let run = cli(&[
+        &["authorize-url", "approvalmax"],
+        APPROVALMAX,
+        &["--set", "state=s"],
+    ]);
+    run.assert_code(0);
+    assert!(
+        run.stdout
+            .starts_with("https://identity.approvalmax.com/connect/authorize?")
+    );
+    assert!(!run.stdout.contains("code_challenge"));
+    assert!(run.stdout.contains("state=s"));
+}
+
+#[test]
+fn authorize_url_errors() {
+    // Not an authorization-code provider.
+    for provider in ["smartway", "smartdocumentor", "learnlink", "brainysoft"] {
+        tokenctl(&["authorize-url", provider])
+            .assert_usage(&[provider, "no authorization_code grant"]);
+    }
+    tokenctl(&["authorize-url", "nope"]).assert_usage(&["unknown provider `nope`", "approvalmax"]);
+    // State is required.
+    cli(&[&["authorize-url", "approvalmax"], APPROVALMAX])
+        .assert_usage(&["`state`", "--set state=VALUE"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Real fetches against the local server.
+
+#[test]
+fn smartway_fetch() {
+    let token = smartway_jwt();
+    let server = Server::start(vec![json_reply(
+        200,
+        &json!({
+            "access_token": token,
+            "token_type": "Bearer",
+            "expires_in": 900,
+            "scope": "academy.read academy.write employees.read employees.write tests.read tests.write files.read"
+        }),
+    )]);
+    let run = run_token(&server, "smartway", &[SMARTWAY]);
+    run.assert_code(0);
+    run.assert_hides(&[SW_KEY, &token]);
+    let out = run.json();
+    assert_eq!(
+        out,
+        json!({
+            "access_token": "***",
+            "token_type": "Bearer",
+            "expires_in": 900,
+            "scope": ["academy.read", "academy.write", "employees.read", "employees.write",
+                      "tests.read", "tests.write", "files.read"],
+            "claims": {"companyId": "4711", "hrEmail": "hr@example.com"}
+        })
+    );
+    let request = server.only_request();
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.target, "/api/v1/auth/token");
+    assert_eq!(request.headers["x-api-key"], SW_KEY);
+    assert_eq!(request.body, "");
+    assert!(!request.headers.contains_key("content-type"));
+}
+
+#[test]
+fn smartway_fetch_reveal_and_env_input() {
+    let token = smartway_jwt();
+    let server = Server::start(vec![json_reply(
+        200,
+        &json!({"access_token": token, "token_type": "bearer"}),
+    )]);
+    let run = tokenctl_env(
+        &[
+            "token",
+            "smartway",
+            "--reveal",
+            "--base-url",
+            &server.base_url,
+        ],
+        &[("TOKENSPEC_COMPANY_API_KEY", SW_KEY)],
+    );
+    run.assert_code(0);
+    let out = run.json();
+    assert_eq!(out["access_token"], token.as_str());
+    assert_eq!(out["token_type"], "bearer");
+    // The spec's default lifetime when expires_in is absent.
+    assert_eq!(out["expires_in"], 900);
+    assert_eq!(out["claims"]["companyId"], "4711");
+    assert_eq!(server.only_request().headers["x-api-key"], SW_KEY);
+}
+
+#[test]
+fn set_wins_over_environment() {
+    let server = Server::start(vec![json_reply(
+        200,
+        &json!({"access_token": smartway_jwt()}),
+    )]);
+    let run = tokenctl_env(
+        &[
+            "token",
+            "smartway",
+            "--set",
+            "company_api_key=from-flag-key",
+            "--base-url",
+            &server.base_url,
+        ],
+        &[("TOKENSPEC_COMPANY_API_KEY", "from-env-key")],
+    );
+    run.assert_code(0);
+    run.assert_hides(&["from-flag-key", "from-env-key"]);
+    assert_eq!(server.only_request().headers["x-api-key"], "from-flag-key");
+}
+
+#[test]
+fn smartway_token_that_is_not_a_jwt() {
+    let server = Server::start(vec![json_reply(
+        200,
+        &json!({"access_token": OPAQUE_TOKEN, "expires_in": "600"}),
+    )]);
+    let run = run_token(&server, "smartway", &[SMARTWAY]);
+    run.assert_code(0);
+    run.assert_hides(&[SW_KEY, OPAQUE_TOKEN]);
+    let out = run.json();
+    assert_eq!(out["claims"], Value::Null);
+    assert_eq!(out["expires_in"], 600);
+    assert!(run.stderr.contains("warning"), "{run:?}");
+}
+
+#[test]
+fn smartdocumentor_fetch() {
+    let server = Server::start(vec![json_reply(
+        200,
+        &json!({"access_token": OPAQUE_TOKEN, "expires_in": 3600, "token_type": "Bearer", "scope": "WebAPI"}),
+    )]);
+    let run = run_token(&server, "smartdocumentor", &[SMARTDOCUMENTOR]);
+    run.assert_code(0);
+    run.assert_hides(&[SD_SECRET, OPAQUE_TOKEN]);
+    assert_eq!(
+        run.json(),
+        json!({"access_token": "***", "expires_in": 3600, "token_type": "Bearer", "scope": ["WebAPI"]})
+    );
+    let request = server.only_request();
+    assert_eq!(request.target, "/connect/token");
+    assert_eq!(
+        request.headers["content-type"],
+        "application/x-www-form-urlencoded"
+    );
+    assert_eq!(
+        request.form(),
+        BTreeMap::from([
+            ("grant_type".into(), "client_credentials".into()),
+            ("scope".into(), "WebAPI".into()),
+            ("client_id".into(), "sd-client".into()),
+            ("client_secret".into(), SD_SECRET.into()),
+        ])
+    );
+
+    // --reveal prints the token.
+    let server = Server::start(vec![json_reply(
+        200,
+        &json!({"access_token": OPAQUE_TOKEN, "expires_in": 3600, "token_type": "Bearer", "scope": "WebAPI"}),
+    )]);
+    let run = run_token(
+        &server,
+        "smartdocumentor",
+        &[SMARTDOCUMENTOR, &["--reveal"]],
+    );
+    run.assert_code(0);
+    assert_eq!(run.json()["access_token"], OPAQUE_TOKEN);
+}
+
+#[test]
+fn smartdocumentor_invalid_client() {
+    let server = Server::start(vec![json_reply(400, &json!({"error": "invalid_client"}))]);
+    let run = run_token(&server, "smartdocumentor", &[SMARTDOCUMENTOR]);
+    run.assert_code(1);
+    run.assert_hides(&[SD_SECRET]);
+    assert_eq!(
+        run.json(),
+        json!({"error": {"status": 400, "error": "invalid_client"}})
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "{run:?}");
+    assert!(run.stderr.contains("HTTP 400") && run.stderr.contains("invalid_client"));
+}
+
+#[test]
+fn learnlink_fetch() {
+    let server = Server::start(vec![json_reply(
+        200,
+        &json!({"access_token": OPAQUE_TOKEN, "token_type": "Bearer", "expires_in": 3600, "scope": "api/read api/write"}),
+    )]);
+    let run = run_token(&server, "learnlink", &[LEARNLINK]);
+    run.assert_code(0);
+    run.assert_hides(&[LL_SECRET, OPAQUE_TOKEN]);
+    assert_eq!(
+        run.json(),
+        json!({"access_token": "***", "token_type": "Bearer", "expires_in": 3600, "scope": ["api/read", "api/write"]})
+    );
+    let request = server.only_request();
+    assert_eq!(request.target, "/oauth2/token/eu-west-2_AbcdEfghI");
+    assert_eq!(
+        request.basic(),
+        ("eu-west-2_AbcdEfghI".to_owned(), LL_SECRET.to_owned())
+    );
+    assert_eq!(
+        request.form(),
+        BTreeMap::from([
+            ("grant_type".into(), "client_credentials".into()),
+            ("scope".into(), "api/read api/write".into()),
+        ])
+    );
+}
+
+#[test]
+fn learnlink_errors_have_the_documented_shape() {
+    for (status, error) in [
+        (400, "Bad Request"),
+        (401, "Unauthorized"),
+        (500, "Internal Server Error"),
+    ] {
+        let server = Server::start(vec![Reply::Answer(
+            status,
+            "application/json",
+            format!(r#"{{"status": {status}.0, "error": "{error}", "message": "details here"}}"#),
+        )]);
+        let run = run_token(&server, "learnlink", &[LEARNLINK]);
+        run.assert_code(1);
+        run.assert_hides(&[LL_SECRET]);
+        assert_eq!(
+            run.json(),
+            json!({"error": {"status": status, "error": error, "message": "details here"}})
+        );
+        assert!(run.stderr.contains(&format!("HTTP {status}")), "{run:?}");
+        assert_eq!(server.requests().len(), 1, "no retries");
+    }
+}
+
+#[test]
+fn brainysoft_fetch() {
+    let server = Server::start(vec![json_reply(
+        200,
+        &json!({
+            "access_token": OPAQUE_TOKEN,
+            "token_type": "Bearer",
+            "expires_in": 299,
+            "scope": "core_basic admin:read admin:write account:read",
+            "sessid": "d7222674-bc8a-4db9-aa44-a9206cada8df"
+        }),
+    )]);
+    let run = run_token(&server, "brainysoft", &[BRAINYSOFT]);
+    run.assert_code(0);
+    run.assert_hides(&[BS_SECRET, OPAQUE_TOKEN]);
+    assert_eq!(
+        run.json(),
+        json!({
+            "access_token": "***",
+            "token_type": "Bearer",
+            "expires_in": 299,
+            "scope": ["core_basic", "admin:read", "admin:write", "account:read"],
+            "sessid": "d7222674-bc8a-4db9-aa44-a9206cada8df"
+        })
+    );
+    let request = server.only_request();
+    assert_eq!(request.target, "/oauth/token");
+    assert_eq!(
+        request.form(),
+        BTreeMap::from([
+            ("grant_type".into(), "client_credentials".into()),
+            (
+                "client_id".into(),
+                "f81f7fb9-0000-0000-0000-000000000000".into()
+            ),
+            ("client_secret".into(), BS_SECRET.into()),
+        ])
+    );
+}
+
+#[test]
+fn brainysoft_query_placement_fetch() {
+    let server = Server::start(vec![json_reply(
+        200,
+        &json!({"access_token": OPAQUE_TOKEN, "expires_in": 299}),
+    )]);
+    let run = run_token(
+        &server,
+        "brainysoft",
+        &[BRAINYSOFT, &["--placement", "query"]],
+    );
+    run.assert_code(0);
+    run.assert_hides(&[BS_SECRET, OPAQUE_TOKEN]);
+    let request = server.only_request();
+    assert_eq!(request.path(), "/oauth/token");
+    assert_eq!(request.query()["client_secret"], BS_SECRET);
+    assert_eq!(request.query()["grant_type"], "client_credentials");
+    assert_eq!(request.body, "");
+}
+
+#[test]
+fn brainysoft_error_in_a_200() {
+    let server = Server::start(vec![json_reply(
+        200,
+        &json!({"error": "invalid_client", "error_description": "Bad client credentials"}),
+    )]);
+    let run = run_token(&server, "brainysoft", &[BRAINYSOFT]);
+    run.assert_code(1);
+    run.assert_hides(&[BS_SECRET]);
+    assert_eq!(
+        run.json(),
+        json!({"error": {"status": 200, "error": "invalid_client", "error_description": "Bad client credentials"}})
+    );
+}
+
+fn approvalmax_token_body() -> Value {
+    json!({
+        "access_token": AM_JWT,
+        "expires_in": 3600,
+        "token_type": "Bearer",
+        "refresh_token": AM_REFRESH_OUT,
+        "scope": "https://www.approvalmax.com/scopes/public_api offline_access"
+    })
+}
+
+#[test]
+fn approvalmax_authorization_code_fetch() {
+    let server = Server::start(vec![json_reply(200, &approvalmax_token_body())]);
+    let run = run_token(&server, "approvalmax", &[APPROVALMAX, APPROVALMAX_CODE]);
+    run.assert_code(0);
+    run.assert_hides(&[AM_SECRET, AM_JWT, AM_REFRESH_OUT]);
+    assert_eq!(
+        run.json(),
+        json!({
+            "access_token": "***",
+            "expires_in": 3600,
+            "token_type": "Bearer",
+            "refresh_token": "***",
+            "scope": ["https://www.approvalmax.com/scopes/public_api", "offline_access"],
+            "claims": {
+                "nbf": 1682344013,
+                "exp": 1682347613,
+                "iss": "https://identitydev04.approvalmax.com",
+                "client_id": "338CD5E0ABA744DB911838F9F9B09CFD",
+                "sub": "92581804-f202-4a87-90b1-a4c9677b9146",
+                "auth_time": 1682332872,
+                "idp": "AMRemote",
+                "https://www.approvalmax.com/connection": "4a254104-b58d-4f2a-805a-599ea81846b9",
+                "jti": "B2A4E6B4C2D2896B765F5A36EF976234",
+                "sid": "0E05911553A0B5A2A605ADB0A09E9F2D",
+                "iat": 1682343718,
+                "scope": ["https://www.approvalmax.com/scopes/public_api", "offline_access"],
+                "amr": ["external"]
+            }
+        })
+    );
+    let request = server.only_request();
+    assert_eq!(request.target, "/connect/token");
+    assert_eq!(
+        request.form(),
+        BTreeMap::from([
+            ("grant_type".into(), "authorization_code".into()),
+            ("code".into(), "code-123".into()),
+            ("redirect_uri".into(), "https://app.example/callback".into()),
+            (
+                "code_verifier".into(),
+                "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".into()
+            ),
+            (
+                "client_id".into(),
+                "8A59498C02D54104B7295D1CA08EA586".into()
+            ),
+            ("client_secret".into(), AM_SECRET.into()),
+        ])
+    );
+
+    // --reveal shows both tokens.
+    let server = Server::start(vec![json_reply(200, &approvalmax_token_body())]);
+    let run = run_token(
+        &server,
+        "approvalmax",
+        &[APPROVALMAX, APPROVALMAX_CODE, &["--reveal"]],
+    );
+    run.assert_code(0);
+    let out = run.json();
+    assert_eq!(out["access_token"], AM_JWT);
+    assert_eq!(out["refresh_token"], AM_REFRESH_OUT);
+}
+
+#[test]
+fn approvalmax_refresh_fetch() {
+    let server = Server::start(vec![json_reply(200, &approvalmax_token_body())]);
+    let run = run_token(&server, "approvalmax", &[APPROVALMAX, APPROVALMAX_REFRESH]);
+    run.assert_code(0);
+    run.assert_hides(&[AM_SECRET, AM_REFRESH_IN, AM_REFRESH_OUT, AM_JWT]);
+    assert_eq!(run.json()["refresh_token"], "***");
+    assert_eq!(
+        server.only_request().form(),
+        BTreeMap::from([
+            ("grant_type".into(), "refresh_token".into()),
+            ("refresh_token".into(), AM_REFRESH_IN.into()),
+            (
+                "client_id".into(),
+                "8A59498C02D54104B7295D1CA08EA586".into()
+            ),
+            ("client_secret".into(), AM_SECRET.into()),
+        ])
+    );
+}
+
+#[test]
+fn approvalmax_invalid_grant() {
+    let server = Server::start(vec![json_reply(
+        400,
+        &json!({"error": "invalid_grant", "error_description": "refresh token expired"}),
+    )]);
+    let run = run_token(&server, "approvalmax", &[APPROVALMAX, APPROVALMAX_REFRESH]);
+    run.assert_code(1);
+    run.assert_hides(&[AM_SECRET, AM_REFRESH_IN]);
+    assert_eq!(
+        run.json(),
+        json!({"error": {"status": 400, "error": "invalid_grant", "error_description": "refresh token expired"}})
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secrets stay hidden on error paths too.
+
+#[test]
+fn echoed_secrets_are_masked_in_error_bodies() {
+    // A server that echoes the secret it was sent in a documented error body.
+    let echo = json!({
+        "error": "invalid_client",
+        "error_description": format!("client_secret {SD_SECRET} is not valid")
+    });
+    let server = Server::start(vec![json_reply(401, &echo)]);
+    let run = run_token(&server, "smartdocumentor", &[SMARTDOCUMENTOR]);
+    run.assert_code(1);
+    run.assert_hides(&[SD_SECRET]);
+    assert_eq!(
+        run.json()["error"]["error_description"],
+        "client_secret *** is not valid"
+    );
+
+    // With --reveal the body is shown as sent.
+    let server = Server::start(vec![json_reply(401, &echo)]);
+    let run = run_token(
+        &server,
+        "smartdocumentor",
+        &[SMARTDOCUMENTOR, &["--reveal"]],
+    );
+    run.assert_code(1);
+    assert!(run.stdout.contains(SD_SECRET));
+
+    // An HTML page that echoes the API key (unusable response).
+    let server = Server::start(vec![Reply::Answer(
+        502,
+        "text/html",
+        format!("<html><body>Bad gateway for key {SW_KEY}</body></html>"),
+    )]);
+    let run = run_token(&server, "smartway", &[SMARTWAY]);
+    run.assert_code(1);
+    run.assert_hides(&[SW_KEY]);
+    let error = &run.json()["error"];
+    assert_eq!(error["status"], 502);
+    assert_eq!(error["content_type"], "text/html");
+    assert!(
+        error["excerpt"]
+            .as_str()
+            .unwrap()
+            .contains("Bad gateway for key ***")
+    );
+    assert!(error["reason"].as_str().is_some());
+
+    // A 200 whose token field is missing, with the refresh token echoed in another field.
+    let server = Server::start(vec![json_reply(
+        200,
+        &json!({"token": "x", "note": format!("refresh {AM_REFRESH_IN}")}),
+    )]);
+    let run = run_token(&server, "approvalmax", &[APPROVALMAX, APPROVALMAX_REFRESH]);
+    run.assert_code(1);
+    run.assert_hides(&[AM_SECRET, AM_REFRESH_IN]);
+    assert!(
+        run.json()["error"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("access_token")
+    );
+}
+
+#[test]
+fn secrets_hidden_in_usage_errors() {
+    // A secret with a control character is refused without being shown.
+    tokenctl(&[
+        "token",
+        "smartdocumentor",
+        "--set",
+        "client_id=id",
+        "--set",
+        "client_secret=sd-secret-\u{1}-7Hk2",
+    ])
+    .assert_usage(&["client_secret", "control character"]);
+    let run = tokenctl(&[
+        "token",
+        "smartdocumentor",
+        "--set",
+        "client_id=id",
+        "--set",
+        "client_secret=sd-secret-\u{1}-7Hk2",
+    ]);
+    run.assert_hides(&["sd-secret-"]);
+
+    // Another input missing while secrets are set.
+    let run = tokenctl_env(
+        &[
+            "token",
+            "brainysoft",
+            "--set",
+            "client_secret=bs-secret-Rw93",
+        ],
+        &[("TOKENSPEC_CLIENT_ID", "cid")],
+    );
+    run.assert_usage(&["customer_key", "TOKENSPEC_CUSTOMER_KEY"]);
+    run.assert_hides(&[BS_SECRET]);
+
+    // A bad host variable.
+    let run = cli(&[
+        &["token", "brainysoft"],
+        BRAINYSOFT,
+        &["--set", "customer_key=evil.com/x#"],
+    ]);
+    run.assert_usage(&["customer_key", "DNS label"]);
+    run.assert_hides(&[BS_SECRET]);
+
+    // A value without a name is not echoed.
+    let run = tokenctl(&["token", "smartway", "--set", SW_KEY]);
+    run.assert_usage(&["NAME=VALUE"]);
+    run.assert_hides(&[SW_KEY]);
+
+    // Unknown input name: the value is not echoed.
+    let run = tokenctl(&["token", "smartway", "--set", &format!("api_key={SW_KEY}")]);
+    run.assert_usage(&["`api_key`", "company_api_key"]);
+    run.assert_hides(&[SW_KEY]);
+}
+
+#[test]
+fn transport_errors_exit_1() {
+    // Connection refused: a port nobody listens on.
+    let port = {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("addr").port()
+    };
+    let run = cli(&[
+        &["token", "brainysoft"],
+        BRAINYSOFT,
+        &[
+            "--placement",
+            "query",
+            "--base-url",
+            &format!("http://127.0.0.1:{port}"),
+        ],
+    ]);
+    run.assert_code(1);
+    run.assert_hides(&[BS_SECRET]);
+    let out = run.json();
+    assert_eq!(out["error"]["status"], Value::Null);
+    assert_eq!(out["error"]["kind"], "connect");
+    assert_eq!(run.stderr.lines().count(), 1, "{run:?}");
+
+    // A server that never answers: --timeout bounds the whole request.
+    let server = Server::start(vec![Reply::Hang]);
+    let started = Instant::now();
+    let run = run_token(&server, "smartway", &[SMARTWAY, &["--timeout", "0.5"]]);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    run.assert_code(1);
+    run.assert_hides(&[SW_KEY]);
+    assert_eq!(run.json()["error"]["kind"], "timeout");
+    assert!(run.stderr.contains("timed out"), "{run:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exit status 2.
+
+#[test]
+fn usage_errors_exit_2() {
+    tokenctl(&["token", "nope"])
+        .assert_usage(&["unknown provider `nope`", "smartdocumentor, smartway"]);
+    tokenctl(&["describe", "nope", "--json"]).assert_usage(&["unknown provider `nope`"]);
+    cli(&[&["token", "learnlink"], LEARNLINK, &["--env", "prod"]])
+        .assert_usage(&["unknown environment \"prod\"", "staging_mea_webhooks"]);
+    cli(&[
+        &["token", "smartway"],
+        SMARTWAY,
+        &["--grant", "client_credentials"],
+    ])
+    .assert_usage(&["no grant `client_credentials`", "expected one of: none"]);
+    cli(&[
+        &["token", "approvalmax"],
+        APPROVALMAX,
+        &["--grant", "password"],
+    ])
+    .assert_usage(&["authorization_code, refresh_token"]);
+    cli(&[
+        &["token", "learnlink"],
+        LEARNLINK,
+        &["--placement", "header"],
+    ])
+    .assert_usage(&["placement", "basic, body"]);
+    // Missing inputs, one per provider.
+    tokenctl(&["token", "smartway"]).assert_usage(&[
+        "`company_api_key`",
+        "required",
+        "TOKENSPEC_COMPANY_API_KEY",
+    ]);
+    tokenctl(&["token", "smartdocumentor", "--set", "client_id=x"])
+        .assert_usage(&["`client_secret`", "--set client_secret=VALUE"]);
+    tokenctl(&["token", "learnlink", "--set", "client_secret=x"]).assert_usage(&["`tenant_id`"]);
+    cli(&[&["token", "approvalmax"], APPROVALMAX]).assert_usage(&["`code`"]);
+    cli(&[
+        &["token", "approvalmax"],
+        APPROVALMAX,
+        &["--grant", "refresh_token"],
+    ])
+    .assert_usage(&["`refresh_token`"]);
+    // Invalid URL variables.
+    cli(&[
+        &["token", "brainysoft"],
+        &["--set", "customer_key=evil.com/x#"],
+    ])
+    .assert_usage(&["customer_key", "not a DNS label"]);
+    cli(&[&["token", "learnlink"], &["--set", "tenant_id=a/../b"]]).assert_usage(&["tenant_id"]);
+    // Base URL.
+    cli(&[
+        &["token", "smartway"],
+        SMARTWAY,
+        &["--base-url", "http://example.com"],
+    ])
+    .assert_usage(&["base_url", "loopback"]);
+    cli(&[
+        &["token", "smartway"],
+        SMARTWAY,
+        &["--base-url", "http://127.0.0.1:1/prefix"],
+    ])
+    .assert_usage(&["--base-url", "path"]);
+    cli(&[
+        &["token", "smartway"],
+        SMARTWAY,
+        &["--base-url", "not a url"],
+    ])
+    .assert_usage(&["--base-url"]);
+    cli(&[&["token", "smartway"], SMARTWAY, &["--timeout", "0"]]).assert_usage(&["--timeout"]);
+    // A bad environment variable value names the variable.
+    tokenctl_env(
+        &["token", "brainysoft", "--dry-run"],
+        &[("TOKENSPEC_CUSTOMER_KEY", "a.b")],
+    )
+    .assert_usage(&["TOKENSPEC_CUSTOMER_KEY", "customer_key"]);
+}
+
+#[test]
+fn clap_usage_errors_exit_2() {
+    for args in [
+        &["token"][..],
+        &["token", "smartway", "--bogus"],
+        &["frobnicate"],
+        &[],
+        &["token", "smartway", "--timeout", "soon"],
+        &["providers", "extra"],
+    ] {
+        let run = tokenctl(args);
+        run.assert_code(2);
+        assert_eq!(run.stdout, "", "{args:?}: {run:?}");
+        assert!(!run.stderr.contains("panicked"), "{run:?}");
+    }
+    let run = tokenctl(&["--help"]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("authorize-url"));
+    tokenctl(&["token", "--help"]).assert_code(0);
+}
