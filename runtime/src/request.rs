@@ -49,13 +49,27 @@ const SEGMENT: &AsciiSet = &CONTROLS
 pub struct BaseUrl(Url);
 
 impl BaseUrl {
-    /// Parses and checks `url`.
+    /// Parses and checks `url`: `scheme://host[:port]` only, https unless the host is
+    /// loopback. A path, query, fragment or user info is refused rather than silently dropped;
+    /// the URL itself is never echoed, since it may hold a password.
     pub fn parse<B>(url: &str) -> Result<Self, Error<B>> {
-        let parsed =
-            Url::parse(url).map_err(|e| Error::input("base_url", format!("{url:?}: {e}")))?;
+        let parsed = Url::parse(url)
+            .map_err(|e| Error::input("base_url", format!("not a URL ({e})")))?;
         check_scheme(&parsed).map_err(|reason| Error::input("base_url", reason))?;
         if parsed.host_str().is_none() {
-            return Err(Error::input("base_url", format!("{url:?} has no host")));
+            return Err(Error::input("base_url", "the URL has no host"));
+        }
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(Error::input(
+                "base_url",
+                "user info is not allowed; credentials go where the spec says",
+            ));
+        }
+        if parsed.path() != "/" || parsed.query().is_some() || parsed.fragment().is_some() {
+            return Err(Error::input(
+                "base_url",
+                "only scheme, host and port are replaced; remove the path, query and fragment",
+            ));
         }
         Ok(BaseUrl(parsed))
     }

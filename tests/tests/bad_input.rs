@@ -318,6 +318,24 @@ async fn control_characters_cannot_inject_headers_or_parameters() {
 // base_url: https anywhere, plain http only on loopback.
 
 #[test]
+fn base_url_is_scheme_host_and_port_only_and_never_echoed() {
+    for url in [
+        "https://user:pa55word-in-url@proxy.example",
+        "http://127.0.0.1:8080/prefix",
+        "http://127.0.0.1:8080/?x=1",
+        "http://127.0.0.1:8080/#frag",
+    ] {
+        match smartway::Client::builder().base_url(url).map(|_| ()) {
+            Err(smartway::Error::InvalidInput { input, reason }) => {
+                assert_eq!(input, "base_url");
+                assert!(!reason.contains("pa55word"), "{reason}");
+            }
+            other => panic!("{url}: expected an invalid-input error, got {other:?}"),
+        }
+    }
+}
+
+#[test]
 fn base_url_refuses_plain_http_off_loopback() {
     let refused = [
         "http://example.com",
