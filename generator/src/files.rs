@@ -6,6 +6,15 @@ use std::path::{Path, PathBuf};
 /// The full contents of `generated/` that the specs call for, keyed by path relative to it.
 pub type Tree = BTreeMap<PathBuf, String>;
 
+/// What a run does with the differences: write them, or only report them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `generate`: write what differs.
+    Write,
+    /// `check`: change nothing.
+    Check,
+}
+
 /// A difference between the expected tree and the disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {

@@ -3,17 +3,26 @@
 //! The pipeline is four stages, each a module with one job:
 //! [`load`] (YAML → located raw types), [`validate`] (every semantic check → [`model`]),
 //! [`emit`] (model → formatted Rust), and [`files`] (write or check `generated/`).
-//! [`generate_tree`] composes them.
+//! [`generate_tree`] composes them; [`outputs`] adds the specs folder's `schema.json`.
+//!
+//! Around the pipeline: [`diagnostic`] (rustc-style reports), [`docs`] (`PROVIDERS.md`, from a
+//! minijinja template), [`schema`] (the JSON Schema of the spec format, from the raw types),
+//! [`scaffold`] (`tokenspec new`) and [`diff`] (`tokenspec diff`: model changes, classed).
 
 pub mod diagnostic;
+pub mod diff;
+pub mod docs;
 pub mod emit;
 pub mod files;
 pub mod load;
 pub mod model;
 pub mod raw;
+pub mod scaffold;
+pub mod schema;
 pub mod validate;
 
 use diagnostic::{Diagnostic, Diagnostics};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Why a run failed.
@@ -31,6 +40,9 @@ pub enum Error {
     /// Emission produced invalid Rust (a generator bug).
     #[error(transparent)]
     Emit(#[from] emit::EmitError),
+    /// A template did not render (a generator bug).
+    #[error(transparent)]
+    Template(#[from] docs::TemplateError),
 }
 
 /// Loads and validates every spec in `specs_dir`, reporting all errors of all files at once.
@@ -42,8 +54,13 @@ pub fn load_and_validate(specs_dir: &Path) -> Result<Vec<model::Provider>, Error
     validate_sources(sources)
 }
 
-/// Parses and validates the given sources.
+/// Parses and validates the given sources: every shape error (the first of each file) and every
+/// semantic error of every file, sorted, with the files' text for display.
 pub fn validate_sources(sources: Vec<load::Source>) -> Result<Vec<model::Provider>, Error> {
+    let texts: BTreeMap<String, String> = sources
+        .iter()
+        .map(|s| (s.path.clone(), s.text.clone()))
+        .collect();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut loaded = Vec::new();
     for source in sources {
@@ -54,11 +71,14 @@ pub fn validate_sources(sources: Vec<load::Source>) -> Result<Vec<model::Provide
     }
     match validate::validate(&loaded) {
         Ok(providers) if diagnostics.is_empty() => Ok(providers),
-        Ok(_) => Err(Error::Specs(Diagnostics(diagnostics))),
-        Err(Diagnostics(more)) => {
-            diagnostics.extend(more);
-            diagnostics.sort();
-            Err(Error::Specs(Diagnostics(diagnostics)))
+        Ok(_) => Err(Error::Specs(
+            Diagnostics::new(diagnostics).with_sources(texts),
+        )),
+        Err(more) => {
+            diagnostics.extend(more.items);
+            Err(Error::Specs(
+                Diagnostics::new(diagnostics).with_sources(texts),
+            ))
         }
     }
 }
@@ -75,6 +95,10 @@ pub fn generate_tree(providers: &[model::Provider]) -> Result<files::Tree, Error
             .to_owned(),
     );
     tree.insert(PathBuf::from("src/lib.rs"), emit::lib_rs(providers)?);
+    tree.insert(
+        PathBuf::from(docs::PROVIDERS_FILE),
+        docs::providers_md(providers)?,
+    );
     for p in providers {
         tree.insert(
             PathBuf::from(format!("src/{}.rs", p.name)),
@@ -82,4 +106,23 @@ pub fn generate_tree(providers: &[model::Provider]) -> Result<files::Tree, Error
         );
     }
     Ok(tree)
+}
+
+/// Everything the specs folder holds besides the specs: `schema.json`.
+pub fn spec_tree() -> files::Tree {
+    let mut tree = files::Tree::new();
+    tree.insert(PathBuf::from(schema::FILE), schema::schema_json());
+    tree
+}
+
+/// Every generated tree and the folder it belongs in: `generated/` and the specs folder.
+pub fn outputs(
+    providers: &[model::Provider],
+    specs_dir: &Path,
+    out_dir: &Path,
+) -> Result<Vec<(PathBuf, files::Tree)>, Error> {
+    Ok(vec![
+        (out_dir.to_path_buf(), generate_tree(providers)?),
+        (specs_dir.to_path_buf(), spec_tree()),
+    ])
 }

@@ -1,9 +1,10 @@
-//! The `tokenspec` command: `generate` regenerates `generated/` from `specs/`; `check` fails
-//! when it is stale; `validate` only checks the specs.
+//! The `tokenspec` command: `generate` regenerates `generated/` (and `specs/schema.json`) from
+//! `specs/`; `check` fails when they are stale; `validate` only checks the specs.
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use tokenspec::diagnostic::ColorChoice;
 use tokenspec::files;
 
 #[derive(Parser)]
@@ -19,18 +20,104 @@ struct Cli {
     /// Folder of the generated crate.
     #[arg(long, global = true, default_value = "generated")]
     out: PathBuf,
+    /// Colour diagnostics: auto (a terminal, unless NO_COLOR or CI is set), always or never.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    color: Color,
     #[command(subcommand)]
     command: Command,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+impl From<Color> for ColorChoice {
+    fn from(c: Color) -> Self {
+        match c {
+            Color::Auto => ColorChoice::Auto,
+            Color::Always => ColorChoice::Always,
+            Color::Never => ColorChoice::Never,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// Regenerate the generated crate from the specs (writes only files whose bytes change).
+    /// Regenerate the generated crate and specs/schema.json from the specs (writes only files
+    /// whose bytes change).
     Generate,
     /// Change nothing; exit 1 listing each stale file and the command that fixes it.
     Check,
-    /// Check the specs and report every error of every file.
-    Validate,
+    /// Check spec files (default: every spec in --specs) and report every error of every file.
+    Validate {
+        /// Spec files or folders of specs.
+        paths: Vec<PathBuf>,
+    },
+    /// Write a commented skeleton spec, <specs>/<provider>.yaml, that validates as it is.
+    New {
+        /// The provider name: snake_case, the file, module and feature name.
+        provider: String,
+        /// The grant the endpoint supports.
+        #[arg(long, value_enum, default_value_t = Grant::ClientCredentials)]
+        grant: Grant,
+        /// Where the client puts its credentials.
+        #[arg(long, value_enum, default_value_t = Auth::Basic)]
+        auth: Auth,
+        /// The token endpoint's URL; `{name}` marks a variable host label or path segment.
+        #[arg(long)]
+        url: Option<String>,
+    },
+    /// List what changed between two spec files or folders, or between the specs at a git
+    /// revision and the working tree: each change breaking or compatible, with the reason.
+    Diff {
+        /// The old spec file or folder (not with --base).
+        #[arg(required_unless_present = "base", conflicts_with = "base")]
+        old: Option<PathBuf>,
+        /// The new spec file or folder (not with --base).
+        #[arg(required_unless_present = "base", conflicts_with = "base")]
+        new: Option<PathBuf>,
+        /// Compare the specs folder at this git revision with the working tree.
+        #[arg(long, value_name = "GIT_REV")]
+        base: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Exit 1 when any change is breaking.
+        #[arg(long)]
+        deny_breaking: bool,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Grouped by provider, for a terminal.
+    Text,
+    /// A table, for a pull-request comment.
+    Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Grant {
+    /// A key exchange, no OAuth grant.
+    None,
+    ClientCredentials,
+    AuthorizationCode,
+    RefreshToken,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Auth {
+    /// An API key in a header.
+    Header,
+    /// HTTP Basic.
+    Basic,
+    /// In the form body.
+    Body,
+    /// In the query string.
+    Query,
 }
 
 fn main() -> ExitCode {
@@ -38,27 +125,58 @@ fn main() -> ExitCode {
     match run(&cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", render_error(&cli, &e));
             ExitCode::FAILURE
         }
     }
 }
 
 fn run(cli: &Cli) -> Result<ExitCode, tokenspec::Error> {
-    let providers = tokenspec::load_and_validate(&cli.specs)?;
-    if let Command::Validate = cli.command {
-        println!("{} specs are valid", providers.len());
-        return Ok(ExitCode::SUCCESS);
-    }
-    let tree = tokenspec::generate_tree(&providers)?;
-    let io = |source| tokenspec::Error::Io {
-        path: cli.out.display().to_string(),
-        source,
+    let mode = match &cli.command {
+        Command::Validate { paths } => return validate(cli, paths),
+        Command::New {
+            provider,
+            grant,
+            auth,
+            url,
+        } => return new(cli, provider, *grant, *auth, url.clone()),
+        Command::Diff {
+            old,
+            new,
+            base,
+            format,
+            deny_breaking,
+        } => {
+            return diff(
+                cli,
+                old.as_deref(),
+                new.as_deref(),
+                base.as_deref(),
+                *format,
+                *deny_breaking,
+            );
+        }
+        Command::Generate => files::Mode::Write,
+        Command::Check => files::Mode::Check,
     };
-    let changes = files::changes(&cli.out, &tree).map_err(io)?;
-    match cli.command {
-        Command::Generate => {
-            files::apply(&cli.out, &tree, &changes).map_err(io)?;
+    let providers = tokenspec::load_and_validate(&cli.specs)?;
+    let outputs = tokenspec::outputs(&providers, &cli.specs, &cli.out)?;
+    let mut changes = Vec::new();
+    for (dir, tree) in &outputs {
+        let found = files::changes(dir, tree).map_err(|source| tokenspec::Error::Io {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        if mode == files::Mode::Write {
+            files::apply(dir, tree, &found).map_err(|source| tokenspec::Error::Io {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        }
+        changes.extend(found);
+    }
+    match mode {
+        files::Mode::Write => {
             for c in &changes {
                 match c {
                     files::Change::Write(p) => println!("wrote {}", p.display()),
@@ -72,11 +190,16 @@ fn run(cli: &Cli) -> Result<ExitCode, tokenspec::Error> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check if changes.is_empty() => {
-            println!("generated/ is up to date with {} specs", providers.len());
+        files::Mode::Check if changes.is_empty() => {
+            println!(
+                "{} and {} are up to date with {} specs",
+                cli.out.display(),
+                cli.specs.join(tokenspec::schema::FILE).display(),
+                providers.len()
+            );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check => {
+        files::Mode::Check => {
             for c in &changes {
                 eprintln!("{c}");
             }
@@ -87,6 +210,205 @@ fn run(cli: &Cli) -> Result<ExitCode, tokenspec::Error> {
             );
             Ok(ExitCode::FAILURE)
         }
-        Command::Validate => Ok(ExitCode::SUCCESS),
     }
+}
+
+fn validate(cli: &Cli, paths: &[PathBuf]) -> Result<ExitCode, tokenspec::Error> {
+    let paths = if paths.is_empty() {
+        vec![cli.specs.clone()]
+    } else {
+        paths.to_vec()
+    };
+    let sources =
+        tokenspec::load::read_paths(&paths).map_err(|(path, source)| tokenspec::Error::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+    let files = sources.len();
+    let providers = tokenspec::validate_sources(sources)?;
+    println!(
+        "{files} spec{} valid: {}",
+        if files == 1 { " is" } else { "s are" },
+        providers
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn new(
+    cli: &Cli,
+    provider: &str,
+    grant: Grant,
+    auth: Auth,
+    url: Option<String>,
+) -> Result<ExitCode, tokenspec::Error> {
+    use tokenspec::model::GrantKind;
+    use tokenspec::scaffold;
+    let request = scaffold::Request {
+        provider: provider.to_owned(),
+        grant: match grant {
+            Grant::None => GrantKind::None,
+            Grant::ClientCredentials => GrantKind::ClientCredentials,
+            Grant::AuthorizationCode => GrantKind::AuthorizationCode,
+            Grant::RefreshToken => GrantKind::RefreshToken,
+        },
+        auth: match auth {
+            Auth::Header => scaffold::Auth::Header,
+            Auth::Basic => scaffold::Auth::Basic,
+            Auth::Body => scaffold::Auth::Body,
+            Auth::Query => scaffold::Auth::Query,
+        },
+        url,
+    };
+    let path = cli.specs.join(format!("{provider}.yaml"));
+    let text = match scaffold::render(&request) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("error: {e}; nothing written");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    if path.exists() {
+        eprintln!(
+            "error: {} already exists; `tokenspec new` never overwrites a spec (edit it, or remove it first)",
+            path.display()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    let source = tokenspec::load::Source {
+        path: path.display().to_string(),
+        stem: provider.to_owned(),
+        text: text.clone(),
+    };
+    let model = match tokenspec::validate_sources(vec![source]) {
+        Ok(mut providers) => providers.remove(0),
+        Err(e) => {
+            eprintln!("{}", render_error(cli, &e));
+            eprintln!("error: the skeleton for these options is not valid; nothing written");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let io = |source| tokenspec::Error::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    std::fs::create_dir_all(&cli.specs).map_err(io)?;
+    // `create_new`: never overwrite, even a file created since the check above.
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(io)?;
+    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(io)?;
+    let todos = text.matches("TODO").count();
+    println!(
+        "wrote {} ({} grant, credentials in {}); it validates as it is",
+        path.display(),
+        request.grant.name(),
+        request.auth.name()
+    );
+    println!("next:");
+    println!(
+        "  1. replace the {todos} TODOs in {} with what the provider documents",
+        path.display()
+    );
+    println!("  2. cargo run -p tokenspec -- validate {}", path.display());
+    println!("  3. cargo run -p tokenspec -- generate");
+    // The required inputs of a token request: plain ones as --set, secrets from the
+    // environment (tokenctl reads TOKENSPEC_<NAME>).
+    let sent_per_request = |name: &str| {
+        model.grants.iter().any(|g| {
+            g.params
+                .iter()
+                .any(|p| p.source == tokenspec::model::ParamSource::Input(name.to_owned()))
+        })
+    };
+    let required = model
+        .inputs
+        .iter()
+        .filter(|i| i.required && (!i.per_request || sent_per_request(&i.name)));
+    let (secrets, plain): (Vec<_>, Vec<_>) = required.partition(|i| i.secret);
+    let sets: String = plain
+        .iter()
+        .map(|i| format!(" --set {}=...", i.name))
+        .collect();
+    let envs: String = secrets
+        .iter()
+        .map(|i| format!("TOKENSPEC_{}=... ", i.name.to_uppercase()))
+        .collect();
+    println!("  4. {envs}cargo run -p tokenctl -- token {provider}{sets} --dry-run");
+    println!(
+        "  5. add a wire-request snapshot and a wire test (README, \"Adding a provider\"), then cargo insta review"
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// An error as the user sees it: diagnostics rustc-style (coloured when allowed), else text.
+fn render_error(cli: &Cli, e: &tokenspec::Error) -> String {
+    match e {
+        tokenspec::Error::Specs(d) => {
+            d.render(ColorChoice::from(cli.color).colors(&std::io::stderr()))
+        }
+        other => format!("error: {other}"),
+    }
+}
+
+fn diff(
+    cli: &Cli,
+    old: Option<&std::path::Path>,
+    new: Option<&std::path::Path>,
+    base: Option<&str>,
+    format: Format,
+    deny_breaking: bool,
+) -> Result<ExitCode, tokenspec::Error> {
+    use tokenspec::diff;
+    let io = |path: &std::path::Path| {
+        let path = path.display().to_string();
+        move |source| tokenspec::Error::Io { path, source }
+    };
+    let (old_sources, new_sources) = match (base, old, new) {
+        (Some(rev), _, _) => {
+            let old = match diff::sources_at_rev(rev, &cli.specs) {
+                Ok(sources) => sources,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            let new = diff::sources_at_path(&cli.specs).map_err(io(&cli.specs))?;
+            (old, new)
+        }
+        (None, Some(old), Some(new)) => (
+            diff::sources_at_path(old).map_err(io(old))?,
+            diff::sources_at_path(new).map_err(io(new))?,
+        ),
+        _ => {
+            eprintln!("error: give OLD and NEW, or --base GIT_REV");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let mut models = Vec::new();
+    for (side, sources) in [("old", old_sources), ("new", new_sources)] {
+        match tokenspec::validate_sources(sources) {
+            Ok(providers) => models.push(providers),
+            Err(e) => {
+                eprintln!("{}", render_error(cli, &e));
+                eprintln!("error: the {side} specs are not valid; nothing to compare");
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+    }
+    let changes = diff::diff(&models[0], &models[1]);
+    match format {
+        Format::Text => print!("{}", diff::render_text(&changes)),
+        Format::Markdown => print!("{}", diff::render_markdown(&changes)),
+    }
+    if deny_breaking && diff::has_breaking(&changes) {
+        eprintln!("error: breaking changes (--deny-breaking)");
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
 }

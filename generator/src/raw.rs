@@ -1,165 +1,298 @@
 //! Raw spec types: a mirror of the YAML, with the source location of every value.
 //!
 //! Shape checks (unknown keys, wrong types, unknown enum values) happen here, through serde;
-//! everything semantic happens in `validate`.
+//! everything semantic happens in `validate`. The same types describe the format as a JSON
+//! Schema (`specs/schema.json`, see [`crate::schema`]): the doc comments below are its
+//! descriptions, shown by editors.
 
 use indexmap::IndexMap;
-use serde::Deserialize;
-use serde_saphyr::Spanned;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Deserializer};
+use std::borrow::Cow;
+
+/// A value with its location in the file: serde-saphyr's `Spanned`, described in the JSON
+/// Schema as the value itself. Reads like `Spanned` (`.value`, `.referenced`) through `Deref`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Spanned<T>(pub serde_saphyr::Spanned<T>);
+
+impl<T> std::ops::Deref for Spanned<T> {
+    type Target = serde_saphyr::Spanned<T>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde_saphyr::Spanned::<T>::deserialize(deserializer).map(Spanned)
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Spanned<T> {
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        T::schema_name()
+    }
+
+    fn schema_id() -> Cow<'static, str> {
+        T::schema_id()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        T::json_schema(generator)
+    }
+}
 
 /// A string with its location.
 pub type Str = Spanned<String>;
 /// A mapping keyed by located strings, in file order.
 pub type Map<T> = IndexMap<Str, T>;
 
-/// One `specs/<provider>.yaml` file.
-#[derive(Debug, Deserialize)]
+/// One `specs/<provider>.yaml` file: a provider's token endpoint.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "tokenspec provider spec")]
 pub struct Spec {
+    /// Version of the spec format; this tokenspec reads 1.
     pub spec_version: Spanned<u64>,
+    /// snake_case provider name: the file name, the module, the cargo feature and the registry
+    /// key.
     pub name: Str,
+    /// The provider's name as people write it.
     pub title: Str,
+    /// What the endpoint does, for the generated documentation.
     #[serde(default)]
     pub description: Option<Str>,
+    /// The provider's documentation of the endpoint (an https URL).
     pub docs: Str,
+    /// The environment used unless the caller picks another; one of `environments`.
     pub default_environment: Str,
+    /// Named base URLs (production, staging, regions...), keyed by snake_case name.
     pub environments: Map<Environment>,
+    /// Values the caller supplies, keyed by snake_case name; referenced from URLs
+    /// (`{name}`), credentials and parameters.
     #[serde(default)]
     pub inputs: Map<Input>,
+    /// How the client proves who it is: every accepted placement and the preferred one.
     #[serde(default)]
     pub credentials: Option<Credentials>,
+    /// The request's body format.
     #[serde(default)]
     pub request: Request,
+    /// The grants the endpoint supports, keyed by grant: `none` (a key exchange),
+    /// `client_credentials`, `authorization_code`, `refresh_token`.
+    #[schemars(schema_with = "grants_schema")]
     pub grants: Map<Grant>,
+    /// Scopes: their delimiter and the known ones.
     #[serde(default)]
     pub scopes: Scopes,
+    /// The successful token response.
     pub response: Response,
+    /// The error body.
     pub errors: Errors,
+    /// Facts about the tokens: lifetimes and JWT claims.
     #[serde(default)]
     pub token: Token,
 }
 
-#[derive(Debug, Deserialize)]
+/// The grants map, with its four possible keys spelled out for editors.
+fn grants_schema(generator: &mut SchemaGenerator) -> Schema {
+    let grant = generator.subschema_for::<Grant>();
+    json_schema!({
+        "type": "object",
+        "minProperties": 1,
+        "properties": {
+            "none": grant,
+            "client_credentials": grant,
+            "authorization_code": grant,
+            "refresh_token": grant,
+        },
+        "additionalProperties": false,
+    })
+}
+
+/// A named environment's URLs. `{input}` variables may stand for a whole DNS label of the
+/// host or a whole path segment.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Environment {
+    /// The token endpoint, https.
     pub token_url: Str,
+    /// Where users authorize (the `authorization_code` grant only).
     #[serde(default)]
     pub authorize_url: Option<Str>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A value the caller supplies.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Input {
+    /// What the value is and where the user finds it.
     pub description: Str,
+    /// A secret: never printed, never part of a URL, never given a default.
     #[serde(default)]
     pub secret: Option<Spanned<bool>>,
+    /// Whether the caller must set it (default true; false when it has a default).
     #[serde(default)]
     pub required: Option<Spanned<bool>>,
+    /// Given to each call (a code, a state) rather than to the client.
     #[serde(default)]
     pub per_request: Option<Spanned<bool>>,
+    /// A regular expression the whole value must match.
     #[serde(default)]
     pub pattern: Option<Str>,
+    /// The value used when the caller sets none.
     #[serde(default)]
     pub default: Option<Str>,
+    /// An example value, for documentation.
     #[serde(default)]
     pub example: Option<Str>,
 }
 
-#[derive(Debug, Deserialize)]
+/// How the client authenticates.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
+    /// The placement used unless the caller picks another: one of the accepted ones.
+    #[schemars(schema_with = "placement_schema")]
     pub preferred: Str,
+    /// Every placement the provider accepts.
     pub accepted: Accepted,
 }
 
-#[derive(Debug, Default, Deserialize)]
+fn placement_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "string",
+        "enum": ["header", "basic", "body", "query"],
+    })
+}
+
+/// The credential placements a provider accepts.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Accepted {
+    /// In a header of its own (an API key).
     #[serde(default)]
     pub header: Option<HeaderCredential>,
+    /// HTTP Basic authentication.
     #[serde(default)]
     pub basic: Option<BasicCredential>,
-    /// Wire name → input name.
+    /// In the request body: wire name → input name.
     #[serde(default)]
     pub body: Option<Map<Str>>,
-    /// Wire name → input name.
+    /// In the query string (only where nothing else is accepted): wire name → input name.
     #[serde(default)]
     pub query: Option<Map<Str>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A credential in a header.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HeaderCredential {
+    /// The header's name, e.g. `X-API-Key`.
     pub name: Str,
+    /// The input whose value is sent.
     pub input: Str,
+    /// Text before the value, e.g. `"Token "`.
     #[serde(default)]
     pub prefix: Option<Str>,
 }
 
-#[derive(Debug, Deserialize)]
+/// HTTP Basic: which inputs are user and password.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BasicCredential {
+    /// The input sent as user name.
     pub user: Str,
+    /// The input sent as password.
     pub password: Str,
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// The request.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Request {
+    /// The body format: `form` (the default), `json` or `none`.
     #[serde(default)]
     pub body: Option<Spanned<BodyFormat>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// A request body format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BodyFormat {
+    /// No body at all (no Content-Type).
     None,
+    /// `application/x-www-form-urlencoded`.
     Form,
+    /// `application/json`.
     Json,
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// A grant: its parameters and, for `authorization_code`, its authorize step.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Grant {
+    /// What the grant is for.
     #[serde(default)]
     pub description: Option<Str>,
+    /// Token request parameters besides `grant_type`, keyed by wire name.
     #[serde(default)]
     pub params: Map<Param>,
+    /// Parameters of the authorize URL besides `response_type` (authorization_code only).
     #[serde(default)]
     pub authorize_params: Map<Param>,
+    /// PKCE (authorization_code only).
     #[serde(default)]
     pub pkce: Option<Spanned<Pkce>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// PKCE use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Pkce {
+    /// No PKCE.
     None,
+    /// A code challenge when the caller gives a code verifier.
     Optional,
+    /// Always a code challenge.
     Required,
 }
 
-#[derive(Debug, Deserialize)]
+/// A request parameter: a fixed value or an input.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Param {
+    /// A fixed value.
     #[serde(default)]
     pub value: Option<Str>,
+    /// The input whose value is sent.
     #[serde(default)]
     pub input: Option<Str>,
+    /// `body` (the default) or `query`.
     #[serde(default, rename = "in")]
     pub location: Option<Spanned<ParamLocation>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ParamLocation {
+    /// In the request body.
     Body,
+    /// In the query string.
     Query,
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// Scopes.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scopes {
+    /// Between scopes in a scope string (default a space).
     #[serde(default)]
     pub delimiter: Option<Str>,
     /// Scope → what it grants.
@@ -167,39 +300,58 @@ pub struct Scopes {
     pub known: Map<Str>,
 }
 
-#[derive(Debug, Deserialize)]
+/// The successful token response.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Response {
+    /// Fields, keyed by snake_case Rust name; `access_token` (secret, required) is one.
     pub fields: Map<Field>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// The type of a response, error or claim field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldType {
+    /// Text.
     String,
+    /// A secret (tokens): never printed.
     Secret,
+    /// `token_type`, in any case.
     TokenType,
+    /// A duration in seconds (a number or a numeric string).
     Seconds,
+    /// Seconds since the epoch.
     Timestamp,
+    /// A scope list (delimited string or array).
     Scopes,
+    /// A list of strings.
     Strings,
+    /// An identifier: a string or a number, kept as text.
     Id,
+    /// An integer.
     Integer,
+    /// A number.
     Number,
+    /// A boolean.
     Boolean,
+    /// Any JSON.
     Json,
 }
 
 /// A response or error-body field.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Field {
+    /// The field's type.
     #[serde(rename = "type")]
     pub ty: Spanned<FieldType>,
+    /// Whether the field is always present.
     #[serde(default)]
     pub required: Option<Spanned<bool>>,
+    /// The value when absent.
     #[serde(default)]
     pub default: Option<Spanned<Scalar>>,
+    /// What the field holds.
     #[serde(default)]
     pub description: Option<Str>,
     /// Wire name, or a dotted path for a nested field; defaults to the key.
@@ -208,13 +360,16 @@ pub struct Field {
 }
 
 /// A JWT claim.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Claim {
+    /// The claim's type.
     #[serde(rename = "type")]
     pub ty: Spanned<FieldType>,
+    /// Whether the claim is always present.
     #[serde(default)]
     pub required: Option<Spanned<bool>>,
+    /// What the claim holds.
     #[serde(default)]
     pub description: Option<Str>,
     /// The claim's name in the token; defaults to the key.
@@ -223,37 +378,51 @@ pub struct Claim {
 }
 
 /// A default value.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Scalar {
+    /// A boolean.
     Bool(bool),
+    /// An integer.
     Int(i64),
+    /// A number.
     Float(f64),
+    /// Text.
     Str(String),
 }
 
-#[derive(Debug, Deserialize)]
+/// The error body.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Errors {
+    /// `oauth2` (RFC 6749 `error`, `error_description`, `error_uri`) or `custom`.
     pub format: Spanned<ErrorFormat>,
+    /// The fields of a custom error body.
     #[serde(default)]
     pub fields: Map<Field>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// An error body format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorFormat {
+    /// RFC 6749 section 5.2.
     Oauth2,
+    /// The provider's own fields.
     Custom,
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// Facts about the tokens.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Token {
+    /// Access token lifetime in seconds, used when the response has no `expires_in`.
     #[serde(default)]
     pub access_lifetime: Option<Spanned<u64>>,
+    /// Refresh token lifetime in seconds.
     #[serde(default)]
     pub refresh_lifetime: Option<Spanned<u64>>,
+    /// JWT claims of the access token worth a typed struct, keyed by snake_case Rust name.
     #[serde(default)]
     pub claims: Map<Claim>,
 }

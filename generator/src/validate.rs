@@ -5,12 +5,29 @@ use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::load::Loaded;
 use crate::model::{self, GrantKind, InputLocation};
 use crate::raw;
+use heck::{ToSnakeCase, ToUpperCamelCase};
 use regex::Regex;
 use serde_saphyr::{Location, Spanned};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Names that cannot be a module or field identifier even as raw identifiers.
 const NOT_RAW: &[&str] = &["self", "super", "crate", "Self", "_"];
+
+/// Methods of every generated `ClientBuilder`: a client input of the same name would clash
+/// with them.
+const BUILDER_METHODS: &[&str] = &[
+    "build",
+    "environment",
+    "base_url",
+    "transport",
+    "credential_placement",
+    "http_options",
+    "timeout",
+    "retry",
+];
+
+/// Items of the generated crate's root that a provider module would clash with.
+const CRATE_ITEMS: &[&str] = &["runtime"];
 
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
@@ -25,6 +42,22 @@ pub fn is_keyword(name: &str) -> bool {
     KEYWORDS.contains(&name)
 }
 
+/// Whether `name` can be a provider name (a module, a feature, a file name); why not if not.
+pub fn check_provider_name(name: &str) -> Result<(), String> {
+    if !snake_case(name) {
+        Err(
+            "use lower-case ASCII letters, digits and single underscores, starting with a letter"
+                .into(),
+        )
+    } else if is_keyword(name) || NOT_RAW.contains(&name) {
+        Err("it is a Rust keyword and becomes a module".into())
+    } else if CRATE_ITEMS.contains(&name) {
+        Err("the generated crate already has an item of that name".into())
+    } else {
+        Ok(())
+    }
+}
+
 /// Validates every loaded spec; returns the models, or every diagnostic of every file.
 pub fn validate(loaded: &[Loaded]) -> Result<Vec<model::Provider>, Diagnostics> {
     let mut diagnostics = Vec::new();
@@ -33,7 +66,9 @@ pub fn validate(loaded: &[Loaded]) -> Result<Vec<model::Provider>, Diagnostics> 
     for file in loaded {
         let mut checker = Checker {
             file: &file.source.path,
+            text: &file.source.text,
             diagnostics: &mut diagnostics,
+            suggested: BTreeSet::new(),
         };
         if let Some(provider) = checker.provider(file) {
             if let Some(other) = seen.insert(provider.name.clone(), file.source.path.clone()) {
@@ -50,14 +85,16 @@ pub fn validate(loaded: &[Loaded]) -> Result<Vec<model::Provider>, Diagnostics> 
         providers.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(providers)
     } else {
-        diagnostics.sort();
-        Err(Diagnostics(diagnostics))
+        Err(Diagnostics::new(diagnostics))
     }
 }
 
 struct Checker<'a> {
     file: &'a str,
+    text: &'a str,
     diagnostics: &'a mut Vec<Diagnostic>,
+    /// Inputs offered as "did you mean" for an undeclared one: not also reported unused.
+    suggested: BTreeSet<String>,
 }
 
 fn snake_case(name: &str) -> bool {
@@ -79,6 +116,53 @@ fn suggestion<'a>(
     }
 }
 
+/// A character the pattern can match that a DNS label cannot hold (letters, digits, hyphen),
+/// if any: found by walking the parsed pattern, so `.`, `\S`, `[^-]` and `(?s:.)` are all
+/// caught.
+fn outside_dns_label(pattern: &str) -> Option<char> {
+    use regex_syntax::hir::{Class, Hir, HirKind};
+    fn allowed(c: char) -> bool {
+        c.is_ascii_alphanumeric() || c == '-'
+    }
+    fn first_outside(start: char, end: char) -> Option<char> {
+        // A range of allowed characters is at most 26 long; any longer one fails fast.
+        (start..=end).find(|c| !allowed(*c))
+    }
+    fn walk(hir: &Hir) -> Option<char> {
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => None,
+            HirKind::Literal(lit) => String::from_utf8_lossy(&lit.0)
+                .chars()
+                .find(|c| !allowed(*c)),
+            HirKind::Class(Class::Unicode(class)) => class
+                .ranges()
+                .iter()
+                .find_map(|r| first_outside(r.start(), r.end())),
+            HirKind::Class(Class::Bytes(class)) => class
+                .ranges()
+                .iter()
+                .find_map(|r| first_outside(char::from(r.start()), char::from(r.end()))),
+            HirKind::Repetition(rep) if rep.max == Some(0) => None,
+            HirKind::Repetition(rep) => walk(&rep.sub),
+            HirKind::Capture(cap) => walk(&cap.sub),
+            HirKind::Concat(hirs) | HirKind::Alternation(hirs) => hirs.iter().find_map(walk),
+        }
+    }
+    regex_syntax::Parser::new()
+        .parse(pattern)
+        .ok()
+        .and_then(|hir| walk(&hir))
+}
+
+/// 1-based line and character column of byte `offset` in `text`.
+fn line_column(text: &str, offset: usize) -> (u64, u64) {
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.matches('\n').count() + 1;
+    let column = before[line_start..].chars().count() + 1;
+    (line as u64, column as u64)
+}
+
 /// A `{variable}` of a URL template, with its byte range.
 struct Variable {
     name: String,
@@ -90,6 +174,28 @@ impl Checker<'_> {
     fn error(&mut self, at: Location, message: impl Into<String>, hint: impl Into<String>) {
         self.diagnostics
             .push(Diagnostic::at(self.file, at, message, hint));
+    }
+
+    /// An error marking `needle` inside the located text (a `{variable}` of a URL), or the
+    /// whole located text when it is not found there.
+    fn error_in(
+        &mut self,
+        at: Location,
+        needle: &str,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        let mut d = Diagnostic::at(self.file, at, message, hint);
+        let span = at.span();
+        if let (Some(offset), Some(len)) = (span.byte_offset(), span.byte_len())
+            && let (Ok(offset), Ok(len)) = (usize::try_from(offset), usize::try_from(len))
+            && let Some(located) = self.text.get(offset..offset.saturating_add(len))
+            && let Some(i) = located.find(needle)
+        {
+            let (line, column) = line_column(self.text, offset + i);
+            d = d.span(line, column, needle.len());
+        }
+        self.diagnostics.push(d);
     }
 
     fn identifier(&mut self, name: &Spanned<String>, what: &str) -> bool {
@@ -110,6 +216,87 @@ impl Checker<'_> {
             return false;
         }
         true
+    }
+
+    /// The keys of one mapping as Rust names: each snake_case and usable, none the same as
+    /// another after case conversion (snake_case, and UpperCamelCase when `camel` says the name
+    /// also becomes a type or variant). `rename` is the key that keeps a wire name (`from`,
+    /// `claim`) when the Rust name has to differ from it.
+    fn identifiers<'k>(
+        &mut self,
+        keys: impl IntoIterator<Item = &'k raw::Str>,
+        what: &str,
+        camel: bool,
+        rename: Option<&str>,
+    ) {
+        let keys: Vec<&raw::Str> = keys.into_iter().collect();
+        // `self` cannot be an identifier: offer `self_field`, `self_claim`...
+        let suffix = what.rsplit(' ').next().unwrap_or(what);
+        let usable = |snake: String| {
+            if NOT_RAW.contains(&snake.as_str()) {
+                format!("{snake}_{suffix}")
+            } else {
+                snake
+            }
+        };
+        let mut snake_seen: BTreeMap<String, &str> = BTreeMap::new();
+        let mut camel_seen: BTreeMap<String, &str> = BTreeMap::new();
+        for key in &keys {
+            let name = key.value.as_str();
+            let snake = name.to_snake_case();
+            if !snake_case(name) {
+                let taken = keys.iter().any(|k| k.value == snake)
+                    || snake_seen.get(&snake).is_some_and(|other| *other != name);
+                let keep = rename.map_or(String::new(), |r| format!(" and add `{r}: {name}`"));
+                if taken {
+                    self.error(
+                        key.referenced,
+                        format!(
+                            "{what} `{name}` is `{snake}` after snake_case conversion, a name another {what} already has"
+                        ),
+                        "give each a distinct snake_case name",
+                    );
+                } else if snake_case(&snake) {
+                    self.error(
+                        key.referenced,
+                        format!("{what} `{name}` is not a snake_case name"),
+                        format!("name it `{}`{keep}", usable(snake.clone())),
+                    );
+                } else {
+                    self.identifier(key, what);
+                }
+                snake_seen.insert(snake, name);
+                continue;
+            }
+            snake_seen.insert(snake, name);
+            if NOT_RAW.contains(&name) {
+                let hint = match rename {
+                    Some(r) => format!(
+                        "name it `{}` and add `{r}: {name}`",
+                        usable(name.to_owned())
+                    ),
+                    None => "pick another name".to_owned(),
+                };
+                self.error(
+                    key.referenced,
+                    format!("{what} `{name}` cannot be a Rust identifier, not even a raw one"),
+                    hint,
+                );
+                continue;
+            }
+            if camel {
+                let upper = name.to_upper_camel_case();
+                if let Some(other) = camel_seen.insert(upper.clone(), name) {
+                    self.error(
+                        key.referenced,
+                        format!(
+                            "{what} `{name}` and `{other}` are both `{upper}` in UpperCamelCase"
+                        ),
+                        format!("the generated code names a type or variant after each {what}: rename one"),
+                    );
+                }
+            }
+        }
     }
 
     fn provider(&mut self, file: &Loaded) -> Option<model::Provider> {
@@ -142,6 +329,16 @@ impl Checker<'_> {
                     spec.name.referenced,
                     format!("provider name `{}` is a Rust keyword", spec.name.value),
                     "the name becomes a module; pick another",
+                );
+            }
+            if CRATE_ITEMS.contains(&spec.name.value.as_str()) {
+                self.error(
+                    spec.name.referenced,
+                    format!(
+                        "provider name `{}` is taken by the generated crate",
+                        spec.name.value
+                    ),
+                    "the crate re-exports its runtime under that name; pick another",
                 );
             }
         }
@@ -281,13 +478,25 @@ impl Checker<'_> {
                     } else {
                         InputLocation::Path
                     };
-                    locations.insert(var.name, loc);
+                    if let Some(before) = locations.insert(var.name.clone(), loc)
+                        && before != loc
+                    {
+                        self.error_in(
+                            url.referenced,
+                            &format!("{{{}}}", var.name),
+                            format!(
+                                "input `{}` is a host variable in one URL and a path variable in another",
+                                var.name
+                            ),
+                            "a value is checked one way: use two inputs, one for the host and one for the path",
+                        );
+                    }
                 }
             }
         }
+        self.identifiers(spec.inputs.keys(), "input", true, None);
         let mut out = Vec::new();
         for (name, input) in &spec.inputs {
-            self.identifier(name, "input");
             if input.description.value.trim().is_empty() {
                 self.error(
                     input.description.referenced,
@@ -295,17 +504,28 @@ impl Checker<'_> {
                     "say what the value is and where the user finds it",
                 );
             }
-            if let Some(p) = &input.pattern
-                && let Err(e) = Regex::new(&format!("^(?:{})$", p.value))
-            {
-                self.error(p.referenced, format!("pattern of `{}` does not compile: {}", name.value, e.to_string().lines().last().unwrap_or("")), "write a regular expression (regex crate syntax); it must match the whole value");
-            }
             let secret = input.secret.as_ref().is_some_and(|s| s.value);
             let per_request = input.per_request.as_ref().is_some_and(|s| s.value);
             let location = locations
                 .get(&name.value)
                 .copied()
                 .unwrap_or(InputLocation::Param);
+            if let Some(p) = &input.pattern {
+                self.pattern(name, input, p, location);
+            }
+            if !per_request && BUILDER_METHODS.contains(&name.value.as_str()) {
+                self.error(
+                    name.referenced,
+                    format!(
+                        "input `{}` would clash with the builder's own `{}` method",
+                        name.value, name.value
+                    ),
+                    format!(
+                        "rename the input (the wire name stays in credentials and params), e.g. `{}_value`",
+                        name.value
+                    ),
+                );
+            }
             if per_request && location != InputLocation::Param {
                 self.error(
                     name.referenced,
@@ -343,28 +563,95 @@ impl Checker<'_> {
         out
     }
 
+    /// An input's pattern: it compiles, its example and default match it, and for a host
+    /// variable it allows nothing but a DNS label's letters, digits and hyphens.
+    fn pattern(
+        &mut self,
+        name: &raw::Str,
+        input: &raw::Input,
+        pattern: &raw::Str,
+        location: InputLocation,
+    ) {
+        let anchored = format!("^(?:{})$", pattern.value);
+        let regex = match Regex::new(&anchored) {
+            Ok(r) => r,
+            Err(e) => {
+                let reason = e.to_string();
+                let reason = reason.lines().last().unwrap_or("");
+                self.error(
+                    pattern.referenced,
+                    format!(
+                        "pattern of `{}` does not compile: {}",
+                        name.value,
+                        reason.strip_prefix("error: ").unwrap_or(reason)
+                    ),
+                    "write a regular expression (regex crate syntax); it must match the whole value",
+                );
+                return;
+            }
+        };
+        for (what, value) in [("example", &input.example), ("default", &input.default)] {
+            if let Some(v) = value
+                && !regex.is_match(&v.value)
+            {
+                self.error(
+                    v.referenced,
+                    format!(
+                        "{what} `{}` of `{}` does not match its pattern `{}`",
+                        v.value, name.value, pattern.value
+                    ),
+                    format!("fix the {what} or the pattern"),
+                );
+            }
+        }
+        if location == InputLocation::Host
+            && let Some(c) = outside_dns_label(&anchored)
+        {
+            self.error(
+                pattern.referenced,
+                format!(
+                    "pattern of host variable `{}` allows `{}`, so a value could leave its DNS label",
+                    name.value,
+                    c.escape_debug()
+                ),
+                "allow only letters, digits and hyphens, e.g. \"[A-Za-z0-9][A-Za-z0-9-]*\"",
+            );
+        }
+    }
+
     fn input_ref(
         &mut self,
         name: &Spanned<String>,
         inputs: &[model::Input],
         used_for: &str,
     ) -> bool {
-        if inputs.iter().any(|i| i.name == name.value) {
+        self.input_ref_in(&name.value, name.referenced, None, inputs, used_for)
+    }
+
+    /// Whether input `name` is declared; an error at `at` (narrowed to `needle`) if not.
+    fn input_ref_in(
+        &mut self,
+        name: &str,
+        at: Location,
+        needle: Option<&str>,
+        inputs: &[model::Input],
+        used_for: &str,
+    ) -> bool {
+        if inputs.iter().any(|i| i.name == name) {
             return true;
         }
-        let hint = suggestion(
-            &name.value,
-            inputs.iter().map(|i| i.name.as_str()),
-            format!("declare `{}` under inputs", name.value),
-        );
-        self.error(
-            name.referenced,
-            format!(
-                "{used_for} uses input `{}`, which is not declared",
-                name.value
-            ),
-            hint,
-        );
+        let hint = match did_you_mean(name, inputs.iter().map(|i| i.name.as_str())) {
+            Some(s) => {
+                self.suggested.insert(s.to_owned());
+                format!("did you mean `{s}`?")
+            }
+            None => format!("declare `{name}` under inputs"),
+        };
+        let message = format!("{used_for} uses input `{name}`, which is not declared");
+        match needle {
+            Some(needle) => self.error_in(at, needle, message, hint),
+            None => self.error(at, message, hint),
+        }
         false
     }
 
@@ -385,16 +672,17 @@ impl Checker<'_> {
             filled.push_str(&text[last..var.start]);
             filled.push('x');
             last = var.end;
-            let name = Spanned::new(var.name.clone(), url.referenced, url.defined);
-            if !self.input_ref(&name, inputs, what) {
+            let needle = &text[var.start..var.end];
+            if !self.input_ref_in(&var.name, url.referenced, Some(needle), inputs, what) {
                 continue;
             }
             if var.start >= host_end {
                 let before = &text[..var.start];
                 let after = &text[var.end..];
                 if !before.ends_with('/') || !(after.is_empty() || after.starts_with('/')) {
-                    self.error(
+                    self.error_in(
                         url.referenced,
+                        needle,
                         format!(
                             "path variable `{}` in {what} is not a whole path segment",
                             var.name
@@ -431,9 +719,9 @@ impl Checker<'_> {
             );
         }
         let has_code = spec.grants.keys().any(|g| g.value == "authorization_code");
+        self.identifiers(spec.environments.keys(), "environment", true, None);
         let mut out = Vec::new();
         for (name, env) in &spec.environments {
-            self.identifier(name, "environment");
             self.url_template(
                 &env.token_url,
                 &format!("token_url of `{}`", name.value),
@@ -466,7 +754,14 @@ impl Checker<'_> {
             let hint = suggestion(
                 &default.value,
                 spec.environments.keys().map(|k| k.value.as_str()),
-                "name one of the environments".into(),
+                format!(
+                    "name one of the environments: {}",
+                    spec.environments
+                        .keys()
+                        .map(|k| format!("`{}`", k.value))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             );
             self.error(
                 default.referenced,
@@ -617,6 +912,19 @@ impl Checker<'_> {
                     "describe the key exchange alone",
                 );
             }
+            if kind != GrantKind::None
+                && body == model::BodyFormat::None
+                && let Some(b) = &spec.request.body
+            {
+                self.error(
+                    b.referenced,
+                    format!(
+                        "grant `{}` sends grant_type in the body, but request.body is none",
+                        name.value
+                    ),
+                    "OAuth grants send a body: set request.body to form (or json)",
+                );
+            }
             if kind != GrantKind::None && credentials.accepted.is_empty() {
                 self.error(
                     name.referenced,
@@ -653,20 +961,72 @@ impl Checker<'_> {
                 Some(raw::Pkce::Required) => model::Pkce::Required,
             };
             if pkce != model::Pkce::None
-                && !inputs.iter().any(|i| i.name == "code_verifier")
                 && let Some(p) = &grant.pkce
             {
-                self.error(
-                    p.referenced,
-                    "PKCE needs a `code_verifier` input",
-                    "declare code_verifier (per_request) and send it as a parameter",
-                );
+                if !inputs.iter().any(|i| i.name == "code_verifier") {
+                    self.error(
+                        p.referenced,
+                        "PKCE needs a `code_verifier` input",
+                        "declare code_verifier (per_request) and send it as a parameter",
+                    );
+                } else if !params.iter().any(|q| {
+                    q.name == "code_verifier"
+                        && q.source == model::ParamSource::Input("code_verifier".into())
+                }) {
+                    self.error(
+                        p.referenced,
+                        "PKCE, but the code exchange does not send `code_verifier`",
+                        "add `code_verifier: {input: code_verifier}` under params (RFC 7636 section 4.5)",
+                    );
+                }
             }
             if kind == GrantKind::AuthorizationCode {
                 for wanted in ["code", "redirect_uri"] {
                     let sent = params.iter().any(|p| p.name == wanted);
                     if !sent {
                         self.error(name.referenced, format!("the authorization_code grant does not send `{wanted}`"), format!("add `{wanted}: {{input: {wanted}}}` under params (RFC 6749 section 4.1.3)"));
+                    }
+                }
+            }
+            if kind == GrantKind::AuthorizationCode {
+                for wanted in ["client_id", "redirect_uri"] {
+                    if !authorize_params.iter().any(|p| p.name == wanted) {
+                        self.error(
+                            name.referenced,
+                            format!("the authorize URL of the authorization_code grant does not send `{wanted}`"),
+                            format!("add `{wanted}: {{input: {wanted}}}` under authorize_params (RFC 6749 section 4.1.1)"),
+                        );
+                    }
+                }
+            }
+            if kind == GrantKind::RefreshToken
+                && !spec
+                    .response
+                    .fields
+                    .keys()
+                    .any(|k| k.value == "refresh_token")
+            {
+                self.error(
+                    name.referenced,
+                    "a refresh_token grant, but the response has no `refresh_token` field",
+                    "add `refresh_token: {type: secret}` under response.fields, or remove the grant",
+                );
+            }
+            for (pname, _) in &grant.params {
+                for placement in &credentials.accepted {
+                    if let model::Placement::Body(pairs) | model::Placement::Query(pairs) =
+                        placement
+                        && pairs.iter().any(|(wire, _)| *wire == pname.value)
+                    {
+                        self.error(
+                            pname.referenced,
+                            format!(
+                                "parameter `{}` is also sent by the {} credentials",
+                                pname.value,
+                                placement.kind()
+                            ),
+                            "a parameter is sent once: remove it here or from credentials",
+                        );
                     }
                 }
             }
@@ -739,6 +1099,31 @@ impl Checker<'_> {
                 Some(raw::ParamLocation::Query) => model::ParamLocation::Query,
                 Some(raw::ParamLocation::Body) | None => model::ParamLocation::Body,
             };
+            if let (model::ParamSource::Input(i), Some(input_name)) = (&source, &param.input)
+                && inputs.iter().any(|x| &x.name == i && x.secret)
+            {
+                if what == "authorize parameter" {
+                    self.error(
+                        input_name.referenced,
+                        format!(
+                            "authorize parameter `{}` sends secret input `{i}` through the user's browser",
+                            name.value
+                        ),
+                        "the authorize URL is public: send secrets only to the token endpoint",
+                    );
+                } else if location == model::ParamLocation::Query
+                    && body != model::BodyFormat::None
+                    && let Some(l) = &param.location
+                {
+                    self.error(
+                        l.referenced,
+                        format!(
+                            "secret input `{i}` is sent in the query string, but the request has a body"
+                        ),
+                        "URLs end up in logs: remove `in: query` so it goes in the body",
+                    );
+                }
+            }
             if location == model::ParamLocation::Body
                 && body == model::BodyFormat::None
                 && what == "parameter"
@@ -797,9 +1182,18 @@ impl Checker<'_> {
                 return None;
             }
             (v, ty) => {
+                let shown = match v {
+                    raw::Scalar::Bool(b) => b.to_string(),
+                    raw::Scalar::Int(n) => n.to_string(),
+                    raw::Scalar::Float(f) => f.to_string(),
+                    raw::Scalar::Str(s) => s.clone(),
+                };
                 self.error(
                     default.referenced,
-                    format!("default {v:?} of `{field}` does not fit type {ty:?}"),
+                    format!(
+                        "default `{shown}` of `{field}` does not fit its type `{}`",
+                        type_name(ty)
+                    ),
                     "give a value of the field's type",
                 );
                 return None;
@@ -814,9 +1208,9 @@ impl Checker<'_> {
         what: &str,
         access_lifetime: Option<u64>,
     ) -> Vec<model::Field> {
+        self.identifiers(fields.keys(), what, false, Some("from"));
         let mut out = Vec::new();
         for (name, field) in fields {
-            self.identifier(name, what);
             let wire: Vec<String> = match &field.from {
                 Some(from) => {
                     let parts: Vec<String> = from.value.split('.').map(str::to_owned).collect();
@@ -852,7 +1246,31 @@ impl Checker<'_> {
                     .unwrap_or_default(),
             });
         }
+        self.same_wire(fields.keys(), &out, what);
         out
+    }
+
+    /// Two fields read from the same place on the wire.
+    fn same_wire<'k>(
+        &mut self,
+        keys: impl IntoIterator<Item = &'k raw::Str>,
+        fields: &[model::Field],
+        what: &str,
+    ) {
+        let mut seen: BTreeMap<Vec<String>, &str> = BTreeMap::new();
+        for (key, field) in keys.into_iter().zip(fields) {
+            if let Some(other) = seen.insert(field.wire.clone(), &field.name) {
+                self.error(
+                    key.referenced,
+                    format!(
+                        "{what} `{}` reads `{}`, as `{other}` does",
+                        field.name,
+                        field.wire.join(".")
+                    ),
+                    "each wire name belongs to one field: remove one",
+                );
+            }
+        }
     }
 
     fn response(&mut self, spec: &raw::Spec, access_lifetime: Option<u64>) -> Vec<model::Field> {
@@ -909,17 +1327,18 @@ impl Checker<'_> {
     }
 
     fn claims(&mut self, spec: &raw::Spec) -> Vec<model::Field> {
+        self.identifiers(spec.token.claims.keys(), "claim", false, Some("claim"));
         let mut out = Vec::new();
         for (name, claim) in &spec.token.claims {
-            self.identifier(name, "claim");
             if claim.ty.value == raw::FieldType::Secret
                 || claim.ty.value == raw::FieldType::TokenType
             {
                 self.error(
                     claim.ty.referenced,
                     format!(
-                        "claim `{}` cannot be of type {:?}",
-                        name.value, claim.ty.value
+                        "claim `{}` cannot be of type `{}`",
+                        name.value,
+                        type_name(field_type(claim.ty.value))
                     ),
                     "claims are strings, ids, numbers, timestamps or lists",
                 );
@@ -942,6 +1361,7 @@ impl Checker<'_> {
                     .unwrap_or_default(),
             });
         }
+        self.same_wire(spec.token.claims.keys(), &out, "claim");
         out
     }
 
@@ -973,7 +1393,10 @@ impl Checker<'_> {
             }
         }
         for (name, _) in &spec.inputs {
-            if !used.contains(&name.value) && inputs.iter().any(|i| i.name == name.value) {
+            if !used.contains(&name.value)
+                && !self.suggested.contains(&name.value)
+                && inputs.iter().any(|i| i.name == name.value)
+            {
                 self.error(
                     name.referenced,
                     format!("input `{}` is never sent", name.value),
@@ -991,6 +1414,25 @@ fn placement_inputs(p: &model::Placement) -> Vec<&str> {
         model::Placement::Body(f) | model::Placement::Query(f) => {
             f.iter().map(|(_, i)| i.as_str()).collect()
         }
+    }
+}
+
+/// A field type as the spec spells it.
+pub fn type_name(t: model::FieldType) -> &'static str {
+    use model::FieldType as M;
+    match t {
+        M::String => "string",
+        M::Secret => "secret",
+        M::TokenType => "token_type",
+        M::Seconds => "seconds",
+        M::Timestamp => "timestamp",
+        M::Scopes => "scopes",
+        M::Strings => "strings",
+        M::Id => "id",
+        M::Integer => "integer",
+        M::Number => "number",
+        M::Boolean => "boolean",
+        M::Json => "json",
     }
 }
 

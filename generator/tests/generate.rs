@@ -20,8 +20,8 @@ fn tree() -> tokenspec::files::Tree {
 fn every_generated_file_matches_its_snapshot() {
     let tree = tree();
     assert!(
-        tree.len() >= 8,
-        "Cargo.toml, rustfmt.toml, lib.rs and five modules"
+        tree.len() >= 9,
+        "Cargo.toml, rustfmt.toml, PROVIDERS.md, lib.rs and five modules"
     );
     for (path, text) in &tree {
         let name = path.display().to_string().replace(['/', '.'], "_");
@@ -73,7 +73,7 @@ fn generate_writes_only_changed_files_and_removes_deleted_specs() {
         tokenspec::files::apply(&out, &tree, &changes).expect("writes");
         changes
     };
-    assert_eq!(run(&specs).len(), 5, "first run writes every file");
+    assert_eq!(run(&specs).len(), 6, "first run writes every file");
     let module = out.join("src/smartway.rs");
     let before = std::fs::metadata(&module)
         .and_then(|m| m.modified())
@@ -93,4 +93,36 @@ fn generate_writes_only_changed_files_and_removes_deleted_specs() {
     assert!(!cargo.contains("smartway"), "its feature is gone too");
     let lib = std::fs::read_to_string(out.join("src/lib.rs")).expect("read");
     assert!(!lib.contains("smartway"), "and its registry entry");
+    let table = std::fs::read_to_string(out.join("PROVIDERS.md")).expect("read");
+    assert!(!table.contains("smartway"), "and its row in PROVIDERS.md");
+    assert!(table.contains("[`brainysoft`]"), "{table}");
+}
+
+#[test]
+fn providers_table_has_one_row_per_provider() {
+    let tree = tree();
+    let table = &tree[Path::new("PROVIDERS.md")];
+    let rows: Vec<&str> = table.lines().filter(|l| l.starts_with("| [`")).collect();
+    assert_eq!(rows.len(), 5, "{table}");
+    let learnlink = rows
+        .iter()
+        .find(|r| r.contains("[`learnlink`]"))
+        .expect("a learnlink row");
+    assert!(learnlink.contains("`production` (default)"), "{learnlink}");
+    assert!(
+        learnlink.contains("**HTTP Basic**; also body"),
+        "{learnlink}"
+    );
+    assert!(learnlink.contains("access 3600 s (1 h)"), "{learnlink}");
+    assert!(learnlink.contains("<https://learn.link/>"), "{learnlink}");
+}
+
+#[test]
+fn table_cells_cannot_break_the_table() {
+    assert_eq!(tokenspec::docs::cell("a | b\nc".into()), "a \\| b c");
+    assert_eq!(tokenspec::docs::duration_words(299), "299 s");
+    assert_eq!(
+        tokenspec::docs::duration_words(2_592_000),
+        "2592000 s (30 d)"
+    );
 }

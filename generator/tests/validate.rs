@@ -20,11 +20,15 @@ fn real(name: &str) -> String {
     std::fs::read_to_string(path).expect("spec readable")
 }
 
-fn diagnostics(sources: Vec<Source>) -> Vec<tokenspec::diagnostic::Diagnostic> {
+fn report(sources: Vec<Source>) -> tokenspec::diagnostic::Diagnostics {
     match tokenspec::validate_sources(sources) {
-        Err(tokenspec::Error::Specs(d)) => d.0,
+        Err(tokenspec::Error::Specs(d)) => d,
         other => panic!("expected diagnostics, got {other:?}"),
     }
+}
+
+fn diagnostics(sources: Vec<Source>) -> Vec<tokenspec::diagnostic::Diagnostic> {
+    report(sources).items
 }
 
 const PROVIDERS: [&str; 5] = [
@@ -130,7 +134,8 @@ fn every_semantic_error_of_every_file_at_once() {
         all.contains("specs/smartway.yaml:"),
         "the other file's shape error too: {all}"
     );
-    assert!(all.contains("unknown field `titel`"), "{all}");
+    assert!(all.contains("unknown key `titel`"), "{all}");
+    assert!(all.contains("did you mean `title`?"), "{all}");
     for diagnostic in &d {
         assert!(diagnostic.line >= 1 && diagnostic.column >= 1);
         assert!(
@@ -151,12 +156,33 @@ fn diagnostics_point_at_the_offending_value() {
         .position(|l| l.starts_with("default_environment"))
         .expect("present") as u64
         + 1;
-    let d = diagnostics(vec![source("smartway", &text)]);
+    let report = report(vec![source("smartway", &text)]);
+    let d = &report.items;
     assert_eq!(d.len(), 1, "{d:?}");
-    assert_eq!((d[0].line, d[0].column), (line, 22));
+    assert_eq!(
+        (d[0].line, d[0].column, d[0].len),
+        (line, 22, "nowhere".len())
+    );
+    let rendered = report.render(false);
+    let expected = format!(
+        "error: default environment `nowhere` does not exist
+  --> specs/smartway.yaml:{line}:22
+   |
+{line} | default_environment: nowhere
+   |                      ^^^^^^^
+   |
+   = help: name one of the environments: `production`
+
+error: 1 error in 1 file"
+    );
+    assert_eq!(rendered, expected);
     assert!(
-        d[0].to_string()
-            .starts_with(&format!("specs/smartway.yaml:{line}:22: error: "))
+        !rendered.contains('\u{1b}'),
+        "plain text has no colour codes"
+    );
+    assert!(
+        report.render(true).contains('\u{1b}'),
+        "colour, when asked for"
     );
 }
 
@@ -238,5 +264,47 @@ fn no_mutation_of_a_real_spec_panics() {
                 let _ = tokenspec::validate_sources(vec![source(name, &text[..cut])]);
             }
         }
+    }
+}
+
+#[test]
+fn host_variable_patterns_must_keep_values_inside_a_dns_label() {
+    let with_pattern = |pattern: &str| {
+        real("brainysoft").replace(
+            "pattern: \"[A-Za-z0-9][A-Za-z0-9-]*\"",
+            &format!("pattern: {}", serde_json::Value::String(pattern.into())),
+        )
+    };
+    for ok in [
+        "[a-z0-9-]+",
+        "acme|globex",
+        "[[:alnum:]]{1,63}",
+        "(?i-u)[a-z]+",
+    ] {
+        let text = with_pattern(ok);
+        assert!(
+            tokenspec::validate_sources(vec![source("brainysoft", &text)]).is_ok(),
+            "{ok} stays inside a label"
+        );
+    }
+    for (bad, shown) in [
+        ("[a-z.]+", "`.`"),
+        ("\\S+", "`\\0`"),
+        ("[^-]+", "`\\0`"),
+        ("(?s:.)+", "`\\0`"),
+        ("[a-z]+(/x)?", "`/`"),
+        ("(?i)[a-z]+", "`ſ`"),
+    ] {
+        let all = diagnostics(vec![source("brainysoft", &with_pattern(bad))])
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            all.contains(&format!(
+                "allows {shown}, so a value could leave its DNS label"
+            )),
+            "{bad}: {all}"
+        );
     }
 }

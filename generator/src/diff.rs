@@ -1,0 +1,773 @@
+//! `tokenspec diff`: what changed between two sets of specs, in terms of the wire and the
+//! generated API, each change classed `breaking` or `compatible` with the reason.
+//!
+//! Both sides are loaded and validated, and their **models** are compared: formatting, comments
+//! and key order of the YAML never show up, and every change is named the way a user of the
+//! generated crate meets it (`Environment::Staging`, `TokenResponse::sessid`, the `refresh`
+//! method).
+//!
+//! Breaking: something removed (provider, environment, grant, input, response field, placement,
+//! parameter), something new that callers must supply or providers must send (a required input,
+//! a required response field, a fixed parameter), or something changed that callers rely on
+//! (a URL, a placement, a type, the content type, the error body). Compatible: something
+//! optional added, documentation, and fallbacks (lifetimes, defaults of fields that keep their
+//! type).
+
+use crate::docs::{cell, placement_words};
+use crate::load::{self, Source, is_spec_file};
+use crate::model::{
+    ErrorFormat, Field, Grant, GrantKind, Input, InputLocation, Param, ParamSource, Pkce, Provider,
+};
+use crate::validate::type_name;
+use heck::ToUpperCamelCase;
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+
+/// How a change affects users of the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Class {
+    /// Existing callers may stop compiling, or send or receive something else.
+    Breaking,
+    /// Existing callers keep working as before.
+    Compatible,
+}
+
+impl Class {
+    /// `breaking` or `compatible`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::Breaking => "breaking",
+            Class::Compatible => "compatible",
+        }
+    }
+}
+
+/// One change of one provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The provider it belongs to.
+    pub provider: String,
+    /// Breaking or compatible.
+    pub class: Class,
+    /// What changed, e.g. "environment `staging` removed".
+    pub what: String,
+    /// Why it is classed so, in terms of the wire or the generated API.
+    pub why: String,
+}
+
+/// Every change from `old` to `new`, by provider name, breaking ones first within a provider.
+pub fn diff(old: &[Provider], new: &[Provider]) -> Vec<Change> {
+    let names: BTreeSet<&str> = old.iter().chain(new).map(|p| p.name.as_str()).collect();
+    let mut out = Vec::new();
+    for name in names {
+        let mut d = Differ {
+            provider: name,
+            changes: Vec::new(),
+            lifetime_defaults: None,
+        };
+        match (
+            old.iter().find(|p| p.name == name),
+            new.iter().find(|p| p.name == name),
+        ) {
+            (Some(_), None) => d.breaking(
+                "provider removed",
+                format!("the `{name}` module, its cargo feature and its registry entry are gone"),
+            ),
+            (None, Some(p)) => d.compatible(
+                "provider added",
+                format!(
+                    "a new `{name}` module and feature (grants: {})",
+                    p.grants
+                        .iter()
+                        .map(|g| g.kind.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+            (Some(a), Some(b)) => d.provider(a, b),
+            (None, None) => {}
+        }
+        // Stable: breaking first, each class in the order found.
+        d.changes.sort_by_key(|c| c.class);
+        out.extend(d.changes);
+    }
+    out
+}
+
+struct Differ<'a> {
+    provider: &'a str,
+    changes: Vec<Change>,
+    /// `expires_in`'s defaults that merely follow `access_lifetime` (old, new): reported once,
+    /// as the lifetime change.
+    lifetime_defaults: Option<(Option<String>, Option<String>)>,
+}
+
+/// A unit enum as the spec spells it.
+fn lower(v: impl std::fmt::Debug) -> String {
+    format!("{v:?}").to_lowercase()
+}
+
+fn quoted(v: Option<&str>) -> String {
+    v.map_or_else(|| "none".to_owned(), |v| format!("`{v}`"))
+}
+
+fn param_source(p: &Param) -> String {
+    match &p.source {
+        ParamSource::Fixed(v) => format!("the fixed value `{v}`"),
+        ParamSource::Input(i) => format!("input `{i}`"),
+    }
+}
+
+impl Differ<'_> {
+    fn push(&mut self, class: Class, what: impl Into<String>, why: impl Into<String>) {
+        self.changes.push(Change {
+            provider: self.provider.to_owned(),
+            class,
+            what: what.into(),
+            why: why.into(),
+        });
+    }
+
+    fn breaking(&mut self, what: impl Into<String>, why: impl Into<String>) {
+        self.push(Class::Breaking, what, why);
+    }
+
+    fn compatible(&mut self, what: impl Into<String>, why: impl Into<String>) {
+        self.push(Class::Compatible, what, why);
+    }
+
+    fn documentation(&mut self, what: &str, old: &str, new: &str) {
+        if old != new {
+            self.compatible(format!("{what} changed"), "documentation only");
+        }
+    }
+
+    fn provider(&mut self, a: &Provider, b: &Provider) {
+        self.documentation("title", &a.title, &b.title);
+        self.documentation("description", &a.description, &b.description);
+        if a.docs != b.docs {
+            self.compatible(
+                format!("docs link `{}` → `{}`", a.docs, b.docs),
+                "documentation only",
+            );
+        }
+        self.environments(a, b);
+        self.inputs(a, b);
+        self.credentials(a, b);
+        if a.body != b.body {
+            self.breaking(
+                format!("request body {} → {}", lower(a.body), lower(b.body)),
+                "the request's content type changes",
+            );
+        }
+        self.grants(a, b);
+        if a.scopes.delimiter != b.scopes.delimiter {
+            self.breaking(
+                format!(
+                    "scope delimiter `{}` → `{}`",
+                    a.scopes.delimiter, b.scopes.delimiter
+                ),
+                "scope lists are joined and split differently on the wire",
+            );
+        }
+        for (scope, _) in &b.scopes.known {
+            if !a.scopes.known.iter().any(|(s, _)| s == scope) {
+                self.compatible(format!("known scope `{scope}` added"), "documentation only");
+            }
+        }
+        for (scope, _) in &a.scopes.known {
+            if !b.scopes.known.iter().any(|(s, _)| s == scope) {
+                self.compatible(
+                    format!("known scope `{scope}` removed"),
+                    "documentation only: the provider decides which scopes it grants",
+                );
+            }
+        }
+        if a.access_lifetime != b.access_lifetime {
+            self.lifetime_defaults = Some((
+                a.access_lifetime.map(|l| l.to_string()),
+                b.access_lifetime.map(|l| l.to_string()),
+            ));
+        }
+        self.fields("response field", "TokenResponse", &a.response, &b.response);
+        self.lifetime_defaults = None;
+        match (&a.errors, &b.errors) {
+            (ErrorFormat::OAuth2, ErrorFormat::OAuth2) => {}
+            (ErrorFormat::Custom(x), ErrorFormat::Custom(y)) => {
+                self.fields("error field", "ErrorBody", x, y);
+            }
+            (ErrorFormat::OAuth2, ErrorFormat::Custom(_)) => self.breaking(
+                "error body oauth2 → custom",
+                "`ErrorBody` becomes a struct of the provider's own fields",
+            ),
+            (ErrorFormat::Custom(_), ErrorFormat::OAuth2) => self.breaking(
+                "error body custom → oauth2",
+                "`ErrorBody` becomes the RFC 6749 body; the custom fields are gone",
+            ),
+        }
+        if a.access_lifetime != b.access_lifetime {
+            self.compatible(
+                format!(
+                    "access_lifetime {} → {}",
+                    quoted(a.access_lifetime.map(|l| l.to_string()).as_deref()),
+                    quoted(b.access_lifetime.map(|l| l.to_string()).as_deref())
+                ),
+                "only the fallback for responses without expires_in changes",
+            );
+        }
+        if a.refresh_lifetime != b.refresh_lifetime {
+            self.compatible(
+                format!(
+                    "refresh_lifetime {} → {}",
+                    quoted(a.refresh_lifetime.map(|l| l.to_string()).as_deref()),
+                    quoted(b.refresh_lifetime.map(|l| l.to_string()).as_deref())
+                ),
+                "documentation only",
+            );
+        }
+        self.fields("claim", "Claims", &a.claims, &b.claims);
+    }
+
+    fn environments(&mut self, a: &Provider, b: &Provider) {
+        for old in &a.environments {
+            let variant = old.name.to_upper_camel_case();
+            let Some(new) = b.environments.iter().find(|e| e.name == old.name) else {
+                self.breaking(
+                    format!("environment `{}` removed", old.name),
+                    format!("`Environment::{variant}` is gone"),
+                );
+                continue;
+            };
+            if old.token_url != new.token_url {
+                self.breaking(
+                    format!(
+                        "token_url of `{}`: `{}` → `{}`",
+                        old.name, old.token_url, new.token_url
+                    ),
+                    "token requests go to another URL",
+                );
+            }
+            match (&old.authorize_url, &new.authorize_url) {
+                (Some(x), Some(y)) if x != y => self.breaking(
+                    format!("authorize_url of `{}`: `{x}` → `{y}`", old.name),
+                    "users are sent to another URL",
+                ),
+                (Some(_), None) => self.breaking(
+                    format!("authorize_url of `{}` removed", old.name),
+                    "`authorize_url` no longer works there",
+                ),
+                (None, Some(_)) => self.compatible(
+                    format!("authorize_url of `{}` added", old.name),
+                    "new, for the authorization_code grant",
+                ),
+                _ => {}
+            }
+        }
+        for new in &b.environments {
+            if !a.environments.iter().any(|e| e.name == new.name) {
+                self.compatible(
+                    format!("environment `{}` added", new.name),
+                    format!(
+                        "a new variant `Environment::{}`",
+                        new.name.to_upper_camel_case()
+                    ),
+                );
+            }
+        }
+        if a.default_environment != b.default_environment {
+            self.breaking(
+                format!(
+                    "default environment `{}` → `{}`",
+                    a.default_environment, b.default_environment
+                ),
+                "clients that pick no environment call another URL",
+            );
+        }
+    }
+
+    fn inputs(&mut self, a: &Provider, b: &Provider) {
+        let place = |i: &Input| {
+            if i.per_request {
+                format!("the `{}` argument of the grant methods", i.name)
+            } else {
+                format!("the builder's `{}` setter", i.name)
+            }
+        };
+        for old in &a.inputs {
+            let Some(new) = b.input(&old.name) else {
+                self.breaking(
+                    format!("input `{}` removed", old.name),
+                    format!("{} is gone", place(old)),
+                );
+                continue;
+            };
+            let name = &old.name;
+            if old.per_request != new.per_request {
+                self.breaking(
+                    format!(
+                        "input `{name}` per_request {} → {}",
+                        old.per_request, new.per_request
+                    ),
+                    format!("it moves from {} to {}", place(old), place(new)),
+                );
+            }
+            if old.secret != new.secret {
+                self.breaking(
+                    format!("input `{name}` secret {} → {}", old.secret, new.secret),
+                    "the type of its setter or argument changes (`Secret` or text)",
+                );
+            }
+            if old.required != new.required {
+                if new.required {
+                    self.breaking(
+                        format!("input `{name}` becomes required"),
+                        if new.per_request {
+                            "each call must now pass it".to_owned()
+                        } else {
+                            "`build` is unavailable until its setter is called".to_owned()
+                        },
+                    );
+                } else if new.per_request && old.per_request {
+                    self.breaking(
+                        format!("input `{name}` becomes optional"),
+                        "its argument becomes an `Option`",
+                    );
+                } else {
+                    self.compatible(
+                        format!("input `{name}` becomes optional"),
+                        "callers that set it keep working",
+                    );
+                }
+            }
+            if old.pattern != new.pattern {
+                let what = format!(
+                    "pattern of input `{name}` {} → {}",
+                    quoted(old.pattern.as_deref()),
+                    quoted(new.pattern.as_deref())
+                );
+                if new.pattern.is_none() {
+                    self.compatible(what, "every value accepted before is still accepted");
+                } else {
+                    self.breaking(what, "values accepted before may be refused");
+                }
+            }
+            if old.default != new.default && new.required == old.required {
+                self.breaking(
+                    format!(
+                        "default of input `{name}` {} → {}",
+                        quoted(old.default.as_deref()),
+                        quoted(new.default.as_deref())
+                    ),
+                    "callers that set nothing send another value",
+                );
+            }
+            if old.location != new.location && new.location == InputLocation::Host {
+                self.breaking(
+                    format!("input `{name}` moves into the host name"),
+                    "its value must now be a DNS label",
+                );
+            }
+            if old.description != new.description || old.example != new.example {
+                self.compatible(
+                    format!("description of input `{name}` changed"),
+                    "documentation only",
+                );
+            }
+        }
+        for new in &b.inputs {
+            if a.input(&new.name).is_some() {
+                continue;
+            }
+            // A per-request input reaches only the methods of the grants that send it.
+            let old_methods_take_it = b.grants.iter().any(|g| {
+                a.grant(g.kind).is_some()
+                    && g.params
+                        .iter()
+                        .chain(&g.authorize_params)
+                        .any(|p| p.source == ParamSource::Input(new.name.clone()))
+            });
+            if new.required && new.per_request && !old_methods_take_it {
+                self.compatible(
+                    format!("required input `{}` added", new.name),
+                    "an argument of new methods only",
+                );
+            } else if new.required {
+                self.breaking(
+                    format!("required input `{}` added", new.name),
+                    if new.per_request {
+                        "each call must pass it".to_owned()
+                    } else {
+                        "`build` is unavailable until its setter is called".to_owned()
+                    },
+                );
+            } else {
+                self.compatible(
+                    format!("optional input `{}` added", new.name),
+                    "callers that do not set it are unaffected",
+                );
+            }
+        }
+    }
+
+    fn credentials(&mut self, a: &Provider, b: &Provider) {
+        let (x, y) = (&a.credentials, &b.credentials);
+        for old in &x.accepted {
+            match y.accepted.iter().find(|p| p.kind() == old.kind()) {
+                None => self.breaking(
+                    format!("credential placement {} removed", placement_words(old)),
+                    "the provider no longer accepts it: `CredentialPlacement` loses a variant",
+                ),
+                Some(new) if new != old => self.breaking(
+                    format!("credential placement {} changed", placement_words(old)),
+                    "credentials are sent under other names on the wire",
+                ),
+                Some(_) => {}
+            }
+        }
+        for new in &y.accepted {
+            if !x.accepted.iter().any(|p| p.kind() == new.kind()) {
+                self.compatible(
+                    format!("credential placement {} added", placement_words(new)),
+                    "a new alternative; the preferred placement decides what is sent",
+                );
+            }
+        }
+        let preferred = |c: &crate::model::Credentials| {
+            c.accepted.get(c.preferred).map(|p| p.kind().to_owned())
+        };
+        let (old, new) = (preferred(x), preferred(y));
+        if old != new && old.is_some() && new.is_some() {
+            self.breaking(
+                format!(
+                    "preferred credential placement {} → {}",
+                    quoted(old.as_deref()),
+                    quoted(new.as_deref())
+                ),
+                "clients send their credentials elsewhere unless they pick a placement",
+            );
+        }
+    }
+
+    fn grants(&mut self, a: &Provider, b: &Provider) {
+        let methods = |k: GrantKind| match k {
+            GrantKind::None | GrantKind::ClientCredentials => "`fetch_token`",
+            GrantKind::AuthorizationCode => "`exchange_code` and `authorize_url`",
+            GrantKind::RefreshToken => "`refresh`",
+        };
+        for old in &a.grants {
+            let Some(new) = b.grant(old.kind) else {
+                self.breaking(
+                    format!("grant `{}` removed", old.kind.name()),
+                    format!("the {} methods are gone", methods(old.kind)),
+                );
+                continue;
+            };
+            self.grant(b, old, new);
+        }
+        for new in &b.grants {
+            if a.grant(new.kind).is_none() {
+                self.compatible(
+                    format!("grant `{}` added", new.kind.name()),
+                    format!("new {} methods", methods(new.kind)),
+                );
+            }
+        }
+    }
+
+    fn grant(&mut self, b: &Provider, old: &Grant, new: &Grant) {
+        let grant = old.kind.name();
+        self.documentation(
+            &format!("description of grant `{grant}`"),
+            &old.description,
+            &new.description,
+        );
+        self.params(b, grant, "parameter", &old.params, &new.params);
+        self.params(
+            b,
+            grant,
+            "authorize parameter",
+            &old.authorize_params,
+            &new.authorize_params,
+        );
+        if old.pkce != new.pkce {
+            let what = format!(
+                "PKCE of `{grant}` {} → {}",
+                lower(old.pkce),
+                lower(new.pkce)
+            );
+            match new.pkce {
+                Pkce::Required => {
+                    self.breaking(what, "every authorization now needs a code verifier")
+                }
+                Pkce::None => self.breaking(what, "the code verifier is no longer sent"),
+                Pkce::Optional => self.compatible(what, "a code verifier is sent when given"),
+            }
+        }
+    }
+
+    fn params(&mut self, b: &Provider, grant: &str, what: &str, old: &[Param], new: &[Param]) {
+        for p in old {
+            match new.iter().find(|q| q.name == p.name) {
+                None => self.breaking(
+                    format!("{what} `{}` of `{grant}` removed", p.name),
+                    "requests no longer send it",
+                ),
+                Some(q) if q.source != p.source => self.breaking(
+                    format!(
+                        "{what} `{}` of `{grant}`: {} → {}",
+                        p.name,
+                        param_source(p),
+                        param_source(q)
+                    ),
+                    "requests send another value",
+                ),
+                Some(q) if q.location != p.location => self.breaking(
+                    format!(
+                        "{what} `{}` of `{grant}` moves from the {} to the {}",
+                        p.name,
+                        lower(p.location),
+                        lower(q.location)
+                    ),
+                    "it is sent elsewhere on the wire",
+                ),
+                Some(_) => {}
+            }
+        }
+        for q in new {
+            if old.iter().any(|p| p.name == q.name) {
+                continue;
+            }
+            let what = format!("{what} `{}` of `{grant}` added", q.name);
+            match &q.source {
+                ParamSource::Input(i) if b.input(i).is_some_and(|i| !i.required) => {
+                    self.compatible(what, format!("sent only when optional input `{i}` is set"))
+                }
+                ParamSource::Input(i) => {
+                    self.breaking(what, format!("every request now sends input `{i}`"))
+                }
+                ParamSource::Fixed(v) => {
+                    self.breaking(what, format!("every request now sends `{}={v}`", q.name))
+                }
+            }
+        }
+    }
+
+    fn fields(&mut self, what: &str, ty: &str, old: &[Field], new: &[Field]) {
+        // A field always has a value when it is required or has a default: then it is `T`,
+        // else `Option<T>`.
+        let always = |f: &Field| f.required || f.default.is_some();
+        for f in old {
+            let Some(g) = new.iter().find(|g| g.name == f.name) else {
+                self.breaking(
+                    format!("{what} `{}` removed", f.name),
+                    format!("`{ty}::{}` is gone", f.name),
+                );
+                continue;
+            };
+            let name = &f.name;
+            if f.ty != g.ty {
+                self.breaking(
+                    format!(
+                        "type of {what} `{name}` {} → {}",
+                        type_name(f.ty),
+                        type_name(g.ty)
+                    ),
+                    format!("`{ty}::{name}` changes type"),
+                );
+            }
+            if f.wire != g.wire {
+                self.breaking(
+                    format!(
+                        "{what} `{name}` read from `{}` → `{}`",
+                        f.wire.join("."),
+                        g.wire.join(".")
+                    ),
+                    "it is read from another place in the response",
+                );
+            }
+            if always(f) != always(g) {
+                let (became, from, to) = if always(g) {
+                    ("required", "Option<T>", "T")
+                } else {
+                    ("optional", "T", "Option<T>")
+                };
+                self.breaking(
+                    format!("{what} `{name}` becomes {became}"),
+                    format!("`{ty}::{name}` changes from `{from}` to `{to}`"),
+                );
+            } else if !f.required && g.required {
+                self.breaking(
+                    format!("{what} `{name}` becomes required"),
+                    "responses without it are now errors",
+                );
+            } else if f.required != g.required {
+                self.compatible(
+                    format!("{what} `{name}` becomes optional"),
+                    "its default applies when it is absent",
+                );
+            }
+            let follows_lifetime = name == "expires_in"
+                && self.lifetime_defaults == Some((f.default.clone(), g.default.clone()));
+            if f.default != g.default && always(f) == always(g) && !follows_lifetime {
+                self.compatible(
+                    format!(
+                        "default of {what} `{name}` {} → {}",
+                        quoted(f.default.as_deref()),
+                        quoted(g.default.as_deref())
+                    ),
+                    "only the value used when the provider omits it changes",
+                );
+            }
+            self.documentation(
+                &format!("description of {what} `{name}`"),
+                &f.description,
+                &g.description,
+            );
+        }
+        for g in new {
+            if old.iter().any(|f| f.name == g.name) {
+                continue;
+            }
+            if g.required {
+                self.breaking(
+                    format!("required {what} `{}` added", g.name),
+                    "responses without it are now errors",
+                );
+            } else {
+                self.compatible(
+                    format!("optional {what} `{}` added", g.name),
+                    format!("a new `{ty}::{}`", g.name),
+                );
+            }
+        }
+    }
+}
+
+/// Counts of a diff: breaking, compatible, providers touched.
+fn counts(changes: &[Change]) -> (usize, usize, usize) {
+    let breaking = changes
+        .iter()
+        .filter(|c| c.class == Class::Breaking)
+        .count();
+    let providers: BTreeSet<&str> = changes.iter().map(|c| c.provider.as_str()).collect();
+    (breaking, changes.len() - breaking, providers.len())
+}
+
+fn summary(changes: &[Change]) -> String {
+    let (breaking, compatible, providers) = counts(changes);
+    format!(
+        "{breaking} breaking, {compatible} compatible change{} in {providers} provider{}",
+        if compatible == 1 { "" } else { "s" },
+        if providers == 1 { "" } else { "s" }
+    )
+}
+
+/// The diff as text: changes grouped by provider, then a summary line.
+pub fn render_text(changes: &[Change]) -> String {
+    if changes.is_empty() {
+        return "no changes to the wire or the generated API\n".to_owned();
+    }
+    let mut out = String::new();
+    let mut current = "";
+    for c in changes {
+        if c.provider != current {
+            if !current.is_empty() {
+                out.push('\n');
+            }
+            current = &c.provider;
+            let _ = writeln!(out, "{current}");
+        }
+        let _ = writeln!(out, "  {:<10}  {}", c.class.name(), c.what);
+        let _ = writeln!(out, "  {:<10}  {}", "", c.why);
+    }
+    let _ = writeln!(out, "\n{}", summary(changes));
+    out
+}
+
+/// The diff as a Markdown table, for a PR comment.
+pub fn render_markdown(changes: &[Change]) -> String {
+    let mut out = String::from("### tokenspec diff\n\n");
+    if changes.is_empty() {
+        out.push_str("No changes to the wire or the generated API.\n");
+        return out;
+    }
+    let (breaking, _, _) = counts(changes);
+    let _ = writeln!(
+        out,
+        "{}{}\n",
+        if breaking > 0 { "⚠️ " } else { "" },
+        summary(changes)
+    );
+    out.push_str("| Provider | Change | Class | Why |\n|---|---|---|---|\n");
+    for c in changes {
+        let class = match c.class {
+            Class::Breaking => "**breaking**",
+            Class::Compatible => "compatible",
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {class} | {} |",
+            c.provider,
+            cell(c.what.clone()),
+            cell(c.why.clone())
+        );
+    }
+    out
+}
+
+/// Whether any change is breaking.
+pub fn has_breaking(changes: &[Change]) -> bool {
+    changes.iter().any(|c| c.class == Class::Breaking)
+}
+
+/// The spec sources at `path`: a folder's `*.yaml` files, or one file (whose provider name is
+/// taken from the file name before its first `.`, so `brainysoft.old.yaml` works).
+pub fn sources_at_path(path: &Path) -> std::io::Result<Vec<Source>> {
+    if path.is_dir() {
+        load::read_dir(path)
+    } else {
+        let text = std::fs::read_to_string(path)?;
+        Ok(vec![Source::new(path.display().to_string(), text)])
+    }
+}
+
+/// The spec sources of folder `specs` at git revision `rev` (`git ls-tree` and `git show`, run
+/// in the current directory), each named `REV:path` in diagnostics.
+pub fn sources_at_rev(rev: &str, specs: &Path) -> Result<Vec<Source>, String> {
+    let git = |args: &[&str]| -> Result<Vec<u8>, String> {
+        let out = Command::new("git")
+            .args(args)
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        if out.status.success() {
+            Ok(out.stdout)
+        } else {
+            Err(format!(
+                "git {} failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ))
+        }
+    };
+    if rev.starts_with('-') {
+        return Err(format!("`{rev}` is not a git revision"));
+    }
+    let folder = format!("{}/", specs.display().to_string().trim_end_matches('/'));
+    let listing = git(&["ls-tree", "--name-only", rev, "--", &folder])?;
+    let mut paths: Vec<String> = String::from_utf8_lossy(&listing)
+        .lines()
+        .filter(|l| is_spec_file(Path::new(l)))
+        .map(str::to_owned)
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let blob = git(&["show", &format!("{rev}:./{path}")])?;
+            let text = String::from_utf8(blob).map_err(|_| format!("{rev}:{path} is not UTF-8"))?;
+            Ok(Source::new(format!("{rev}:{path}"), text))
+        })
+        .collect()
+}

@@ -1,0 +1,167 @@
+//! `tokenspec new`: a commented skeleton spec that validates as it is, rendered with minijinja
+//! from `templates/spec.yaml.j2`, for a grant, a credential placement and a token URL.
+
+use crate::docs::TemplateError;
+use crate::model::GrantKind;
+use crate::validate;
+use heck::{ToSnakeCase, ToTitleCase};
+use minijinja::context;
+
+const SPEC_YAML: &str = include_str!("../templates/spec.yaml.j2");
+
+/// The token URL of a skeleton when none is given.
+pub const DEFAULT_URL: &str = "https://auth.example.com/oauth/token";
+
+/// Where a skeleton's client puts its credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// An API key in a header.
+    Header,
+    /// HTTP Basic with client ID and secret.
+    Basic,
+    /// Client ID and secret in the body.
+    Body,
+    /// Client ID and secret in the query string.
+    Query,
+}
+
+impl Auth {
+    /// Every placement.
+    pub const ALL: [Auth; 4] = [Auth::Header, Auth::Basic, Auth::Body, Auth::Query];
+
+    /// The placement as the spec spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Auth::Header => "header",
+            Auth::Basic => "basic",
+            Auth::Body => "body",
+            Auth::Query => "query",
+        }
+    }
+}
+
+/// What `tokenspec new` was asked for.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The provider name (snake_case).
+    pub provider: String,
+    /// The one grant of the skeleton.
+    pub grant: GrantKind,
+    /// Where credentials go.
+    pub auth: Auth,
+    /// The token URL; [`DEFAULT_URL`] when `None`.
+    pub url: Option<String>,
+}
+
+/// Why no skeleton was written.
+#[derive(Debug, thiserror::Error)]
+pub enum ScaffoldError {
+    /// The provider name cannot be one.
+    #[error("`{name}` cannot be a provider name: {reason}")]
+    Name { name: String, reason: String },
+    /// The URL has a `{variable}` that is not a snake_case input name.
+    #[error("the URL's variable `{{{name}}}` is not a snake_case input name")]
+    Variable { name: String },
+    /// The template failed (a generator bug).
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+}
+
+/// The text of `specs/<provider>.yaml` for `request`. It validates as it is (the caller checks
+/// once more before writing, so a bad `--url` is reported as a diagnostic).
+pub fn render(request: &Request) -> Result<String, ScaffoldError> {
+    if let Err(mut reason) = validate::check_provider_name(&request.provider) {
+        let snake = request.provider.to_snake_case();
+        if snake != request.provider && validate::check_provider_name(&snake).is_ok() {
+            reason.push_str(&format!(" (did you mean `{snake}`?)"));
+        }
+        return Err(ScaffoldError::Name {
+            name: request.provider.clone(),
+            reason,
+        });
+    }
+    let token_url = request
+        .url
+        .clone()
+        .unwrap_or_else(|| DEFAULT_URL.to_owned());
+    let (host_vars, path_vars) = url_variables(&token_url)?;
+    let authorize_url = match token_url.strip_suffix("/token") {
+        Some(base) => format!("{base}/authorize"),
+        None => match token_url.find("://").and_then(|i| {
+            token_url[i + 3..]
+                .find('/')
+                .map(|j| token_url[..i + 3 + j].to_owned())
+        }) {
+            Some(origin) => format!("{origin}/authorize"),
+            None => format!("{token_url}/authorize"),
+        },
+    };
+    let grant = request.grant;
+    let auth = request.auth;
+    let body = if grant == GrantKind::None && auth != Auth::Body {
+        "none"
+    } else {
+        "form"
+    };
+    let mut env = crate::docs::environment();
+    let error = |e: minijinja::Error| TemplateError {
+        name: "spec.yaml.j2".into(),
+        message: e.to_string(),
+    };
+    env.add_template("spec.yaml.j2", SPEC_YAML).map_err(error)?;
+    let text = env
+        .get_template("spec.yaml.j2")
+        .and_then(|t| {
+            t.render(context! {
+                modeline => crate::schema::MODELINE,
+                provider => request.provider.as_str(),
+                title => request.provider.to_title_case(),
+                docs => "https://example.com/TODO-token-endpoint-documentation",
+                grant => grant.name(),
+                auth => auth.name(),
+                body => body,
+                token_url => token_url.as_str(),
+                authorize_url => authorize_url.as_str(),
+                host_vars => host_vars,
+                path_vars => path_vars,
+                needs_client_id => auth != Auth::Header || grant == GrantKind::AuthorizationCode,
+            })
+        })
+        .map_err(error)?;
+    Ok(text)
+}
+
+/// The `{variables}` of a URL, split into host and path ones, each a usable input name.
+fn url_variables(url: &str) -> Result<(Vec<String>, Vec<String>), ScaffoldError> {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let host_end = url[start..].find('/').map_or(url.len(), |i| start + i);
+    let (mut host, mut path) = (Vec::new(), Vec::new());
+    let mut offset = 0;
+    while let Some(open) = url[offset..].find('{') {
+        let open = offset + open;
+        let Some(close) = url[open..].find('}') else {
+            break;
+        };
+        let close = open + close;
+        let name = &url[open + 1..close];
+        let usable = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !usable {
+            return Err(ScaffoldError::Variable {
+                name: name.to_owned(),
+            });
+        }
+        let list = if open < host_end {
+            &mut host
+        } else {
+            &mut path
+        };
+        if !list.iter().any(|v| v == name) {
+            list.push(name.to_owned());
+        }
+        offset = close + 1;
+    }
+    Ok((host, path))
+}

@@ -1,0 +1,120 @@
+//! Names that are Rust keywords still work: a spec whose environments, inputs, response,
+//! error and claim fields are all keywords generates a module that compiles (warnings denied)
+//! and uses raw identifiers (`r#type`), while the wire keeps the spec's names.
+//!
+//! The module generated from `fixtures/keywords.yaml` is committed as
+//! `fixtures/keywords_generated.rs` and compiled right here; the first test keeps it fresh
+//! (`TOKENSPEC_BLESS=1 cargo test -p tokenspec --test keywords` rewrites it).
+
+#[rustfmt::skip] // prettyplease formats generated code, not rustfmt
+#[deny(warnings)]
+#[allow(dead_code)]
+#[path = "fixtures/keywords_generated.rs"]
+mod keywords;
+
+use std::path::Path;
+use tokenspec_runtime::__private::http;
+
+fn generate() -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let source = tokenspec::load::read_file(&dir.join("keywords.yaml")).expect("readable");
+    let providers = tokenspec::validate_sources(vec![source]).expect("keywords are valid names");
+    tokenspec::emit::provider_module(&providers[0]).expect("emits")
+}
+
+#[test]
+fn committed_module_is_what_the_generator_emits() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keywords_generated.rs");
+    let fresh = generate();
+    if std::env::var_os("TOKENSPEC_BLESS").is_some() {
+        std::fs::write(&path, &fresh).expect("write fixture");
+    }
+    let committed = std::fs::read_to_string(&path).expect("fixture present");
+    assert_eq!(committed, fresh, "run with TOKENSPEC_BLESS=1 to refresh");
+}
+
+fn client() -> keywords::Client {
+    keywords::Client::builder()
+        .r#async("acme")
+        .expect("a DNS label")
+        .r#fn("tenant")
+        .expect("one segment")
+        .r#type("client-id")
+        .r#static("client-secret")
+        .r#loop("https://app.example/callback")
+        .r#ref("read write")
+        .environment(keywords::Environment::Match)
+        .build()
+        .expect("every input set")
+}
+
+#[test]
+fn keyword_inputs_and_environments_are_raw_identifiers() {
+    let client = client();
+    let request = client
+        .exchange_code_request("the-code", Some("verifier"))
+        .expect("builds");
+    assert_eq!(
+        request.uri().to_string(),
+        "https://acme.example.net/tenant/token"
+    );
+    let body = String::from_utf8(request.body().clone()).expect("utf-8");
+    assert!(body.contains("code=the-code"), "{body}");
+    assert!(body.contains("code_verifier=verifier"), "{body}");
+    let url = client.authorize_url("xyz").expect("authorize URL");
+    assert!(url.as_str().contains("client_id=client-id"), "{url}");
+    assert!(url.as_str().contains("state=xyz"), "{url}");
+    let secret = tokenspec_runtime::Secret::new("r".to_owned());
+    let refresh = client.refresh_request(&secret).expect("builds");
+    let body = String::from_utf8(refresh.body().clone()).expect("utf-8");
+    assert!(body.contains("refresh_token=r"), "{body}");
+    assert_eq!(keywords::Environment::Type.name(), "type");
+    assert_eq!(
+        keywords::Environment::default(),
+        keywords::Environment::Type
+    );
+}
+
+#[test]
+fn keyword_fields_keep_their_wire_names() {
+    let response = http::Response::builder()
+        .status(200)
+        .header("content-type", "application/json")
+        .body(
+            br#"{"access_token":"t","type":"bearer-ish","match":7,"loop":"a b","data":{"struct":60}}"#
+                .to_vec(),
+        )
+        .expect("response");
+    let token = client().parse_response(&response).expect("a token");
+    assert_eq!(token.r#type, "bearer-ish");
+    assert_eq!(token.r#match, Some(7));
+    assert_eq!(token.r#loop, Some(vec!["a".to_owned(), "b".to_owned()]));
+    assert_eq!(token.r#struct, Some(std::time::Duration::from_secs(60)));
+    assert!(!token.r#try, "the default applies");
+
+    let error = http::Response::builder()
+        .status(400)
+        .header("content-type", "application/json")
+        .body(br#"{"fn":"bad","where":{"at":"here"}}"#.to_vec())
+        .expect("response");
+    match client().parse_response(&error) {
+        Err(keywords::Error::Provider { body, .. }) => {
+            assert_eq!(body.r#fn, "bad");
+            assert!(body.r#where.is_some());
+        }
+        other => panic!("expected the provider's error body, got {other:?}"),
+    }
+}
+
+#[test]
+fn keyword_claims_are_raw_identifiers() {
+    let claims = keywords::Claims {
+        r#enum: "e".into(),
+        r#impl: Some(1),
+        r#dyn: None,
+        r#abstract: None,
+        self_claim: Some("me".into()),
+    };
+    assert_eq!(claims.r#enum, "e");
+    assert_eq!(claims.self_claim.as_deref(), Some("me"));
+}

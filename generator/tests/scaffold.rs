@@ -1,0 +1,175 @@
+//! `tokenspec new`: the skeleton validates as it is for every grant × placement, declares the
+//! URL's variables, refuses bad names, and the command never overwrites a spec.
+
+use std::path::Path;
+use std::process::Command;
+use tokenspec::load::Source;
+use tokenspec::model::GrantKind;
+use tokenspec::scaffold::{Auth, Request, ScaffoldError, render};
+
+fn request(provider: &str, grant: GrantKind, auth: Auth, url: Option<&str>) -> Request {
+    Request {
+        provider: provider.to_owned(),
+        grant,
+        auth,
+        url: url.map(str::to_owned),
+    }
+}
+
+fn validate(provider: &str, text: &str) -> Vec<tokenspec::model::Provider> {
+    let source = Source::new(format!("specs/{provider}.yaml"), text);
+    match tokenspec::validate_sources(vec![source]) {
+        Ok(p) => p,
+        Err(e) => panic!("{provider}: the skeleton does not validate:\n{e}\n{text}"),
+    }
+}
+
+#[test]
+fn every_grant_and_placement_validates_as_it_is() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&tokenspec::schema::schema_json()).expect("the schema is JSON");
+    let schema = jsonschema::validator_for(&schema).expect("a JSON Schema");
+    for grant in GrantKind::ALL {
+        for auth in Auth::ALL {
+            let provider = format!("acme_{}_{}", grant.name(), auth.name());
+            let text = render(&request(&provider, grant, auth, None)).expect("renders");
+            let providers = validate(&provider, &text);
+            let p = &providers[0];
+            assert_eq!(p.grants.len(), 1);
+            assert_eq!(p.grants[0].kind, grant);
+            assert_eq!(
+                p.credentials.accepted[p.credentials.preferred].kind(),
+                auth.name()
+            );
+            tokenspec::generate_tree(&providers).expect("the skeleton emits");
+            let value: serde_json::Value = serde_saphyr::from_str(&text).expect("YAML");
+            assert!(schema.is_valid(&value), "{provider} fails the schema");
+            assert!(text.starts_with(tokenspec::schema::MODELINE));
+            assert!(text.contains("TODO"), "says what to fill in");
+        }
+    }
+}
+
+#[test]
+fn url_variables_become_inputs() {
+    let text = render(&request(
+        "acme",
+        GrantKind::ClientCredentials,
+        Auth::Body,
+        Some("https://{tenant}.auth.acme.example/v2/{region}/token"),
+    ))
+    .expect("renders");
+    let providers = validate("acme", &text);
+    use tokenspec::model::InputLocation;
+    let p = &providers[0];
+    assert_eq!(
+        p.input("tenant").map(|i| i.location),
+        Some(InputLocation::Host)
+    );
+    assert_eq!(
+        p.input("region").map(|i| i.location),
+        Some(InputLocation::Path)
+    );
+}
+
+#[test]
+fn authorize_url_follows_the_token_url() {
+    let text = render(&request(
+        "acme",
+        GrantKind::AuthorizationCode,
+        Auth::Basic,
+        Some("https://id.acme.example/connect/token"),
+    ))
+    .expect("renders");
+    let providers = validate("acme", &text);
+    assert_eq!(
+        providers[0].environments[0].authorize_url.as_deref(),
+        Some("https://id.acme.example/connect/authorize")
+    );
+}
+
+#[test]
+fn bad_names_and_variables_are_refused() {
+    for name in ["Acme", "acme-corp", "type", "self", "runtime", "", "9lives"] {
+        let e = render(&request(name, GrantKind::None, Auth::Header, None));
+        assert!(
+            matches!(e, Err(ScaffoldError::Name { .. })),
+            "{name:?}: {e:?}"
+        );
+    }
+    let e = render(&request("acme-corp", GrantKind::None, Auth::Header, None))
+        .expect_err("not snake_case");
+    assert!(e.to_string().contains("did you mean `acme_corp`?"), "{e}");
+    let e = render(&request(
+        "acme",
+        GrantKind::None,
+        Auth::Header,
+        Some("https://x.example/{a: b}/token"),
+    ));
+    assert!(matches!(e, Err(ScaffoldError::Variable { .. })), "{e:?}");
+}
+
+fn tokenspec(specs: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_tokenspec"))
+        .arg("--specs")
+        .arg(specs)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("tokenspec runs")
+}
+
+#[test]
+fn the_command_writes_once_and_never_overwrites() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let specs = dir.path().join("specs");
+    let out = tokenspec(
+        &specs,
+        &[
+            "new",
+            "acme",
+            "--grant",
+            "authorization-code",
+            "--auth",
+            "body",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("next:"), "{stdout}");
+    assert!(stdout.contains("validate"), "{stdout}");
+    let path = specs.join("acme.yaml");
+    let first = std::fs::read_to_string(&path).expect("written");
+
+    let again = tokenspec(&specs, &["new", "acme", "--grant", "none"]);
+    assert!(!again.status.success(), "a second `new` fails");
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(stderr.contains("already exists"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("kept"),
+        first,
+        "untouched"
+    );
+
+    let valid = tokenspec(&specs, &["validate"]);
+    assert!(
+        valid.status.success(),
+        "{}",
+        String::from_utf8_lossy(&valid.stderr)
+    );
+
+    let bad = tokenspec(&specs, &["new", "Acme-Corp"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("acme_corp"));
+    let http = tokenspec(
+        &specs,
+        &["new", "plain", "--url", "http://plain.example/token"],
+    );
+    assert!(!http.status.success());
+    assert!(String::from_utf8_lossy(&http.stderr).contains("not https"));
+    assert!(!specs.join("plain.yaml").exists(), "nothing written");
+}
