@@ -13,19 +13,6 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Names that cannot be a module or field identifier even as raw identifiers.
 const NOT_RAW: &[&str] = &["self", "super", "crate", "Self", "_"];
 
-/// Methods of every generated `ClientBuilder`: a client input of the same name would clash
-/// with them.
-const BUILDER_METHODS: &[&str] = &[
-    "build",
-    "environment",
-    "base_url",
-    "transport",
-    "credential_placement",
-    "http_options",
-    "timeout",
-    "retry",
-];
-
 /// Items of the generated crate's root that a provider module would clash with.
 const CRATE_ITEMS: &[&str] = &["runtime"];
 
@@ -513,7 +500,7 @@ impl Checker<'_> {
             if let Some(p) = &input.pattern {
                 self.pattern(name, input, p, location);
             }
-            if !per_request && BUILDER_METHODS.contains(&name.value.as_str()) {
+            if !per_request && crate::emit::BUILDER_METHODS.contains(&name.value.as_str()) {
                 self.error(
                     name.referenced,
                     format!(

@@ -126,3 +126,26 @@ fn table_cells_cannot_break_the_table() {
         "2592000 s (30 d)"
     );
 }
+
+#[test]
+fn builder_methods_that_validation_reserves_are_the_emitted_ones() {
+    // learnlink's builder has every method (it has a credential-placement choice).
+    let module = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated/src/learnlink.rs"),
+    )
+    .expect("generated module");
+    let builder = &module[module.find("pub struct ClientBuilder").expect("builder")..];
+    for method in tokenspec::emit::BUILDER_METHODS {
+        assert!(
+            builder.contains(&format!("pub fn {method}(")),
+            "`{method}` is reserved but not emitted"
+        );
+    }
+    let emitted = builder.matches("pub fn ").count();
+    let setters = ["tenant_id", "client_secret", "scope"];
+    assert_eq!(
+        emitted,
+        tokenspec::emit::BUILDER_METHODS.len() + setters.len(),
+        "a builder method was added without reserving its name in emit::BUILDER_METHODS"
+    );
+}
