@@ -5,9 +5,14 @@
 //! tokenctl describe <provider> [--json]
 //! tokenctl token <provider> [--env NAME] [--grant GRANT] [--set NAME=VALUE]...
 //!                           [--base-url URL] [--placement KIND] [--dry-run] [--reveal]
-//!                           [--timeout SECONDS]
+//!                           [--timeout SECONDS] [--retries N]
 //! tokenctl authorize-url <provider> [--env NAME] [--set NAME=VALUE]...
 //! ```
+//!
+//! `token` sends through the runtime's client with the runtime's defaults: each attempt within
+//! `--timeout` (30 s), and `--retries` (2) more attempts after a connection failure, a timeout,
+//! `429` or `5xx`, with backoff and `Retry-After`; never after another `4xx`. `--retries 0`
+//! sends once. The answer of the last attempt is the one shown.
 //!
 //! Exit status: 0 success; 1 the provider answered with an error or an unusable response, or
 //! it could not be reached (connection refused, timeout): stdout then holds
@@ -32,6 +37,8 @@ use std::process::ExitCode;
     about = "Try any tokenspec provider's token endpoint from the command line",
     after_help = "Inputs come from --set NAME=VALUE, else from TOKENSPEC_<NAME> environment \
                   variables (TOKENSPEC_CLIENT_SECRET). Secrets print as *** unless --reveal.\n\
+                  `token` retries connection failures, timeouts, 429 and 5xx (--retries, \
+                  --timeout per attempt); never another 4xx.\n\
                   Exit status: 0 success, 1 provider error, unusable response or transport \
                   failure, 2 bad usage or input."
 )]

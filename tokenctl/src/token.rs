@@ -5,12 +5,23 @@ use crate::{Failure, Report, inputs};
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 use tokenspec_runtime::{
-    Client, Error, FieldType, GrantKind, GrantSpec, JsonErrorBody, ProviderSpec, ReqwestTransport,
-    Transport, TransportError, TransportErrorKind,
+    Client, DynResult, Error, FieldType, GrantKind, GrantSpec, HttpOptions, JsonErrorBody,
+    ProviderSpec, RetryPolicy, TransportError, TransportErrorKind,
 };
 
-/// Bound of a request when `--timeout` is not given (the runtime's default total timeout).
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Most retries `--retries` accepts: with the runtime's backoff (at most 5 s between attempts)
+/// and a timeout per attempt, more would only keep a terminal waiting.
+const MAX_RETRIES: i64 = 100;
+
+/// `--timeout` when not given: the runtime's timeout per attempt.
+fn default_timeout() -> f64 {
+    HttpOptions::default().timeout.as_secs_f64()
+}
+
+/// `--retries` when not given: the runtime's attempts minus the first.
+fn default_retries() -> u32 {
+    RetryPolicy::default().max_attempts.saturating_sub(1)
+}
 
 /// Arguments of `tokenctl token`.
 #[derive(Debug, clap::Args)]
@@ -41,9 +52,25 @@ pub struct TokenArgs {
     /// Print secrets (inputs, tokens, credentials) instead of `***`.
     #[arg(long)]
     pub reveal: bool,
-    /// Bound on the whole request, connection to last byte, in seconds (default 30).
-    #[arg(long, value_name = "SECONDS")]
-    pub timeout: Option<f64>,
+    /// Bound on each attempt, connection to last byte, in seconds.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = default_timeout(),
+        value_parser = parse_timeout,
+        allow_negative_numbers = true
+    )]
+    pub timeout: f64,
+    /// Attempts after the first (0 to 100) when the endpoint cannot be reached, times out or
+    /// answers 429 or 5xx, with backoff; never after another 4xx.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = default_retries(),
+        value_parser = clap::value_parser!(u32).range(0..=MAX_RETRIES),
+        allow_negative_numbers = true
+    )]
+    pub retries: u32,
 }
 
 /// Arguments of `tokenctl authorize-url`.
@@ -99,19 +126,42 @@ fn pick_grant(
     }
 }
 
-fn timeout(seconds: Option<f64>) -> Result<Duration, Failure> {
-    let Some(seconds) = seconds else {
-        return Ok(DEFAULT_TIMEOUT);
-    };
+/// The timeout of one attempt `seconds` stands for: positive, at least a nanosecond, and a
+/// duration a clock can count.
+fn timeout(seconds: f64) -> Result<Duration, String> {
     if seconds.is_nan() || seconds <= 0.0 {
-        return Err(Failure::Usage(format!(
-            "--timeout expects a positive number of seconds, not {seconds}"
-        )));
+        return Err("expected a positive number of seconds".to_owned());
     }
-    Duration::try_from_secs_f64(seconds).map_err(|_| {
-        Failure::Usage(format!(
-            "--timeout expects a number of seconds a clock can count, not {seconds}"
-        ))
+    match Duration::try_from_secs_f64(seconds) {
+        Ok(timeout) if !timeout.is_zero() => Ok(timeout),
+        Ok(_) => {
+            Err("expected a positive number of seconds (this is under a nanosecond)".to_owned())
+        }
+        Err(_) => Err("expected a number of seconds a clock can count".to_owned()),
+    }
+}
+
+/// clap's parser of `--timeout`: bad values are usage errors naming the flag and the value.
+fn parse_timeout(text: &str) -> Result<f64, String> {
+    let seconds: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| "expected a number of seconds, such as 30 or 0.5".to_owned())?;
+    timeout(seconds).map(|_| seconds)
+}
+
+/// The runtime's HTTP options with `--timeout` per attempt and `--retries` after the first.
+fn http_options(args: &TokenArgs) -> Result<HttpOptions, Failure> {
+    // clap checked the value already; this only matters to callers that did not use it.
+    let timeout = timeout(args.timeout).map_err(|e| Failure::Usage(format!("--timeout: {e}")))?;
+    Ok(HttpOptions {
+        timeout,
+        retry: RetryPolicy {
+            // clap keeps `--retries` within 0..=MAX_RETRIES.
+            max_attempts: args.retries.saturating_add(1),
+            ..RetryPolicy::default()
+        },
+        ..HttpOptions::default()
     })
 }
 
@@ -231,7 +281,7 @@ fn configured_client(
 /// `tokenctl token`.
 pub fn token(args: &TokenArgs, redactor: &mut Redactor) -> Result<Report, Failure> {
     let provider = find_provider(&args.provider)?;
-    let timeout = timeout(args.timeout)?;
+    let options = http_options(args)?;
     let grant = pick_grant(provider, args.grant.as_deref())?;
     let mut client = configured_client(provider, args.env.as_deref(), &args.set, redactor)?;
     if let Some(kind) = &args.placement {
@@ -245,6 +295,7 @@ pub fn token(args: &TokenArgs, redactor: &mut Redactor) -> Result<Report, Failur
             .set_base_url::<JsonErrorBody>(url)
             .map_err(|e| failure(provider, e))?;
     }
+    client.set_options(options);
     let request = client
         .token_request(grant.kind, &[])
         .map_err(|e| failure(provider, e))?;
@@ -261,8 +312,10 @@ pub fn token(args: &TokenArgs, redactor: &mut Redactor) -> Result<Report, Failur
             mask::mask_url(&request.uri().to_string(), &mask::secret_params(provider))
         }
     );
-    let response =
-        send(request, timeout).map_err(|e| transport_failure(provider, &e, Some(&target)))?;
+    let response = send(&client, request).map_err(|e| match e {
+        Error::Transport(e) => transport_failure(provider, &e, Some(&target)),
+        other => failure(provider, other),
+    })?;
     let data = client
         .parse_response(&response)
         .map_err(|e| failure(provider, e))?;
@@ -296,33 +349,20 @@ pub fn token(args: &TokenArgs, redactor: &mut Redactor) -> Result<Report, Failur
     })
 }
 
-/// Sends `request` once (no retries: tokenctl shows what the endpoint answered) with the
-/// runtime's reqwest (rustls) transport, on a current-thread tokio runtime, within `timeout`.
-fn send(
-    request: http::Request<Vec<u8>>,
-    timeout: Duration,
-) -> Result<http::Response<Vec<u8>>, TransportError> {
-    let other = |message: String| TransportError::new(TransportErrorKind::Other, message);
+/// Sends `request` through the runtime client on a current-thread tokio runtime: each attempt
+/// within the client's timeout, connection failures, timeouts, `429` and `5xx` retried as its
+/// options say, no redirects. The answer of the last attempt is returned whatever its status.
+fn send(client: &Client, request: http::Request<Vec<u8>>) -> DynResult<http::Response<Vec<u8>>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| other(format!("cannot start the async runtime: {e}")))?;
-    runtime.block_on(async move {
-        // No redirects: a token endpoint that redirects would resend credentials elsewhere.
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(timeout)
-            .build()
-            .map_err(|e| other(format!("cannot build the HTTP client: {e}")))?;
-        let transport = ReqwestTransport::new(http);
-        match tokio::time::timeout(timeout, transport.send(request)).await {
-            Ok(result) => result,
-            Err(_) => Err(TransportError::new(
-                TransportErrorKind::Timeout,
-                format!("no complete answer within {} s", timeout.as_secs_f64()),
-            )),
-        }
-    })
+        .map_err(|e| {
+            Error::Transport(TransportError::new(
+                TransportErrorKind::Other,
+                format!("cannot start the async runtime: {e}"),
+            ))
+        })?;
+    runtime.block_on(client.send(request))
 }
 
 /// The `--dry-run` object: method, URL, headers (lower-case names), body (text or null),

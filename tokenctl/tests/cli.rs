@@ -141,7 +141,9 @@ struct Server {
 }
 
 impl Server {
-    /// Serves `replies` in order, one connection each, on 127.0.0.1.
+    /// Serves `replies` in order, one connection each, on 127.0.0.1; each connection is
+    /// handled on its own thread, so a retry after a hanging answer is still recorded. Once
+    /// the replies are used up, connections are refused.
     fn start(replies: Vec<Reply>) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let base_url = format!("http://{}", listener.local_addr().expect("addr"));
@@ -152,7 +154,8 @@ impl Server {
                 let Ok((stream, _)) = listener.accept() else {
                     return;
                 };
-                handle(stream, reply, &recorded);
+                let recorded = recorded.clone();
+                std::thread::spawn(move || handle(stream, reply, &recorded));
             }
         });
         Server { base_url, requests }
@@ -982,16 +985,26 @@ fn learnlink_fetch() {
 
 #[test]
 fn learnlink_errors_have_the_documented_shape() {
-    for (status, error) in [
-        (400, "Bad Request"),
-        (401, "Unauthorized"),
-        (500, "Internal Server Error"),
+    // 4xx answers are never retried; a 500 is, by default twice (3 attempts in all), and the
+    // last answer is the one shown. One spare reply shows that no more attempts were made.
+    for (status, error, attempts) in [
+        (400, "Bad Request", 1),
+        (401, "Unauthorized", 1),
+        (500, "Internal Server Error", 3),
     ] {
-        let server = Server::start(vec![Reply::Answer(
-            status,
-            "application/json",
-            format!(r#"{{"status": {status}.0, "error": "{error}", "message": "details here"}}"#),
-        )]);
+        let server = Server::start(
+            (0..4)
+                .map(|_| {
+                    Reply::Answer(
+                        status,
+                        "application/json",
+                        format!(
+                            r#"{{"status": {status}.0, "error": "{error}", "message": "details here"}}"#
+                        ),
+                    )
+                })
+                .collect(),
+        );
         let run = run_token(&server, "learnlink", &[LEARNLINK]);
         run.assert_code(1);
         run.assert_hides(&[LL_SECRET]);
@@ -1000,7 +1013,8 @@ fn learnlink_errors_have_the_documented_shape() {
             json!({"error": {"status": status, "error": error, "message": "details here"}})
         );
         assert!(run.stderr.contains(&format!("HTTP {status}")), "{run:?}");
-        assert_eq!(server.requests().len(), 1, "no retries");
+        assert_eq!(run.stderr.lines().count(), 1, "{run:?}");
+        assert_eq!(server.requests().len(), attempts, "HTTP {status}");
     }
 }
 
@@ -1190,6 +1204,136 @@ fn approvalmax_invalid_grant() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Retries: the runtime's policy, --retries attempts after the first.
+
+fn unavailable() -> Reply {
+    json_reply(
+        503,
+        &json!({"error": "temporarily_unavailable", "error_description": format!("busy, {SD_SECRET}")}),
+    )
+}
+
+fn smartdocumentor_token() -> Reply {
+    json_reply(
+        200,
+        &json!({"access_token": OPAQUE_TOKEN, "expires_in": 3600, "token_type": "Bearer", "scope": "WebAPI"}),
+    )
+}
+
+#[test]
+fn retries_0_sends_once() {
+    // A retry would have been answered with a token.
+    let server = Server::start(vec![unavailable(), smartdocumentor_token()]);
+    let run = run_token(
+        &server,
+        "smartdocumentor",
+        &[SMARTDOCUMENTOR, &["--retries", "0"]],
+    );
+    run.assert_code(1);
+    run.assert_hides(&[SD_SECRET]);
+    let error = &run.json()["error"];
+    assert_eq!(error["status"], 503);
+    assert_eq!(error["error"], "temporarily_unavailable");
+    assert_eq!(error["error_description"], "busy, ***");
+    assert!(run.stderr.contains("HTTP 503"), "{run:?}");
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn default_retries_recover_from_503_and_429() {
+    for first in [
+        unavailable(),
+        json_reply(429, &json!({"error": "slow_down"})),
+    ] {
+        let server = Server::start(vec![
+            first,
+            smartdocumentor_token(),
+            smartdocumentor_token(),
+        ]);
+        let run = run_token(&server, "smartdocumentor", &[SMARTDOCUMENTOR]);
+        run.assert_code(0);
+        run.assert_hides(&[SD_SECRET, OPAQUE_TOKEN]);
+        assert_eq!(run.stderr, "", "{run:?}");
+        assert_eq!(run.json()["access_token"], "***");
+        let requests = server.requests();
+        assert_eq!(requests.len(), 2, "{requests:?}");
+        // The retry is the same request.
+        assert_eq!(requests[0].target, requests[1].target);
+        assert_eq!(requests[0].headers, requests[1].headers);
+        assert_eq!(requests[0].body, requests[1].body);
+        assert_eq!(requests[1].form()["client_secret"], SD_SECRET);
+    }
+}
+
+#[test]
+fn retries_1_gives_up_after_two_attempts() {
+    let server = Server::start(vec![unavailable(), unavailable(), unavailable()]);
+    let run = run_token(
+        &server,
+        "smartdocumentor",
+        &[SMARTDOCUMENTOR, &["--retries", "1"]],
+    );
+    run.assert_code(1);
+    run.assert_hides(&[SD_SECRET]);
+    assert_eq!(run.json()["error"]["status"], 503);
+    assert_eq!(run.stderr.lines().count(), 1, "{run:?}");
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[test]
+fn client_errors_are_never_retried() {
+    let server = Server::start(vec![
+        json_reply(
+            401,
+            &json!({"error": "invalid_client", "error_description": "unknown client"}),
+        ),
+        smartdocumentor_token(),
+    ]);
+    let run = run_token(
+        &server,
+        "smartdocumentor",
+        &[SMARTDOCUMENTOR, &["--retries", "5"]],
+    );
+    run.assert_code(1);
+    run.assert_hides(&[SD_SECRET]);
+    assert_eq!(
+        run.json(),
+        json!({"error": {"status": 401, "error": "invalid_client", "error_description": "unknown client"}})
+    );
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn timeout_and_retries_default_to_the_runtime_s() {
+    use tokenspec_runtime::{HttpOptions, RetryPolicy};
+    let run = tokenctl(&["token", "--help"]);
+    run.assert_code(0);
+    let timeout = HttpOptions::default().timeout.as_secs_f64();
+    let retries = RetryPolicy::default().max_attempts - 1;
+    // tokenctl's docs (main.rs, README) name these values.
+    assert_eq!((timeout, retries), (30.0, 2), "update tokenctl's docs");
+    for (flag, default) in [
+        ("--timeout <SECONDS>", timeout.to_string()),
+        ("--retries <N>", retries.to_string()),
+    ] {
+        let line = run
+            .stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(flag))
+            .unwrap_or_else(|| panic!("{flag} in {run:?}"));
+        assert!(line.ends_with(&format!("[default: {default}]")), "{line}");
+    }
+    // A huge timeout is no problem for the clock.
+    let server = Server::start(vec![smartdocumentor_token()]);
+    let run = run_token(
+        &server,
+        "smartdocumentor",
+        &[SMARTDOCUMENTOR, &["--timeout", "1e15"]],
+    );
+    run.assert_code(0);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Secrets stay hidden on error paths too.
 
 #[test]
@@ -1218,15 +1362,19 @@ fn echoed_secrets_are_masked_in_error_bodies() {
     run.assert_code(1);
     assert!(run.stdout.contains(SD_SECRET));
 
-    // An HTML page that echoes the API key (unusable response).
-    let server = Server::start(vec![Reply::Answer(
-        502,
-        "text/html",
-        format!("<html><body>Bad gateway for key {SW_KEY}</body></html>"),
-    )]);
-    let run = run_token(&server, "smartway", &[SMARTWAY]);
+    // An HTML page that echoes the API key (unusable response), sent once with --retries 0.
+    let html_502 = || {
+        Reply::Answer(
+            502,
+            "text/html",
+            format!("<html><body>Bad gateway for key {SW_KEY}</body></html>"),
+        )
+    };
+    let server = Server::start(vec![html_502(), html_502()]);
+    let run = run_token(&server, "smartway", &[SMARTWAY, &["--retries", "0"]]);
     run.assert_code(1);
     run.assert_hides(&[SW_KEY]);
+    assert_eq!(server.requests().len(), 1, "--retries 0 sends once");
     let error = &run.json()["error"];
     assert_eq!(error["status"], 502);
     assert_eq!(error["content_type"], "text/html");
@@ -1311,7 +1459,7 @@ fn secrets_hidden_in_usage_errors() {
 
 #[test]
 fn transport_errors_exit_1() {
-    // Connection refused: a port nobody listens on.
+    // Connection refused: a port nobody listens on (retried by default, then reported).
     let port = {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         listener.local_addr().expect("addr").port()
@@ -1333,19 +1481,47 @@ fn transport_errors_exit_1() {
     assert_eq!(out["error"]["kind"], "connect");
     assert_eq!(run.stderr.lines().count(), 1, "{run:?}");
 
-    // A server that never answers: --timeout bounds the whole request.
-    let server = Server::start(vec![Reply::Hang]);
+    // A server that never answers: --timeout bounds the attempt, --retries 0 makes it the
+    // only one.
+    let server = Server::start(vec![Reply::Hang, Reply::Hang]);
     let started = Instant::now();
-    let run = run_token(&server, "smartway", &[SMARTWAY, &["--timeout", "0.5"]]);
+    let run = run_token(
+        &server,
+        "smartway",
+        &[SMARTWAY, &["--timeout", "0.5", "--retries", "0"]],
+    );
+    let took = started.elapsed();
     assert!(
-        started.elapsed() < Duration::from_secs(10),
+        took >= Duration::from_millis(500) && took < Duration::from_millis(2000),
+        "{took:?}"
+    );
+    run.assert_code(1);
+    run.assert_hides(&[SW_KEY]);
+    assert_eq!(run.json()["error"]["kind"], "timeout");
+    assert!(run.stderr.contains("timed out"), "{run:?}");
+    assert_eq!(run.stderr.lines().count(), 1, "{run:?}");
+    assert_eq!(server.requests().len(), 1, "--retries 0 sends once");
+}
+
+#[test]
+fn timeouts_are_per_attempt_and_retried() {
+    // Two attempts of 0.3 s each, both timing out; the third reply is never asked for.
+    let server = Server::start(vec![Reply::Hang, Reply::Hang, Reply::Hang]);
+    let started = Instant::now();
+    let run = run_token(
+        &server,
+        "smartway",
+        &[SMARTWAY, &["--timeout", "0.3", "--retries", "1"]],
+    );
+    assert!(
+        started.elapsed() >= Duration::from_millis(600),
         "{:?}",
         started.elapsed()
     );
     run.assert_code(1);
     run.assert_hides(&[SW_KEY]);
     assert_eq!(run.json()["error"]["kind"], "timeout");
-    assert!(run.stderr.contains("timed out"), "{run:?}");
+    assert_eq!(server.requests().len(), 2);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1418,7 +1594,13 @@ fn usage_errors_exit_2() {
         &["--base-url", "not a url"],
     ])
     .assert_usage(&["--base-url"]);
-    cli(&[&["token", "smartway"], SMARTWAY, &["--timeout", "0"]]).assert_usage(&["--timeout"]);
+    for timeout in ["0", "-1", "nan", "inf", "1e-12", "1e300", "soon", ""] {
+        cli(&[&["token", "smartway"], SMARTWAY, &["--timeout", timeout]]).assert_usage(&[
+            "--timeout",
+            &format!("'{timeout}'"),
+            "expected",
+        ]);
+    }
     // A bad environment variable value names the variable.
     tokenctl_env(
         &["token", "brainysoft", "--dry-run"],
@@ -1442,8 +1624,23 @@ fn clap_usage_errors_exit_2() {
         assert_eq!(run.stdout, "", "{args:?}: {run:?}");
         assert!(!run.stderr.contains("panicked"), "{run:?}");
     }
+    // --retries is a whole number from 0 to 100; clap says which value is wrong.
+    for retries in ["abc", "-1", "101", "1.5", ""] {
+        let run = tokenctl(&[
+            "token",
+            "smartway",
+            "--set",
+            "company_api_key=k",
+            "--retries",
+            retries,
+        ]);
+        run.assert_usage(&["--retries", &format!("'{retries}'")]);
+    }
     let run = tokenctl(&["--help"]);
     run.assert_code(0);
     assert!(run.stdout.contains("authorize-url"));
-    tokenctl(&["token", "--help"]).assert_code(0);
+    assert!(run.stdout.contains("never another 4xx"), "{run:?}");
+    let run = tokenctl(&["token", "--help"]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("--retries <N>"), "{run:?}");
 }
