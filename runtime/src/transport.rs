@@ -42,9 +42,7 @@ impl Default for HttpOptions {
 impl HttpOptions {
     /// Whether a reqwest transport built for `self` would differ from one built for `other`.
     pub(crate) fn same_transport(&self, other: &HttpOptions) -> bool {
-        self.connect_timeout == other.connect_timeout
-            && self.timeout == other.timeout
-            && self.body_limit == other.body_limit
+        self.connect_timeout == other.connect_timeout && self.body_limit == other.body_limit
     }
 }
 
@@ -81,13 +79,14 @@ impl ReqwestTransport {
     }
 
     /// A transport with a fresh reqwest client: no redirects (a token endpoint that redirects
-    /// would resend credentials elsewhere), the connect and total timeouts and the body limit
-    /// of `options`.
+    /// would resend credentials elsewhere), the connect timeout and the body limit of
+    /// `options`.
     pub fn with_options(options: &HttpOptions) -> Result<Self, TransportError> {
+        // The per-attempt timeout is enforced by `Client::send` around any transport, so the
+        // reqwest client carries only the connect timeout (one timer per request, not two).
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(options.connect_timeout)
-            .timeout(options.timeout)
             .build()
             .map_err(|e| TransportError::new(TransportErrorKind::Other, e.to_string()))?;
         Ok(Self::new(client).body_limit(options.body_limit))

@@ -7,6 +7,8 @@
 //!   on every iteration) against one request's round trip through the same client.
 //! - `full_fetch`: one `fetch_token()` through the generated client against the same POST made
 //!   with bare reqwest, both to the same local server.
+//! - `sans_io`: the generated client's own share of a fetch: building the request, parsing the
+//!   answer.
 //!
 //! Run: `cargo bench -p tokenspec-tests --bench token`.
 
@@ -52,7 +54,7 @@ fn client() -> smartdocumentor::Client {
 mod cache_hit {
     use super::*;
 
-    #[divan::bench]
+    #[divan::bench(sample_count = 100, sample_size = 10_000)]
     fn floor_rwlock_read_arc_clone(bencher: divan::Bencher) {
         let lock = RwLock::new(Some(Arc::new(String::from("bench-token"))));
         bencher.bench_local(|| {
@@ -66,7 +68,7 @@ mod cache_hit {
 
     /// The floor plus the one clock read a cache hit cannot avoid (expiry is checked on every
     /// call): on virtual machines the clock alone costs several times the lock.
-    #[divan::bench]
+    #[divan::bench(sample_count = 100, sample_size = 10_000)]
     fn floor_plus_clock_read(bencher: divan::Bencher) {
         let lock = RwLock::new(Some(Arc::new(String::from("bench-token"))));
         let deadline = std::time::Instant::now() + Duration::from_secs(3600);
@@ -82,7 +84,7 @@ mod cache_hit {
         });
     }
 
-    #[divan::bench]
+    #[divan::bench(sample_count = 100, sample_size = 10_000)]
     fn cached_access_token(bencher: divan::Bencher) {
         let source = client().token_source();
         RUNTIME
@@ -92,7 +94,7 @@ mod cache_hit {
     }
 
     /// The synchronous peek, without the future around it.
-    #[divan::bench]
+    #[divan::bench(sample_count = 100, sample_size = 10_000)]
     fn cached_peek(bencher: divan::Bencher) {
         let source = client().token_source();
         RUNTIME
@@ -165,5 +167,31 @@ mod full_fetch {
     fn generated_client(bencher: divan::Bencher) {
         let client = client();
         bencher.bench_local(|| RUNTIME.block_on(client.fetch_token()).expect("token"));
+    }
+}
+
+mod sans_io {
+    use super::*;
+
+    /// Building the request and parsing a response, without the network: the generated
+    /// client's own share of a fetch.
+    #[divan::bench]
+    fn build_request(bencher: divan::Bencher) {
+        let client = client();
+        bencher.bench_local(|| client.fetch_token_request().expect("request"));
+    }
+
+    #[divan::bench]
+    fn parse_response(bencher: divan::Bencher) {
+        let client = client();
+        let body = json!({"access_token": "bench-token", "token_type": "Bearer", "expires_in": 3600, "scope": "WebAPI"}).to_string();
+        bencher.bench_local(|| {
+            let response = http::Response::builder()
+                .status(200)
+                .header("content-type", "application/json")
+                .body(body.clone().into_bytes())
+                .expect("response");
+            client.parse_response(&response).expect("token")
+        });
     }
 }
