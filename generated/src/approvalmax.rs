@@ -525,6 +525,8 @@ impl Client {
         rt::blocking::block_on(self.exchange_code(code, code_verifier))
     }
     /// The request [`Client::exchange_code`] sends, without sending it (grant `authorization_code`).
+    ///
+    /// It carries the credentials: do not log it (`http::Request`'s `Debug` shows the body).
     pub fn exchange_code_request(
         &self,
         code: &str,
@@ -564,6 +566,8 @@ impl Client {
         rt::blocking::block_on(self.refresh(refresh_token))
     }
     /// The request [`Client::refresh`] sends, without sending it (grant `refresh_token`).
+    ///
+    /// It carries the credentials: do not log it (`http::Request`'s `Debug` shows the body).
     pub fn refresh_request(
         &self,
         refresh_token: &rt::Secret,
@@ -597,6 +601,22 @@ impl Client {
     }
 }
 /// Builds a [`Client`] for ApprovalMax. Each required input has a setter; `build` exists only once all of them are called, so none can be forgotten.
+///
+/// ```no_run
+/// # fn main() -> Result<(), tokenspec_providers::approvalmax::Error> {
+/// let client = tokenspec_providers::approvalmax::Client::builder()
+///     .client_id("example")
+///     .client_secret("example")
+///     .redirect_uri("example")
+///     .build()?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// ```compile_fail
+/// // error: no method `build` until every required input is set
+/// let client = tokenspec_providers::approvalmax::Client::builder().build();
+/// ```
 #[must_use]
 pub struct ClientBuilder<
     ClientIdState = rt::builder::Missing,

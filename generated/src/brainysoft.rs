@@ -244,6 +244,8 @@ impl Client {
         rt::blocking::block_on(self.fetch_token())
     }
     /// The request [`Client::fetch_token`] sends, without sending it (grant `client_credentials`).
+    ///
+    /// It carries the credentials: do not log it (`http::Request`'s `Debug` shows the body).
     pub fn fetch_token_request(
         &self,
     ) -> ::core::result::Result<
@@ -264,6 +266,22 @@ impl Client {
     }
 }
 /// Builds a [`Client`] for Brainysoft. Each required input has a setter; `build` exists only once all of them are called, so none can be forgotten.
+///
+/// ```no_run
+/// # fn main() -> Result<(), tokenspec_providers::brainysoft::Error> {
+/// let client = tokenspec_providers::brainysoft::Client::builder()
+///     .customer_key("acme")?
+///     .client_id("example")
+///     .client_secret("example")
+///     .build()?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// ```compile_fail
+/// // error: no method `build` until every required input is set
+/// let client = tokenspec_providers::brainysoft::Client::builder().build();
+/// ```
 #[must_use]
 pub struct ClientBuilder<
     CustomerKeyState = rt::builder::Missing,

@@ -353,6 +353,8 @@ impl Client {
         rt::blocking::block_on(self.fetch_token())
     }
     /// The request [`Client::fetch_token`] sends, without sending it (grant `client_credentials`).
+    ///
+    /// It carries the credentials: do not log it (`http::Request`'s `Debug` shows the body).
     pub fn fetch_token_request(
         &self,
     ) -> ::core::result::Result<
@@ -373,6 +375,21 @@ impl Client {
     }
 }
 /// Builds a [`Client`] for learn.link public API. Each required input has a setter; `build` exists only once all of them are called, so none can be forgotten.
+///
+/// ```no_run
+/// # fn main() -> Result<(), tokenspec_providers::learnlink::Error> {
+/// let client = tokenspec_providers::learnlink::Client::builder()
+///     .tenant_id("eu-west-2_AbcdEfghI")?
+///     .client_secret("example")
+///     .build()?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// ```compile_fail
+/// // error: no method `build` until every required input is set
+/// let client = tokenspec_providers::learnlink::Client::builder().build();
+/// ```
 #[must_use]
 pub struct ClientBuilder<
     TenantIdState = rt::builder::Missing,

@@ -209,6 +209,8 @@ impl Client {
         rt::blocking::block_on(self.fetch_token())
     }
     /// The request [`Client::fetch_token`] sends, without sending it (grant `client_credentials`).
+    ///
+    /// It carries the credentials: do not log it (`http::Request`'s `Debug` shows the body).
     pub fn fetch_token_request(
         &self,
     ) -> ::core::result::Result<
@@ -229,6 +231,21 @@ impl Client {
     }
 }
 /// Builds a [`Client`] for SmartDocumentor. Each required input has a setter; `build` exists only once all of them are called, so none can be forgotten.
+///
+/// ```no_run
+/// # fn main() -> Result<(), tokenspec_providers::smartdocumentor::Error> {
+/// let client = tokenspec_providers::smartdocumentor::Client::builder()
+///     .client_id("example")
+///     .client_secret("example")
+///     .build()?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// ```compile_fail
+/// // error: no method `build` until every required input is set
+/// let client = tokenspec_providers::smartdocumentor::Client::builder().build();
+/// ```
 #[must_use]
 pub struct ClientBuilder<
     ClientIdState = rt::builder::Missing,

@@ -243,6 +243,8 @@ impl Client {
         rt::blocking::block_on(self.fetch_token())
     }
     /// The request [`Client::fetch_token`] sends, without sending it (grant `none`).
+    ///
+    /// It carries the credentials: do not log it (`http::Request`'s `Debug` shows the body).
     pub fn fetch_token_request(
         &self,
     ) -> ::core::result::Result<
@@ -263,6 +265,20 @@ impl Client {
     }
 }
 /// Builds a [`Client`] for LMS Smart Way. Each required input has a setter; `build` exists only once all of them are called, so none can be forgotten.
+///
+/// ```no_run
+/// # fn main() -> Result<(), tokenspec_providers::smartway::Error> {
+/// let client = tokenspec_providers::smartway::Client::builder()
+///     .company_api_key("example")
+///     .build()?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// ```compile_fail
+/// // error: no method `build` until every required input is set
+/// let client = tokenspec_providers::smartway::Client::builder().build();
+/// ```
 #[must_use]
 pub struct ClientBuilder<CompanyApiKeyState = rt::builder::Missing> {
     inner: rt::Client,

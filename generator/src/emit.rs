@@ -671,7 +671,8 @@ fn grant_methods(p: &Provider, g: &Grant) -> TokenStream {
     }
     let method_doc = doc(&text);
     let request_doc = doc(&format!(
-        "The request [`Client::{method}`] sends, without sending it (grant `{}`).",
+        "The request [`Client::{method}`] sends, without sending it (grant `{}`).\n\n\
+         It carries the credentials: do not log it (`http::Request`'s `Debug` shows the body).",
         g.kind.name()
     ));
     let blocking_ident = format_ident!("{method}_blocking");
@@ -951,10 +952,35 @@ fn builder(p: &Provider) -> TokenStream {
     let all_set: Vec<TokenStream> = states.iter().map(|_| set.clone()).collect();
     let build_ty = (!all_set.is_empty()).then(|| quote!(<#(#all_set),*>));
     let title = &p.title;
-    let builder_doc = doc(&format!(
+    let mut builder_text = format!(
         "Builds a [`Client`] for {title}. Each required input has a setter; `build` exists \
          only once all of them are called, so none can be forgotten."
-    ));
+    );
+    if !required.is_empty() {
+        // Doctests that prove it: with every setter the chain compiles; without them it does
+        // not.
+        let module = &p.name;
+        let mut chain = String::new();
+        for input in &required {
+            let value = input.example.as_deref().unwrap_or("example");
+            let question = if checked_at_once(input) { "?" } else { "" };
+            let setter = ident(&input.name);
+            chain.push_str(&format!("\n    .{setter}({value:?}){question}"));
+        }
+        builder_text.push_str(&format!(
+            "\n\n```no_run\n\
+             # fn main() -> Result<(), tokenspec_providers::{module}::Error> {{\n\
+             let client = tokenspec_providers::{module}::Client::builder(){chain}\n    .build()?;\n\
+             # Ok(())\n\
+             # }}\n\
+             ```\n\n\
+             ```compile_fail\n\
+             // error: no method `build` until every required input is set\n\
+             let client = tokenspec_providers::{module}::Client::builder().build();\n\
+             ```"
+        ));
+    }
+    let builder_doc = doc(&builder_text);
 
     quote! {
         #builder_doc

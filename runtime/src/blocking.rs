@@ -46,7 +46,9 @@ mod tests {
     fn runs_a_future_and_refuses_inside_a_runtime() {
         let value: Result<u8, Error> = block_on(async { Ok(7) });
         assert_eq!(value.ok(), Some(7));
-        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         let nested: Result<u8, Error> = runtime.block_on(async { block_on(async { Ok(7) }) });
         assert!(matches!(nested, Err(Error::Transport(e)) if e.message.contains("async runtime")));
     }

@@ -5,8 +5,8 @@ use crate::error::JsonErrorBody;
 use crate::input::Inputs;
 use crate::request::{self, BaseUrl};
 use crate::response::{self, TokenData};
-use crate::spec::{EnvironmentSpec, GrantKind, GrantSpec, Placement, ProviderSpec};
 use crate::retry;
+use crate::spec::{EnvironmentSpec, GrantKind, GrantSpec, Placement, ProviderSpec};
 use crate::transport::{HttpOptions, Transport};
 use crate::{Error, TransportError, TransportErrorKind};
 use std::sync::{Arc, OnceLock};
@@ -244,26 +244,33 @@ impl Client {
         let transport = self.transport()?;
         let started = Instant::now();
         let mut delays = self.options.retry.delays();
+        let deadline = started + self.options.total_timeout;
         let mut attempt: u32 = 1;
         loop {
             let attempt_started = Instant::now();
-            let result = match tokio::time::timeout(
-                self.options.timeout,
-                transport.send(copy_request(&request)),
-            )
-            .await
-            {
-                Ok(result) => result,
-                Err(_) => Err(TransportError::new(
-                    TransportErrorKind::Timeout,
-                    format!("no complete answer within {:?}", self.options.timeout),
-                )),
-            };
+            // Each attempt gets its own timeout, cut short by what is left of the total.
+            let limit = self
+                .options
+                .timeout
+                .min(deadline.saturating_duration_since(attempt_started));
+            let result =
+                match tokio::time::timeout(limit, transport.send(copy_request(&request))).await {
+                    Ok(result) => result,
+                    Err(_) => Err(TransportError::new(
+                        TransportErrorKind::Timeout,
+                        format!("no complete answer within {limit:?}"),
+                    )),
+                };
             let took = attempt_started.elapsed().as_millis() as u64;
             // `Some(wait)`: worth another attempt, after `wait` if the server named one.
             let retry = match &result {
                 Ok(response) => {
-                    tracing::debug!(attempt, status = response.status().as_u16(), took_ms = took, "answered");
+                    tracing::debug!(
+                        attempt,
+                        status = response.status().as_u16(),
+                        took_ms = took,
+                        "answered"
+                    );
                     retry::retryable_status(response.status())
                         .then(|| retry::retry_after(response.headers(), SystemTime::now()))
                 }
@@ -273,11 +280,15 @@ impl Client {
                 }
             };
             let delay = match retry {
-                Some(retry_after) if attempt < self.options.retry.max_attempts => delays
-                    .next()
-                    .map(|backoff| retry_after.map_or(backoff, |d| d.min(self.options.retry.retry_after_cap))),
+                Some(retry_after) if attempt < self.options.retry.max_attempts => {
+                    delays.next().map(|backoff| {
+                        retry_after.map_or(backoff, |d| d.min(self.options.retry.retry_after_cap))
+                    })
+                }
                 _ => None,
-            };
+            }
+            // No retry that would start after the deadline.
+            .filter(|delay| Instant::now() + *delay < deadline);
             let Some(delay) = delay else {
                 let span = tracing::Span::current();
                 span.record("attempts", attempt);

@@ -97,7 +97,9 @@ impl Error<JsonErrorBody> {
     /// fit becomes an unexpected-response error.
     pub fn into_typed<B: serde::de::DeserializeOwned>(self) -> Error<B> {
         self.map_body(|status, JsonErrorBody(object)| {
-            let excerpt = serde_json::Value::Object(object.clone()).to_string();
+            let mut masked = serde_json::Value::Object(object.clone());
+            crate::response::mask_known_secrets(&mut masked);
+            let excerpt = masked.to_string();
             serde_json::from_value(serde_json::Value::Object(object)).map_err(|e| {
                 Error::UnexpectedResponse {
                     status,

@@ -43,8 +43,8 @@ pub use input::Inputs;
 pub use jwt::ClaimsError;
 pub use request::BaseUrl;
 pub use response::TokenData;
-pub use secret::Secret;
 pub use retry::RetryPolicy;
+pub use secret::Secret;
 pub use source::{CachedTokenSource, MemoryStore, StoredToken, TokenSource, TokenStore};
 pub use spec::*;
 #[cfg(feature = "reqwest")]

@@ -53,8 +53,8 @@ impl BaseUrl {
     /// loopback. A path, query, fragment or user info is refused rather than silently dropped;
     /// the URL itself is never echoed, since it may hold a password.
     pub fn parse<B>(url: &str) -> Result<Self, Error<B>> {
-        let parsed = Url::parse(url)
-            .map_err(|e| Error::input("base_url", format!("not a URL ({e})")))?;
+        let parsed =
+            Url::parse(url).map_err(|e| Error::input("base_url", format!("not a URL ({e})")))?;
         check_scheme(&parsed).map_err(|reason| Error::input("base_url", reason))?;
         if parsed.host_str().is_none() {
             return Err(Error::input("base_url", "the URL has no host"));

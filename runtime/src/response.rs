@@ -183,6 +183,10 @@ fn convert(provider: &ProviderSpec, spec: &FieldSpec, raw: &Value) -> Result<Val
             _ => return Err(wrong("a string")),
         },
         FieldType::Secret => match raw {
+            // The access token goes into an `Authorization` header: it must fit in one.
+            Value::String(s) if spec.name == "access_token" && !header_safe(s) => {
+                return Err(wrong("a token that fits in an HTTP header"));
+            }
             Value::String(s) if !s.is_empty() => raw.clone(),
             _ => return Err(wrong("a non-empty string")),
         },
@@ -237,6 +241,20 @@ fn convert(provider: &ProviderSpec, spec: &FieldSpec, raw: &Value) -> Result<Val
 }
 
 /// A whole number sent as a JSON number (integral floats included) or a numeric string.
+/// Visible ASCII, spaces and tabs: what an `Authorization` header value may carry.
+fn header_safe(token: &str) -> bool {
+    token
+        .bytes()
+        .all(|b| b == b'\t' || (0x20..0x7f).contains(&b))
+}
+
+/// Masks the fields that always hold secrets (`access_token`, `refresh_token`, ...) anywhere
+/// in `value`, for excerpts built without the provider's spec at hand.
+pub(crate) fn mask_known_secrets(value: &mut Value) {
+    let names: Vec<String> = ALWAYS_SECRET.iter().map(|s| (*s).to_owned()).collect();
+    mask_json(value, &names);
+}
+
 fn whole_number(raw: &Value) -> Option<i64> {
     match raw {
         Value::Number(n) => n.as_i64().or_else(|| {

@@ -76,12 +76,19 @@ pub(crate) fn retryable_status(status: http::StatusCode) -> bool {
 
 /// Whether a transport failure is worth another attempt.
 pub(crate) fn retryable_transport(kind: TransportErrorKind) -> bool {
-    matches!(kind, TransportErrorKind::Connect | TransportErrorKind::Timeout)
+    matches!(
+        kind,
+        TransportErrorKind::Connect | TransportErrorKind::Timeout
+    )
 }
 
 /// The wait a `Retry-After` header asks for: delta-seconds or an HTTP date (RFC 9110 10.2.3).
 pub(crate) fn retry_after(headers: &http::HeaderMap, now: SystemTime) -> Option<Duration> {
-    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
@@ -96,10 +103,16 @@ mod tests {
     #[test]
     fn retries_only_throttling_and_server_errors() {
         for code in [429, 500, 502, 503, 504] {
-            assert!(retryable_status(http::StatusCode::from_u16(code).unwrap()), "{code}");
+            assert!(
+                retryable_status(http::StatusCode::from_u16(code).unwrap()),
+                "{code}"
+            );
         }
         for code in [200, 400, 401, 403, 404, 409] {
-            assert!(!retryable_status(http::StatusCode::from_u16(code).unwrap()), "{code}");
+            assert!(
+                !retryable_status(http::StatusCode::from_u16(code).unwrap()),
+                "{code}"
+            );
         }
         assert!(retryable_transport(TransportErrorKind::Connect));
         assert!(retryable_transport(TransportErrorKind::Timeout));

@@ -178,7 +178,11 @@ impl<B> Clone for CachedTokenSource<B> {
 
 impl<B> std::fmt::Debug for CachedTokenSource<B> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let state = self.inner.state.read().unwrap_or_else(PoisonError::into_inner);
+        let state = self
+            .inner
+            .state
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
         f.debug_struct("CachedTokenSource")
             .field("provider", &self.inner.client.provider().name)
             .field("key", &self.inner.key)
@@ -191,11 +195,7 @@ impl<B> std::fmt::Debug for CachedTokenSource<B> {
 impl<B> CachedTokenSource<B> {
     /// A source for `client` with an in-memory store and the default margin.
     pub fn new(client: Client) -> Self {
-        let key = format!(
-            "{}/{}",
-            client.provider().name,
-            client.environment().name
-        );
+        let key = format!("{}/{}", client.provider().name, client.environment().name);
         CachedTokenSource {
             inner: Arc::new(Inner {
                 client,
@@ -273,9 +273,12 @@ impl<B> CachedTokenSource<B> {
         expires_in: Duration,
         refresh_token: Option<Secret>,
     ) -> Result<(), Error<B>> {
-        let token = self
-            .inner
-            .cached(access_token, Some(expires_in), refresh_token, Instant::now());
+        let token = self.inner.cached(
+            access_token,
+            Some(expires_in),
+            refresh_token,
+            Instant::now(),
+        );
         self.inner.keep(token).await.map(drop).map_err(Error::Store)
     }
 
@@ -305,7 +308,11 @@ impl<B> CachedTokenSource<B> {
 
     /// The cached token if it is not yet due for renewal; never fetches.
     pub fn cached(&self) -> Option<Secret> {
-        let state = self.inner.state.read().unwrap_or_else(PoisonError::into_inner);
+        let state = self
+            .inner
+            .state
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
         state
             .token
             .as_ref()
@@ -378,7 +385,11 @@ impl Inner {
             Err(e) => Err(e),
         };
         let mut state = self.write();
-        if state.flight.as_ref().is_some_and(|(current, _)| *current == id) {
+        if state
+            .flight
+            .as_ref()
+            .is_some_and(|(current, _)| *current == id)
+        {
             state.flight = None;
         }
         kept
@@ -487,7 +498,11 @@ impl Inner {
         issued: Instant,
     ) -> Arc<Cached> {
         let lifetime = expires_in
-            .or(self.client.provider().access_lifetime.map(Duration::from_secs))
+            .or(self
+                .client
+                .provider()
+                .access_lifetime
+                .map(Duration::from_secs))
             .unwrap_or(UNKNOWN_LIFETIME)
             .min(MAX_LIFETIME);
         let wall = SystemTime::now()
@@ -572,9 +587,18 @@ mod tests {
 
     #[test]
     fn margin_is_a_tenth_between_one_second_and_a_minute() {
-        assert_eq!(default_margin(Duration::from_secs(3600)), Duration::from_secs(60));
-        assert_eq!(default_margin(Duration::from_secs(299)), Duration::from_millis(29_900));
-        assert_eq!(default_margin(Duration::from_secs(5)), Duration::from_secs(1));
+        assert_eq!(
+            default_margin(Duration::from_secs(3600)),
+            Duration::from_secs(60)
+        );
+        assert_eq!(
+            default_margin(Duration::from_secs(299)),
+            Duration::from_millis(29_900)
+        );
+        assert_eq!(
+            default_margin(Duration::from_secs(5)),
+            Duration::from_secs(1)
+        );
         assert_eq!(default_margin(Duration::ZERO), Duration::from_secs(1));
     }
 }

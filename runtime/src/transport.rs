@@ -21,6 +21,9 @@ pub struct HttpOptions {
     pub connect_timeout: Duration,
     /// Longest time one attempt may take, connection to last body byte (default 30 s).
     pub timeout: Duration,
+    /// Longest time a whole call may take, every attempt and wait between them included
+    /// (default 60 s): retries stop when the next one could not finish in time.
+    pub total_timeout: Duration,
     /// Largest response body read (default 1 MiB); a larger one is an error and is not read
     /// into memory.
     pub body_limit: usize,
@@ -33,6 +36,7 @@ impl Default for HttpOptions {
         HttpOptions {
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
+            total_timeout: Duration::from_secs(60),
             body_limit: DEFAULT_BODY_LIMIT,
             retry: RetryPolicy::default(),
         }
@@ -119,7 +123,7 @@ impl Transport for ReqwestTransport {
     ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
         Box::pin(async move {
             let request = reqwest::Request::try_from(request)
-                .map_err(|e| TransportError::new(classify(&e), e.to_string()))?;
+                .map_err(|e| TransportError::new(classify(&e), e.without_url().to_string()))?;
             // reqwest's error text can carry the URL; ours never has credentials in it.
             let mut response = self
                 .client

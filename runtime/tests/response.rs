@@ -171,7 +171,10 @@ fn unusable_bodies_are_unexpected_with_masked_excerpts() {
     .expect_err("a form-encoded answer");
     let text = format!("{err} {err:?}");
     assert!(!text.contains("leak-me"), "{text}");
-    assert!(text.contains("access_token=***&token_type=bearer"), "{text}");
+    assert!(
+        text.contains("access_token=***&token_type=bearer"),
+        "{text}"
+    );
 
     let err = parse_token_response(
         &SPEC,

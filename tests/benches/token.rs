@@ -59,7 +59,9 @@ mod cache_hit {
         let lock = RwLock::new(Some(Arc::new(String::from("bench-token"))));
         bencher.bench_local(|| {
             async {
-                let guard = lock.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let guard = lock
+                    .read()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
                 guard.clone()
             }
             .now_or_never()
@@ -74,7 +76,9 @@ mod cache_hit {
         let deadline = std::time::Instant::now() + Duration::from_secs(3600);
         bencher.bench_local(|| {
             async {
-                let guard = lock.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let guard = lock
+                    .read()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
                 guard
                     .as_ref()
                     .filter(|_| std::time::Instant::now() < deadline)
@@ -131,7 +135,10 @@ mod cold_cache {
                     }
                 });
                 let requests = SERVER.request_count() - before;
-                assert_eq!(requests, 1, "1000 callers on a cold cache made {requests} requests");
+                assert_eq!(
+                    requests, 1,
+                    "1000 callers on a cold cache made {requests} requests"
+                );
             });
     }
 }

@@ -254,6 +254,22 @@ impl Reply {
         self
     }
 
+    /// `status` with `body` sent `Transfer-Encoding: chunked` in chunks of `chunk` bytes, so
+    /// the client learns the length only by reading.
+    pub fn chunked(status: u16, content_type: &str, body: &[u8], chunk: usize) -> Self {
+        let mut encoded = Vec::with_capacity(body.len() + body.len() / chunk.max(1) * 12 + 5);
+        for piece in body.chunks(chunk.max(1)) {
+            encoded.extend_from_slice(format!("{:x}\r\n", piece.len()).as_bytes());
+            encoded.extend_from_slice(piece);
+            encoded.extend_from_slice(b"\r\n");
+        }
+        encoded.extend_from_slice(b"0\r\n\r\n");
+        Reply::new(status)
+            .header("Content-Type", content_type)
+            .header("Transfer-Encoding", "chunked")
+            .body(encoded)
+    }
+
     /// The status code.
     pub fn status(&self) -> u16 {
         self.status
@@ -270,7 +286,8 @@ impl Reply {
         for (name, value) in &self.headers {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
-        if !self.has_header("content-length") {
+        // A reply that sets its own length or a transfer coding frames its body itself.
+        if !self.has_header("content-length") && !self.has_header("transfer-encoding") {
             head.push_str(&format!("Content-Length: {}\r\n", self.body.len()));
         }
         head.push_str("\r\n");

@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokenspec_providers::{approvalmax, brainysoft, smartdocumentor};
 use tokenspec_runtime::{
-    Error, HttpOptions, RetryPolicy, Secret, StoreError, StoredToken, TokenStore,
-    TransportErrorKind, TokenType,
+    Error, HttpOptions, RetryPolicy, Secret, StoreError, StoredToken, TokenStore, TokenType,
+    TransportErrorKind,
 };
 use tokenspec_tests::{Reply, TestServer};
 
@@ -82,7 +82,10 @@ async fn a_429_with_retry_after_waits_as_asked() {
     let waited = started.elapsed();
     assert_eq!(token.expect("token").access_token.expose(), ACCESS_TOKEN);
     assert_eq!(server.request_count(), 2);
-    assert!(waited >= Duration::from_secs(1), "Retry-After: 1 honoured, waited {waited:?}");
+    assert!(
+        waited >= Duration::from_secs(1),
+        "Retry-After: 1 honoured, waited {waited:?}"
+    );
     assert!(waited < Duration::from_secs(3), "waited {waited:?}");
 }
 
@@ -98,7 +101,10 @@ async fn retry_after_is_capped() {
         ..quick_retries(3)
     };
     let started = Instant::now();
-    brainysoft(&server, policy).fetch_token().await.expect("token");
+    brainysoft(&server, policy)
+        .fetch_token()
+        .await
+        .expect("token");
     assert!(started.elapsed() < Duration::from_secs(2));
     assert_eq!(server.request_count(), 2);
 }
@@ -175,7 +181,10 @@ async fn a_server_that_never_answers_ends_at_the_timeout() {
         "{error:?}"
     );
     assert_eq!(server.request_count(), 2, "a timeout is retried once");
-    assert!(took >= Duration::from_millis(600), "two attempts of 300 ms, took {took:?}");
+    assert!(
+        took >= Duration::from_millis(600),
+        "two attempts of 300 ms, took {took:?}"
+    );
     assert!(took < Duration::from_secs(3), "took {took:?}");
 }
 
@@ -216,7 +225,43 @@ async fn a_64_mib_body_is_refused_without_reading_it() {
         matches!(&error, Error::Transport(e) if e.kind == TransportErrorKind::BodyTooLarge),
         "{error:?}"
     );
-    assert_eq!(server.request_count(), 1, "a body over the limit is not retried");
+    assert_eq!(
+        server.request_count(),
+        1,
+        "a body over the limit is not retried"
+    );
+}
+
+#[tokio::test]
+async fn a_64_mib_chunked_body_is_abandoned_at_the_limit() {
+    // No Content-Length: the limit is enforced while reading.
+    let big = vec![b'x'; 64 * 1024 * 1024];
+    let server = TestServer::start([Reply::chunked(200, "application/json", &big, 64 * 1024)]);
+    let error = brainysoft(&server, quick_retries(3))
+        .fetch_token()
+        .await
+        .expect_err("too large");
+    assert!(
+        matches!(&error, Error::Transport(e) if e.kind == TransportErrorKind::BodyTooLarge),
+        "{error:?}"
+    );
+    assert_eq!(
+        server.request_count(),
+        1,
+        "a body over the limit is not retried"
+    );
+}
+
+#[tokio::test]
+async fn a_chunked_token_answer_is_read_whole() {
+    let body = token_body(ACCESS_TOKEN).to_string();
+    let server = TestServer::start([Reply::chunked(200, "application/json", body.as_bytes(), 7)]);
+    let token = brainysoft(&server, quick_retries(3))
+        .fetch_token()
+        .await
+        .expect("token");
+    assert_eq!(token.access_token.expose(), ACCESS_TOKEN);
+    assert_eq!(server.request_count(), 1);
 }
 
 #[tokio::test]
@@ -238,6 +283,7 @@ async fn a_body_over_a_custom_limit_is_refused() {
         .expect("client");
     let error = client.fetch_token().await.expect_err("one byte too many");
     assert!(matches!(&error, Error::Transport(e) if e.kind == TransportErrorKind::BodyTooLarge));
+    assert_eq!(server.request_count(), 1);
 }
 
 #[tokio::test]
@@ -256,36 +302,56 @@ async fn a_body_that_is_not_json_is_an_unexpected_response() {
 
 #[tokio::test]
 async fn a_missing_access_token_is_an_unexpected_response() {
-    let server = TestServer::start([Reply::json(200, &json!({"token_type": "Bearer", "expires_in": 299}))]);
+    let server = TestServer::start([Reply::json(
+        200,
+        &json!({"token_type": "Bearer", "expires_in": 299}),
+    )]);
     let error = brainysoft(&server, quick_retries(3))
         .fetch_token()
         .await
         .expect_err("no token");
     match error {
-        Error::UnexpectedResponse { reason, .. } => assert!(reason.contains("access_token"), "{reason}"),
+        Error::UnexpectedResponse { reason, .. } => {
+            assert!(reason.contains("access_token"), "{reason}")
+        }
         other => panic!("{other:?}"),
     }
+    assert_eq!(server.request_count(), 1, "an unusable 200 is not retried");
 }
 
 #[tokio::test]
 async fn a_missing_expires_in_takes_the_spec_default() {
     let server = TestServer::start([Reply::json(200, &json!({"access_token": ACCESS_TOKEN}))]);
-    let token = brainysoft(&server, quick_retries(3)).fetch_token().await.expect("token");
-    assert_eq!(token.expires_in, Duration::from_secs(299), "brainysoft's documented lifetime");
+    let token = brainysoft(&server, quick_retries(3))
+        .fetch_token()
+        .await
+        .expect("token");
+    assert_eq!(
+        token.expires_in,
+        Duration::from_secs(299),
+        "brainysoft's documented lifetime"
+    );
     assert_eq!(token.token_type, TokenType::Bearer, "default token type");
+    assert_eq!(server.request_count(), 1);
 }
 
 #[tokio::test]
 async fn a_negative_expires_in_is_an_unexpected_response() {
-    let server = TestServer::start([Reply::json(200, &json!({"access_token": ACCESS_TOKEN, "expires_in": -5}))]);
+    let server = TestServer::start([Reply::json(
+        200,
+        &json!({"access_token": ACCESS_TOKEN, "expires_in": -5}),
+    )]);
     let error = brainysoft(&server, quick_retries(3))
         .fetch_token()
         .await
         .expect_err("negative lifetime");
     match error {
-        Error::UnexpectedResponse { reason, .. } => assert!(reason.contains("expires_in"), "{reason}"),
+        Error::UnexpectedResponse { reason, .. } => {
+            assert!(reason.contains("expires_in"), "{reason}")
+        }
         other => panic!("{other:?}"),
     }
+    assert_eq!(server.request_count(), 1);
 }
 
 #[tokio::test]
@@ -296,8 +362,14 @@ async fn an_absurd_expires_in_is_cached_but_capped() {
     )]);
     let client = brainysoft(&server, quick_retries(3));
     let source = client.token_source();
-    assert_eq!(source.access_token().await.expect("token").expose(), ACCESS_TOKEN);
-    assert_eq!(source.access_token().await.expect("cached").expose(), ACCESS_TOKEN);
+    assert_eq!(
+        source.access_token().await.expect("token").expose(),
+        ACCESS_TOKEN
+    );
+    assert_eq!(
+        source.access_token().await.expect("cached").expose(),
+        ACCESS_TOKEN
+    );
     assert_eq!(server.request_count(), 1);
 }
 
@@ -307,13 +379,17 @@ async fn expires_in_as_a_string_and_token_type_in_lower_case() {
         200,
         &json!({"access_token": ACCESS_TOKEN, "token_type": "bearer", "expires_in": "120"}),
     )]);
-    let token = brainysoft(&server, quick_retries(3)).fetch_token().await.expect("token");
+    let token = brainysoft(&server, quick_retries(3))
+        .fetch_token()
+        .await
+        .expect("token");
     assert_eq!(token.token_type, TokenType::Bearer);
     assert_eq!(token.expires_in, Duration::from_secs(120));
     assert_eq!(
         token.bearer_header().to_str().expect("ascii"),
         format!("Bearer {ACCESS_TOKEN}")
     );
+    assert_eq!(server.request_count(), 1);
 }
 
 #[tokio::test]
@@ -339,7 +415,10 @@ async fn http_200_carrying_an_oauth_error_is_an_error_and_not_cached() {
     }
     assert_eq!(server.request_count(), 1, "an error body is not retried");
     // Not cached: the next call asks again and gets the token.
-    assert_eq!(source.access_token().await.expect("token").expose(), ACCESS_TOKEN);
+    assert_eq!(
+        source.access_token().await.expect("token").expose(),
+        ACCESS_TOKEN
+    );
     assert_eq!(server.request_count(), 2);
 }
 
@@ -373,25 +452,49 @@ async fn refresh_without_a_new_refresh_token_keeps_the_old_one_and_rotation_repl
             200,
             &json!({"access_token": ACCESS_TOKEN_2, "expires_in": 1, "refresh_token": REFRESH_TOKEN_2}),
         ),
-        Reply::json(200, &json!({"access_token": ACCESS_TOKEN, "expires_in": 3600})),
+        Reply::json(
+            200,
+            &json!({"access_token": ACCESS_TOKEN, "expires_in": 3600}),
+        ),
     ]);
-    let source = approvalmax(&server).token_source().with_margin(Duration::ZERO);
+    let source = approvalmax(&server)
+        .token_source()
+        .with_margin(Duration::ZERO);
     // A token from an earlier code exchange, already expired.
     source
-        .insert(Secret::new("expired"), Duration::ZERO, Some(Secret::new(REFRESH_TOKEN)))
+        .insert(
+            Secret::new("expired"),
+            Duration::ZERO,
+            Some(Secret::new(REFRESH_TOKEN)),
+        )
         .await
         .expect("insert");
-    assert_eq!(source.access_token().await.expect("renewed").expose(), ACCESS_TOKEN);
+    assert_eq!(
+        source.access_token().await.expect("renewed").expose(),
+        ACCESS_TOKEN
+    );
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    assert_eq!(source.access_token().await.expect("renewed").expose(), ACCESS_TOKEN_2);
+    assert_eq!(
+        source.access_token().await.expect("renewed").expose(),
+        ACCESS_TOKEN_2
+    );
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    assert_eq!(source.access_token().await.expect("renewed").expose(), ACCESS_TOKEN);
+    assert_eq!(
+        source.access_token().await.expect("renewed").expose(),
+        ACCESS_TOKEN
+    );
     let requests = server.requests();
     assert_eq!(requests.len(), 3);
     for r in &requests {
-        assert_eq!(form_value(r, "grant_type").as_deref(), Some("refresh_token"));
+        assert_eq!(
+            form_value(r, "grant_type").as_deref(),
+            Some("refresh_token")
+        );
     }
-    assert_eq!(form_value(&requests[0], "refresh_token").as_deref(), Some(REFRESH_TOKEN));
+    assert_eq!(
+        form_value(&requests[0], "refresh_token").as_deref(),
+        Some(REFRESH_TOKEN)
+    );
     assert_eq!(
         form_value(&requests[1], "refresh_token").as_deref(),
         Some(REFRESH_TOKEN),
@@ -471,7 +574,10 @@ async fn a_failing_store_is_a_typed_error_and_loses_no_token() {
         other => panic!("expected a store error, got {other:?}"),
     }
     // The fetched token was kept in memory: served without a second request.
-    assert_eq!(source.access_token().await.expect("cached").expose(), ACCESS_TOKEN);
+    assert_eq!(
+        source.access_token().await.expect("cached").expose(),
+        ACCESS_TOKEN
+    );
     assert_eq!(server.request_count(), 1);
 }
 
@@ -496,9 +602,15 @@ async fn tokens_are_saved_to_the_store_with_their_refresh_token() {
         &json!({"access_token": ACCESS_TOKEN_2, "expires_in": 3600, "refresh_token": REFRESH_TOKEN_2}),
     )]);
     let store = Arc::new(FlakyStore::default());
-    let source = approvalmax(&server).token_source().with_store(store.clone());
+    let source = approvalmax(&server)
+        .token_source()
+        .with_store(store.clone());
     source
-        .insert(Secret::new("expired"), Duration::ZERO, Some(Secret::new(REFRESH_TOKEN)))
+        .insert(
+            Secret::new("expired"),
+            Duration::ZERO,
+            Some(Secret::new(REFRESH_TOKEN)),
+        )
         .await
         .expect("insert");
     source.access_token().await.expect("renewed");
@@ -539,25 +651,73 @@ async fn no_secret_appears_in_logs_or_errors_across_faults() {
         .with_max_level(tracing::Level::TRACE)
         .with_writer(captured.clone())
         .with_ansi(false)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let mut seen = String::new();
     let faults: Vec<Vec<Reply>> = vec![
-        vec![Reply::text(503, "text/plain", "busy"), Reply::json(200, &token_body(ACCESS_TOKEN))],
-        vec![Reply::json(429, &json!({"error": "slow_down"})).header("Retry-After", "0"), Reply::json(200, &token_body(ACCESS_TOKEN))],
+        vec![
+            Reply::text(503, "text/plain", "busy"),
+            Reply::json(200, &token_body(ACCESS_TOKEN)),
+        ],
+        vec![
+            Reply::json(429, &json!({"error": "slow_down"})).header("Retry-After", "0"),
+            Reply::json(200, &token_body(ACCESS_TOKEN)),
+        ],
         vec![Reply::close(), Reply::close(), Reply::close()],
         vec![Reply::text(502, "text/html", "<h1>Bad Gateway</h1>"); 3],
-        vec![Reply::text(200, "text/plain", format!("access_token={ACCESS_TOKEN}"))],
-        vec![Reply::json(200, &json!({"token_type": "Bearer", "refresh_token": REFRESH_TOKEN}))],
-        vec![Reply::json(200, &json!({"access_token": ACCESS_TOKEN, "expires_in": -1, "refresh_token": REFRESH_TOKEN}))],
-        vec![Reply::json(200, &json!({"error": "invalid_grant", "error_description": "no"}))],
+        vec![Reply::text(
+            200,
+            "text/plain",
+            format!("access_token={ACCESS_TOKEN}"),
+        )],
+        vec![Reply::json(
+            200,
+            &json!({"token_type": "Bearer", "refresh_token": REFRESH_TOKEN}),
+        )],
+        vec![Reply::json(
+            200,
+            &json!({"access_token": ACCESS_TOKEN, "expires_in": -1, "refresh_token": REFRESH_TOKEN}),
+        )],
+        vec![Reply::json(
+            200,
+            &json!({"error": "invalid_grant", "error_description": "no"}),
+        )],
         vec![Reply::json(401, &json!({"error": "invalid_client"}))],
-        vec![Reply::json(400, &json!({"error": "invalid_request", "access_token": ACCESS_TOKEN}))],
+        vec![Reply::json(
+            400,
+            &json!({"error": "invalid_request", "access_token": ACCESS_TOKEN}),
+        )],
+        vec![Reply::hang(), Reply::hang(), Reply::hang()],
+        vec![Reply::chunked(
+            200,
+            "application/json",
+            &vec![b'x'; 2 * 1024 * 1024],
+            64 * 1024,
+        )],
+        vec![Reply::json(200, &json!({"access_token": ACCESS_TOKEN}))],
+        vec![Reply::json(
+            200,
+            &json!({"access_token": ACCESS_TOKEN_2, "token_type": "bearer", "expires_in": "60"}),
+        )],
     ];
     for replies in faults {
         let server = TestServer::start(replies);
-        let client = brainysoft(&server, quick_retries(3));
+        let client = brainysoft::Client::builder()
+            .customer_key("acme")
+            .expect("key")
+            .client_id("client-1")
+            .client_secret(CLIENT_SECRET)
+            .base_url(&server.base_url())
+            .expect("url")
+            .http_options(HttpOptions {
+                timeout: Duration::from_millis(200),
+                retry: quick_retries(2),
+                ..HttpOptions::default()
+            })
+            .build()
+            .expect("client");
         seen.push_str(&format!("{client:?}\n"));
         let source = client.token_source();
         for _ in 0..2 {
@@ -569,24 +729,134 @@ async fn no_secret_appears_in_logs_or_errors_across_faults() {
         seen.push_str(&format!("{source:?}\n"));
     }
     // Refresh flows and store errors too.
-    let server = TestServer::start([
-        Reply::json(400, &json!({"error": "invalid_grant"})),
-    ]);
+    let server = TestServer::start([Reply::json(400, &json!({"error": "invalid_grant"}))]);
     let source = approvalmax(&server).token_source();
     source
-        .insert(Secret::new(ACCESS_TOKEN), Duration::ZERO, Some(Secret::new(REFRESH_TOKEN)))
+        .insert(
+            Secret::new(ACCESS_TOKEN),
+            Duration::ZERO,
+            Some(Secret::new(REFRESH_TOKEN)),
+        )
         .await
         .expect("insert");
     if let Err(e) = source.access_token().await {
         seen.push_str(&format!("{e}\n{e:?}\n"));
     }
+    let server = TestServer::start([Reply::json(200, &token_body(ACCESS_TOKEN))]);
+    let failing = Arc::new(FlakyStore {
+        fail_save: true,
+        ..FlakyStore::default()
+    });
+    let source = brainysoft(&server, quick_retries(3))
+        .token_source()
+        .with_store(failing);
+    for _ in 0..2 {
+        match source.access_token().await {
+            Ok(token) => seen.push_str(&format!("{token:?} {token}\n")),
+            Err(e) => seen.push_str(&format!("{e}\n{e:?}\n")),
+        }
+    }
 
     let logs = String::from_utf8(captured.0.lock().expect("lock").clone()).expect("utf-8 logs");
     assert!(logs.contains("token_fetch"), "spans were captured:\n{logs}");
-    assert!(logs.contains("attempt"), "attempts were logged:\n{logs}");
+    for field in [
+        "provider",
+        "brainysoft",
+        "environment",
+        "grant",
+        "client_credentials",
+        "refresh_token",
+        "attempts=",
+        "status=",
+        "duration_ms=",
+        "attempt=",
+    ] {
+        assert!(logs.contains(field), "`{field}` was logged:\n{logs}");
+    }
+    assert!(
+        seen.contains("token store error"),
+        "store errors were captured:\n{seen}"
+    );
+    assert!(
+        seen.contains("timed out"),
+        "timeouts were captured:\n{seen}"
+    );
     assert!(seen.contains("HTTP 502"), "errors were captured:\n{seen}");
     for secret in SECRETS {
         assert!(!logs.contains(secret), "secret in logs:\n{logs}");
         assert!(!seen.contains(secret), "secret in Display/Debug:\n{seen}");
     }
+}
+
+#[tokio::test]
+async fn the_total_timeout_bounds_every_attempt_together() {
+    let server = TestServer::always(Reply::hang());
+    let client = brainysoft::Client::builder()
+        .customer_key("acme")
+        .expect("key")
+        .client_id("client-1")
+        .client_secret(CLIENT_SECRET)
+        .base_url(&server.base_url())
+        .expect("url")
+        .http_options(HttpOptions {
+            timeout: Duration::from_millis(300),
+            total_timeout: Duration::from_millis(500),
+            retry: quick_retries(10),
+            ..HttpOptions::default()
+        })
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    let error = client.fetch_token().await.expect_err("no answer");
+    let took = started.elapsed();
+    assert!(
+        matches!(&error, Error::Transport(e) if e.kind == TransportErrorKind::Timeout),
+        "{error:?}"
+    );
+    assert!(took < Duration::from_millis(900), "took {took:?}");
+    assert_eq!(
+        server.request_count(),
+        2,
+        "a 300 ms attempt, then one cut short at the 500 ms total"
+    );
+}
+
+#[tokio::test]
+async fn an_access_token_that_cannot_go_in_a_header_is_refused() {
+    let server = TestServer::start([Reply::json(
+        200,
+        &json!({"access_token": "line\nbreak", "expires_in": 60}),
+    )]);
+    let error = brainysoft(&server, quick_retries(3))
+        .fetch_token()
+        .await
+        .expect_err("not a header value");
+    match error {
+        Error::UnexpectedResponse { reason, .. } => {
+            assert!(reason.contains("access_token"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn an_error_body_of_the_wrong_shape_is_masked_in_the_excerpt() {
+    // learn.link documents {status, error, message}; this body lacks `error` and echoes a token.
+    let server = TestServer::start([Reply::json(
+        401,
+        &json!({"status": 401, "access_token": ACCESS_TOKEN}),
+    )]);
+    let client = tokenspec_providers::learnlink::Client::builder()
+        .tenant_id("eu-west-2_AbcdEfghI")
+        .expect("tenant")
+        .client_secret(CLIENT_SECRET)
+        .base_url(&server.base_url())
+        .expect("url")
+        .build()
+        .expect("client");
+    let error = client.fetch_token().await.expect_err("401");
+    let text = format!("{error} {error:?}");
+    assert!(!text.contains(ACCESS_TOKEN), "{text}");
+    assert_eq!(error.status(), Some(401));
 }

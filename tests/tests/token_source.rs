@@ -30,7 +30,10 @@ async fn a_cached_token_is_reused_until_the_margin() {
     )]);
     let source = brainysoft(&server).token_source();
     for _ in 0..100 {
-        assert_eq!(source.access_token().await.expect("token").expose(), "first");
+        assert_eq!(
+            source.access_token().await.expect("token").expose(),
+            "first"
+        );
     }
     assert_eq!(server.request_count(), 1);
 }
@@ -77,7 +80,10 @@ async fn many_callers_share_one_failure_and_it_is_not_cached() {
         }
     }
     assert_eq!(server.request_count(), 1);
-    assert_eq!(source.access_token().await.expect("retry").expose(), "later");
+    assert_eq!(
+        source.access_token().await.expect("retry").expose(),
+        "later"
+    );
     assert_eq!(server.request_count(), 2);
 }
 
@@ -120,8 +126,13 @@ async fn a_token_is_never_served_past_its_expiry() {
         Reply::json(200, &json!({"access_token": "next", "expires_in": 299})),
     ]);
     // Even with no margin at all, an expired token is renewed.
-    let source = brainysoft(&server).token_source().with_margin(Duration::ZERO);
-    assert_eq!(source.access_token().await.expect("token").expose(), "short");
+    let source = brainysoft(&server)
+        .token_source()
+        .with_margin(Duration::ZERO);
+    assert_eq!(
+        source.access_token().await.expect("token").expose(),
+        "short"
+    );
     tokio::time::sleep(Duration::from_millis(1100)).await;
     assert_eq!(source.access_token().await.expect("token").expose(), "next");
     assert_eq!(server.request_count(), 2);
@@ -265,7 +276,10 @@ fn grant_type(request: &tokenspec_tests::RecordedRequest) -> String {
 async fn a_refused_refresh_token_falls_back_to_the_clients_grant() {
     let server = TestServer::start([
         Reply::json(400, &json!({"error": "invalid_grant"})),
-        Reply::json(200, &json!({"access_token": "fresh", "expires_in": 3600, "refresh_token": "r2"})),
+        Reply::json(
+            200,
+            &json!({"access_token": "fresh", "expires_in": 3600, "refresh_token": "r2"}),
+        ),
     ]);
     let mut client = rt::Client::new(&REFRESHING);
     client.set::<()>("client_id", "client-1").expect("id");
@@ -276,7 +290,10 @@ async fn a_refused_refresh_token_falls_back_to_the_clients_grant() {
         .insert(Secret::new("old"), Duration::ZERO, Some(Secret::new("r1")))
         .await
         .expect("insert");
-    assert_eq!(source.access_token().await.expect("token").expose(), "fresh");
+    assert_eq!(
+        source.access_token().await.expect("token").expose(),
+        "fresh"
+    );
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
     assert_eq!(grant_type(&requests[0]), "refresh_token");
@@ -317,7 +334,14 @@ async fn a_stored_token_is_used_without_a_request() {
         .expect("insert");
     // A new source (a restarted process) over the same store.
     let second = brainysoft(&server).token_source().with_store(store);
-    assert_eq!(second.access_token().await.expect("from the store").expose(), "persisted");
+    assert_eq!(
+        second
+            .access_token()
+            .await
+            .expect("from the store")
+            .expose(),
+        "persisted"
+    );
     assert_eq!(server.request_count(), 0);
 }
 
@@ -337,8 +361,14 @@ fn the_blocking_api_works_without_an_async_runtime() {
     let token = client.fetch_token_blocking().expect("token");
     assert_eq!(token.access_token.expose(), "sync");
     let source = client.token_source();
-    assert_eq!(source.access_token_blocking().expect("token").expose(), "sync-2");
-    assert_eq!(source.access_token_blocking().expect("cached").expose(), "sync-2");
+    assert_eq!(
+        source.access_token_blocking().expect("token").expose(),
+        "sync-2"
+    );
+    assert_eq!(
+        source.access_token_blocking().expect("cached").expose(),
+        "sync-2"
+    );
     assert_eq!(server.request_count(), 2);
 }
 
@@ -346,6 +376,9 @@ fn the_blocking_api_works_without_an_async_runtime() {
 async fn the_blocking_api_refuses_inside_a_runtime() {
     let server = TestServer::start([]);
     let client = brainysoft(&server);
-    assert!(matches!(client.fetch_token_blocking(), Err(Error::Transport(_))));
+    assert!(matches!(
+        client.fetch_token_blocking(),
+        Err(Error::Transport(_))
+    ));
     assert_eq!(server.request_count(), 0);
 }
