@@ -351,7 +351,7 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
 /// Environments of this provider; the default is the spec's `default_environment`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Environment {
-    /// `production`: https://identity.approvalmax.com/connect/token
+    /// `production`: `https://identity.approvalmax.com/connect/token`
     #[default]
     Production,
 }
@@ -438,7 +438,7 @@ pub struct Claims {
     pub nbf: ::core::option::Option<i64>,
     /// Expiry (seconds since the epoch).
     pub exp: i64,
-    /// Issuer, https://identity.approvalmax.com.
+    /// Issuer, <https://identity.approvalmax.com>.
     #[serde(default)]
     pub iss: ::core::option::Option<::std::string::String>,
     /// Client the token was issued to.

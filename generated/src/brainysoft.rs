@@ -134,7 +134,7 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
 /// Environments of this provider; the default is the spec's `default_environment`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Environment {
-    /// `production`: https://{customer_key}-auth.brainysoft.ru/oauth/token
+    /// `production`: `https://{customer_key}-auth.brainysoft.ru/oauth/token`
     #[default]
     Production,
 }

@@ -200,22 +200,22 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
 /// Environments of this provider; the default is the spec's `default_environment`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Environment {
-    /// `production`: https://public.api.learn.link/oauth2/token/{tenant_id}
+    /// `production`: `https://public.api.learn.link/oauth2/token/{tenant_id}`
     #[default]
     Production,
-    /// `staging`: https://public.api.learnstaging.link/oauth2/token/{tenant_id}
+    /// `staging`: `https://public.api.learnstaging.link/oauth2/token/{tenant_id}`
     Staging,
-    /// `production_mea`: https://public.api.mea.learn.tech/oauth2/token/{tenant_id}
+    /// `production_mea`: `https://public.api.mea.learn.tech/oauth2/token/{tenant_id}`
     ProductionMea,
-    /// `staging_mea`: https://public.api.meastaging.learn.tech/oauth2/token/{tenant_id}
+    /// `staging_mea`: `https://public.api.meastaging.learn.tech/oauth2/token/{tenant_id}`
     StagingMea,
-    /// `production_webhooks`: https://user.api.learn.link/oauth2/token/{tenant_id}
+    /// `production_webhooks`: `https://user.api.learn.link/oauth2/token/{tenant_id}`
     ProductionWebhooks,
-    /// `staging_webhooks`: https://user.api.learnstaging.link/oauth2/token/{tenant_id}
+    /// `staging_webhooks`: `https://user.api.learnstaging.link/oauth2/token/{tenant_id}`
     StagingWebhooks,
-    /// `production_mea_webhooks`: https://user.api.mea.learn.tech/oauth2/token/{tenant_id}
+    /// `production_mea_webhooks`: `https://user.api.mea.learn.tech/oauth2/token/{tenant_id}`
     ProductionMeaWebhooks,
-    /// `staging_mea_webhooks`: https://user.api.meastaging.learn.tech/oauth2/token/{tenant_id}
+    /// `staging_mea_webhooks`: `https://user.api.meastaging.learn.tech/oauth2/token/{tenant_id}`
     StagingMeaWebhooks,
 }
 impl Environment {

@@ -14,19 +14,19 @@
 //! Programs that pick a provider at run time use the registry: [`by_name`] and [`providers`].
 #![warn(missing_docs)]
 pub use ::tokenspec_runtime as runtime;
-/// ApprovalMax: https://www.approvalmax.com/
+/// ApprovalMax: <https://www.approvalmax.com/>
 #[cfg(feature = "approvalmax")]
 pub mod approvalmax;
-/// Brainysoft: https://brainysoft.ru/
+/// Brainysoft: <https://brainysoft.ru/>
 #[cfg(feature = "brainysoft")]
 pub mod brainysoft;
-/// learn.link public API: https://learn.link/
+/// learn.link public API: <https://learn.link/>
 #[cfg(feature = "learnlink")]
 pub mod learnlink;
-/// SmartDocumentor: https://cloud.smartdocumentor.net/
+/// SmartDocumentor: <https://cloud.smartdocumentor.net/>
 #[cfg(feature = "smartdocumentor")]
 pub mod smartdocumentor;
-/// LMS Smart Way: https://smartway.pro/
+/// LMS Smart Way: <https://smartway.pro/>
 #[cfg(feature = "smartway")]
 pub mod smartway;
 /// Every provider compiled in (by enabled features), in name order.

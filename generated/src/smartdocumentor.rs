@@ -119,7 +119,7 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
 /// Environments of this provider; the default is the spec's `default_environment`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Environment {
-    /// `production`: https://cloud.smartdocumentor.net/connect/token
+    /// `production`: `https://cloud.smartdocumentor.net/connect/token`
     #[default]
     Production,
 }

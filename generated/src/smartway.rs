@@ -130,7 +130,7 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
 /// Environments of this provider; the default is the spec's `default_environment`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Environment {
-    /// `production`: https://smartway.pro/api/v1/auth/token
+    /// `production`: `https://smartway.pro/api/v1/auth/token`
     #[default]
     Production,
 }

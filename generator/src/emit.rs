@@ -63,9 +63,33 @@ fn camel(name: &str) -> Ident {
     format_ident!("{}", name.to_upper_camel_case())
 }
 
+/// Wraps bare `http(s)://` URLs of prose in `<...>`, so rustdoc renders them as links instead
+/// of warning about them. URLs already in `<...>`, backticks or a Markdown link are left alone,
+/// and so is the sentence's closing punctuation.
+fn link_bare_urls(line: &str) -> String {
+    static BARE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let Some(bare) = BARE
+        .get_or_init(|| regex::Regex::new(r"(^|[\s,;(])(https?://[^\s<>`]*[^\s<>`.,;:!?)])").ok())
+    else {
+        return line.to_owned();
+    };
+    // Code spans hold templates (`https://{tenant}.example`): only text outside them changes.
+    line.split('`')
+        .enumerate()
+        .map(|(n, part)| {
+            if n % 2 == 1 {
+                part.to_owned()
+            } else {
+                bare.replace_all(part, "$1<$2>").into_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("`")
+}
+
 /// `#[doc = ...]` attributes, one per line, each with the leading space rustdoc expects.
 fn doc(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| {
+    let lines = text.lines().map(link_bare_urls).map(|l| {
         let l = if l.is_empty() {
             String::new()
         } else {
@@ -78,7 +102,7 @@ fn doc(text: &str) -> TokenStream {
 
 /// `#![doc = ...]` attributes: module and crate documentation.
 fn inner_doc(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| {
+    let lines = text.lines().map(link_bare_urls).map(|l| {
         let l = if l.is_empty() {
             String::new()
         } else {
@@ -342,7 +366,7 @@ fn provider_static(p: &Provider) -> TokenStream {
 fn environment_enum(p: &Provider) -> TokenStream {
     let variants = p.environments.iter().map(|e| {
         let variant = camel(&e.name);
-        let text = format!("`{}`: {}", e.name, e.token_url);
+        let text = format!("`{}`: `{}`", e.name, e.token_url);
         let doc = doc(&text);
         let default = (e.name == p.default_environment).then(|| quote!(#[default]));
         quote!(#doc #default #variant)
@@ -1154,4 +1178,29 @@ pub fn cargo_toml(providers: &[Provider]) -> String {
          blocking = [\"tokenspec-runtime/blocking\"]\n",
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::link_bare_urls;
+
+    #[test]
+    fn bare_urls_become_links_and_the_rest_is_left_alone() {
+        assert_eq!(
+            link_bare_urls("Issuer, https://identity.example.com."),
+            "Issuer, <https://identity.example.com>."
+        );
+        assert_eq!(
+            link_bare_urls("see https://a.example/x?y=1, then"),
+            "see <https://a.example/x?y=1>, then"
+        );
+        for unchanged in [
+            "`https://{tenant}.example/token`",
+            "<https://a.example/>",
+            "no links here",
+            "`production`: `https://a.example/{id}`",
+        ] {
+            assert_eq!(link_bare_urls(unchanged), unchanged);
+        }
+    }
 }
