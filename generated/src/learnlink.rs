@@ -10,6 +10,7 @@
 //! Grants: `client_credentials`. Access tokens live 3600 s.
 //!
 //! Generated from `specs/learnlink.yaml`.
+#![allow(clippy::result_large_err)]
 use ::tokenspec_runtime as rt;
 /// What the runtime knows of this provider: environments, inputs, credentials, grants,
 /// response and error shapes. The registry hands it to programs that pick providers at

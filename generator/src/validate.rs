@@ -397,6 +397,16 @@ impl Checker<'_> {
                         "list the body's fields under errors.fields",
                     );
                 }
+                for (name, field) in &spec.errors.fields {
+                    // Error bodies are printed whole in error messages: no secrets there.
+                    if field.ty.value == raw::FieldType::Secret {
+                        self.error(
+                            field.ty.referenced,
+                            format!("error field `{}` is a secret", name.value),
+                            "error bodies are shown in error messages; declare it `string` if the provider really sends it",
+                        );
+                    }
+                }
                 model::ErrorFormat::Custom(self.fields(&spec.errors.fields, "error field", None))
             }
         };

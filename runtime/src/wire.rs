@@ -50,18 +50,23 @@ impl Serialize for TokenType {
 
 /// `serde(with)` helpers for [`std::time::Duration`] fields carried as whole seconds.
 pub mod seconds {
-    use serde::{Deserialize, Deserializer};
+    use serde::{Deserialize, Deserializer, Serializer};
     use std::time::Duration;
 
     /// Deserializes whole seconds.
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
         u64::deserialize(deserializer).map(Duration::from_secs)
     }
+
+    /// Serializes whole seconds (error bodies are serialized for their `Display`).
+    pub fn serialize<S: Serializer>(value: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u64(value.as_secs())
+    }
 }
 
 /// `serde(with)` helpers for optional [`std::time::Duration`] fields carried as whole seconds.
 pub mod option_seconds {
-    use serde::{Deserialize, Deserializer};
+    use serde::{Deserialize, Deserializer, Serializer};
     use std::time::Duration;
 
     /// Deserializes optional whole seconds.
@@ -69,6 +74,17 @@ pub mod option_seconds {
         deserializer: D,
     ) -> Result<Option<Duration>, D::Error> {
         Option::<u64>::deserialize(deserializer).map(|o| o.map(Duration::from_secs))
+    }
+
+    /// Serializes optional whole seconds.
+    pub fn serialize<S: Serializer>(
+        value: &Option<Duration>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(d) => serializer.serialize_some(&d.as_secs()),
+            None => serializer.serialize_none(),
+        }
     }
 }
 
