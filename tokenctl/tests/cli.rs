@@ -1303,6 +1303,32 @@ fn client_errors_are_never_retried() {
     assert_eq!(server.requests().len(), 1);
 }
 
+/// The entries of clap's option list, each unwrapped onto one line with single spaces.
+fn option_entries(help: &str) -> Vec<String> {
+    let mut entries: Vec<String> = Vec::new();
+    for line in help.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('-') {
+            entries.push(trimmed.to_owned());
+        } else if let Some(last) = entries.last_mut()
+            && !trimmed.is_empty()
+            && line.starts_with("  ")
+        {
+            last.push(' ');
+            last.push_str(trimmed);
+        }
+    }
+    entries
+        .into_iter()
+        .map(|e| e.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+/// Help text with every run of whitespace (line wraps included) as one space.
+fn unwrapped(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[test]
 fn timeout_and_retries_default_to_the_runtime_s() {
     use tokenspec_runtime::{HttpOptions, RetryPolicy};
@@ -1312,16 +1338,17 @@ fn timeout_and_retries_default_to_the_runtime_s() {
     let retries = RetryPolicy::default().max_attempts - 1;
     // tokenctl's docs (main.rs, README) name these values.
     assert_eq!((timeout, retries), (30.0, 2), "update tokenctl's docs");
+    // clap wraps help to the terminal's width: read each option's whole entry, unwrapped.
+    let entries = option_entries(&run.stdout);
     for (flag, default) in [
         ("--timeout <SECONDS>", timeout.to_string()),
         ("--retries <N>", retries.to_string()),
     ] {
-        let line = run
-            .stdout
-            .lines()
-            .find(|l| l.trim_start().starts_with(flag))
+        let entry = entries
+            .iter()
+            .find(|e| e.starts_with(flag))
             .unwrap_or_else(|| panic!("{flag} in {run:?}"));
-        assert!(line.ends_with(&format!("[default: {default}]")), "{line}");
+        assert!(entry.ends_with(&format!("[default: {default}]")), "{entry}");
     }
     // A huge timeout is no problem for the clock.
     let server = Server::start(vec![smartdocumentor_token()]);
@@ -1639,7 +1666,7 @@ fn clap_usage_errors_exit_2() {
     let run = tokenctl(&["--help"]);
     run.assert_code(0);
     assert!(run.stdout.contains("authorize-url"));
-    assert!(run.stdout.contains("never another 4xx"), "{run:?}");
+    assert!(unwrapped(&run.stdout).contains("never another 4xx"), "{run:?}");
     let run = tokenctl(&["token", "--help"]);
     run.assert_code(0);
     assert!(run.stdout.contains("--retries <N>"), "{run:?}");
