@@ -1666,7 +1666,10 @@ fn clap_usage_errors_exit_2() {
     let run = tokenctl(&["--help"]);
     run.assert_code(0);
     assert!(run.stdout.contains("authorize-url"));
-    assert!(unwrapped(&run.stdout).contains("never another 4xx"), "{run:?}");
+    assert!(
+        unwrapped(&run.stdout).contains("never another 4xx"),
+        "{run:?}"
+    );
     let run = tokenctl(&["token", "--help"]);
     run.assert_code(0);
     assert!(run.stdout.contains("--retries <N>"), "{run:?}");
