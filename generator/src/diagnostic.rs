@@ -34,9 +34,9 @@ pub enum Kind {
 pub struct Diagnostic {
     /// Path of the spec file as given.
     pub file: String,
-    /// 1-based line.
+    /// 1-based line; 0 for a diagnostic about the whole file ([`Diagnostic::whole_file`]).
     pub line: u64,
-    /// 1-based column (in characters).
+    /// 1-based column (in characters); 0 for the whole file.
     pub column: u64,
     /// Length in bytes of the offending text; 0 when unknown (one character is marked).
     pub len: usize,
@@ -69,6 +69,24 @@ impl Diagnostic {
             hint: hint.into(),
             kind: Kind::Semantic,
         }
+    }
+
+    /// A diagnostic about the whole of `file` (it cannot be read, say): shown without a line.
+    pub fn whole_file(file: &str, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Diagnostic {
+            file: file.to_owned(),
+            line: 0,
+            column: 0,
+            len: 0,
+            message: message.into(),
+            hint: hint.into(),
+            kind: Kind::Shape,
+        }
+    }
+
+    /// Whether the diagnostic is about the whole file rather than a place in it.
+    pub fn is_whole_file(&self) -> bool {
+        self.line == 0
     }
 
     /// The same diagnostic, of another kind.
@@ -122,11 +140,15 @@ pub fn byte_offset(text: &str, line: u64, column: u64) -> usize {
 impl fmt::Display for Diagnostic {
     /// Without its source: the message, where, and the help line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "error: {}\n  --> {}:{}:{}",
-            self.message, self.file, self.line, self.column
-        )?;
+        if self.is_whole_file() {
+            write!(f, "error: {}\n  --> {}", self.message, self.file)?;
+        } else {
+            write!(
+                f,
+                "error: {}\n  --> {}:{}:{}",
+                self.message, self.file, self.line, self.column
+            )?;
+        }
         if !self.hint.is_empty() {
             write!(f, "\n  = help: {}", self.hint)?;
         }
@@ -230,8 +252,8 @@ impl Diagnostics {
 }
 
 fn render_one(renderer: &Renderer, d: &Diagnostic, source: Option<&String>) -> String {
-    let Some(text) = source else {
-        // No text to show: say where in words.
+    let Some(text) = source.filter(|_| !d.is_whole_file()) else {
+        // No text to show (or no place in it): say where in words.
         return d.to_string();
     };
     let mut group = Level::ERROR.primary_title(d.message.as_str()).element(

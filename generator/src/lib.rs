@@ -45,28 +45,44 @@ pub enum Error {
     Template(#[from] docs::TemplateError),
 }
 
-/// Loads and validates every spec in `specs_dir`, reporting all errors of all files at once.
+/// Loads and validates every spec in `specs_dir`, reporting all errors of all files at once (a
+/// file that cannot be read is one of them).
 pub fn load_and_validate(specs_dir: &Path) -> Result<Vec<model::Provider>, Error> {
-    let sources = load::read_dir(specs_dir).map_err(|source| Error::Io {
+    let files = load::read_spec_dir(specs_dir).map_err(|source| Error::Io {
         path: specs_dir.display().to_string(),
         source,
     })?;
-    validate_sources(sources)
+    validate_files(files)
 }
 
-/// Parses and validates the given sources: every shape error (the first of each file) and every
-/// semantic error of every file, sorted, with the files' text for display.
+/// Parses and validates the given sources: every shape error and every semantic error of every
+/// file, sorted, with the files' text for display.
 pub fn validate_sources(sources: Vec<load::Source>) -> Result<Vec<model::Provider>, Error> {
-    let texts: BTreeMap<String, String> = sources
+    validate_files(load::Files::from(sources))
+}
+
+/// Parses and validates spec files as read: a diagnostic for each file that could not be read,
+/// every shape error of each file that does not parse (such a file gets no semantic checks,
+/// which need it parsed), and every semantic error of the others; sorted, with the files' text
+/// for display.
+pub fn validate_files(files: load::Files) -> Result<Vec<model::Provider>, Error> {
+    let mut texts: BTreeMap<String, String> = files
+        .sources
         .iter()
         .map(|s| (s.path.clone(), s.text.clone()))
         .collect();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    for unreadable in files.unreadable {
+        if let Some(text) = unreadable.text {
+            texts.insert(unreadable.diagnostic.file.clone(), text);
+        }
+        diagnostics.push(unreadable.diagnostic);
+    }
     let mut loaded = Vec::new();
-    for source in sources {
+    for source in files.sources {
         match load::parse(source) {
             Ok(l) => loaded.push(l),
-            Err(d) => diagnostics.push(d),
+            Err(d) => diagnostics.extend(d),
         }
     }
     match validate::validate(&loaded) {

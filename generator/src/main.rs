@@ -60,7 +60,8 @@ enum Command {
     New {
         /// The provider name: snake_case, the file, module and feature name.
         provider: String,
-        /// The grant the endpoint supports.
+        /// The grant the endpoint supports; the spec's snake_case names (`client_credentials`)
+        /// work too.
         #[arg(long, value_enum, default_value_t = Grant::ClientCredentials)]
         grant: Grant,
         /// Where the client puts its credentials.
@@ -99,12 +100,16 @@ enum Format {
     Markdown,
 }
 
+/// A grant: kebab-case as clap spells it, or snake_case as the spec does.
 #[derive(Clone, Copy, ValueEnum)]
 enum Grant {
     /// A key exchange, no OAuth grant.
     None,
+    #[value(alias = "client_credentials")]
     ClientCredentials,
+    #[value(alias = "authorization_code")]
     AuthorizationCode,
+    #[value(alias = "refresh_token")]
     RefreshToken,
 }
 
@@ -219,13 +224,13 @@ fn validate(cli: &Cli, paths: &[PathBuf]) -> Result<ExitCode, tokenspec::Error> 
     } else {
         paths.to_vec()
     };
-    let sources =
-        tokenspec::load::read_paths(&paths).map_err(|(path, source)| tokenspec::Error::Io {
+    let read =
+        tokenspec::load::read_specs(&paths).map_err(|(path, source)| tokenspec::Error::Io {
             path: path.display().to_string(),
             source,
         })?;
-    let files = sources.len();
-    let providers = tokenspec::validate_sources(sources)?;
+    let files = read.sources.len() + read.unreadable.len();
+    let providers = tokenspec::validate_files(read)?;
     println!(
         "{files} spec{} valid: {}",
         if files == 1 { " is" } else { "s are" },

@@ -114,6 +114,7 @@ pub fn render(request: &Request) -> Result<String, ScaffoldError> {
         .and_then(|t| {
             t.render(context! {
                 modeline => crate::schema::MODELINE,
+                command => command(request),
                 provider => request.provider.as_str(),
                 title => request.provider.to_title_case(),
                 docs => "https://example.com/TODO-token-endpoint-documentation",
@@ -129,6 +130,32 @@ pub fn render(request: &Request) -> Result<String, ScaffoldError> {
         })
         .map_err(error)?;
     Ok(text)
+}
+
+/// The command that writes the skeleton of `request`, as the skeleton's header shows it: only
+/// the options that differ from the defaults, the URL quoted for a shell.
+pub fn command(request: &Request) -> String {
+    let mut command = format!("cargo run -p tokenspec -- new {}", request.provider);
+    if request.grant != GrantKind::ClientCredentials {
+        command.push_str(&format!(" --grant {}", request.grant.name()));
+    }
+    if request.auth != Auth::Basic {
+        command.push_str(&format!(" --auth {}", request.auth.name()));
+    }
+    if let Some(url) = &request.url {
+        // Single quotes keep `{tenant}`, `?` and `&` from the shell; a control character
+        // (which would end the YAML comment) is shown escaped.
+        let quoted: String = url
+            .chars()
+            .flat_map(|c| match c {
+                '\'' => "'\\''".chars().collect::<Vec<_>>(),
+                c if c.is_control() => c.escape_default().collect(),
+                c => vec![c],
+            })
+            .collect();
+        command.push_str(&format!(" --url '{quoted}'"));
+    }
+    command
 }
 
 /// The `{variables}` of a URL, split into host and path ones, each a usable input name.

@@ -14,10 +14,6 @@
 #[rustfmt::skip] // prettyplease formats generated code, not rustfmt
 #[deny(warnings)]
 #[allow(dead_code)]
-// This spec's custom error body is large (ten fields), so `Error = rt::Error<ErrorBody>` is over
-// clippy's 128-byte `result_large_err` threshold and every generated `-> Result<_, Error>` trips
-// it; the generator does not allow it in generated modules (a known gap, reported).
-#[allow(clippy::result_large_err)]
 #[path = "fixtures/features_generated.rs"]
 mod features;
 

@@ -173,3 +173,83 @@ fn the_command_writes_once_and_never_overwrites() {
     assert!(String::from_utf8_lossy(&http.stderr).contains("not https"));
     assert!(!specs.join("plain.yaml").exists(), "nothing written");
 }
+
+#[test]
+fn grants_are_accepted_in_snake_case_and_kebab_case() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let specs = dir.path().join("specs");
+    for (i, grant) in [
+        "none",
+        "client_credentials",
+        "client-credentials",
+        "authorization_code",
+        "authorization-code",
+        "refresh_token",
+        "refresh-token",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let provider = format!("acme{i}");
+        let out = tokenspec(&specs, &["new", &provider, "--grant", grant]);
+        assert!(
+            out.status.success(),
+            "--grant {grant}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text =
+            std::fs::read_to_string(specs.join(format!("{provider}.yaml"))).expect("written");
+        let snake = grant.replace('-', "_");
+        assert!(
+            text.contains(&format!("grants:\n  {snake}:\n")),
+            "--grant {grant} writes the {snake} grant"
+        );
+    }
+    let bad = tokenspec(&specs, &["new", "nope", "--grant", "client_credential"]);
+    assert!(!bad.status.success());
+}
+
+/// The skeleton's header shows the command that wrote it; run through a shell, that command
+/// writes the same skeleton (for every grant and placement, and a URL a shell must not touch).
+#[cfg(unix)]
+#[test]
+fn the_header_shows_a_command_that_writes_the_same_skeleton() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = "https://{tenant}.auth.acme.example/v1/it's/token";
+    for grant in GrantKind::ALL {
+        for auth in Auth::ALL {
+            for url in [None, Some(url)] {
+                let provider = format!("acme_{}_{}", grant.name(), auth.name());
+                let text = render(&request(&provider, grant, auth, url)).expect("renders");
+                let command = text
+                    .lines()
+                    .find_map(|l| l.strip_prefix("# Written by `"))
+                    .and_then(|l| l.strip_suffix("`."))
+                    .expect("the header names the command");
+                assert_eq!(
+                    command,
+                    tokenspec::scaffold::command(&request(&provider, grant, auth, url))
+                );
+                let args = command
+                    .strip_prefix("cargo run -p tokenspec -- ")
+                    .expect("a cargo command, run from the workspace");
+                let specs = dir.path().join(format!("specs{}", u8::from(url.is_some())));
+                let out = Command::new("sh")
+                    .arg("-c")
+                    .arg(format!("\"$0\" --specs \"$1\" {args}"))
+                    .arg(env!("CARGO_BIN_EXE_tokenspec"))
+                    .arg(&specs)
+                    .output()
+                    .expect("sh runs");
+                assert!(
+                    out.status.success(),
+                    "{command}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                let written = std::fs::read_to_string(specs.join(format!("{provider}.yaml")))
+                    .expect("written");
+                assert_eq!(written, text, "{command}");
+            }
+        }
+    }
+}
