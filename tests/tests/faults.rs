@@ -1,58 +1,17 @@
 //! Fault tests: every way a token endpoint misbehaves, against a local server. Each test
-//! asserts the typed result and how many requests the server saw. The last test runs all the
-//! faults again with tracing captured and checks that no secret's bytes appear in the logs or
-//! in any error's `Display` or `Debug`.
+//! asserts the typed result and how many requests the server saw. `leaks.rs` runs the faults
+//! again with tracing captured and checks that no secret's bytes appear in the logs or in any
+//! error's `Display` or `Debug`.
 
 use serde_json::json;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokenspec_providers::{approvalmax, brainysoft, smartdocumentor};
-use tokenspec_runtime::{
-    Error, HttpOptions, RetryPolicy, Secret, StoreError, StoredToken, TokenStore, TokenType,
-    TransportErrorKind,
-};
+use tokenspec_providers::{brainysoft, smartdocumentor};
+use tokenspec_runtime::{Error, HttpOptions, RetryPolicy, Secret, TokenType, TransportErrorKind};
 use tokenspec_tests::{Reply, TestServer};
 
-const CLIENT_SECRET: &str = "cs-0f1e2d3c-client-secret-bytes";
-const ACCESS_TOKEN: &str = "at-9a8b7c6d-access-token-bytes";
-const ACCESS_TOKEN_2: &str = "at-5e4f3a2b-second-access-token";
-const REFRESH_TOKEN: &str = "rt-1a2b3c4d-refresh-token-bytes";
-const REFRESH_TOKEN_2: &str = "rt-7d6c5b4a-rotated-refresh-token";
-const SECRETS: &[&str] = &[
-    CLIENT_SECRET,
-    ACCESS_TOKEN,
-    ACCESS_TOKEN_2,
-    REFRESH_TOKEN,
-    REFRESH_TOKEN_2,
-];
-
-/// Short waits so that retry tests stay fast; jitter off so timings are predictable.
-fn quick_retries(attempts: u32) -> RetryPolicy {
-    RetryPolicy {
-        initial_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(50),
-        jitter: false,
-        ..RetryPolicy::attempts(attempts)
-    }
-}
-
-fn brainysoft(server: &TestServer, retry: RetryPolicy) -> brainysoft::Client {
-    brainysoft::Client::builder()
-        .customer_key("acme")
-        .expect("customer key")
-        .client_id("client-1")
-        .client_secret(CLIENT_SECRET)
-        .base_url(&server.base_url())
-        .expect("loopback base url")
-        .retry(retry)
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("client")
-}
-
-fn token_body(access_token: &str) -> serde_json::Value {
-    json!({"access_token": access_token, "token_type": "Bearer", "expires_in": 299, "sessid": "s-1"})
-}
+mod common;
+use common::*;
 
 #[tokio::test]
 async fn a_503_then_success_is_retried() {
@@ -422,26 +381,6 @@ async fn http_200_carrying_an_oauth_error_is_an_error_and_not_cached() {
     assert_eq!(server.request_count(), 2);
 }
 
-fn approvalmax(server: &TestServer) -> approvalmax::Client {
-    approvalmax::Client::builder()
-        .client_id("client-1")
-        .client_secret(CLIENT_SECRET)
-        .redirect_uri("https://app.example/callback")
-        .base_url(&server.base_url())
-        .expect("url")
-        .retry(quick_retries(2))
-        .build()
-        .expect("client")
-}
-
-fn form_value(request: &tokenspec_tests::RecordedRequest, name: &str) -> Option<String> {
-    request
-        .form()
-        .into_iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v)
-}
-
 #[tokio::test]
 async fn refresh_without_a_new_refresh_token_keeps_the_old_one_and_rotation_replaces_it() {
     let server = TestServer::start([
@@ -521,44 +460,6 @@ async fn an_authorization_code_source_without_a_token_says_what_it_needs() {
     assert_eq!(server.request_count(), 0);
 }
 
-/// A store whose operations fail on demand, counting saves.
-#[derive(Default)]
-struct FlakyStore {
-    fail_load: bool,
-    fail_save: bool,
-    saved: Mutex<Vec<StoredToken>>,
-}
-
-impl TokenStore for FlakyStore {
-    fn load<'a>(
-        &'a self,
-        _key: &'a str,
-    ) -> tokenspec_runtime::BoxFuture<'a, Result<Option<StoredToken>, StoreError>> {
-        let fail = self.fail_load;
-        Box::pin(async move {
-            if fail {
-                Err(StoreError::new("disk unavailable"))
-            } else {
-                Ok(None)
-            }
-        })
-    }
-
-    fn save<'a>(
-        &'a self,
-        _key: &'a str,
-        token: &'a StoredToken,
-    ) -> tokenspec_runtime::BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(async move {
-            if self.fail_save {
-                return Err(StoreError::new("disk full"));
-            }
-            self.saved.lock().expect("lock").push(token.clone());
-            Ok(())
-        })
-    }
-}
-
 #[tokio::test]
 async fn a_failing_store_is_a_typed_error_and_loses_no_token() {
     let server = TestServer::start([Reply::json(200, &token_body(ACCESS_TOKEN))]);
@@ -621,171 +522,6 @@ async fn tokens_are_saved_to_the_store_with_their_refresh_token() {
         saved[1].refresh_token.as_ref().map(Secret::expose),
         Some(REFRESH_TOKEN_2)
     );
-}
-
-/// A `tracing` writer that keeps everything in memory.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("lock").extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
-#[tokio::test]
-async fn no_secret_appears_in_logs_or_errors_across_faults() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(captured.clone())
-        .with_ansi(false)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-
-    let mut seen = String::new();
-    let faults: Vec<Vec<Reply>> = vec![
-        vec![
-            Reply::text(503, "text/plain", "busy"),
-            Reply::json(200, &token_body(ACCESS_TOKEN)),
-        ],
-        vec![
-            Reply::json(429, &json!({"error": "slow_down"})).header("Retry-After", "0"),
-            Reply::json(200, &token_body(ACCESS_TOKEN)),
-        ],
-        vec![Reply::close(), Reply::close(), Reply::close()],
-        vec![Reply::text(502, "text/html", "<h1>Bad Gateway</h1>"); 3],
-        vec![Reply::text(
-            200,
-            "text/plain",
-            format!("access_token={ACCESS_TOKEN}"),
-        )],
-        vec![Reply::json(
-            200,
-            &json!({"token_type": "Bearer", "refresh_token": REFRESH_TOKEN}),
-        )],
-        vec![Reply::json(
-            200,
-            &json!({"access_token": ACCESS_TOKEN, "expires_in": -1, "refresh_token": REFRESH_TOKEN}),
-        )],
-        vec![Reply::json(
-            200,
-            &json!({"error": "invalid_grant", "error_description": "no"}),
-        )],
-        vec![Reply::json(401, &json!({"error": "invalid_client"}))],
-        vec![Reply::json(
-            400,
-            &json!({"error": "invalid_request", "access_token": ACCESS_TOKEN}),
-        )],
-        vec![Reply::hang(), Reply::hang(), Reply::hang()],
-        vec![Reply::chunked(
-            200,
-            "application/json",
-            &vec![b'x'; 2 * 1024 * 1024],
-            64 * 1024,
-        )],
-        vec![Reply::json(200, &json!({"access_token": ACCESS_TOKEN}))],
-        vec![Reply::json(
-            200,
-            &json!({"access_token": ACCESS_TOKEN_2, "token_type": "bearer", "expires_in": "60"}),
-        )],
-    ];
-    for replies in faults {
-        let server = TestServer::start(replies);
-        let client = brainysoft::Client::builder()
-            .customer_key("acme")
-            .expect("key")
-            .client_id("client-1")
-            .client_secret(CLIENT_SECRET)
-            .base_url(&server.base_url())
-            .expect("url")
-            .http_options(HttpOptions {
-                timeout: Duration::from_millis(200),
-                retry: quick_retries(2),
-                ..HttpOptions::default()
-            })
-            .build()
-            .expect("client");
-        seen.push_str(&format!("{client:?}\n"));
-        let source = client.token_source();
-        for _ in 0..2 {
-            match source.access_token().await {
-                Ok(token) => seen.push_str(&format!("{token:?} {token}\n")),
-                Err(e) => seen.push_str(&format!("{e}\n{e:?}\n")),
-            }
-        }
-        seen.push_str(&format!("{source:?}\n"));
-    }
-    // Refresh flows and store errors too.
-    let server = TestServer::start([Reply::json(400, &json!({"error": "invalid_grant"}))]);
-    let source = approvalmax(&server).token_source();
-    source
-        .insert(
-            Secret::new(ACCESS_TOKEN),
-            Duration::ZERO,
-            Some(Secret::new(REFRESH_TOKEN)),
-        )
-        .await
-        .expect("insert");
-    if let Err(e) = source.access_token().await {
-        seen.push_str(&format!("{e}\n{e:?}\n"));
-    }
-    let server = TestServer::start([Reply::json(200, &token_body(ACCESS_TOKEN))]);
-    let failing = Arc::new(FlakyStore {
-        fail_save: true,
-        ..FlakyStore::default()
-    });
-    let source = brainysoft(&server, quick_retries(3))
-        .token_source()
-        .with_store(failing);
-    for _ in 0..2 {
-        match source.access_token().await {
-            Ok(token) => seen.push_str(&format!("{token:?} {token}\n")),
-            Err(e) => seen.push_str(&format!("{e}\n{e:?}\n")),
-        }
-    }
-
-    let logs = String::from_utf8(captured.0.lock().expect("lock").clone()).expect("utf-8 logs");
-    assert!(logs.contains("token_fetch"), "spans were captured:\n{logs}");
-    for field in [
-        "provider",
-        "brainysoft",
-        "environment",
-        "grant",
-        "client_credentials",
-        "refresh_token",
-        "attempts=",
-        "status=",
-        "duration_ms=",
-        "attempt=",
-    ] {
-        assert!(logs.contains(field), "`{field}` was logged:\n{logs}");
-    }
-    assert!(
-        seen.contains("token store error"),
-        "store errors were captured:\n{seen}"
-    );
-    assert!(
-        seen.contains("timed out"),
-        "timeouts were captured:\n{seen}"
-    );
-    assert!(seen.contains("HTTP 502"), "errors were captured:\n{seen}");
-    for secret in SECRETS {
-        assert!(!logs.contains(secret), "secret in logs:\n{logs}");
-        assert!(!seen.contains(secret), "secret in Display/Debug:\n{seen}");
-    }
 }
 
 #[tokio::test]
