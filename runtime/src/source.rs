@@ -209,30 +209,14 @@ impl<B> CachedTokenSource<B> {
     }
 
     fn rebuild(self, f: impl FnOnce(&mut Inner)) -> Self {
-        let Inner {
-            client,
-            store,
-            key,
-            margin,
-            state,
-        } = match Arc::try_unwrap(self.inner) {
-            Ok(inner) => inner,
+        let mut inner = Arc::try_unwrap(self.inner).unwrap_or_else(|shared| Inner {
             // Already shared: the new settings start from an empty cache.
-            Err(shared) => Inner {
-                client: shared.client.clone(),
-                store: shared.store.clone(),
-                key: shared.key.clone(),
-                margin: shared.margin,
-                state: RwLock::new(State::default()),
-            },
-        };
-        let mut inner = Inner {
-            client,
-            store,
-            key,
-            margin,
-            state,
-        };
+            client: shared.client.clone(),
+            store: shared.store.clone(),
+            key: shared.key.clone(),
+            margin: shared.margin,
+            state: RwLock::new(State::default()),
+        });
         f(&mut inner);
         CachedTokenSource {
             inner: Arc::new(inner),
@@ -505,9 +489,8 @@ impl Inner {
                 .map(Duration::from_secs))
             .unwrap_or(UNKNOWN_LIFETIME)
             .min(MAX_LIFETIME);
-        let wall = SystemTime::now()
-            .checked_add(lifetime)
-            .unwrap_or(SystemTime::now());
+        let now = SystemTime::now();
+        let wall = now.checked_add(lifetime).unwrap_or(now);
         self.cached_until(access_token, lifetime, refresh_token, issued, wall)
     }
 

@@ -6,7 +6,7 @@
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokenspec_providers::{brainysoft, smartdocumentor};
+use tokenspec_providers::smartdocumentor;
 use tokenspec_runtime::{Error, HttpOptions, RetryPolicy, Secret, TokenType, TransportErrorKind};
 use tokenspec_tests::{Reply, TestServer};
 
@@ -118,20 +118,14 @@ async fn credential_errors_are_never_retried() {
 #[tokio::test]
 async fn a_server_that_never_answers_ends_at_the_timeout() {
     let server = TestServer::always(Reply::hang());
-    let client = brainysoft::Client::builder()
-        .customer_key("acme")
-        .expect("key")
-        .client_id("client-1")
-        .client_secret(CLIENT_SECRET)
-        .base_url(&server.base_url())
-        .expect("url")
-        .http_options(HttpOptions {
+    let client = brainysoft_with(
+        &server,
+        HttpOptions {
             timeout: Duration::from_millis(300),
             retry: quick_retries(2),
             ..HttpOptions::default()
-        })
-        .build()
-        .expect("client");
+        },
+    );
     let started = Instant::now();
     let error = client.fetch_token().await.expect_err("no answer");
     let took = started.elapsed();
@@ -227,19 +221,13 @@ async fn a_chunked_token_answer_is_read_whole() {
 async fn a_body_over_a_custom_limit_is_refused() {
     let body = token_body(ACCESS_TOKEN).to_string();
     let server = TestServer::start([Reply::text(200, "application/json", body.clone())]);
-    let client = brainysoft::Client::builder()
-        .customer_key("acme")
-        .expect("key")
-        .client_id("client-1")
-        .client_secret(CLIENT_SECRET)
-        .base_url(&server.base_url())
-        .expect("url")
-        .http_options(HttpOptions {
+    let client = brainysoft_with(
+        &server,
+        HttpOptions {
             body_limit: body.len() - 1,
             ..HttpOptions::default()
-        })
-        .build()
-        .expect("client");
+        },
+    );
     let error = client.fetch_token().await.expect_err("one byte too many");
     assert!(matches!(&error, Error::Transport(e) if e.kind == TransportErrorKind::BodyTooLarge));
     assert_eq!(server.request_count(), 1);
@@ -527,21 +515,15 @@ async fn tokens_are_saved_to_the_store_with_their_refresh_token() {
 #[tokio::test]
 async fn the_total_timeout_bounds_every_attempt_together() {
     let server = TestServer::always(Reply::hang());
-    let client = brainysoft::Client::builder()
-        .customer_key("acme")
-        .expect("key")
-        .client_id("client-1")
-        .client_secret(CLIENT_SECRET)
-        .base_url(&server.base_url())
-        .expect("url")
-        .http_options(HttpOptions {
+    let client = brainysoft_with(
+        &server,
+        HttpOptions {
             timeout: Duration::from_millis(300),
             total_timeout: Duration::from_millis(500),
             retry: quick_retries(10),
             ..HttpOptions::default()
-        })
-        .build()
-        .expect("client");
+        },
+    );
     let started = Instant::now();
     let error = client.fetch_token().await.expect_err("no answer");
     let took = started.elapsed();

@@ -4,7 +4,6 @@
 use serde_json::json;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokenspec_providers::brainysoft;
 use tokenspec_runtime::{HttpOptions, Secret};
 use tokenspec_tests::{Reply, TestServer};
 
@@ -92,20 +91,14 @@ async fn no_secret_appears_in_logs_or_errors_across_faults() {
     ];
     for replies in faults {
         let server = TestServer::start(replies);
-        let client = brainysoft::Client::builder()
-            .customer_key("acme")
-            .expect("key")
-            .client_id("client-1")
-            .client_secret(CLIENT_SECRET)
-            .base_url(&server.base_url())
-            .expect("url")
-            .http_options(HttpOptions {
+        let client = brainysoft_with(
+            &server,
+            HttpOptions {
                 timeout: Duration::from_millis(200),
                 retry: quick_retries(2),
                 ..HttpOptions::default()
-            })
-            .build()
-            .expect("client");
+            },
+        );
         seen.push_str(&format!("{client:?}\n"));
         let source = client.token_source();
         for _ in 0..2 {

@@ -7,7 +7,7 @@ use serde_json::json;
 use std::sync::Mutex;
 use std::time::Duration;
 use tokenspec_providers::{approvalmax, brainysoft};
-use tokenspec_runtime::{RetryPolicy, StoreError, StoredToken, TokenStore};
+use tokenspec_runtime::{HttpOptions, RetryPolicy, StoreError, StoredToken, TokenStore};
 use tokenspec_tests::TestServer;
 
 pub const CLIENT_SECRET: &str = "cs-0f1e2d3c-client-secret-bytes";
@@ -34,6 +34,18 @@ pub fn quick_retries(attempts: u32) -> RetryPolicy {
 }
 
 pub fn brainysoft(server: &TestServer, retry: RetryPolicy) -> brainysoft::Client {
+    brainysoft_with(
+        server,
+        HttpOptions {
+            timeout: Duration::from_secs(5),
+            retry,
+            ..HttpOptions::default()
+        },
+    )
+}
+
+/// A brainysoft client for `server` with `options` (timeouts, body limit, retries).
+pub fn brainysoft_with(server: &TestServer, options: HttpOptions) -> brainysoft::Client {
     brainysoft::Client::builder()
         .customer_key("acme")
         .expect("customer key")
@@ -41,8 +53,7 @@ pub fn brainysoft(server: &TestServer, retry: RetryPolicy) -> brainysoft::Client
         .client_secret(CLIENT_SECRET)
         .base_url(&server.base_url())
         .expect("loopback base url")
-        .retry(retry)
-        .timeout(Duration::from_secs(5))
+        .http_options(options)
         .build()
         .expect("client")
 }
