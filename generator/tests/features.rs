@@ -213,7 +213,7 @@ fn json_response(status: u16, body: &Value) -> http::Response<Vec<u8>> {
 
 fn invalid_input(error: features::Error) -> (String, String) {
     match error {
-        features::Error::InvalidInput { input, reason } => (input, reason),
+        features::Error::InvalidInput(e) => (e.input, e.reason),
         other => panic!("expected an invalid-input error, got {other:?}"),
     }
 }
@@ -512,8 +512,8 @@ fn pkce_required_refuses_a_code_exchange_without_verifier() {
     // The same through the provider-independent client.
     let runtime = client(CredentialPlacement::Body).runtime().clone();
     match runtime.token_request(GrantKind::AuthorizationCode, &[("code", "code-1")]) {
-        Err(tokenspec_runtime::Error::InvalidInput { input, .. }) => {
-            assert_eq!(input, "code_verifier");
+        Err(tokenspec_runtime::Error::InvalidInput(e)) => {
+            assert_eq!(e.input, "code_verifier");
         }
         other => panic!("expected an invalid-input error, got {other:?}"),
     }
@@ -902,13 +902,12 @@ fn unusable_responses_are_unexpected() {
     ];
     for body in cases {
         match client(CredentialPlacement::Body).parse_response(&json_response(200, &body)) {
-            Err(features::Error::UnexpectedResponse {
-                status, excerpt, ..
-            }) => {
-                assert_eq!(status, 200, "{body}");
+            Err(features::Error::UnexpectedResponse(e)) => {
+                assert_eq!(e.status, 200, "{body}");
                 assert!(
-                    !excerpt.contains("opaque-1"),
-                    "access_token masked: {excerpt}"
+                    !e.excerpt.contains("opaque-1"),
+                    "access_token masked: {}",
+                    e.excerpt
                 );
             }
             other => panic!("expected an unexpected-response error for {body}, got {other:?}"),
@@ -919,7 +918,7 @@ fn unusable_responses_are_unexpected() {
         "application/json",
         "<html>oops</html>",
     )) {
-        Err(features::Error::UnexpectedResponse { status: 200, .. }) => {}
+        Err(features::Error::UnexpectedResponse(e)) if e.status == 200 => {}
         other => panic!("expected an unexpected-response error, got {other:?}"),
     }
 }
@@ -941,10 +940,10 @@ fn custom_error_body_every_field() {
         "needed": "read,write",
     });
     match client(CredentialPlacement::Body).parse_response(&json_response(400, &body)) {
-        Err(features::Error::Provider { status, body }) => {
-            assert_eq!(status, 400);
+        Err(features::Error::Provider(e)) => {
+            assert_eq!(e.status, 400);
             assert_eq!(
-                body,
+                e.body,
                 features::ErrorBody {
                     code: 7,
                     message: "bad scope".into(),
@@ -981,9 +980,9 @@ fn custom_error_body_defaults_and_200() {
     for status in [401, 500, 200] {
         // A 200 with an `error` key, no access_token and the documented shape is an error too.
         match client(CredentialPlacement::Body).parse_response(&json_response(status, &body)) {
-            Err(features::Error::Provider { status: s, body }) => {
-                assert_eq!(s, status);
-                assert_eq!(body, minimal);
+            Err(features::Error::Provider(e)) => {
+                assert_eq!(e.status, status);
+                assert_eq!(e.body, minimal);
             }
             other => panic!("expected the provider's error body at {status}, got {other:?}"),
         }
@@ -1016,14 +1015,9 @@ fn other_error_shapes_are_unexpected() {
             content_type,
             text,
         )) {
-            Err(features::Error::UnexpectedResponse {
-                status: s,
-                content_type: c,
-                excerpt,
-                ..
-            }) => {
-                assert_eq!((s, c.as_str()), (status, content_type));
-                assert!(!excerpt.contains(REFRESH_TOKEN), "masked: {excerpt}");
+            Err(features::Error::UnexpectedResponse(e)) => {
+                assert_eq!((e.status, e.content_type.as_str()), (status, content_type));
+                assert!(!e.excerpt.contains(REFRESH_TOKEN), "masked: {}", e.excerpt);
             }
             other => panic!("expected an unexpected-response error for {text}, got {other:?}"),
         }

@@ -98,9 +98,9 @@ fn keyword_fields_keep_their_wire_names() {
         .body(br#"{"fn":"bad","where":{"at":"here"}}"#.to_vec())
         .expect("response");
     match client().parse_response(&error) {
-        Err(keywords::Error::Provider { body, .. }) => {
-            assert_eq!(body.r#fn, "bad");
-            assert!(body.r#where.is_some());
+        Err(keywords::Error::Provider(e)) => {
+            assert_eq!(e.body.r#fn, "bad");
+            assert!(e.body.r#where.is_some());
         }
         other => panic!("expected the provider's error body, got {other:?}"),
     }

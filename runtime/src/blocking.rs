@@ -24,14 +24,14 @@ thread_local! {
 /// created; otherwise what `future` returns.
 pub fn block_on<T, B>(future: impl Future<Output = Result<T, Error<B>>>) -> Result<T, Error<B>> {
     if tokio::runtime::Handle::try_current().is_ok() {
-        return Err(Error::Transport(TransportError::new(
+        return Err(Error::from(TransportError::new(
             TransportErrorKind::Other,
             "a blocking call inside an async runtime; use the async method there",
         )));
     }
     RUNTIME.with(|runtime| match runtime {
         Ok(runtime) => runtime.block_on(future),
-        Err(message) => Err(Error::Transport(TransportError::new(
+        Err(message) => Err(Error::from(TransportError::new(
             TransportErrorKind::Other,
             format!("cannot start a runtime for a blocking call: {message}"),
         ))),

@@ -314,7 +314,7 @@ impl Client {
         self.dedicated
             .get_or_init(|| dedicated_transport(&self.options))
             .clone()
-            .map_err(Error::Transport)
+            .map_err(Error::from)
     }
 
     /// The URL to send the user to (authorization-code grant), with per-call inputs (`state`,
@@ -364,7 +364,7 @@ fn default_transport() -> DynResult<Arc<dyn Transport>> {
             .map_err(|e| e.to_string())
     }) {
         Ok(t) => Ok(t.clone()),
-        Err(message) => Err(Error::Transport(TransportError::new(
+        Err(message) => Err(Error::from(TransportError::new(
             TransportErrorKind::Other,
             message.clone(),
         ))),
@@ -373,7 +373,7 @@ fn default_transport() -> DynResult<Arc<dyn Transport>> {
 
 #[cfg(not(feature = "reqwest"))]
 fn default_transport() -> DynResult<Arc<dyn Transport>> {
-    Err(Error::Transport(TransportError::new(
+    Err(Error::from(TransportError::new(
         TransportErrorKind::Other,
         "no transport: enable the `reqwest` feature or call set_transport",
     )))

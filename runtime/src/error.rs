@@ -7,86 +7,121 @@ use std::fmt;
 ///
 /// No variant ever holds a secret: input errors name the input, not its value, when the input
 /// is secret, and response excerpts have secret fields masked.
+///
+/// Each variant's details are boxed, so an `Error` is two words and `Result<Secret, Error>` no
+/// bigger: a cache hit returns it on every call, and moving and dropping an 80-byte `Result`
+/// cost more than the hit itself (see BENCHMARKS.md). Fields read through the box as usual:
+/// `Err(Error::Provider(e)) => e.body.error`.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum Error<B = OAuthErrorBody> {
     /// A value supplied by the caller was missing or unusable; nothing was sent.
-    #[error("invalid input `{input}`: {reason}")]
-    InvalidInput {
-        /// Input name as in the spec (`customer_key`).
-        input: String,
-        /// Why it was refused.
-        reason: String,
-    },
+    #[error("{0}")]
+    InvalidInput(Box<InvalidInput>),
     /// The request could not be sent or the response not read.
     #[error("transport error: {0}")]
-    Transport(#[from] TransportError),
+    Transport(Box<TransportError>),
     /// The provider answered with an error body of its documented shape.
-    #[error("provider error (HTTP {status}): {body}")]
-    Provider {
-        /// HTTP status code.
-        status: u16,
-        /// The typed error body.
-        body: B,
-    },
+    #[error("{0}")]
+    Provider(Box<ProviderError<B>>),
     /// The token store could not load or save a token. A token fetched before a failed save is
     /// kept in memory and served by the next call: nothing is lost.
     #[error("token store error: {0}")]
-    Store(#[from] StoreError),
+    Store(Box<StoreError>),
     /// The provider answered with something that is neither a token nor a documented error.
-    #[error(
-        "unexpected response (HTTP {status}, content type {content_type:?}): {reason}; body starts: {excerpt}"
-    )]
-    UnexpectedResponse {
-        /// HTTP status code.
-        status: u16,
-        /// `Content-Type` header, empty when absent.
-        content_type: String,
-        /// What made it unusable.
-        reason: String,
-        /// The body's first bytes, secret fields masked.
-        excerpt: String,
-    },
+    #[error("{0}")]
+    UnexpectedResponse(Box<UnexpectedResponse>),
+}
+
+/// Details of [`Error::InvalidInput`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid input `{input}`: {reason}")]
+pub struct InvalidInput {
+    /// Input name as in the spec (`customer_key`).
+    pub input: String,
+    /// Why it was refused.
+    pub reason: String,
+}
+
+/// Details of [`Error::Provider`].
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("provider error (HTTP {status}): {body}")]
+pub struct ProviderError<B = OAuthErrorBody> {
+    /// HTTP status code.
+    pub status: u16,
+    /// The typed error body.
+    pub body: B,
+}
+
+/// Details of [`Error::UnexpectedResponse`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unexpected response (HTTP {status}, content type {content_type:?}): {reason}; body starts: {excerpt}"
+)]
+pub struct UnexpectedResponse {
+    /// HTTP status code.
+    pub status: u16,
+    /// `Content-Type` header, empty when absent.
+    pub content_type: String,
+    /// What made it unusable.
+    pub reason: String,
+    /// The body's first bytes, secret fields masked.
+    pub excerpt: String,
+}
+
+impl<B> From<TransportError> for Error<B> {
+    fn from(error: TransportError) -> Self {
+        Error::Transport(Box::new(error))
+    }
+}
+
+impl<B> From<StoreError> for Error<B> {
+    fn from(error: StoreError) -> Self {
+        Error::Store(Box::new(error))
+    }
+}
+
+impl<B> From<UnexpectedResponse> for Error<B> {
+    fn from(error: UnexpectedResponse) -> Self {
+        Error::UnexpectedResponse(Box::new(error))
+    }
 }
 
 impl<B> Error<B> {
     /// An invalid-input error naming `input`.
     pub fn input(input: &str, reason: impl Into<String>) -> Self {
-        Error::InvalidInput {
+        Error::InvalidInput(Box::new(InvalidInput {
             input: input.to_owned(),
             reason: reason.into(),
-        }
+        }))
+    }
+
+    /// A provider error: `status` with the provider's typed `body`.
+    pub fn provider(status: u16, body: B) -> Self {
+        Error::Provider(Box::new(ProviderError { status, body }))
     }
 
     /// Converts the provider body with `f`; other variants are kept.
     pub fn map_body<C>(self, f: impl FnOnce(u16, B) -> Result<C, Error<C>>) -> Error<C> {
         match self {
-            Error::InvalidInput { input, reason } => Error::InvalidInput { input, reason },
-            Error::Transport(t) => Error::Transport(t),
+            Error::InvalidInput(e) => Error::InvalidInput(e),
+            Error::Transport(e) => Error::Transport(e),
             Error::Store(e) => Error::Store(e),
-            Error::Provider { status, body } => match f(status, body) {
-                Ok(body) => Error::Provider { status, body },
-                Err(e) => e,
-            },
-            Error::UnexpectedResponse {
-                status,
-                content_type,
-                reason,
-                excerpt,
-            } => Error::UnexpectedResponse {
-                status,
-                content_type,
-                reason,
-                excerpt,
-            },
+            Error::UnexpectedResponse(e) => Error::UnexpectedResponse(e),
+            Error::Provider(e) => {
+                let ProviderError { status, body } = *e;
+                match f(status, body) {
+                    Ok(body) => Error::provider(status, body),
+                    Err(e) => e,
+                }
+            }
         }
     }
 
     /// HTTP status of a provider error or unexpected response.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Provider { status, .. } | Error::UnexpectedResponse { status, .. } => {
-                Some(*status)
-            }
+            Error::Provider(e) => Some(e.status),
+            Error::UnexpectedResponse(e) => Some(e.status),
             _ => None,
         }
     }
@@ -101,12 +136,12 @@ impl Error<JsonErrorBody> {
             crate::response::mask_known_secrets(&mut masked);
             let excerpt = masked.to_string();
             serde_json::from_value(serde_json::Value::Object(object)).map_err(|e| {
-                Error::UnexpectedResponse {
+                Error::from(UnexpectedResponse {
                     status,
                     content_type: "application/json".into(),
                     reason: format!("the error body does not fit the documented shape: {e}"),
                     excerpt: excerpt.chars().take(200).collect(),
-                }
+                })
             })
         })
     }
@@ -261,5 +296,47 @@ impl<'de> Deserialize<'de> for JsonErrorBody {
 impl Serialize for JsonErrorBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Secret;
+    use std::mem::size_of;
+
+    /// A cache hit returns `Result<Secret, Error>` on every call: it must stay two words (see
+    /// the type's documentation).
+    #[test]
+    fn errors_and_results_stay_two_words() {
+        assert_eq!(size_of::<Error>(), 2 * size_of::<usize>());
+        assert_eq!(size_of::<Error<JsonErrorBody>>(), 2 * size_of::<usize>());
+        assert_eq!(size_of::<Result<Secret, Error>>(), 2 * size_of::<usize>());
+    }
+
+    #[test]
+    fn display_is_unchanged_by_the_boxes() {
+        let e: Error = Error::input("customer_key", "must be a DNS label");
+        assert_eq!(
+            e.to_string(),
+            "invalid input `customer_key`: must be a DNS label"
+        );
+        let e: Error = Error::provider(
+            401,
+            OAuthErrorBody {
+                error: OAuthErrorCode::InvalidClient,
+                error_description: Some("bad secret".into()),
+                error_uri: None,
+            },
+        );
+        assert_eq!(
+            e.to_string(),
+            "provider error (HTTP 401): invalid_client: bad secret"
+        );
+        assert_eq!(e.status(), Some(401));
+        let e: Error = TransportError::new(TransportErrorKind::Timeout, "after 30 s").into();
+        assert_eq!(e.to_string(), "transport error: timed out: after 30 s");
+        let e: Error = StoreError::new("disk full").into();
+        assert_eq!(e.to_string(), "token store error: disk full");
     }
 }

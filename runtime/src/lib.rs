@@ -23,6 +23,7 @@
 pub mod blocking;
 pub mod client;
 pub mod error;
+mod expiry;
 pub mod input;
 pub mod jwt;
 pub mod request;
@@ -36,8 +37,8 @@ pub mod wire;
 
 pub use client::{Client, DynResult};
 pub use error::{
-    Error, JsonErrorBody, OAuthErrorBody, OAuthErrorCode, StoreError, TransportError,
-    TransportErrorKind,
+    Error, InvalidInput, JsonErrorBody, OAuthErrorBody, OAuthErrorCode, ProviderError, StoreError,
+    TransportError, TransportErrorKind, UnexpectedResponse,
 };
 pub use input::Inputs;
 pub use jwt::ClaimsError;

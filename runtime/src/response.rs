@@ -1,7 +1,7 @@
 //! Parsing token responses and error bodies into normalized, typed-ready data.
 
 use crate::Error;
-use crate::error::JsonErrorBody;
+use crate::error::{JsonErrorBody, UnexpectedResponse};
 use crate::spec::{ErrorFormat, FieldSpec, FieldType, ProviderSpec};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -35,12 +35,12 @@ impl TokenData {
     /// Deserializes into a generated struct.
     pub fn to_typed<T: serde::de::DeserializeOwned, B>(&self) -> Result<T, Error<B>> {
         serde_json::from_value(Value::Object(self.fields.clone())).map_err(|e| {
-            Error::UnexpectedResponse {
+            Error::from(UnexpectedResponse {
                 status: 200,
                 content_type: String::new(),
                 reason: format!("normalized fields do not fit the generated type: {e}"),
                 excerpt: String::new(),
-            }
+            })
         })
     }
 
@@ -87,11 +87,13 @@ pub fn parse_token_response(
         .unwrap_or("")
         .to_owned();
     let body = response.body();
-    let unexpected = |reason: String| Error::UnexpectedResponse {
-        status,
-        content_type: content_type.clone(),
-        reason,
-        excerpt: excerpt(provider, body),
+    let unexpected = |reason: String| {
+        Error::from(UnexpectedResponse {
+            status,
+            content_type: content_type.clone(),
+            reason,
+            excerpt: excerpt(provider, body),
+        })
     };
     // Content types are not trusted: real servers send JSON as text/plain and HTML as JSON.
     let object = match serde_json::from_slice::<Value>(body) {
@@ -101,7 +103,7 @@ pub fn parse_token_response(
 
     if !response.status().is_success() {
         return match object.and_then(|o| error_body(provider, &o)) {
-            Some(body) => Err(Error::Provider { status, body }),
+            Some(body) => Err(Error::provider(status, body)),
             None => Err(unexpected(format!(
                 "HTTP {status} without a documented error body"
             ))),
@@ -115,7 +117,7 @@ pub fn parse_token_response(
         && !object.contains_key("access_token")
         && let Some(body) = error_body(provider, &object)
     {
-        return Err(Error::Provider { status, body });
+        return Err(Error::provider(status, body));
     }
     normalize(provider, provider.response, &object).map_err(unexpected)
 }

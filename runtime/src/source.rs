@@ -11,7 +11,8 @@
 //! rotated refresh tokens and pick them up after a restart.
 
 use crate::client::{Client, DynResult};
-use crate::error::{JsonErrorBody, StoreError};
+use crate::error::{JsonErrorBody, StoreError, UnexpectedResponse};
+use crate::expiry::Freshness;
 use crate::response::TokenData;
 use crate::spec::{GrantKind, GrantSpec, ParamSource, ProviderSpec};
 use crate::transport::BoxFuture;
@@ -20,7 +21,9 @@ use futures_util::FutureExt;
 use futures_util::future::Shared;
 use std::collections::HashMap;
 use std::marker::PhantomData;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant, SystemTime};
 
 /// Hands out an access token for calling an API.
@@ -130,6 +133,18 @@ struct Cached {
     renew_at: Instant,
     /// Wall-clock expiry, for the store.
     expires_at_wall: SystemTime,
+    /// Set until `renew_at` (at the latest a second before `expires_at`) by the expiry timer,
+    /// so that a hit needs no clock read.
+    fresh: Arc<Freshness>,
+}
+
+impl Cached {
+    /// Whether the token can be served without renewal: the timer's flag, or, once it is
+    /// cleared (or was never set), the clock.
+    #[inline]
+    fn is_fresh(&self) -> bool {
+        self.fresh.is_set() || Instant::now() < self.renew_at
+    }
 }
 
 type FlightResult = Result<Arc<Cached>, Error<JsonErrorBody>>;
@@ -263,7 +278,7 @@ impl<B> CachedTokenSource<B> {
             refresh_token,
             Instant::now(),
         );
-        self.inner.keep(token).await.map(drop).map_err(Error::Store)
+        self.inner.keep(token).await.map(drop).map_err(Error::from)
     }
 
     /// Forgets the token in memory (not in the store), e.g. after the API refused it.
@@ -274,23 +289,24 @@ impl<B> CachedTokenSource<B> {
     /// A token valid now: the cached one while it is valid for more than the margin, else a
     /// new one (one fetch for every caller waiting).
     ///
-    /// A cache hit takes a read lock, reads the clock and clones an `Arc`: no allocation, no
-    /// await point.
+    /// A cache hit takes a read lock, reads a flag that a timer clears at renewal time and
+    /// clones an `Arc`: no clock read, no allocation. The cache is checked when the future is
+    /// first polled, not when it is created.
     ///
     /// # Errors
     /// The error of the fetch (every waiting caller gets it), or a store error.
-    pub async fn access_token(&self) -> Result<Secret, Error<B>>
+    pub fn access_token(&self) -> AccessToken<'_, B>
     where
         B: serde::de::DeserializeOwned + Send,
     {
-        match self.cached() {
-            Some(token) => Ok(token),
-            // Boxed, so this future stays two words big and cheap to move on a cache hit.
-            None => Box::pin(self.renew()).await.map_err(Error::into_typed),
+        AccessToken {
+            source: self,
+            renewal: None,
         }
     }
 
     /// The cached token if it is not yet due for renewal; never fetches.
+    #[inline]
     pub fn cached(&self) -> Option<Secret> {
         let state = self
             .inner
@@ -300,7 +316,7 @@ impl<B> CachedTokenSource<B> {
         state
             .token
             .as_ref()
-            .filter(|token| Instant::now() < token.renew_at)
+            .filter(|token| token.is_fresh())
             .map(|token| token.access_token.clone())
     }
 
@@ -344,6 +360,57 @@ impl<B> CachedTokenSource<B> {
     }
 }
 
+/// The future of [`CachedTokenSource::access_token`].
+///
+/// A named future of two words rather than an `async fn`: on a cache hit its first poll is a
+/// few inlined instructions and the future itself travels in registers; a bigger state machine
+/// costs more to move than the hit costs (see BENCHMARKS.md). A renewal is boxed twice over
+/// (a thin box around the boxed fetch) to keep it at two words; it waits on the network, so
+/// the allocation does not show.
+#[must_use = "futures do nothing unless polled"]
+pub struct AccessToken<'a, B> {
+    source: &'a CachedTokenSource<B>,
+    renewal: Option<Box<BoxFuture<'a, DynResult<Secret>>>>,
+}
+
+impl<B> std::fmt::Debug for AccessToken<'_, B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccessToken")
+            .field("renewing", &self.renewal.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<B: serde::de::DeserializeOwned + Send> Future for AccessToken<'_, B> {
+    type Output = Result<Secret, Error<B>>;
+
+    #[inline]
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if self.renewal.is_none()
+            && let Some(token) = self.source.cached()
+        {
+            return Poll::Ready(Ok(token));
+        }
+        self.poll_renewal(cx)
+    }
+}
+
+impl<B: serde::de::DeserializeOwned + Send> AccessToken<'_, B> {
+    /// Everything but a cache hit, out of line so that the hit inlines into the caller.
+    #[cold]
+    #[inline(never)]
+    fn poll_renewal(&mut self, cx: &mut Context<'_>) -> Poll<Result<Secret, Error<B>>> {
+        let source = self.source;
+        let renewal = self
+            .renewal
+            .get_or_insert_with(|| Box::new(Box::pin(source.renew())));
+        let result = std::task::ready!(renewal.as_mut().as_mut().poll(cx));
+        // Polled again after this (a caller's mistake), it would start over: no panic.
+        self.renewal = None;
+        Poll::Ready(result.map_err(Error::into_typed))
+    }
+}
+
 impl<B: serde::de::DeserializeOwned> TokenSource for CachedTokenSource<B> {
     fn access_token(&self) -> BoxFuture<'_, DynResult<Secret>> {
         Box::pin(async move {
@@ -365,7 +432,7 @@ impl Inner {
     async fn flight(self: Arc<Self>, id: u64, previous: Option<Arc<Cached>>) -> FlightResult {
         let result = self.fetch(previous).await;
         let kept = match result {
-            Ok(token) => self.keep(token).await.map_err(Error::Store),
+            Ok(token) => self.keep(token).await.map_err(Error::from),
             Err(e) => Err(e),
         };
         let mut state = self.write();
@@ -506,20 +573,23 @@ impl Inner {
         let margin = self.margin.unwrap_or_else(|| default_margin(lifetime));
         let expires_at = from.checked_add(lifetime).unwrap_or(from);
         let renew_at = expires_at.checked_sub(margin).unwrap_or(from).max(from);
+        let fresh = Arc::new(Freshness::default());
+        fresh.arm(renew_at, expires_at);
         Arc::new(Cached {
             access_token,
             refresh_token,
             expires_at,
             renew_at,
             expires_at_wall,
+            fresh,
         })
     }
 }
 
 /// Whether the provider refused a refresh token (RFC 6749 `invalid_grant`).
 fn refused_grant(error: &Error<JsonErrorBody>) -> bool {
-    matches!(error, Error::Provider { body, .. }
-        if body.0.get("error").and_then(serde_json::Value::as_str) == Some("invalid_grant"))
+    matches!(error, Error::Provider(e)
+        if e.body.0.get("error").and_then(serde_json::Value::as_str) == Some("invalid_grant"))
 }
 
 /// The grant a source can run with no user present: the spec's first, unless it needs a value
@@ -555,18 +625,28 @@ fn unattended_grant(provider: &'static ProviderSpec) -> DynResult<&'static Grant
 fn access_token_of(data: &TokenData) -> DynResult<Secret> {
     match data.get("access_token").and_then(|v| v.as_str()) {
         Some(token) => Ok(Secret::new(token)),
-        None => Err(Error::UnexpectedResponse {
+        None => Err(Error::from(UnexpectedResponse {
             status: 200,
             content_type: String::new(),
             reason: "no access_token in the normalized response".into(),
             excerpt: String::new(),
-        }),
+        })),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two words travel in registers; a bigger future is copied through memory on every call
+    /// (see the type's documentation).
+    #[test]
+    fn the_access_token_future_stays_two_words() {
+        assert_eq!(
+            std::mem::size_of::<AccessToken<'static, JsonErrorBody>>(),
+            2 * std::mem::size_of::<usize>()
+        );
+    }
 
     #[test]
     fn margin_is_a_tenth_between_one_second_and_a_minute() {

@@ -81,15 +81,10 @@ async fn attempts_are_bounded_and_the_last_answer_is_reported() {
         .expect_err("an HTML 502 is no token");
     assert_eq!(server.request_count(), 3, "three attempts, then stop");
     match error {
-        Error::UnexpectedResponse {
-            status,
-            content_type,
-            excerpt,
-            ..
-        } => {
-            assert_eq!(status, 502);
-            assert_eq!(content_type, "text/html");
-            assert!(excerpt.contains("502 Bad Gateway"), "{excerpt}");
+        Error::UnexpectedResponse(e) => {
+            assert_eq!(e.status, 502);
+            assert_eq!(e.content_type, "text/html");
+            assert!(e.excerpt.contains("502 Bad Gateway"), "{}", e.excerpt);
         }
         other => panic!("expected an unexpected-response error, got {other:?}"),
     }
@@ -107,9 +102,12 @@ async fn credential_errors_are_never_retried() {
         .expect_err("refused");
     assert_eq!(server.request_count(), 1);
     match error {
-        Error::Provider { status, body } => {
-            assert_eq!(status, 401);
-            assert_eq!(body.error, tokenspec_runtime::OAuthErrorCode::InvalidClient);
+        Error::Provider(e) => {
+            assert_eq!(e.status, 401);
+            assert_eq!(
+                e.body.error,
+                tokenspec_runtime::OAuthErrorCode::InvalidClient
+            );
         }
         other => panic!("expected a provider error, got {other:?}"),
     }
@@ -241,7 +239,7 @@ async fn a_body_that_is_not_json_is_an_unexpected_response() {
         .await
         .expect_err("not JSON");
     assert!(
-        matches!(&error, Error::UnexpectedResponse { status: 200, content_type, .. } if content_type == "text/plain"),
+        matches!(&error, Error::UnexpectedResponse(e) if e.status == 200 && e.content_type == "text/plain"),
         "{error:?}"
     );
     assert_eq!(server.request_count(), 1);
@@ -258,8 +256,8 @@ async fn a_missing_access_token_is_an_unexpected_response() {
         .await
         .expect_err("no token");
     match error {
-        Error::UnexpectedResponse { reason, .. } => {
-            assert!(reason.contains("access_token"), "{reason}")
+        Error::UnexpectedResponse(e) => {
+            assert!(e.reason.contains("access_token"), "{}", e.reason)
         }
         other => panic!("{other:?}"),
     }
@@ -293,8 +291,8 @@ async fn a_negative_expires_in_is_an_unexpected_response() {
         .await
         .expect_err("negative lifetime");
     match error {
-        Error::UnexpectedResponse { reason, .. } => {
-            assert!(reason.contains("expires_in"), "{reason}")
+        Error::UnexpectedResponse(e) => {
+            assert!(e.reason.contains("expires_in"), "{}", e.reason)
         }
         other => panic!("{other:?}"),
     }
@@ -354,9 +352,12 @@ async fn http_200_carrying_an_oauth_error_is_an_error_and_not_cached() {
         .expect("client");
     let source = client.token_source();
     match source.access_token().await {
-        Err(Error::Provider { status, body }) => {
-            assert_eq!(status, 200);
-            assert_eq!(body.error, tokenspec_runtime::OAuthErrorCode::InvalidGrant);
+        Err(Error::Provider(e)) => {
+            assert_eq!(e.status, 200);
+            assert_eq!(
+                e.body.error,
+                tokenspec_runtime::OAuthErrorCode::InvalidGrant
+            );
         }
         other => panic!("expected a provider error, got {other:?}"),
     }
@@ -439,9 +440,9 @@ async fn an_authorization_code_source_without_a_token_says_what_it_needs() {
     let server = TestServer::start([]);
     let source = approvalmax(&server).token_source();
     match source.access_token().await {
-        Err(Error::InvalidInput { input, reason }) => {
-            assert_eq!(input, "refresh_token");
-            assert!(reason.contains("insert"), "{reason}");
+        Err(Error::InvalidInput(e)) => {
+            assert_eq!(e.input, "refresh_token");
+            assert!(e.reason.contains("insert"), "{}", e.reason);
         }
         other => panic!("{other:?}"),
     }
@@ -550,8 +551,8 @@ async fn an_access_token_that_cannot_go_in_a_header_is_refused() {
         .await
         .expect_err("not a header value");
     match error {
-        Error::UnexpectedResponse { reason, .. } => {
-            assert!(reason.contains("access_token"), "{reason}")
+        Error::UnexpectedResponse(e) => {
+            assert!(e.reason.contains("access_token"), "{}", e.reason)
         }
         other => panic!("{other:?}"),
     }

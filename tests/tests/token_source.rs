@@ -73,8 +73,8 @@ async fn many_callers_share_one_failure_and_it_is_not_cached() {
         .collect();
     for caller in callers {
         match caller.await.expect("task") {
-            Err(Error::Provider { status: 401, body }) => {
-                assert_eq!(body.error, rt::OAuthErrorCode::InvalidClient)
+            Err(Error::Provider(e)) if e.status == 401 => {
+                assert_eq!(e.body.error, rt::OAuthErrorCode::InvalidClient)
             }
             other => panic!("every caller gets the one error, got {other:?}"),
         }
@@ -318,7 +318,7 @@ async fn other_refresh_errors_are_reported_not_papered_over() {
         .expect("insert");
     assert!(matches!(
         source.access_token().await,
-        Err(Error::Provider { status: 401, .. })
+        Err(Error::Provider(e)) if e.status == 401
     ));
     assert_eq!(server.request_count(), 1);
 }

@@ -157,15 +157,10 @@ async fn smartway_html_error_page_is_an_unexpected_response() {
         .await
         .expect_err("502");
     match error {
-        smartway::Error::UnexpectedResponse {
-            status,
-            content_type,
-            excerpt,
-            ..
-        } => {
-            assert_eq!(status, 502);
-            assert_eq!(content_type, "text/html");
-            assert!(excerpt.contains("502 Bad Gateway"), "{excerpt}");
+        smartway::Error::UnexpectedResponse(e) => {
+            assert_eq!(e.status, 502);
+            assert_eq!(e.content_type, "text/html");
+            assert!(e.excerpt.contains("502 Bad Gateway"), "{}", e.excerpt);
         }
         other => panic!("expected UnexpectedResponse, got {other:?}"),
     }
@@ -268,11 +263,11 @@ async fn smartdocumentor_invalid_client_is_a_typed_provider_error() {
             .await
             .expect_err("invalid_client");
         match error {
-            smartdocumentor::Error::Provider { status: got, body } => {
-                assert_eq!(got, status);
-                assert_eq!(body.error, OAuthErrorCode::InvalidClient);
-                assert_eq!(body.error_description, None);
-                assert_eq!(body.error_uri, None);
+            smartdocumentor::Error::Provider(e) => {
+                assert_eq!(e.status, status);
+                assert_eq!(e.body.error, OAuthErrorCode::InvalidClient);
+                assert_eq!(e.body.error_description, None);
+                assert_eq!(e.body.error_uri, None);
             }
             other => panic!("expected Provider, got {other:?}"),
         }
@@ -288,9 +283,9 @@ async fn smartdocumentor_http_200_with_an_oauth_error_is_an_error() {
         .await
         .expect_err("an error body is not a token");
     match error {
-        smartdocumentor::Error::Provider { status, body } => {
-            assert_eq!(status, 200);
-            assert_eq!(body.error, OAuthErrorCode::InvalidGrant);
+        smartdocumentor::Error::Provider(e) => {
+            assert_eq!(e.status, 200);
+            assert_eq!(e.body.error, OAuthErrorCode::InvalidGrant);
         }
         other => panic!("expected Provider, got {other:?}"),
     }
@@ -502,13 +497,10 @@ async fn learnlink_documented_error_bodies_are_typed() {
         let client = learnlink_builder(&server).build().expect("client");
         let error = client.fetch_token().await.expect_err("error status");
         match error {
-            learnlink::Error::Provider {
-                status: got,
-                body: typed,
-            } => {
-                assert_eq!(got, status);
+            learnlink::Error::Provider(e) => {
+                assert_eq!(e.status, status);
                 assert_eq!(
-                    typed,
+                    e.body,
                     learnlink::ErrorBody {
                         status: Some(f64::from(status)),
                         error: body["error"].as_str().expect("error").to_owned(),
@@ -540,11 +532,11 @@ async fn learnlink_error_body_with_only_the_required_field() {
         .await
         .expect_err("401");
     match error {
-        learnlink::Error::Provider { status, body } => {
-            assert_eq!(status, 401);
-            assert_eq!(body.error, "Unauthorized");
-            assert_eq!(body.status, None);
-            assert_eq!(body.message, None);
+        learnlink::Error::Provider(e) => {
+            assert_eq!(e.status, 401);
+            assert_eq!(e.body.error, "Unauthorized");
+            assert_eq!(e.body.status, None);
+            assert_eq!(e.body.message, None);
         }
         other => panic!("expected Provider, got {other:?}"),
     }
@@ -564,15 +556,10 @@ async fn learnlink_html_502_and_non_json_are_unexpected_responses() {
         .await
         .expect_err("502");
     match &error {
-        learnlink::Error::UnexpectedResponse {
-            status,
-            content_type,
-            excerpt,
-            ..
-        } => {
-            assert_eq!(*status, 502);
-            assert_eq!(content_type, "text/html; charset=utf-8");
-            assert!(excerpt.contains("502 Bad Gateway"), "{excerpt}");
+        learnlink::Error::UnexpectedResponse(e) => {
+            assert_eq!(e.status, 502);
+            assert_eq!(e.content_type, "text/html; charset=utf-8");
+            assert!(e.excerpt.contains("502 Bad Gateway"), "{}", e.excerpt);
         }
         other => panic!("expected UnexpectedResponse, got {other:?}"),
     }
@@ -586,11 +573,9 @@ async fn learnlink_html_502_and_non_json_are_unexpected_responses() {
         .await
         .expect_err("not JSON");
     match error {
-        learnlink::Error::UnexpectedResponse {
-            status, excerpt, ..
-        } => {
-            assert_eq!(status, 200);
-            assert_eq!(excerpt, "OK");
+        learnlink::Error::UnexpectedResponse(e) => {
+            assert_eq!(e.status, 200);
+            assert_eq!(e.excerpt, "OK");
         }
         other => panic!("expected UnexpectedResponse, got {other:?}"),
     }
@@ -604,10 +589,7 @@ async fn learnlink_html_502_and_non_json_are_unexpected_responses() {
         .await
         .expect_err("403");
     assert!(
-        matches!(
-            error,
-            learnlink::Error::UnexpectedResponse { status: 403, .. }
-        ),
+        matches!(&error, learnlink::Error::UnexpectedResponse(e) if e.status == 403),
         "{error:?}"
     );
 }
@@ -622,9 +604,9 @@ async fn learnlink_http_200_with_an_error_body_is_an_error() {
         .await
         .expect_err("an error body is not a token");
     match error {
-        learnlink::Error::Provider { status, body } => {
-            assert_eq!(status, 200);
-            assert_eq!(body.error, "invalid_grant");
+        learnlink::Error::Provider(e) => {
+            assert_eq!(e.status, 200);
+            assert_eq!(e.body.error, "invalid_grant");
         }
         other => panic!("expected Provider, got {other:?}"),
     }
@@ -1034,11 +1016,11 @@ async fn approvalmax_errors_are_typed_oauth_errors() {
         .await
         .expect_err("400");
     match error {
-        approvalmax::Error::Provider { status, body } => {
-            assert_eq!(status, 400);
-            assert_eq!(body.error, OAuthErrorCode::InvalidGrant);
+        approvalmax::Error::Provider(e) => {
+            assert_eq!(e.status, 400);
+            assert_eq!(e.body.error, OAuthErrorCode::InvalidGrant);
             assert_eq!(
-                body.error_description.as_deref(),
+                e.body.error_description.as_deref(),
                 Some("The code has expired")
             );
         }
@@ -1053,9 +1035,9 @@ async fn approvalmax_errors_are_typed_oauth_errors() {
         .await
         .expect_err("200 with an error body");
     match error {
-        approvalmax::Error::Provider { status, body } => {
-            assert_eq!(status, 200);
-            assert_eq!(body.error, OAuthErrorCode::InvalidGrant);
+        approvalmax::Error::Provider(e) => {
+            assert_eq!(e.status, 200);
+            assert_eq!(e.body.error, OAuthErrorCode::InvalidGrant);
         }
         other => panic!("expected Provider, got {other:?}"),
     }

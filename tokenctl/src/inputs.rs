@@ -79,9 +79,11 @@ pub fn apply(
         client
             .set::<JsonErrorBody>(name, value)
             .map_err(|e| match e {
-                Error::InvalidInput { input, reason } => Failure::Usage(format!(
-                    "invalid input `{input}` ({}): {reason}",
-                    source.describe()
+                Error::InvalidInput(e) => Failure::Usage(format!(
+                    "invalid input `{}` ({}): {}",
+                    e.input,
+                    source.describe(),
+                    e.reason
                 )),
                 other => Failure::Usage(other.to_string()),
             })?;

@@ -5,8 +5,8 @@ use crate::{Failure, Report, inputs};
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 use tokenspec_runtime::{
-    Client, DynResult, Error, FieldType, GrantKind, GrantSpec, HttpOptions, JsonErrorBody,
-    ProviderSpec, RetryPolicy, TransportError, TransportErrorKind,
+    Client, DynResult, Error, FieldType, GrantKind, GrantSpec, HttpOptions, InvalidInput,
+    JsonErrorBody, ProviderError, ProviderSpec, RetryPolicy, TransportError, TransportErrorKind,
 };
 
 /// Most retries `--retries` accepts: with the runtime's backoff (at most 5 s between attempts)
@@ -190,7 +190,8 @@ fn check_base_url(raw: &str) -> Result<(), Failure> {
 /// anything the provider or the network did is exit 1 with a JSON error object.
 fn failure(provider: &ProviderSpec, error: Error<JsonErrorBody>) -> Failure {
     match error {
-        Error::InvalidInput { input, reason } => {
+        Error::InvalidInput(e) => {
+            let InvalidInput { input, reason } = *e;
             let mut message = format!("invalid input `{input}`: {reason}");
             if reason.starts_with("required")
                 && let Some(hint) = inputs::how_to_set(provider, &input)
@@ -200,7 +201,8 @@ fn failure(provider: &ProviderSpec, error: Error<JsonErrorBody>) -> Failure {
             }
             Failure::Usage(message)
         }
-        Error::Provider { status, body } => {
+        Error::Provider(e) => {
+            let ProviderError { status, body } = *e;
             let summary = body.to_string();
             let mut error = Map::new();
             error.insert("status".into(), json!(status));
@@ -214,21 +216,16 @@ fn failure(provider: &ProviderSpec, error: Error<JsonErrorBody>) -> Failure {
                 message: format!("{} answered HTTP {status}: {summary}", provider.name),
             }
         }
-        Error::UnexpectedResponse {
-            status,
-            content_type,
-            reason,
-            excerpt,
-        } => Failure::Remote {
+        Error::UnexpectedResponse(e) => Failure::Remote {
             error: json!({
-                "status": status,
-                "content_type": content_type,
-                "reason": reason,
-                "excerpt": excerpt,
+                "status": e.status,
+                "content_type": e.content_type,
+                "reason": e.reason,
+                "excerpt": e.excerpt,
             }),
             message: format!(
-                "unusable response from {} (HTTP {status}): {reason}",
-                provider.name
+                "unusable response from {} (HTTP {}): {}",
+                provider.name, e.status, e.reason
             ),
         },
         // Transport failures, and any kind of error a newer runtime adds.
@@ -357,7 +354,7 @@ fn send(client: &Client, request: http::Request<Vec<u8>>) -> DynResult<http::Res
         .enable_all()
         .build()
         .map_err(|e| {
-            Error::Transport(TransportError::new(
+            Error::from(TransportError::new(
                 TransportErrorKind::Other,
                 format!("cannot start the async runtime: {e}"),
             ))
