@@ -261,7 +261,7 @@ impl Client {
         &self,
         response: &rt::__private::http::Response<::std::vec::Vec<u8>>,
     ) -> ::core::result::Result<TokenResponse, Error> {
-        self.inner.parse_response(response).map_err(rt::Error::into_typed)?.to_typed()
+        self.inner.parse_response(response).map_err(rt::Error::into_typed)?.into_typed()
     }
 }
 /// Builds a [`Client`] for LMS Smart Way. Each required input has a setter; `build` exists only once all of them are called, so none can be forgotten.

@@ -826,7 +826,7 @@ fn client(p: &Provider) -> TokenStream {
                 self.inner
                     .parse_response(response)
                     .map_err(rt::Error::into_typed)?
-                    .to_typed()
+                    .into_typed()
             }
         }
     }

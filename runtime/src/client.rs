@@ -29,6 +29,10 @@ pub struct Client {
     options: HttpOptions,
     /// A reqwest transport built for non-default `options`, on first use.
     dedicated: Arc<OnceLock<Result<Arc<dyn Transport>, TransportError>>>,
+    /// The token URL resolved from environment, inputs and base URL, on first use: parsing and
+    /// checking it was a third of the client's own work per request. Reset by every setter
+    /// that changes one of them.
+    token_url: OnceLock<request::TokenUrl>,
 }
 
 impl std::fmt::Debug for Client {
@@ -68,6 +72,7 @@ impl Client {
             transport: None,
             options: HttpOptions::default(),
             dedicated: Arc::new(OnceLock::new()),
+            token_url: OnceLock::new(),
         }
     }
 
@@ -93,16 +98,19 @@ impl Client {
                 ),
             )
         })?;
+        self.token_url = OnceLock::new();
         Ok(())
     }
 
     /// Uses `environment`, which must be one of the provider's (generated enums hand them out).
     pub fn use_environment(&mut self, environment: &'static EnvironmentSpec) {
         self.environment = environment;
+        self.token_url = OnceLock::new();
     }
 
     /// Sets a client-level input, checked against the spec.
     pub fn set<B>(&mut self, name: &str, value: impl Into<String>) -> Result<(), Error<B>> {
+        self.token_url = OnceLock::new();
         self.inputs.set(self.provider, name, value)
     }
 
@@ -131,6 +139,7 @@ impl Client {
     /// Replaces scheme, host and port of every URL (a local server or a proxy).
     pub fn set_base_url<B>(&mut self, url: &str) -> Result<(), Error<B>> {
         self.base_url = Some(BaseUrl::parse(url)?);
+        self.token_url = OnceLock::new();
         Ok(())
     }
 
@@ -168,12 +177,32 @@ impl Client {
         })
     }
 
-    fn with_call_inputs(&self, call: &[(&str, &str)]) -> DynResult<Inputs> {
+    /// The token URL for the client-level inputs, resolved on first use.
+    fn token_url<B>(&self) -> Result<request::TokenUrl, Error<B>> {
+        if let Some(url) = self.token_url.get() {
+            return Ok(url.clone());
+        }
+        let url = request::token_url(
+            self.provider,
+            self.environment,
+            &self.inputs,
+            self.base_url.as_ref(),
+        )?;
+        // Another thread may have resolved it meanwhile: the same URL either way.
+        let _ = self.token_url.set(url.clone());
+        Ok(url)
+    }
+
+    /// The client's inputs plus `call`'s; borrowed when there are none to add.
+    fn with_call_inputs(&self, call: &[(&str, &str)]) -> DynResult<std::borrow::Cow<'_, Inputs>> {
+        if call.is_empty() {
+            return Ok(std::borrow::Cow::Borrowed(&self.inputs));
+        }
         let mut inputs = self.inputs.clone();
         for (name, value) in call {
             inputs.set(self.provider, name, *value)?;
         }
-        Ok(inputs)
+        Ok(std::borrow::Cow::Owned(inputs))
     }
 
     /// The token request for `grant`, with per-call inputs (`code`, `refresh_token`, ...).
@@ -185,14 +214,22 @@ impl Client {
     ) -> DynResult<http::Request<Vec<u8>>> {
         let grant = self.grant(grant)?;
         let inputs = self.with_call_inputs(call)?;
-        let mut request = request::token_request(
-            self.provider,
-            self.environment,
-            grant,
-            &inputs,
-            self.placement,
-            self.base_url.as_ref(),
-        )?;
+        let url = if call
+            .iter()
+            .any(|(name, _)| request::token_url_uses(self.environment, name))
+        {
+            // A per-call input in the URL: resolved for this call only.
+            request::token_url(
+                self.provider,
+                self.environment,
+                &inputs,
+                self.base_url.as_ref(),
+            )?
+        } else {
+            self.token_url()?
+        };
+        let mut request =
+            request::token_request_to(&url, self.provider, grant, &inputs, self.placement)?;
         // Lets `send` name the grant in its tracing span.
         request.extensions_mut().insert(grant.kind);
         Ok(request)
@@ -246,6 +283,8 @@ impl Client {
         let mut delays = self.options.retry.delays();
         let deadline = started + self.options.total_timeout;
         let mut attempt: u32 = 1;
+        // Copied for every attempt that may be followed by another; the last one takes it.
+        let mut request = Some(request);
         loop {
             let attempt_started = Instant::now();
             // Each attempt gets its own timeout, cut short by what is left of the total.
@@ -253,14 +292,21 @@ impl Client {
                 .options
                 .timeout
                 .min(deadline.saturating_duration_since(attempt_started));
-            let result =
-                match tokio::time::timeout(limit, transport.send(copy_request(&request))).await {
-                    Ok(result) => result,
-                    Err(_) => Err(TransportError::new(
-                        TransportErrorKind::Timeout,
-                        format!("no complete answer within {limit:?}"),
-                    )),
-                };
+            let this_attempt = match request.as_ref() {
+                Some(r) if attempt < self.options.retry.max_attempts => copy_request(r),
+                _ => match request.take() {
+                    Some(r) => r,
+                    // Unreachable: no attempt follows the last one.
+                    None => return Err(Error::input("request", "no attempt left")),
+                },
+            };
+            let result = match tokio::time::timeout(limit, transport.send(this_attempt)).await {
+                Ok(result) => result,
+                Err(_) => Err(TransportError::new(
+                    TransportErrorKind::Timeout,
+                    format!("no complete answer within {limit:?}"),
+                )),
+            };
             let took = attempt_started.elapsed().as_millis() as u64;
             // `Some(wait)`: worth another attempt, after `wait` if the server named one.
             let retry = match &result {
@@ -337,6 +383,9 @@ fn copy_request(request: &http::Request<Vec<u8>>) -> http::Request<Vec<u8>> {
     *copy.uri_mut() = request.uri().clone();
     *copy.version_mut() = request.version();
     *copy.headers_mut() = request.headers().clone();
+    if let Some(url) = request.extensions().get::<crate::transport::ParsedUrl>() {
+        copy.extensions_mut().insert(url.clone());
+    }
     copy
 }
 

@@ -6,9 +6,11 @@ use crate::spec::{
     BodyFormat, EnvironmentSpec, GrantKind, GrantSpec, InputLocation, ParamLocation, ParamSource,
     Pkce, Placement, ProviderSpec,
 };
+use crate::transport::ParsedUrl;
 use base64::Engine as _;
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 use url::Url;
 
 /// Characters escaped in a path segment: everything but RFC 3986 unreserved characters.
@@ -181,7 +183,65 @@ pub fn token_request<B>(
     placement: Option<&Placement>,
     base_url: Option<&BaseUrl>,
 ) -> Result<http::Request<Vec<u8>>, Error<B>> {
-    let mut url = environment_url(provider, environment.token_url, inputs, base_url)?;
+    let url = token_url(provider, environment, inputs, base_url)?;
+    token_request_to(&url, provider, grant, inputs, placement)
+}
+
+/// A token URL resolved and checked once, kept both as a [`Url`] and as the [`http::Uri`] a
+/// request carries, so that neither is parsed again per request. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct TokenUrl {
+    url: Arc<Url>,
+    uri: http::Uri,
+}
+
+impl TokenUrl {
+    fn new<B>(url: Url) -> Result<Self, Error<B>> {
+        let uri = http::Uri::try_from(url.as_str())
+            .map_err(|e| Error::input("url", format!("not a valid request URI: {e}")))?;
+        Ok(TokenUrl {
+            url: Arc::new(url),
+            uri,
+        })
+    }
+
+    /// The URL.
+    pub fn as_url(&self) -> &Url {
+        &self.url
+    }
+}
+
+/// The environment's token URL with `inputs` filled in and `base_url` applied, checked.
+pub fn token_url<B>(
+    provider: &ProviderSpec,
+    environment: &EnvironmentSpec,
+    inputs: &Inputs,
+    base_url: Option<&BaseUrl>,
+) -> Result<TokenUrl, Error<B>> {
+    TokenUrl::new(environment_url(
+        provider,
+        environment.token_url,
+        inputs,
+        base_url,
+    )?)
+}
+
+/// Whether the environment's token URL uses the input `name`.
+pub(crate) fn token_url_uses(environment: &EnvironmentSpec, name: &str) -> bool {
+    let url = environment.token_url;
+    url.match_indices(name)
+        .any(|(at, _)| url[..at].ends_with('{') && url[at + name.len()..].starts_with('}'))
+}
+
+/// [`token_request`] to a token URL resolved beforehand with [`token_url`] (a client resolves
+/// it once, not on every request).
+pub fn token_request_to<B>(
+    url: &TokenUrl,
+    provider: &ProviderSpec,
+    grant: &GrantSpec,
+    inputs: &Inputs,
+    placement: Option<&Placement>,
+) -> Result<http::Request<Vec<u8>>, Error<B>> {
     let mut params = Params::default();
     if let Some(grant_type) = grant.kind.grant_type() {
         params.push(ParamLocation::Body, "grant_type", grant_type);
@@ -212,9 +272,13 @@ pub fn token_request<B>(
         }
     }
 
-    let mut request = http::Request::builder()
-        .method(http::Method::POST)
-        .header(http::header::ACCEPT, "application/json");
+    // Headers straight into a map: `http::request::Builder` moves itself through every call,
+    // which cost more than the rest of the request.
+    let mut headers = http::HeaderMap::with_capacity(3);
+    headers.insert(
+        http::header::ACCEPT,
+        http::HeaderValue::from_static("application/json"),
+    );
     let placement = placement.or(provider.credentials.preferred());
     if let Some(placement) = placement {
         match placement {
@@ -226,7 +290,13 @@ pub fn token_request<B>(
                 let value = required_value(provider, inputs, input)?;
                 let header = http::HeaderValue::from_str(&format!("{prefix}{value}"))
                     .map_err(|_| Error::input(input, "cannot be sent in an HTTP header"))?;
-                request = request.header(*name, sensitive(header));
+                let name = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                    Error::input(
+                        input,
+                        format!("the spec's header name {name:?} is not valid"),
+                    )
+                })?;
+                headers.append(name, sensitive(header));
             }
             Placement::Basic { user, password } => {
                 let user_value = required_value(provider, inputs, user)?;
@@ -241,7 +311,7 @@ pub fn token_request<B>(
                     .encode(format!("{user_value}:{password_value}"));
                 let header = http::HeaderValue::from_str(&format!("Basic {encoded}"))
                     .map_err(|_| Error::input(user, "cannot be sent in an HTTP header"))?;
-                request = request.header(http::header::AUTHORIZATION, sensitive(header));
+                headers.append(http::header::AUTHORIZATION, sensitive(header));
             }
             Placement::Body(fields) => {
                 for (wire, input) in *fields {
@@ -266,24 +336,34 @@ pub fn token_request<B>(
         all.append(&mut params.query);
         params.query = all;
     }
-    if !params.query.is_empty() {
-        url.query_pairs_mut()
+    let url = if params.query.is_empty() {
+        url.clone()
+    } else {
+        let mut with_query = Url::clone(&url.url);
+        with_query
+            .query_pairs_mut()
             .extend_pairs(params.query.iter().map(|(k, v)| (*k, v.as_str())));
-    }
+        TokenUrl::new(with_query)?
+    };
     let body = match (provider.body, params.body.is_empty()) {
         (_, true) => Vec::new(),
         (BodyFormat::Form | BodyFormat::None, false) => {
-            request = request.header(
+            headers.insert(
                 http::header::CONTENT_TYPE,
-                "application/x-www-form-urlencoded",
+                http::HeaderValue::from_static("application/x-www-form-urlencoded"),
             );
-            form_urlencoded::Serializer::new(String::new())
+            // Sized once: growing from empty took more reallocations than pairs.
+            let size: usize = params.body.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+            form_urlencoded::Serializer::new(String::with_capacity(size + size / 4))
                 .extend_pairs(params.body.iter().map(|(k, v)| (*k, v.as_str())))
                 .finish()
                 .into_bytes()
         }
         (BodyFormat::Json, false) => {
-            request = request.header(http::header::CONTENT_TYPE, "application/json");
+            headers.insert(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_static("application/json"),
+            );
             let object: serde_json::Map<String, serde_json::Value> = params
                 .body
                 .into_iter()
@@ -293,10 +373,12 @@ pub fn token_request<B>(
                 .map_err(|e| Error::input("body", format!("cannot encode JSON: {e}")))?
         }
     };
-    request
-        .uri(url.as_str())
-        .body(body)
-        .map_err(|e| Error::input("url", format!("not a valid request URI: {e}")))
+    let mut request = http::Request::new(body);
+    *request.method_mut() = http::Method::POST;
+    *request.uri_mut() = url.uri;
+    *request.headers_mut() = headers;
+    request.extensions_mut().insert(ParsedUrl(url.url));
+    Ok(request)
 }
 
 fn required_value<'a, B>(
@@ -380,6 +462,20 @@ pub fn pkce_challenge(verifier: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn token_url_uses_finds_whole_variables_only() {
+        let environment = EnvironmentSpec {
+            name: "production",
+            token_url: "https://{customer_key}.example/oauth/{tenant}/token",
+            authorize_url: None,
+        };
+        assert!(token_url_uses(&environment, "customer_key"));
+        assert!(token_url_uses(&environment, "tenant"));
+        assert!(!token_url_uses(&environment, "key"));
+        assert!(!token_url_uses(&environment, "oauth"));
+        assert!(!token_url_uses(&environment, "code"));
+    }
 
     #[test]
     fn pkce_matches_rfc7636_appendix_b() {

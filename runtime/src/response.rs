@@ -34,7 +34,12 @@ impl TokenData {
 
     /// Deserializes into a generated struct.
     pub fn to_typed<T: serde::de::DeserializeOwned, B>(&self) -> Result<T, Error<B>> {
-        serde_json::from_value(Value::Object(self.fields.clone())).map_err(|e| {
+        self.clone().into_typed()
+    }
+
+    /// Deserializes into a generated struct, without copying the fields.
+    pub fn into_typed<T: serde::de::DeserializeOwned, B>(self) -> Result<T, Error<B>> {
+        serde_json::from_value(Value::Object(self.fields)).map_err(|e| {
             Error::from(UnexpectedResponse {
                 status: 200,
                 content_type: String::new(),
@@ -80,17 +85,16 @@ pub fn parse_token_response(
     response: &http::Response<Vec<u8>>,
 ) -> Result<TokenData, Error<JsonErrorBody>> {
     let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
     let body = response.body();
     let unexpected = |reason: String| {
+        let content_type = response
+            .headers()
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         Error::from(UnexpectedResponse {
             status,
-            content_type: content_type.clone(),
+            content_type: content_type.to_owned(),
             reason,
             excerpt: excerpt(provider, body),
         })

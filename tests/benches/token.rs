@@ -181,7 +181,16 @@ mod cold_cache {
 mod full_fetch {
     use super::*;
 
-    #[divan::bench(sample_count = 200, sample_size = 5)]
+    /// One thread for the client, one for the server, on a 2-core machine: a multi-thread
+    /// runtime would add threads competing for the cores and make both sides noisier.
+    static LOCAL: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+    });
+
+    #[divan::bench(sample_count = 1000, sample_size = 5)]
     fn bare_reqwest(bencher: divan::Bencher) {
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -189,7 +198,7 @@ mod full_fetch {
             .expect("reqwest");
         let url = format!("{}/connect/token", SERVER.base_url());
         bencher.bench_local(|| {
-            RUNTIME.block_on(async {
+            LOCAL.block_on(async {
                 let response = http
                     .post(&url)
                     .header("accept", "application/json")
@@ -205,10 +214,10 @@ mod full_fetch {
         });
     }
 
-    #[divan::bench(sample_count = 200, sample_size = 5)]
+    #[divan::bench(sample_count = 1000, sample_size = 5)]
     fn generated_client(bencher: divan::Bencher) {
         let client = client();
-        bencher.bench_local(|| RUNTIME.block_on(client.fetch_token()).expect("token"));
+        bencher.bench_local(|| LOCAL.block_on(client.fetch_token()).expect("token"));
     }
 }
 
@@ -235,5 +244,54 @@ mod sans_io {
                 .expect("response");
             client.parse_response(&response).expect("token")
         });
+    }
+}
+
+mod scratch {
+    use super::*;
+    static LOCAL: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+    });
+    const ROUNDS: &[&str] = &[
+        "1 bare",
+        "1 generated",
+        "2 generated",
+        "2 bare",
+        "3 bare",
+        "3 generated",
+        "4 generated",
+        "4 bare",
+        "5 bare",
+        "5 generated",
+        "6 generated",
+        "6 bare",
+    ];
+
+    #[divan::bench(args = ROUNDS, sample_count = 300, sample_size = 5)]
+    fn alternating(bencher: divan::Bencher, which: &str) {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("reqwest");
+        let url = format!("{}/connect/token", SERVER.base_url());
+        let client = client();
+        if which.ends_with("bare") {
+            bencher.bench_local(|| {
+                LOCAL.block_on(async {
+                    let response = http.post(&url).header("accept", "application/json")
+                        .header("content-type", "application/x-www-form-urlencoded")
+                        .body("grant_type=client_credentials&scope=WebAPI&client_id=bench-client&client_secret=bench-secret")
+                        .send().await.expect("send");
+                    let body = response.bytes().await.expect("body");
+                    let value: serde_json::Value = serde_json::from_slice(&body).expect("json");
+                    assert!(value["access_token"].is_string());
+                })
+            });
+        } else {
+            bencher.bench_local(|| LOCAL.block_on(client.fetch_token()).expect("token"));
+        }
     }
 }

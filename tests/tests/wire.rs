@@ -1126,3 +1126,42 @@ fn documented_lifetimes() {
         "refresh tokens live 30 days"
     );
 }
+
+/// The client resolves its token URL once and keeps it; every setter that changes the URL
+/// (an input in it, the environment, the base URL) must make it resolve again.
+#[test]
+fn the_kept_token_url_follows_every_change() {
+    let mut client = tokenspec_providers::client("learnlink").expect("learnlink");
+    client.set::<()>("tenant_id", "first").expect("tenant");
+    client.set::<()>("client_secret", "s3cret").expect("secret");
+    let url = |client: &tokenspec_runtime::Client| {
+        let request = client
+            .token_request(tokenspec_runtime::GrantKind::ClientCredentials, &[])
+            .expect("request");
+        uri(&request)
+    };
+    assert_eq!(
+        url(&client),
+        "https://public.api.learn.link/oauth2/token/first"
+    );
+    assert_eq!(
+        url(&client),
+        "https://public.api.learn.link/oauth2/token/first"
+    );
+    client.set::<()>("tenant_id", "second").expect("tenant");
+    assert_eq!(
+        url(&client),
+        "https://public.api.learn.link/oauth2/token/second"
+    );
+    client
+        .set_environment::<()>("staging_mea")
+        .expect("environment");
+    assert_eq!(
+        url(&client),
+        "https://public.api.meastaging.learn.tech/oauth2/token/second"
+    );
+    client
+        .set_base_url::<()>("http://127.0.0.1:9")
+        .expect("base url");
+    assert_eq!(url(&client), "http://127.0.0.1:9/oauth2/token/second");
+}
