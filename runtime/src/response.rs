@@ -123,7 +123,7 @@ pub fn parse_token_response(
     {
         return Err(Error::provider(status, body));
     }
-    normalize(provider, provider.response, &object).map_err(unexpected)
+    normalize_owned(provider, provider.response, object).map_err(unexpected)
 }
 
 /// The error body, if `object` has the provider's documented error shape.
@@ -157,19 +157,59 @@ pub fn normalize(
     for spec in specs {
         let raw = lookup(object, spec.wire).filter(|v| !v.is_null());
         let value = match raw {
-            Some(raw) => convert(provider, spec, raw)?,
-            None => match spec.default {
-                Some(text) => serde_json::from_str(text)
-                    .map_err(|e| format!("default of `{}` is not JSON: {e}", spec.name))?,
-                None if spec.required => {
-                    return Err(format!("required field `{}` is missing", spec.wire_name()));
-                }
+            Some(raw) => convert(provider, spec, raw.clone())?,
+            None => match default_of(spec)? {
+                Some(value) => value,
                 None => continue,
             },
         };
         fields.insert(spec.name.to_owned(), value);
     }
     Ok(TokenData { fields, specs })
+}
+
+/// [`normalize`] taking the object: top-level fields are moved out rather than copied (the
+/// common case, and most of the per-token work after JSON parsing).
+fn normalize_owned(
+    provider: &ProviderSpec,
+    specs: &'static [FieldSpec],
+    mut object: Map<String, Value>,
+) -> Result<TokenData, String> {
+    let mut fields = Map::new();
+    for (i, spec) in specs.iter().enumerate() {
+        // A wire key another spec also reads stays in place for it.
+        let shared = |key: &str| {
+            specs
+                .iter()
+                .enumerate()
+                .any(|(j, other)| j != i && other.wire.first() == Some(&key))
+        };
+        let raw = match spec.wire {
+            [key] if !shared(key) => object.remove(*key),
+            path => lookup(&object, path).cloned(),
+        }
+        .filter(|v| !v.is_null());
+        let value = match raw {
+            Some(raw) => convert(provider, spec, raw)?,
+            None => match default_of(spec)? {
+                Some(value) => value,
+                None => continue,
+            },
+        };
+        fields.insert(spec.name.to_owned(), value);
+    }
+    Ok(TokenData { fields, specs })
+}
+
+/// The spec's default for an absent field; an error if the field is required.
+fn default_of(spec: &FieldSpec) -> Result<Option<Value>, String> {
+    match spec.default {
+        Some(text) => serde_json::from_str(text)
+            .map(Some)
+            .map_err(|e| format!("default of `{}` is not JSON: {e}", spec.name)),
+        None if spec.required => Err(format!("required field `{}` is missing", spec.wire_name())),
+        None => Ok(None),
+    }
 }
 
 fn lookup<'a>(object: &'a Map<String, Value>, path: &[&str]) -> Option<&'a Value> {
@@ -181,37 +221,37 @@ fn lookup<'a>(object: &'a Map<String, Value>, path: &[&str]) -> Option<&'a Value
     Some(value)
 }
 
-fn convert(provider: &ProviderSpec, spec: &FieldSpec, raw: &Value) -> Result<Value, String> {
+fn convert(provider: &ProviderSpec, spec: &FieldSpec, raw: Value) -> Result<Value, String> {
     let wrong = |what: &str| format!("field `{}` is not {what}", spec.wire_name());
     Ok(match spec.ty {
-        FieldType::String | FieldType::TokenType => match raw {
-            Value::String(_) => raw.clone(),
+        FieldType::String | FieldType::TokenType => match &raw {
+            Value::String(_) => raw,
             _ => return Err(wrong("a string")),
         },
-        FieldType::Secret => match raw {
+        FieldType::Secret => match &raw {
             // The access token goes into an `Authorization` header: it must fit in one.
             Value::String(s) if spec.name == "access_token" && !header_safe(s) => {
                 return Err(wrong("a token that fits in an HTTP header"));
             }
-            Value::String(s) if !s.is_empty() => raw.clone(),
+            Value::String(s) if !s.is_empty() => raw,
             _ => return Err(wrong("a non-empty string")),
         },
-        FieldType::Id => match raw {
-            Value::String(_) => raw.clone(),
+        FieldType::Id => match &raw {
+            Value::String(_) => raw,
             Value::Number(n) => Value::String(n.to_string()),
             _ => return Err(wrong("a string or number")),
         },
         FieldType::Seconds => {
-            let n = whole_number(raw).ok_or_else(|| wrong("a whole number of seconds"))?;
+            let n = whole_number(&raw).ok_or_else(|| wrong("a whole number of seconds"))?;
             u64::try_from(n)
                 .map(Value::from)
                 .map_err(|_| wrong("a non-negative number of seconds"))?
         }
         FieldType::Timestamp | FieldType::Integer => {
-            Value::from(whole_number(raw).ok_or_else(|| wrong("a whole number"))?)
+            Value::from(whole_number(&raw).ok_or_else(|| wrong("a whole number"))?)
         }
-        FieldType::Number => match raw {
-            Value::Number(_) => raw.clone(),
+        FieldType::Number => match &raw {
+            Value::Number(_) => raw,
             Value::String(s) => s
                 .trim()
                 .parse::<f64>()
@@ -221,12 +261,12 @@ fn convert(provider: &ProviderSpec, spec: &FieldSpec, raw: &Value) -> Result<Val
                 .ok_or_else(|| wrong("a number"))?,
             _ => return Err(wrong("a number")),
         },
-        FieldType::Boolean => match raw {
-            Value::Bool(_) => raw.clone(),
+        FieldType::Boolean => match &raw {
+            Value::Bool(_) => raw,
             Value::String(s) if s == "true" || s == "false" => Value::Bool(s == "true"),
             _ => return Err(wrong("a boolean")),
         },
-        FieldType::Scopes => match raw {
+        FieldType::Scopes => match &raw {
             Value::String(s) => Value::Array(
                 s.split(provider.scopes.delimiter)
                     .map(str::trim)
@@ -234,15 +274,15 @@ fn convert(provider: &ProviderSpec, spec: &FieldSpec, raw: &Value) -> Result<Val
                     .map(|s| Value::String(s.to_owned()))
                     .collect(),
             ),
-            Value::Array(items) if items.iter().all(Value::is_string) => raw.clone(),
+            Value::Array(items) if items.iter().all(Value::is_string) => raw,
             _ => return Err(wrong("a scope list")),
         },
-        FieldType::Strings => match raw {
-            Value::String(_) => Value::Array(vec![raw.clone()]),
-            Value::Array(items) if items.iter().all(Value::is_string) => raw.clone(),
+        FieldType::Strings => match &raw {
+            Value::String(_) => Value::Array(vec![raw]),
+            Value::Array(items) if items.iter().all(Value::is_string) => raw,
             _ => return Err(wrong("a list of strings")),
         },
-        FieldType::Json => raw.clone(),
+        FieldType::Json => raw,
     })
 }
 

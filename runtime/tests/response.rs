@@ -3,7 +3,9 @@
 use tokenspec_runtime::response::parse_token_response;
 use tokenspec_runtime::*;
 
-static SPEC: ProviderSpec = ProviderSpec {
+static SPEC: ProviderSpec = BASE;
+
+const BASE: ProviderSpec = ProviderSpec {
     name: "demo",
     title: "Demo",
     description: "",
@@ -197,4 +199,61 @@ fn token_type_is_case_insensitive_and_bearer_header_is_fixed() {
     let header = bearer_header(&Secret::new("abc"));
     assert_eq!(header.to_str().expect("ascii"), "Bearer abc");
     assert!(header.is_sensitive());
+}
+
+/// Fields are moved out of the parsed body; one wire key read by two fields (or by a nested
+/// path and a plain one) must still reach both.
+static SHARED_KEYS: ProviderSpec = ProviderSpec {
+    response: &[
+        FieldSpec {
+            name: "access_token",
+            wire: &["token"],
+            ty: FieldType::Secret,
+            required: true,
+            default: None,
+            description: "",
+        },
+        FieldSpec {
+            name: "token_copy",
+            wire: &["token"],
+            ty: FieldType::String,
+            required: true,
+            default: None,
+            description: "",
+        },
+        FieldSpec {
+            name: "account",
+            wire: &["data"],
+            ty: FieldType::Json,
+            required: true,
+            default: None,
+            description: "",
+        },
+        FieldSpec {
+            name: "account_id",
+            wire: &["data", "id"],
+            ty: FieldType::Id,
+            required: true,
+            default: None,
+            description: "",
+        },
+    ],
+    ..BASE
+};
+
+#[test]
+fn a_wire_key_read_by_two_fields_reaches_both() {
+    let data = parse_token_response(
+        &SHARED_KEYS,
+        &response(
+            200,
+            "application/json",
+            r#"{"token":"t1","data":{"id":42}}"#,
+        ),
+    )
+    .expect("token");
+    assert_eq!(data.get("access_token"), Some(&serde_json::json!("t1")));
+    assert_eq!(data.get("token_copy"), Some(&serde_json::json!("t1")));
+    assert_eq!(data.get("account"), Some(&serde_json::json!({"id": 42})));
+    assert_eq!(data.get("account_id"), Some(&serde_json::json!("42")));
 }
