@@ -46,7 +46,9 @@ pub use request::BaseUrl;
 pub use response::TokenData;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
-pub use source::{CachedTokenSource, MemoryStore, StoredToken, TokenSource, TokenStore};
+pub use source::{
+    AccessToken, CachedTokenSource, MemoryStore, StoredToken, TokenSource, TokenStore,
+};
 pub use spec::*;
 #[cfg(feature = "reqwest")]
 pub use transport::ReqwestTransport;

@@ -190,58 +190,85 @@ mod full_fetch {
             .expect("runtime")
     });
 
-    /// Six rounds, each a bare-reqwest run and a generated-client run back to back: on a
-    /// shared virtual machine the speed of the whole machine drifts by tens of percent over
-    /// seconds, so each round's ratio compares neighbours in time (BENCHMARKS.md reports every
-    /// round and their median).
+    /// Six rounds, each a bare-reqwest run (without and with a 30 s timeout around the call,
+    /// as the runtime sets one per attempt) and a generated-client run back to back: on a shared
+    /// virtual machine the speed of the whole machine drifts by tens of percent over seconds, so
+    /// each round's ratios compare neighbours in time (BENCHMARKS.md reports every round).
     const ROUNDS: &[&str] = &[
-        "1 bare reqwest",
-        "1 generated client",
-        "2 bare reqwest",
-        "2 generated client",
-        "3 bare reqwest",
-        "3 generated client",
-        "4 bare reqwest",
-        "4 generated client",
-        "5 bare reqwest",
-        "5 generated client",
-        "6 bare reqwest",
-        "6 generated client",
+        "1 a bare reqwest",
+        "1 b bare reqwest + timeout",
+        "1 c generated client",
+        "2 a bare reqwest",
+        "2 b bare reqwest + timeout",
+        "2 c generated client",
+        "3 a bare reqwest",
+        "3 b bare reqwest + timeout",
+        "3 c generated client",
+        "4 a bare reqwest",
+        "4 b bare reqwest + timeout",
+        "4 c generated client",
+        "5 a bare reqwest",
+        "5 b bare reqwest + timeout",
+        "5 c generated client",
+        "6 a bare reqwest",
+        "6 b bare reqwest + timeout",
+        "6 c generated client",
     ];
 
-    #[divan::bench(args = ROUNDS, sample_count = 300, sample_size = 5)]
+    #[divan::bench(args = ROUNDS, sample_count = 600, sample_size = 5)]
     fn rounds(bencher: divan::Bencher, which: &str) {
         if which.ends_with("bare reqwest") {
-            bare_reqwest(bencher);
+            bare_reqwest(bencher, None);
+        } else if which.ends_with("+ timeout") {
+            bare_reqwest(bencher, Some(Duration::from_secs(30)));
         } else {
-            let client = client();
+            // Its own reqwest client, as the bare side has: the runtime's shared default one
+            // may hold a pooled connection that an earlier benchmark opened on the
+            // multi-thread runtime, whose threads would then carry every request.
+            let transport = tokenspec_runtime::ReqwestTransport::with_defaults().expect("reqwest");
+            let client = smartdocumentor::Client::builder()
+                .client_id("bench-client")
+                .client_secret("bench-secret")
+                .base_url(&SERVER.base_url())
+                .expect("loopback")
+                .retry(RetryPolicy::none())
+                .transport(Arc::new(transport))
+                .build()
+                .expect("client");
             bencher.bench_local(|| LOCAL.block_on(client.fetch_token()).expect("token"));
         }
     }
 
     /// The same POST as the generated client's (same headers, same body), read and parsed as
-    /// JSON, with a reqwest client configured like the runtime's (no redirects).
-    fn bare_reqwest(bencher: divan::Bencher) {
+    /// JSON, with a reqwest client configured like the runtime's (no redirects); `timeout`
+    /// around the whole call, as the runtime does, if given.
+    fn bare_reqwest(bencher: divan::Bencher, timeout: Option<Duration>) {
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("reqwest");
         let url = format!("{}/connect/token", SERVER.base_url());
-        bencher.bench_local(|| {
-            LOCAL.block_on(async {
-                let response = http
-                    .post(&url)
-                    .header("accept", "application/json")
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .body("grant_type=client_credentials&scope=WebAPI&client_id=bench-client&client_secret=bench-secret")
-                    .send()
-                    .await
-                    .expect("send");
-                let body = response.bytes().await.expect("body");
-                let value: serde_json::Value = serde_json::from_slice(&body).expect("json");
-                assert!(value["access_token"].is_string());
-            })
-        });
+        let fetch = || async {
+            let response = http
+                .post(&url)
+                .header("accept", "application/json")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("grant_type=client_credentials&scope=WebAPI&client_id=bench-client&client_secret=bench-secret")
+                .send()
+                .await
+                .expect("send");
+            let body = response.bytes().await.expect("body");
+            let value: serde_json::Value = serde_json::from_slice(&body).expect("json");
+            assert!(value["access_token"].is_string());
+        };
+        match timeout {
+            None => bencher.bench_local(|| LOCAL.block_on(fetch())),
+            Some(limit) => bencher.bench_local(|| {
+                LOCAL.block_on(async {
+                    tokio::time::timeout(limit, fetch()).await.expect("in time")
+                })
+            }),
+        }
     }
 }
 
