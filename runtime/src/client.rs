@@ -30,9 +30,51 @@ pub struct Client {
     /// A reqwest transport built for non-default `options`, on first use.
     dedicated: Arc<OnceLock<Result<Arc<dyn Transport>, TransportError>>>,
     /// The token URL resolved from environment, inputs and base URL, on first use: parsing and
-    /// checking it was a third of the client's own work per request. Reset by every setter
-    /// that changes one of them.
+    /// checking it was a third of the client's own work per request. Reset by every setter.
     token_url: OnceLock<request::TokenUrl>,
+    /// The token request of the first grant asked for without per-call inputs: it depends on
+    /// nothing but this client's settings, so it is built once and copied per request. Reset
+    /// by every setter.
+    prepared: OnceLock<Prepared>,
+}
+
+/// A token request built once (see `Client::prepared`). The body holds credentials: it is kept
+/// as a [`Secret`](crate::Secret), wiped when dropped; the credential headers are marked
+/// sensitive, as in every request.
+#[derive(Clone)]
+struct Prepared {
+    grant: GrantKind,
+    uri: http::Uri,
+    url: Option<crate::transport::ParsedUrl>,
+    headers: http::HeaderMap,
+    body: crate::Secret,
+}
+
+impl Prepared {
+    fn of(grant: GrantKind, request: &http::Request<Vec<u8>>) -> Option<Self> {
+        Some(Prepared {
+            grant,
+            uri: request.uri().clone(),
+            url: request
+                .extensions()
+                .get::<crate::transport::ParsedUrl>()
+                .cloned(),
+            headers: request.headers().clone(),
+            body: crate::Secret::new(String::from_utf8(request.body().clone()).ok()?),
+        })
+    }
+
+    fn request(&self) -> http::Request<Vec<u8>> {
+        let mut request = http::Request::new(self.body.expose().as_bytes().to_vec());
+        *request.method_mut() = http::Method::POST;
+        *request.uri_mut() = self.uri.clone();
+        *request.headers_mut() = self.headers.clone();
+        if let Some(url) = &self.url {
+            request.extensions_mut().insert(url.clone());
+        }
+        request.extensions_mut().insert(self.grant);
+        request
+    }
 }
 
 impl std::fmt::Debug for Client {
@@ -73,6 +115,7 @@ impl Client {
             options: HttpOptions::default(),
             dedicated: Arc::new(OnceLock::new()),
             token_url: OnceLock::new(),
+            prepared: OnceLock::new(),
         }
     }
 
@@ -98,20 +141,26 @@ impl Client {
                 ),
             )
         })?;
-        self.token_url = OnceLock::new();
+        self.settings_changed();
         Ok(())
     }
 
     /// Uses `environment`, which must be one of the provider's (generated enums hand them out).
     pub fn use_environment(&mut self, environment: &'static EnvironmentSpec) {
         self.environment = environment;
-        self.token_url = OnceLock::new();
+        self.settings_changed();
     }
 
     /// Sets a client-level input, checked against the spec.
     pub fn set<B>(&mut self, name: &str, value: impl Into<String>) -> Result<(), Error<B>> {
-        self.token_url = OnceLock::new();
+        self.settings_changed();
         self.inputs.set(self.provider, name, value)
+    }
+
+    /// Forgets what was built from the settings (token URL, prepared request).
+    fn settings_changed(&mut self) {
+        self.token_url = OnceLock::new();
+        self.prepared = OnceLock::new();
     }
 
     /// The inputs set so far.
@@ -133,13 +182,14 @@ impl Client {
                 ),
             )
         })?);
+        self.settings_changed();
         Ok(())
     }
 
     /// Replaces scheme, host and port of every URL (a local server or a proxy).
     pub fn set_base_url<B>(&mut self, url: &str) -> Result<(), Error<B>> {
         self.base_url = Some(BaseUrl::parse(url)?);
-        self.token_url = OnceLock::new();
+        self.settings_changed();
         Ok(())
     }
 
@@ -212,6 +262,12 @@ impl Client {
         grant: GrantKind,
         call: &[(&str, &str)],
     ) -> DynResult<http::Request<Vec<u8>>> {
+        if call.is_empty()
+            && let Some(prepared) = self.prepared.get()
+            && prepared.grant == grant
+        {
+            return Ok(prepared.request());
+        }
         let grant = self.grant(grant)?;
         let inputs = self.with_call_inputs(call)?;
         let url = if call
@@ -232,6 +288,13 @@ impl Client {
             request::token_request_to(&url, self.provider, grant, &inputs, self.placement)?;
         // Lets `send` name the grant in its tracing span.
         request.extensions_mut().insert(grant.kind);
+        if call.is_empty()
+            && self.prepared.get().is_none()
+            && let Some(prepared) = Prepared::of(grant.kind, &request)
+        {
+            // Another thread may have prepared it meanwhile: the same request either way.
+            let _ = self.prepared.set(prepared);
+        }
         Ok(request)
     }
 

@@ -1165,3 +1165,49 @@ fn the_kept_token_url_follows_every_change() {
         .expect("base url");
     assert_eq!(url(&client), "http://127.0.0.1:9/oauth2/token/second");
 }
+
+/// The client also builds its token request once (it depends only on its settings) and copies
+/// it; every setter must make it build again, and per-call inputs never come from the copy.
+#[test]
+fn the_kept_token_request_follows_every_change() {
+    let mut client = tokenspec_providers::client("learnlink").expect("learnlink");
+    client.set::<()>("tenant_id", "tenant").expect("tenant");
+    client.set::<()>("client_secret", "first").expect("secret");
+    let request = |client: &tokenspec_runtime::Client| {
+        client
+            .token_request(tokenspec_runtime::GrantKind::ClientCredentials, &[])
+            .expect("request")
+    };
+    let basic = |secret: &str| {
+        use base64::Engine as _;
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("tenant:{secret}"))
+        )
+    };
+    let authorization = |r: &http::Request<Vec<u8>>| {
+        r.headers()
+            .get("authorization")
+            .map(|v| v.to_str().expect("ascii").to_owned())
+    };
+    for _ in 0..2 {
+        let r = request(&client);
+        assert_eq!(authorization(&r), Some(basic("first")));
+        assert_eq!(r.body().as_slice(), b"grant_type=client_credentials");
+        assert_eq!(r.method(), http::Method::POST);
+    }
+    client.set::<()>("client_secret", "second").expect("secret");
+    assert_eq!(authorization(&request(&client)), Some(basic("second")));
+    client.set::<()>("scope", "api/read").expect("scope");
+    assert_eq!(
+        request(&client).body().as_slice(),
+        b"grant_type=client_credentials&scope=api%2Fread"
+    );
+    client.set_placement::<()>("body").expect("placement");
+    let r = request(&client);
+    assert_eq!(authorization(&r), None);
+    assert_eq!(
+        String::from_utf8_lossy(r.body()),
+        "grant_type=client_credentials&scope=api%2Fread&client_id=tenant&client_secret=second"
+    );
+}
