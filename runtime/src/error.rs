@@ -19,14 +19,14 @@ pub enum Error<B = OAuthErrorBody> {
     InvalidInput(Box<InvalidInput>),
     /// The request could not be sent or the response not read.
     #[error("transport error: {0}")]
-    Transport(Box<TransportError>),
+    Transport(#[source] Box<TransportError>),
     /// The provider answered with an error body of its documented shape.
     #[error("{0}")]
     Provider(Box<ProviderError<B>>),
     /// The token store could not load or save a token. A token fetched before a failed save is
     /// kept in memory and served by the next call: nothing is lost.
     #[error("token store error: {0}")]
-    Store(Box<StoreError>),
+    Store(#[source] Box<StoreError>),
     /// The provider answered with something that is neither a token nor a documented error.
     #[error("{0}")]
     UnexpectedResponse(Box<UnexpectedResponse>),
@@ -338,5 +338,10 @@ mod tests {
         assert_eq!(e.to_string(), "transport error: timed out: after 30 s");
         let e: Error = StoreError::new("disk full").into();
         assert_eq!(e.to_string(), "token store error: disk full");
+        let source = std::error::Error::source(&e).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("disk full"));
+        let e: Error = TransportError::new(TransportErrorKind::Connect, "refused").into();
+        let source = std::error::Error::source(&e).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("connection failed: refused"));
     }
 }

@@ -9,8 +9,11 @@
 //!
 //! The deadline is never later than [`GUARD`] before the token's expiry, whatever margin is
 //! configured: a token could only be served past its expiry if this thread were held up by more
-//! than a second. If the thread cannot be started, no flag is ever set and every call reads the
-//! clock: slower, never wrong.
+//! than a second (or, for a moment after a frozen process resumes, ran after the caller). If the
+//! thread cannot be started, no flag is ever set and every call reads the clock: slower, never
+//! wrong. A child process forked from one with the thread running has no such thread: a
+//! `pthread_atfork` handler marks it gone there, flags read as cleared and the child reads the
+//! clock too.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -20,6 +23,10 @@ use std::time::{Duration, Instant};
 
 /// How long before expiry a flag is cleared at the latest.
 pub(crate) const GUARD: Duration = Duration::from_secs(1);
+
+/// Whether the timer thread runs in this process: false until it starts, and in a forked
+/// child (which inherits the flags but not the thread).
+static RUNNING: AtomicBool = AtomicBool::new(false);
 
 /// Set while a token may be served without reading the clock.
 #[derive(Debug, Default)]
@@ -32,7 +39,7 @@ impl Freshness {
     pub(crate) fn is_set(&self) -> bool {
         // Relaxed: a stale `true` is covered by the guard; a stale `false` only costs a clock
         // read on the slow path.
-        self.0.load(Ordering::Relaxed)
+        self.0.load(Ordering::Relaxed) && RUNNING.load(Ordering::Relaxed)
     }
 
     /// Sets the flag until `deadline` (clamped to [`GUARD`] before `expires_at`). Leaves it
@@ -48,6 +55,10 @@ impl Freshness {
         let Some(timer) = timer() else {
             return;
         };
+        if !RUNNING.load(Ordering::Relaxed) {
+            // A forked child: the thread is gone (and may have held the queue's lock).
+            return;
+        }
         self.0.store(true, Ordering::Relaxed);
         timer.add(deadline, Arc::downgrade(self));
     }
@@ -99,9 +110,29 @@ fn timer() -> Option<&'static Timer> {
         std::thread::Builder::new()
             .name("tokenspec-expiry".into())
             .spawn(move || timer.run())
-            .ok()
-            .map(|_| timer)
+            .ok()?;
+        if forget_timer_in_forked_children() {
+            RUNNING.store(true, Ordering::Relaxed);
+        }
+        Some(timer)
     })
+}
+
+/// Arranges for a forked child to mark the thread gone; false if that cannot be arranged (then
+/// no flag is ever trusted).
+#[cfg(unix)]
+fn forget_timer_in_forked_children() -> bool {
+    extern "C" fn in_child() {
+        // An atomic store: safe in a child of a multi-threaded process.
+        RUNNING.store(false, Ordering::Relaxed);
+    }
+    // SAFETY: registers a handler that only stores to an atomic; no other precondition.
+    unsafe { libc::pthread_atfork(None, None, Some(in_child)) == 0 }
+}
+
+#[cfg(not(unix))]
+fn forget_timer_in_forked_children() -> bool {
+    true
 }
 
 impl Timer {
@@ -160,32 +191,53 @@ mod tests {
         flag
     }
 
+    /// How long after `start` the flag was cleared, waiting at most 10 s (the thread is
+    /// asleep until then: on a loaded machine it may run late, never early).
+    fn cleared_after(flag: &Freshness, start: Instant) -> Option<Duration> {
+        while start.elapsed() < Duration::from_secs(10) {
+            if !flag.is_set() {
+                return Some(start.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        None
+    }
+
     #[test]
-    fn flag_is_cleared_at_its_deadline() {
-        let flag = armed(Duration::from_millis(150), Duration::from_secs(60));
+    fn flag_is_cleared_at_its_deadline_not_before() {
+        let start = Instant::now();
+        let flag = armed(Duration::from_millis(300), Duration::from_secs(60));
         assert!(flag.is_set());
-        std::thread::sleep(Duration::from_millis(50));
-        assert!(flag.is_set(), "cleared before its deadline");
-        std::thread::sleep(Duration::from_millis(400));
-        assert!(!flag.is_set(), "still set after its deadline");
+        let cleared = cleared_after(&flag, start).expect("cleared within 10 s");
+        assert!(
+            cleared >= Duration::from_millis(300),
+            "cleared after {cleared:?}"
+        );
     }
 
     #[test]
     fn a_later_deadline_does_not_delay_an_earlier_one() {
-        let late = armed(Duration::from_secs(30), Duration::from_secs(60));
-        let soon = armed(Duration::from_millis(100), Duration::from_secs(60));
-        std::thread::sleep(Duration::from_millis(500));
-        assert!(!soon.is_set());
+        let start = Instant::now();
+        let late = armed(Duration::from_secs(60), Duration::from_secs(120));
+        let soon = armed(Duration::from_millis(100), Duration::from_secs(120));
+        assert!(
+            cleared_after(&soon, start).is_some(),
+            "waited for the later deadline"
+        );
         assert!(late.is_set());
     }
 
     #[test]
     fn flag_is_cleared_a_guard_before_expiry_whatever_the_deadline() {
-        // Deadline after expiry (a zero margin): cleared one guard before expiry.
+        // Deadline after expiry (a zero margin): cleared one guard before expiry, at 0.2 s.
+        let start = Instant::now();
         let flag = armed(Duration::from_secs(60), Duration::from_millis(1200));
         assert!(flag.is_set());
-        std::thread::sleep(Duration::from_millis(600));
-        assert!(!flag.is_set(), "served without a clock within the guard");
+        let cleared = cleared_after(&flag, start).expect("cleared long before the deadline");
+        assert!(
+            cleared >= Duration::from_millis(200),
+            "cleared after {cleared:?}"
+        );
     }
 
     #[test]
@@ -195,6 +247,42 @@ mod tests {
         let now = Instant::now();
         past.arm(now, now + Duration::from_secs(60));
         assert!(!past.is_set());
+    }
+
+    /// A forked child has no timer thread: flags it inherited, and flags it arms, must read as
+    /// cleared there, so that it reads the clock.
+    #[cfg(unix)]
+    #[test]
+    fn a_forked_child_does_not_trust_the_flags() {
+        let inherited = armed(Duration::from_secs(60), Duration::from_secs(120));
+        assert!(inherited.is_set());
+        // Allocated before the fork: the child allocates nothing and takes no lock.
+        let fresh = Arc::new(Freshness::default());
+        // SAFETY: the child only reads the clock and atomics (`arm` returns before the queue's
+        // lock there) and leaves with `_exit`.
+        let pid = unsafe { libc::fork() };
+        assert!(pid >= 0, "fork failed");
+        if pid == 0 {
+            let now = Instant::now();
+            fresh.arm(
+                now + Duration::from_secs(60),
+                now + Duration::from_secs(120),
+            );
+            let code = if !inherited.is_set() && !fresh.is_set() {
+                0
+            } else {
+                1
+            };
+            // SAFETY: ends the child at once, running nothing of the parent's test harness.
+            unsafe { libc::_exit(code) };
+        }
+        let mut status = 0;
+        // SAFETY: waits for the child just forked.
+        let waited = unsafe { libc::waitpid(pid, &mut status, 0) };
+        assert_eq!(waited, pid);
+        assert!(libc::WIFEXITED(status), "child ended abnormally: {status}");
+        assert_eq!(libc::WEXITSTATUS(status), 0, "the child trusted a flag");
+        assert!(inherited.is_set(), "the parent's flag was touched");
     }
 
     #[test]

@@ -189,8 +189,8 @@ pub fn token_request<B>(
 
 /// A token URL resolved and checked once, kept both as a [`Url`] and as the [`http::Uri`] a
 /// request carries, so that neither is parsed again per request. Cheap to clone.
-#[derive(Clone, Debug)]
-pub struct TokenUrl {
+#[derive(Clone)]
+pub(crate) struct TokenUrl {
     url: Arc<Url>,
     uri: http::Uri,
 }
@@ -204,15 +204,22 @@ impl TokenUrl {
             uri,
         })
     }
+}
 
-    /// The URL.
-    pub fn as_url(&self) -> &Url {
-        &self.url
+/// Scheme, host and port only: a spec may one day put an input in the path.
+impl std::fmt::Debug for TokenUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "TokenUrl({}://{}/…)",
+            self.url.scheme(),
+            &self.url[url::Position::BeforeHost..url::Position::AfterPort]
+        )
     }
 }
 
 /// The environment's token URL with `inputs` filled in and `base_url` applied, checked.
-pub fn token_url<B>(
+pub(crate) fn token_url<B>(
     provider: &ProviderSpec,
     environment: &EnvironmentSpec,
     inputs: &Inputs,
@@ -235,7 +242,7 @@ pub(crate) fn token_url_uses(environment: &EnvironmentSpec, name: &str) -> bool 
 
 /// [`token_request`] to a token URL resolved beforehand with [`token_url`] (a client resolves
 /// it once, not on every request).
-pub fn token_request_to<B>(
+pub(crate) fn token_request_to<B>(
     url: &TokenUrl,
     provider: &ProviderSpec,
     grant: &GrantSpec,

@@ -25,6 +25,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant, SystemTime};
+use sync_wrapper::SyncWrapper;
 
 /// Hands out an access token for calling an API.
 ///
@@ -370,7 +371,9 @@ impl<B> CachedTokenSource<B> {
 #[must_use = "futures do nothing unless polled"]
 pub struct AccessToken<'a, B> {
     source: &'a CachedTokenSource<B>,
-    renewal: Option<Box<BoxFuture<'a, DynResult<Secret>>>>,
+    /// In a `SyncWrapper` (only reachable through `&mut`), so that the future is `Sync`, as
+    /// an `async fn`'s would be.
+    renewal: Option<Box<SyncWrapper<BoxFuture<'a, DynResult<Secret>>>>>,
 }
 
 impl<B> std::fmt::Debug for AccessToken<'_, B> {
@@ -403,8 +406,8 @@ impl<B: serde::de::DeserializeOwned + Send> AccessToken<'_, B> {
         let source = self.source;
         let renewal = self
             .renewal
-            .get_or_insert_with(|| Box::new(Box::pin(source.renew())));
-        let result = std::task::ready!(renewal.as_mut().as_mut().poll(cx));
+            .get_or_insert_with(|| Box::new(SyncWrapper::new(Box::pin(source.renew()))));
+        let result = std::task::ready!(renewal.get_mut().as_mut().poll(cx));
         // Polled again after this (a caller's mistake), it would start over: no panic.
         self.renewal = None;
         Poll::Ready(result.map_err(Error::into_typed))
@@ -640,6 +643,38 @@ mod tests {
 
     /// Two words travel in registers; a bigger future is copied through memory on every call
     /// (see the type's documentation).
+    #[test]
+    fn the_access_token_future_is_send_and_sync() {
+        fn send_sync<T: Send + Sync>(_: &T) {}
+        let source = CachedTokenSource::<JsonErrorBody>::new(Client::new(&EMPTY));
+        send_sync(&source.access_token());
+    }
+
+    static EMPTY: ProviderSpec = ProviderSpec {
+        name: "empty",
+        title: "Empty",
+        description: "",
+        docs: "https://example.com",
+        default_environment: "production",
+        environments: &[],
+        inputs: &[],
+        credentials: crate::spec::CredentialsSpec {
+            preferred: 0,
+            accepted: &[],
+        },
+        body: crate::spec::BodyFormat::Form,
+        grants: &[],
+        scopes: crate::spec::ScopesSpec {
+            delimiter: " ",
+            known: &[],
+        },
+        response: &[],
+        errors: crate::spec::ErrorFormat::OAuth2,
+        access_lifetime: None,
+        refresh_lifetime: None,
+        claims: &[],
+    };
+
     #[test]
     fn the_access_token_future_stays_two_words() {
         assert_eq!(
