@@ -29,9 +29,6 @@ pub struct Client {
     options: HttpOptions,
     /// A reqwest transport built for non-default `options`, on first use.
     dedicated: Arc<OnceLock<Result<Arc<dyn Transport>, TransportError>>>,
-    /// The token URL resolved from environment, inputs and base URL, on first use: parsing and
-    /// checking it was a third of the client's own work per request. Reset by every setter.
-    token_url: OnceLock<request::TokenUrl>,
     /// The token request of the first grant asked for without per-call inputs: it depends on
     /// nothing but this client's settings, so it is built once and copied per request. Reset
     /// by every setter.
@@ -114,7 +111,6 @@ impl Client {
             transport: None,
             options: HttpOptions::default(),
             dedicated: Arc::new(OnceLock::new()),
-            token_url: OnceLock::new(),
             prepared: OnceLock::new(),
         }
     }
@@ -157,9 +153,8 @@ impl Client {
         self.inputs.set(self.provider, name, value)
     }
 
-    /// Forgets what was built from the settings (token URL, prepared request).
+    /// Forgets the request prepared from the settings.
     fn settings_changed(&mut self) {
-        self.token_url = OnceLock::new();
         self.prepared = OnceLock::new();
     }
 
@@ -227,22 +222,6 @@ impl Client {
         })
     }
 
-    /// The token URL for the client-level inputs, resolved on first use.
-    fn token_url<B>(&self) -> Result<request::TokenUrl, Error<B>> {
-        if let Some(url) = self.token_url.get() {
-            return Ok(url.clone());
-        }
-        let url = request::token_url(
-            self.provider,
-            self.environment,
-            &self.inputs,
-            self.base_url.as_ref(),
-        )?;
-        // Another thread may have resolved it meanwhile: the same URL either way.
-        let _ = self.token_url.set(url.clone());
-        Ok(url)
-    }
-
     /// The client's inputs plus `call`'s; borrowed when there are none to add.
     fn with_call_inputs(&self, call: &[(&str, &str)]) -> DynResult<std::borrow::Cow<'_, Inputs>> {
         if call.is_empty() {
@@ -270,22 +249,14 @@ impl Client {
         }
         let grant = self.grant(grant)?;
         let inputs = self.with_call_inputs(call)?;
-        let url = if call
-            .iter()
-            .any(|(name, _)| request::token_url_uses(self.environment, name))
-        {
-            // A per-call input in the URL: resolved for this call only.
-            request::token_url(
-                self.provider,
-                self.environment,
-                &inputs,
-                self.base_url.as_ref(),
-            )?
-        } else {
-            self.token_url()?
-        };
-        let mut request =
-            request::token_request_to(&url, self.provider, grant, &inputs, self.placement)?;
+        let mut request = request::token_request(
+            self.provider,
+            self.environment,
+            grant,
+            &inputs,
+            self.placement,
+            self.base_url.as_ref(),
+        )?;
         // Lets `send` name the grant in its tracing span.
         request.extensions_mut().insert(grant.kind);
         if call.is_empty()

@@ -183,72 +183,7 @@ pub fn token_request<B>(
     placement: Option<&Placement>,
     base_url: Option<&BaseUrl>,
 ) -> Result<http::Request<Vec<u8>>, Error<B>> {
-    let url = token_url(provider, environment, inputs, base_url)?;
-    token_request_to(&url, provider, grant, inputs, placement)
-}
-
-/// A token URL resolved and checked once, kept both as a [`Url`] and as the [`http::Uri`] a
-/// request carries, so that neither is parsed again per request. Cheap to clone.
-#[derive(Clone)]
-pub(crate) struct TokenUrl {
-    url: Arc<Url>,
-    uri: http::Uri,
-}
-
-impl TokenUrl {
-    fn new<B>(url: Url) -> Result<Self, Error<B>> {
-        let uri = http::Uri::try_from(url.as_str())
-            .map_err(|e| Error::input("url", format!("not a valid request URI: {e}")))?;
-        Ok(TokenUrl {
-            url: Arc::new(url),
-            uri,
-        })
-    }
-}
-
-/// Scheme, host and port only: a spec may one day put an input in the path.
-impl std::fmt::Debug for TokenUrl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "TokenUrl({}://{}/…)",
-            self.url.scheme(),
-            &self.url[url::Position::BeforeHost..url::Position::AfterPort]
-        )
-    }
-}
-
-/// The environment's token URL with `inputs` filled in and `base_url` applied, checked.
-pub(crate) fn token_url<B>(
-    provider: &ProviderSpec,
-    environment: &EnvironmentSpec,
-    inputs: &Inputs,
-    base_url: Option<&BaseUrl>,
-) -> Result<TokenUrl, Error<B>> {
-    TokenUrl::new(environment_url(
-        provider,
-        environment.token_url,
-        inputs,
-        base_url,
-    )?)
-}
-
-/// Whether the environment's token URL uses the input `name`.
-pub(crate) fn token_url_uses(environment: &EnvironmentSpec, name: &str) -> bool {
-    let url = environment.token_url;
-    url.match_indices(name)
-        .any(|(at, _)| url[..at].ends_with('{') && url[at + name.len()..].starts_with('}'))
-}
-
-/// [`token_request`] to a token URL resolved beforehand with [`token_url`] (a client resolves
-/// it once, not on every request).
-pub(crate) fn token_request_to<B>(
-    url: &TokenUrl,
-    provider: &ProviderSpec,
-    grant: &GrantSpec,
-    inputs: &Inputs,
-    placement: Option<&Placement>,
-) -> Result<http::Request<Vec<u8>>, Error<B>> {
+    let mut url = environment_url(provider, environment.token_url, inputs, base_url)?;
     let mut params = Params::default();
     if let Some(grant_type) = grant.kind.grant_type() {
         params.push(ParamLocation::Body, "grant_type", grant_type);
@@ -343,15 +278,10 @@ pub(crate) fn token_request_to<B>(
         all.append(&mut params.query);
         params.query = all;
     }
-    let url = if params.query.is_empty() {
-        url.clone()
-    } else {
-        let mut with_query = Url::clone(&url.url);
-        with_query
-            .query_pairs_mut()
+    if !params.query.is_empty() {
+        url.query_pairs_mut()
             .extend_pairs(params.query.iter().map(|(k, v)| (*k, v.as_str())));
-        TokenUrl::new(with_query)?
-    };
+    }
     let body = match (provider.body, params.body.is_empty()) {
         (_, true) => Vec::new(),
         (BodyFormat::Form | BodyFormat::None, false) => {
@@ -380,11 +310,13 @@ pub(crate) fn token_request_to<B>(
                 .map_err(|e| Error::input("body", format!("cannot encode JSON: {e}")))?
         }
     };
+    let uri = http::Uri::try_from(url.as_str())
+        .map_err(|e| Error::input("url", format!("not a valid request URI: {e}")))?;
     let mut request = http::Request::new(body);
     *request.method_mut() = http::Method::POST;
-    *request.uri_mut() = url.uri;
+    *request.uri_mut() = uri;
     *request.headers_mut() = headers;
-    request.extensions_mut().insert(ParsedUrl(url.url));
+    request.extensions_mut().insert(ParsedUrl(Arc::new(url)));
     Ok(request)
 }
 
@@ -469,20 +401,6 @@ pub fn pkce_challenge(verifier: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn token_url_uses_finds_whole_variables_only() {
-        let environment = EnvironmentSpec {
-            name: "production",
-            token_url: "https://{customer_key}.example/oauth/{tenant}/token",
-            authorize_url: None,
-        };
-        assert!(token_url_uses(&environment, "customer_key"));
-        assert!(token_url_uses(&environment, "tenant"));
-        assert!(!token_url_uses(&environment, "key"));
-        assert!(!token_url_uses(&environment, "oauth"));
-        assert!(!token_url_uses(&environment, "code"));
-    }
 
     #[test]
     fn pkce_matches_rfc7636_appendix_b() {

@@ -153,19 +153,7 @@ pub fn normalize(
     specs: &'static [FieldSpec],
     object: &Map<String, Value>,
 ) -> Result<TokenData, String> {
-    let mut fields = Map::new();
-    for spec in specs {
-        let raw = lookup(object, spec.wire).filter(|v| !v.is_null());
-        let value = match raw {
-            Some(raw) => convert(provider, spec, raw.clone())?,
-            None => match default_of(spec)? {
-                Some(value) => value,
-                None => continue,
-            },
-        };
-        fields.insert(spec.name.to_owned(), value);
-    }
-    Ok(TokenData { fields, specs })
+    normalize_owned(provider, specs, object.clone())
 }
 
 /// [`normalize`] taking the object: top-level fields are moved out rather than copied (the
