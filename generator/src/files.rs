@@ -1,7 +1,15 @@
 //! Writing `generated/` (only files whose bytes change) or checking it is fresh.
+//!
+//! The output folders are written by CI from specs that came in a pull request, so the tree
+//! that `generate` writes into is treated as untrusted too: a symbolic link planted at a
+//! generated file (`generated/src/x.rs`) or at a folder on its way (`generated/src`) would make
+//! a plain `std::fs::write` overwrite whatever the link points at, outside the repository.
+//! [`changes`] therefore checks every path first, without following links
+//! ([`std::fs::symlink_metadata`]), and refuses the whole run before anything is written;
+//! [`apply`] checks each path again right before it writes or removes it.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// The full contents of `generated/` that the specs call for, keyed by path relative to it.
 pub type Tree = BTreeMap<PathBuf, String>;
@@ -33,11 +41,66 @@ impl std::fmt::Display for Change {
     }
 }
 
-/// What would change on disk to make `dir` hold `tree`. Generated modules live in `src/`; any
-/// other `.rs` file there belongs to a removed spec.
+/// The error for a path `generate` will not write through: it names the path and says why.
+fn refuse(path: &Path, why: &str) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        format!(
+            "refusing to write {}: {why}; generate writes only regular files inside its output \
+             folders and never follows a symbolic link (nothing was written)",
+            path.display()
+        ),
+    )
+}
+
+/// Checks that `rel` stays inside its folder (plain names only: no `..`, no root) and that
+/// neither the file at `dir/rel` nor any folder between `dir` and it is a symbolic link or
+/// something other than a folder (on the way) or a regular file (at the end). Missing parts are
+/// fine: they will be created. `dir` itself may be a link; what is below it may not.
+fn check_path(dir: &Path, rel: &Path) -> std::io::Result<()> {
+    let full = dir.join(rel);
+    let components: Vec<&std::ffi::OsStr> = rel
+        .components()
+        .map(|c| match c {
+            Component::Normal(name) => Ok(name),
+            _ => Err(refuse(&full, "the path leaves the output folder")),
+        })
+        .collect::<Result<_, _>>()?;
+    if components.is_empty() {
+        return Err(refuse(&full, "the path names no file"));
+    }
+    let mut at = dir.to_path_buf();
+    for (i, name) in components.iter().enumerate() {
+        at.push(name);
+        let last = i + 1 == components.len();
+        match std::fs::symlink_metadata(&at) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(refuse(&at, "it is a symbolic link"));
+            }
+            Ok(meta) if last && !meta.is_file() => {
+                return Err(refuse(&at, "it exists and is not a regular file"));
+            }
+            Ok(meta) if !last && !meta.is_dir() => {
+                return Err(refuse(&at, "it exists and is not a folder"));
+            }
+            Ok(_) => {}
+            // Nothing there yet: nothing below it either, so nothing to follow.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// What would change on disk to make `dir` hold `tree`. Generated modules live in `src/`
+/// (when the tree has any); any other `.rs` file there belongs to a removed spec.
+///
+/// Fails, naming the path, when a path of the tree or a stale module would be reached through
+/// a symbolic link, is not a regular file, or leaves `dir`: see the module docs.
 pub fn changes(dir: &Path, tree: &Tree) -> std::io::Result<Vec<Change>> {
     let mut out = Vec::new();
     for (rel, text) in tree {
+        check_path(dir, rel)?;
         let path = dir.join(rel);
         match std::fs::read(&path) {
             Ok(bytes) if bytes == text.as_bytes() => {}
@@ -46,32 +109,65 @@ pub fn changes(dir: &Path, tree: &Tree) -> std::io::Result<Vec<Change>> {
             Err(e) => return Err(e),
         }
     }
+    let has_modules = tree.keys().any(|rel| rel.starts_with("src"));
     let src = dir.join("src");
-    if src.is_dir() {
-        let mut extra: Vec<PathBuf> = std::fs::read_dir(&src)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
-            .filter(|p| p.strip_prefix(dir).is_ok_and(|rel| !tree.contains_key(rel)))
-            .collect();
+    // `check_path` above has seen `src` when the tree has modules: a real folder, or none.
+    let src_is_dir = std::fs::symlink_metadata(&src).is_ok_and(|m| m.is_dir());
+    if has_modules && src_is_dir {
+        let mut extra = Vec::new();
+        for entry in std::fs::read_dir(&src)? {
+            let entry = entry?;
+            let path = entry.path();
+            let stale = path.extension().is_some_and(|e| e == "rs")
+                && path
+                    .strip_prefix(dir)
+                    .is_ok_and(|rel| !tree.contains_key(rel));
+            if !stale {
+                continue;
+            }
+            // `DirEntry::file_type` does not follow links: a linked stale module is refused
+            // rather than removed, since removing it is not what its owner expects either.
+            let kind = entry.file_type()?;
+            if kind.is_symlink() {
+                return Err(refuse(&path, "it is a symbolic link"));
+            }
+            if !kind.is_file() {
+                return Err(refuse(&path, "it is not a regular file"));
+            }
+            extra.push(path);
+        }
         extra.sort();
         out.extend(extra.into_iter().map(Change::Remove));
     }
     Ok(out)
 }
 
-/// Applies `changes`, writing only what differs.
+/// Applies `changes` (from [`changes`] on the same `dir` and `tree`), writing only what
+/// differs. Each path is checked again right before it is written or removed, so a link
+/// planted since [`changes`] ran is refused too.
 pub fn apply(dir: &Path, tree: &Tree, changes: &[Change]) -> std::io::Result<()> {
     for change in changes {
         match change {
             Change::Write(path) => {
-                let rel = path.strip_prefix(dir).unwrap_or(path);
+                let Ok(rel) = path.strip_prefix(dir) else {
+                    return Err(refuse(path, "the path is outside the output folder"));
+                };
                 let Some(text) = tree.get(rel) else { continue };
+                check_path(dir, rel)?;
                 if let Some(parent) = path.parent() {
                     std::fs::create_dir_all(parent)?;
                 }
                 std::fs::write(path, text)?;
             }
-            Change::Remove(path) => std::fs::remove_file(path)?,
+            Change::Remove(path) => {
+                let Ok(rel) = path.strip_prefix(dir) else {
+                    return Err(refuse(path, "the path is outside the output folder"));
+                };
+                check_path(dir, rel)?;
+                // `remove_file` on a link would remove the link only; `check_path` has refused
+                // links anyway.
+                std::fs::remove_file(path)?;
+            }
         }
     }
     Ok(())

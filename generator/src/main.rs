@@ -166,12 +166,18 @@ fn run(cli: &Cli) -> Result<ExitCode, tokenspec::Error> {
     };
     let providers = tokenspec::load_and_validate(&cli.specs)?;
     let outputs = tokenspec::outputs(&providers, &cli.specs, &cli.out)?;
-    let mut changes = Vec::new();
+    // Every output folder is checked (no symbolic links, nothing outside it) before any of
+    // them is written, so a refused run writes nothing at all.
+    let mut planned = Vec::new();
     for (dir, tree) in &outputs {
         let found = files::changes(dir, tree).map_err(|source| tokenspec::Error::Io {
             path: dir.display().to_string(),
             source,
         })?;
+        planned.push((dir, tree, found));
+    }
+    let mut changes = Vec::new();
+    for (dir, tree, found) in planned {
         if mode == files::Mode::Write {
             files::apply(dir, tree, &found).map_err(|source| tokenspec::Error::Io {
                 path: dir.display().to_string(),
