@@ -119,6 +119,7 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
             rt::Placement::Basic {
                 user: "client_id",
                 password: "client_secret",
+                encoding: rt::BasicEncoding::Form,
             },
             rt::Placement::Body(
                 &[("client_id", "client_id"), ("client_secret", "client_secret")],

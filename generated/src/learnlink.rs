@@ -101,6 +101,7 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
             rt::Placement::Basic {
                 user: "tenant_id",
                 password: "client_secret",
+                encoding: rt::BasicEncoding::Raw,
             },
             rt::Placement::Body(
                 &[("client_id", "tenant_id"), ("client_secret", "client_secret")],

@@ -2,7 +2,7 @@
 //! spec text only ever reaches the output as escaped string literals.
 
 use crate::model::{
-    BodyFormat, ErrorFormat, Field, FieldType, Grant, GrantKind, Input, InputLocation,
+    BasicEncoding, BodyFormat, ErrorFormat, Field, FieldType, Grant, GrantKind, Input, InputLocation,
     ParamLocation, ParamSource, Pkce, Placement, Provider,
 };
 use crate::validate::is_keyword;
@@ -289,8 +289,16 @@ fn provider_static(p: &Provider) -> TokenStream {
         } => {
             quote!(rt::Placement::Header { name: #name, input: #input, prefix: #prefix })
         }
-        Placement::Basic { user, password } => {
-            quote!(rt::Placement::Basic { user: #user, password: #password })
+        Placement::Basic {
+            user,
+            password,
+            encoding,
+        } => {
+            let encoding = match encoding {
+                BasicEncoding::Form => quote!(rt::BasicEncoding::Form),
+                BasicEncoding::Raw => quote!(rt::BasicEncoding::Raw),
+            };
+            quote!(rt::Placement::Basic { user: #user, password: #password, encoding: #encoding })
         }
         Placement::Body(fields) | Placement::Query(fields) => {
             let pairs = fields.iter().map(|(w, i)| quote!((#w, #i)));

@@ -79,6 +79,7 @@ pub enum Placement {
     Basic {
         user: String,
         password: String,
+        encoding: BasicEncoding,
     },
     /// `(wire name, input)`.
     Body(Vec<(String, String)>),
@@ -95,6 +96,14 @@ impl Placement {
             Placement::Query(_) => "query",
         }
     }
+}
+
+/// How HTTP Basic credentials are encoded before base64 (RFC 6749 section 2.3.1 or raw).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BasicEncoding {
+    #[default]
+    Form,
+    Raw,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

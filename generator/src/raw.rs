@@ -210,6 +210,21 @@ pub struct BasicCredential {
     pub user: Str,
     /// The input sent as password.
     pub password: Str,
+    /// How user and password are encoded before base64: `form` (the default; RFC 6749
+    /// section 2.3.1, each is `application/x-www-form-urlencoded` first) or `raw` (RFC 7617
+    /// as `curl -u` sends it, for servers that do not decode; a `:` in the user is refused).
+    #[serde(default)]
+    pub encoding: Option<BasicEncoding>,
+}
+
+/// How HTTP Basic credentials are encoded before base64.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BasicEncoding {
+    /// RFC 6749 section 2.3.1: form-urlencode client ID and secret first.
+    Form,
+    /// RFC 7617 / `curl -u`: the values as they are.
+    Raw,
 }
 
 /// The request.

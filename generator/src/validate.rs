@@ -816,6 +816,10 @@ impl Checker<'_> {
             accepted.push(model::Placement::Basic {
                 user: b.user.value.clone(),
                 password: b.password.value.clone(),
+                encoding: match b.encoding {
+                    Some(raw::BasicEncoding::Raw) => model::BasicEncoding::Raw,
+                    Some(raw::BasicEncoding::Form) | None => model::BasicEncoding::Form,
+                },
             });
             at.push(b.user.referenced);
         }
@@ -1412,7 +1416,7 @@ impl Checker<'_> {
 fn placement_inputs(p: &model::Placement) -> Vec<&str> {
     match p {
         model::Placement::Header { input, .. } => vec![input],
-        model::Placement::Basic { user, password } => vec![user, password],
+        model::Placement::Basic { user, password, .. } => vec![user, password],
         model::Placement::Body(f) | model::Placement::Query(f) => {
             f.iter().map(|(_, i)| i.as_str()).collect()
         }

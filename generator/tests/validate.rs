@@ -3,7 +3,7 @@
 
 use std::path::Path;
 use tokenspec::load::Source;
-use tokenspec::model::{GrantKind, InputLocation, Placement};
+use tokenspec::model::{BasicEncoding, GrantKind, InputLocation, Placement};
 
 fn source(stem: &str, text: &str) -> Source {
     Source {
@@ -73,7 +73,8 @@ fn real_specs_make_the_documented_models() {
         learnlink.credentials.accepted[learnlink.credentials.preferred],
         Placement::Basic {
             user: "tenant_id".into(),
-            password: "client_secret".into()
+            password: "client_secret".into(),
+            encoding: BasicEncoding::Raw,
         }
     );
 

@@ -3,7 +3,7 @@
 use crate::Error;
 use crate::input::Inputs;
 use crate::spec::{
-    BodyFormat, EnvironmentSpec, GrantKind, GrantSpec, InputLocation, ParamLocation, ParamSource,
+    BasicEncoding, BodyFormat, EnvironmentSpec, GrantKind, GrantSpec, InputLocation, ParamLocation, ParamSource,
     Pkce, Placement, ProviderSpec,
 };
 use crate::transport::ParsedUrl;
@@ -240,19 +240,15 @@ pub fn token_request<B>(
                 })?;
                 headers.append(name, sensitive(header));
             }
-            Placement::Basic { user, password } => {
+            Placement::Basic {
+                user,
+                password,
+                encoding,
+            } => {
                 let user_value = required_value(provider, inputs, user)?;
                 let password_value = required_value(provider, inputs, password)?;
-                if user_value.contains(':') {
-                    return Err(Error::input(
-                        user,
-                        "may not contain `:` (HTTP Basic user name)",
-                    ));
-                }
-                let encoded = base64::engine::general_purpose::STANDARD
-                    .encode(format!("{user_value}:{password_value}"));
-                let header = http::HeaderValue::from_str(&format!("Basic {encoded}"))
-                    .map_err(|_| Error::input(user, "cannot be sent in an HTTP header"))?;
+                let header = basic_header(user_value, password_value, *encoding)
+                    .map_err(|reason| Error::input(user, reason))?;
                 headers.append(http::header::AUTHORIZATION, sensitive(header));
             }
             Placement::Body(fields) => {
@@ -333,6 +329,41 @@ fn required_value<'a, B>(
         .ok_or_else(|| Error::input(name, format!("required but not set ({})", spec.description)))
 }
 
+/// `Basic base64(user:password)`, each part form-encoded first unless `encoding` is raw.
+///
+/// RFC 6749 section 2.3.1: "The client identifier is encoded using the
+/// `application/x-www-form-urlencoded` encoding algorithm [...] and the encoded value is used
+/// as the username; the client password is encoded using the same algorithm and used as the
+/// password." `form_urlencoded::byte_serialize` is that algorithm (space becomes `+`, every
+/// byte outside `*-._` and alphanumerics is percent-encoded), as Go's x/oauth2 and oauth2-rs
+/// apply it. The error names no value: the password is a secret.
+fn basic_header(
+    user: &str,
+    password: &str,
+    encoding: BasicEncoding,
+) -> Result<http::HeaderValue, &'static str> {
+    let joined = match encoding {
+        BasicEncoding::Form => {
+            let mut joined = String::with_capacity(user.len() + password.len() + 8);
+            joined.extend(form_urlencoded::byte_serialize(user.as_bytes()));
+            joined.push(':');
+            joined.extend(form_urlencoded::byte_serialize(password.as_bytes()));
+            joined
+        }
+        BasicEncoding::Raw => {
+            // RFC 7617 section 2: the user-id cannot contain a colon; the server would split
+            // the credentials at it.
+            if user.contains(':') {
+                return Err("may not contain `:` (HTTP Basic user name sent raw, RFC 7617 section 2)");
+            }
+            format!("{user}:{password}")
+        }
+    };
+    let encoded = base64::engine::general_purpose::STANDARD.encode(joined);
+    http::HeaderValue::from_str(&format!("Basic {encoded}"))
+        .map_err(|_| "cannot be sent in an HTTP header")
+}
+
 fn sensitive(mut value: http::HeaderValue) -> http::HeaderValue {
     value.set_sensitive(true);
     value
@@ -408,6 +439,40 @@ mod tests {
             pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
+    }
+
+    fn decoded_basic(header: &http::HeaderValue) -> String {
+        let text = header.to_str().expect("ASCII header");
+        let encoded = text.strip_prefix("Basic ").expect("Basic scheme");
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .expect("base64");
+        String::from_utf8(bytes).expect("UTF-8")
+    }
+
+    #[test]
+    fn basic_credentials_are_form_encoded_before_base64() {
+        let header = basic_header("my:client id", "p%41ss+w:rd/x", BasicEncoding::Form)
+            .expect("encodable");
+        assert_eq!(
+            decoded_basic(&header),
+            "my%3Aclient+id:p%2541ss%2Bw%3Ard%2Fx"
+        );
+        // Unreserved characters of the form serializer stay as they are.
+        let header = basic_header("a-b_c.d*e", "XyZ09", BasicEncoding::Form).expect("encodable");
+        assert_eq!(decoded_basic(&header), "a-b_c.d*e:XyZ09");
+        // Non-ASCII is UTF-8 percent-encoded.
+        let header = basic_header("é", "ü", BasicEncoding::Form).expect("encodable");
+        assert_eq!(decoded_basic(&header), "%C3%A9:%C3%BC");
+    }
+
+    #[test]
+    fn raw_basic_credentials_are_sent_as_they_are_and_refuse_a_colon_in_the_user() {
+        let header =
+            basic_header("client", "p%41ss+w:rd/x", BasicEncoding::Raw).expect("encodable");
+        assert_eq!(decoded_basic(&header), "client:p%41ss+w:rd/x");
+        let refused = basic_header("my:client", "secret", BasicEncoding::Raw);
+        assert!(refused.is_err_and(|reason| reason.contains("`:`")));
     }
 
     #[test]

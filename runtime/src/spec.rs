@@ -175,6 +175,8 @@ pub enum Placement {
         user: &'static str,
         /// Input used as the password.
         password: &'static str,
+        /// How user and password are encoded before they are joined with `:` and base64ed.
+        encoding: BasicEncoding,
     },
     /// Fields of the request body (form or JSON, per [`BodyFormat`]): `(wire name, input)`.
     Body(&'static [(&'static str, &'static str)]),
@@ -216,12 +218,25 @@ impl Placement {
     pub fn inputs(&self) -> Vec<&'static str> {
         match self {
             Placement::Header { input, .. } => vec![input],
-            Placement::Basic { user, password } => vec![user, password],
+            Placement::Basic { user, password, .. } => vec![user, password],
             Placement::Body(fields) | Placement::Query(fields) => {
                 fields.iter().map(|(_, i)| *i).collect()
             }
         }
     }
+}
+
+/// How HTTP Basic credentials are encoded before `user:password` is base64ed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BasicEncoding {
+    /// RFC 6749 section 2.3.1: client ID and secret are each
+    /// `application/x-www-form-urlencoded` first, so a `:` in the client ID becomes `%3A` and
+    /// a server that decodes them (as RFC 6749 servers do) gets the exact bytes. The default.
+    #[default]
+    Form,
+    /// RFC 7617 as `curl -u` sends it: the values as they are. A `:` in the user name cannot
+    /// be sent (RFC 7617 section 2) and is refused.
+    Raw,
 }
 
 /// Encoding of the request body.
