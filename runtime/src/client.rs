@@ -315,17 +315,22 @@ impl Client {
         let transport = self.transport()?;
         let started = Instant::now();
         let mut delays = self.options.retry.delays();
-        let deadline = started + self.options.total_timeout;
+        // `None`: no deadline this side of the clock's range (`total_timeout` = `Duration::MAX`
+        // must not overflow `Instant`).
+        let deadline = started.checked_add(self.options.total_timeout);
         let mut attempt: u32 = 1;
         // Copied for every attempt that may be followed by another; the last one takes it.
         let mut request = Some(request);
         loop {
             let attempt_started = Instant::now();
             // Each attempt gets its own timeout, cut short by what is left of the total.
-            let limit = self
-                .options
-                .timeout
-                .min(deadline.saturating_duration_since(attempt_started));
+            let limit = match deadline {
+                Some(deadline) => self
+                    .options
+                    .timeout
+                    .min(deadline.saturating_duration_since(attempt_started)),
+                None => self.options.timeout,
+            };
             let this_attempt = match request.as_ref() {
                 Some(r) if attempt < self.options.retry.max_attempts => copy_request(r),
                 _ => match request.take() {
@@ -367,8 +372,15 @@ impl Client {
                 }
                 _ => None,
             }
-            // No retry that would start after the deadline.
-            .filter(|delay| Instant::now() + *delay < deadline);
+            // No retry that would start after the deadline, nor one after a wait too long for
+            // the clock to represent (`Retry-After: 18446744073709551615` under a huge cap).
+            .filter(
+                |delay| match (Instant::now().checked_add(*delay), deadline) {
+                    (Some(at), Some(deadline)) => at < deadline,
+                    (Some(_), None) => true,
+                    (None, _) => false,
+                },
+            );
             let Some(delay) = delay else {
                 let span = tracing::Span::current();
                 span.record("attempts", attempt);
@@ -395,6 +407,37 @@ impl Client {
             .get_or_init(|| dedicated_transport(&self.options))
             .clone()
             .map_err(Error::from)
+    }
+
+    /// Feeds everything that decides which token this client is given into `hasher`: provider,
+    /// environment and its token URL, the base URL, and every input set (client identity,
+    /// host and path values, scopes; secret ones too, as a token source's store key must tell
+    /// apart two tenants that differ only by an API key). Each part is length-prefixed, so no
+    /// two different settings feed the same bytes. Only the digest ever leaves the process.
+    pub(crate) fn identity(&self, hasher: &mut sha2::Sha256) {
+        use sha2::Digest;
+        let mut part = |bytes: &[u8]| {
+            hasher.update((bytes.len() as u64).to_be_bytes());
+            hasher.update(bytes);
+        };
+        part(self.provider.name.as_bytes());
+        part(self.environment.name.as_bytes());
+        part(self.environment.token_url.as_bytes());
+        part(
+            self.base_url
+                .as_ref()
+                .map_or("", |url| url.as_url().as_str())
+                .as_bytes(),
+        );
+        for name in self.inputs.names() {
+            let value = self
+                .provider
+                .input(name)
+                .and_then(|spec| self.inputs.get(spec))
+                .unwrap_or("");
+            part(name.as_bytes());
+            part(value.as_bytes());
+        }
     }
 
     /// The URL to send the user to (authorization-code grant), with per-call inputs (`state`,

@@ -30,7 +30,24 @@ pub enum Error<B = OAuthErrorBody> {
     /// The provider answered with something that is neither a token nor a documented error.
     #[error("{0}")]
     UnexpectedResponse(Box<UnexpectedResponse>),
+    /// A token source holding a user's grant cannot renew it: the provider refused the refresh
+    /// token (RFC 6749 §5.2 `invalid_grant`), or there is none. The user must authorize again;
+    /// the source never falls back to another grant, which would change whose token it is.
+    #[error("{0}")]
+    ReauthorizationRequired(Box<ReauthorizationRequired<B>>),
 }
+
+/// Details of [`Error::ReauthorizationRequired`].
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("the user must authorize again: {reason}")]
+pub struct ReauthorizationRequired<B = OAuthErrorBody> {
+    /// Why the token cannot be renewed.
+    pub reason: String,
+    /// The provider's refusal, if it refused a refresh token.
+    #[source]
+    pub cause: Option<ProviderError<B>>,
+}
+
 
 /// Details of [`Error::InvalidInput`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -107,6 +124,17 @@ impl<B> Error<B> {
             Error::Transport(e) => Error::Transport(e),
             Error::Store(e) => Error::Store(e),
             Error::UnexpectedResponse(e) => Error::UnexpectedResponse(e),
+            Error::ReauthorizationRequired(e) => {
+                let ReauthorizationRequired { reason, cause } = *e;
+                let cause = match cause {
+                    None => None,
+                    Some(ProviderError { status, body }) => match f(status, body) {
+                        Ok(body) => Some(ProviderError { status, body }),
+                        Err(e) => return e,
+                    },
+                };
+                Error::ReauthorizationRequired(Box::new(ReauthorizationRequired { reason, cause }))
+            }
             Error::Provider(e) => {
                 let ProviderError { status, body } = *e;
                 match f(status, body) {

@@ -23,7 +23,6 @@
 pub mod blocking;
 pub mod client;
 pub mod error;
-mod expiry;
 pub mod input;
 pub mod jwt;
 pub mod request;
@@ -37,8 +36,8 @@ pub mod wire;
 
 pub use client::{Client, DynResult};
 pub use error::{
-    Error, InvalidInput, JsonErrorBody, OAuthErrorBody, OAuthErrorCode, ProviderError, StoreError,
-    TransportError, TransportErrorKind, UnexpectedResponse,
+    Error, InvalidInput, JsonErrorBody, OAuthErrorBody, OAuthErrorCode, ProviderError,
+    ReauthorizationRequired, StoreError, TransportError, TransportErrorKind, UnexpectedResponse,
 };
 pub use input::Inputs;
 pub use jwt::ClaimsError;
@@ -47,7 +46,8 @@ pub use response::TokenData;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use source::{
-    AccessToken, CachedTokenSource, MemoryStore, StoredToken, TokenSource, TokenStore,
+    CachedTokenSource, Clock, ManualClock, MemoryStore, StoredToken, SystemClock, TokenSource,
+    TokenStore,
 };
 pub use spec::*;
 #[cfg(feature = "reqwest")]

@@ -137,6 +137,29 @@ mod tests {
     }
 
     #[test]
+    fn huge_settings_and_headers_saturate_instead_of_panicking() {
+        let policy = RetryPolicy {
+            max_attempts: u32::MAX,
+            initial_delay: Duration::MAX,
+            max_delay: Duration::MAX,
+            retry_after_cap: Duration::MAX,
+            jitter: true,
+        };
+        for delay in policy.delays().take(5) {
+            assert!(delay > Duration::ZERO);
+        }
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            http::header::RETRY_AFTER,
+            "18446744073709551615".parse().unwrap(),
+        );
+        assert_eq!(
+            retry_after(&headers, SystemTime::now()),
+            Some(Duration::from_secs(u64::MAX))
+        );
+    }
+
+    #[test]
     fn delays_grow_and_stop_after_the_last_attempt() {
         let policy = RetryPolicy {
             jitter: false,

@@ -1,31 +1,43 @@
 //! Token sources: "a valid bearer token, now, cheaply, from many tasks at once".
 //!
 //! [`CachedTokenSource`] keeps the last token and hands it out until it is within a margin of
-//! its expiry. Then one caller fetches a new one (refresh grant when the provider issued a
-//! refresh token, else the client's own grant) while everyone else keeps using the old token,
-//! which is still valid. With no valid token, every caller waits for that one fetch and gets
-//! its result or its error: N callers, one request. A failed fetch is not cached; the next
-//! call tries again.
+//! its expiry. Then the caller that finds it due starts one renewal (refresh grant when the
+//! provider issued a refresh token, else the client's own unattended grant) and waits for it;
+//! callers that come while it runs keep getting the old token as long as it has more than a
+//! minimum lifetime left, and wait for the renewal after that: N callers, one request. A
+//! failed renewal is not cached; the next call tries again.
 //!
-//! Tokens also go to a [`TokenStore`] (in memory by default), so that a program can persist
-//! rotated refresh tokens and pick them up after a restart.
+//! The renewal runs as a task of its own on the caller's Tokio runtime, so it completes (or
+//! fails) whether or not the callers that wait for it stay; it holds only a weak reference to
+//! the source's state, so an abandoned source is freed, and it still saves what it fetched
+//! (a rotated refresh token must not be lost). A renewal that panics is an error for its
+//! callers, and the next call starts a new one.
+//!
+//! Expiry is judged on an injectable [`Clock`], by default the wall clock ([`SystemClock`]),
+//! which keeps counting while the machine sleeps (`Instant` does not: a token could be served
+//! after a suspend long past its expiry). A wall clock can be set back; a token that appears to
+//! have been obtained in the future is treated as due, so a backwards jump costs a renewal,
+//! never an expired token served.
+//!
+//! Tokens also go to a [`TokenStore`] (in memory by default), under a key that names
+//! everything that makes a token differ (see [`CachedTokenSource::key`]), so that a program can
+//! persist rotated refresh tokens and pick them up after a restart.
 
 use crate::client::{Client, DynResult};
-use crate::error::{JsonErrorBody, StoreError, UnexpectedResponse};
-use crate::expiry::Freshness;
+use crate::error::{JsonErrorBody, ProviderError, ReauthorizationRequired, StoreError};
+use crate::error::{TransportError, TransportErrorKind, UnexpectedResponse};
 use crate::response::TokenData;
 use crate::spec::{GrantKind, GrantSpec, ParamSource, ProviderSpec};
 use crate::transport::BoxFuture;
 use crate::{Error, Secret};
 use futures_util::FutureExt;
-use futures_util::future::Shared;
+use futures_util::future::{Map, Shared};
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::marker::PhantomData;
-use std::pin::Pin;
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
-use std::task::{Context, Poll};
-use std::time::{Duration, Instant, SystemTime};
-use sync_wrapper::SyncWrapper;
+use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
+use std::time::{Duration, SystemTime};
+use tokio::task::{JoinError, JoinHandle};
 
 /// Hands out an access token for calling an API.
 ///
@@ -53,10 +65,89 @@ pub const UNKNOWN_LIFETIME: Duration = Duration::from_secs(60);
 /// Longest lifetime believed: an absurd `expires_in` (years) is cut to this.
 pub const MAX_LIFETIME: Duration = Duration::from_secs(365 * 24 * 3600);
 
+/// The default minimum lifetime: a token with less left is not handed out (see
+/// [`CachedTokenSource::with_min_lifetime`]).
+pub const DEFAULT_MIN_LIFETIME: Duration = Duration::from_secs(5);
+
 /// The default margin before expiry at which a token is renewed: 10% of its lifetime, at most
 /// 60 s, at least 1 s.
 pub fn default_margin(lifetime: Duration) -> Duration {
     (lifetime / 10).clamp(Duration::from_secs(1), Duration::from_secs(60))
+}
+
+/// The clock that judges expiry. [`SystemClock`] unless a test injects another with
+/// [`CachedTokenSource::with_clock`].
+pub trait Clock: Send + Sync + std::fmt::Debug {
+    /// The current time.
+    fn now(&self) -> SystemTime;
+}
+
+/// The wall clock: it keeps counting while the machine is suspended, unlike `Instant`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> SystemTime {
+        SystemTime::now()
+    }
+}
+
+/// A clock that moves only when told to: for tests that simulate time passing (a suspend, a
+/// clock set back) without sleeping. Share it with the source through an `Arc`.
+#[derive(Debug)]
+pub struct ManualClock {
+    now: Mutex<SystemTime>,
+}
+
+impl ManualClock {
+    /// A clock standing at `start`.
+    pub fn new(start: SystemTime) -> Self {
+        ManualClock {
+            now: Mutex::new(start),
+        }
+    }
+
+    /// Moves the clock forward by `by` (saturating at the end of `SystemTime`'s range).
+    pub fn advance(&self, by: Duration) {
+        let mut now = self.now.lock().unwrap_or_else(PoisonError::into_inner);
+        *now = now.checked_add(by).unwrap_or(*now);
+    }
+
+    /// Sets the clock to `to`, earlier or later.
+    pub fn set(&self, to: SystemTime) {
+        *self.now.lock().unwrap_or_else(PoisonError::into_inner) = to;
+    }
+}
+
+impl Default for ManualClock {
+    /// A clock standing at the current wall-clock time.
+    fn default() -> Self {
+        ManualClock::new(SystemTime::now())
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> SystemTime {
+        *self.now.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The clock of a source: the system clock is called directly, so a cache hit pays no
+/// dynamic call for it.
+#[derive(Debug, Clone)]
+enum TimeSource {
+    System,
+    Custom(Arc<dyn Clock>),
+}
+
+impl TimeSource {
+    #[inline]
+    fn now(&self) -> SystemTime {
+        match self {
+            TimeSource::System => SystemTime::now(),
+            TimeSource::Custom(clock) => clock.now(),
+        }
+    }
 }
 
 /// A token as a [`TokenStore`] keeps it.
@@ -73,9 +164,8 @@ pub struct StoredToken {
 /// Where a [`CachedTokenSource`] keeps tokens beyond its memory: implement it to persist
 /// rotated refresh tokens (a file, a database, a secret manager).
 ///
-/// `key` names the token (`<provider>/<environment>` unless set with
-/// [`CachedTokenSource::with_key`]). Errors become [`Error::Store`]; a token fetched before a
-/// failed `save` is still served from memory.
+/// `key` names the token (see [`CachedTokenSource::key`]); it holds no secret. Errors become
+/// [`Error::Store`]; a token fetched before a failed `save` is still served from memory.
 pub trait TokenStore: Send + Sync {
     /// The token saved under `key`, if any.
     fn load<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<StoredToken>, StoreError>>;
@@ -97,6 +187,19 @@ impl MemoryStore {
     /// An empty store.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The keys saved so far (they hold no secret), sorted.
+    pub fn keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self
+            .tokens
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .keys()
+            .cloned()
+            .collect();
+        keys.sort();
+        keys
     }
 }
 
@@ -124,60 +227,94 @@ impl TokenStore for MemoryStore {
     }
 }
 
-/// A token in memory.
+/// Whose token a source holds, which decides what a refused refresh token leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// A user's grant (an authorization-code exchange, a token inserted from elsewhere): only
+    /// its refresh token may renew it, never another grant.
+    User,
+    /// The client's own grant, which the source may run again.
+    Unattended(GrantKind),
+}
+
+/// A token in memory. All times are on the source's clock.
 #[derive(Debug)]
 struct Cached {
     access_token: Secret,
     refresh_token: Option<Secret>,
-    expires_at: Instant,
-    /// `expires_at` minus the margin: from here on, one caller renews it.
-    renew_at: Instant,
-    /// Wall-clock expiry, for the store.
-    expires_at_wall: SystemTime,
-    /// Set until `renew_at` (at the latest a second before `expires_at`) by the expiry timer,
-    /// so that a hit needs no clock read.
-    fresh: Arc<Freshness>,
+    origin: Origin,
+    /// When its request was sent (lifetimes count from there). A clock now earlier than this
+    /// has been set back: the token is then treated as due.
+    obtained: SystemTime,
+    /// From here on, the next caller renews it.
+    renew_at: SystemTime,
+    /// From here on, it is not handed out at all (the minimum lifetime is left).
+    serve_until: SystemTime,
+    expires_at: SystemTime,
 }
 
 impl Cached {
-    /// Whether the token can be served without renewal: the timer's flag, or, once it is
-    /// cleared (or was never set), the clock.
+    /// Whether it can be served without a renewal.
     #[inline]
-    fn is_fresh(&self) -> bool {
-        self.fresh.is_set() || Instant::now() < self.renew_at
+    fn is_fresh(&self, now: SystemTime) -> bool {
+        self.obtained <= now && now < self.renew_at
+    }
+
+    /// Whether it may still be served while a renewal runs.
+    fn is_servable(&self, now: SystemTime) -> bool {
+        self.obtained <= now && now < self.serve_until
     }
 }
 
 type FlightResult = Result<Arc<Cached>, Error<JsonErrorBody>>;
-type Flight = Shared<BoxFuture<'static, FlightResult>>;
+/// A renewal's task, shared by every caller that waits for it. A panic or cancellation of the
+/// task arrives as a `JoinError` and becomes an error.
+type Flight =
+    Shared<Map<JoinHandle<FlightResult>, fn(Result<FlightResult, JoinError>) -> FlightResult>>;
 
 #[derive(Default)]
 struct State {
     token: Option<Arc<Cached>>,
-    /// The fetch under way, if any, with its number.
+    /// The renewal under way, if any, with its number.
     flight: Option<(u64, Flight)>,
     flights: u64,
+    /// The user part of the store key, once known (see `Settings::key`).
+    user: Option<String>,
+}
+
+/// What a source is configured with; fixed once built, shared with its renewal tasks.
+struct Settings {
+    client: Client,
+    store: Arc<dyn TokenStore>,
+    clock: TimeSource,
+    margin: Option<Duration>,
+    min_lifetime: Duration,
+    /// A key set with `with_key`, used as is.
+    key: Option<String>,
+    /// `<provider>/<environment>/` and the digest of the client's identity.
+    key_base: String,
 }
 
 struct Inner {
-    client: Client,
-    store: Arc<dyn TokenStore>,
-    key: String,
-    margin: Option<Duration>,
+    settings: Arc<Settings>,
     state: RwLock<State>,
 }
 
 /// A cached, single-flight token source for one client. Cheap to clone: clones share the
 /// cache. `B` is the provider's typed error body (generated clients set it).
 ///
-/// - A token is served until `margin` before its expiry ([`default_margin`] unless set), and
-///   never after its expiry.
-/// - When it needs renewing, exactly one fetch runs however many callers ask; callers with no
-///   valid token wait for it and all get its result or its error; callers that still have a
-///   valid token are served at once.
-/// - A provider that issued a refresh token is asked with the `refresh_token` grant; if it
-///   refuses (`invalid_grant`), the client's own grant runs instead. A response without a new
-///   refresh token keeps the previous one; a rotated one replaces it.
+/// - A token is renewed `margin` before its expiry ([`default_margin`] unless set) and never
+///   handed out with less than the minimum lifetime left ([`DEFAULT_MIN_LIFETIME`] unless
+///   set), judged on the wall clock (or the [`Clock`] injected).
+/// - When it is due, exactly one renewal runs however many callers ask, as a task of its own:
+///   it completes even if every caller leaves. Callers with no servable token wait for it and
+///   all get its result or its error; callers that come while it runs get the old token if it
+///   still has more than the minimum lifetime.
+/// - A provider that issued a refresh token is asked with the `refresh_token` grant. A
+///   rotated refresh token replaces the previous one; an answer without one keeps it. If the
+///   provider refuses it (`invalid_grant`), a source that runs the client's own unattended
+///   grant runs that grant again; a source that holds a user's token (inserted, or stored for
+///   a user) returns [`Error::ReauthorizationRequired`]: it never switches identity.
 pub struct CachedTokenSource<B = JsonErrorBody> {
     inner: Arc<Inner>,
     body: PhantomData<fn() -> B>,
@@ -194,92 +331,169 @@ impl<B> Clone for CachedTokenSource<B> {
 
 impl<B> std::fmt::Debug for CachedTokenSource<B> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let state = self
-            .inner
-            .state
-            .read()
-            .unwrap_or_else(PoisonError::into_inner);
+        let state = self.inner.read();
         f.debug_struct("CachedTokenSource")
-            .field("provider", &self.inner.client.provider().name)
-            .field("key", &self.inner.key)
+            .field("provider", &self.inner.settings.client.provider().name)
+            .field("key", &self.inner.settings.key(state.user.as_deref()))
             .field("cached", &state.token.is_some())
-            .field("fetching", &state.flight.is_some())
+            .field("renewing", &state.flight.is_some())
             .finish_non_exhaustive()
     }
 }
 
 impl<B> CachedTokenSource<B> {
-    /// A source for `client` with an in-memory store and the default margin.
+    /// A source for `client` with an in-memory store, the wall clock, the default margin and
+    /// minimum lifetime.
     pub fn new(client: Client) -> Self {
-        let key = format!("{}/{}", client.provider().name, client.environment().name);
-        CachedTokenSource {
-            inner: Arc::new(Inner {
+        let mut identity = Sha256::new();
+        client.identity(&mut identity);
+        let key_base = format!(
+            "{}/{}/{}",
+            client.provider().name,
+            client.environment().name,
+            hex(&identity.finalize()[..16])
+        );
+        Self::from_settings(
+            Settings {
                 client,
                 store: Arc::new(MemoryStore::new()),
-                key,
+                clock: TimeSource::System,
                 margin: None,
-                state: RwLock::new(State::default()),
+                min_lifetime: DEFAULT_MIN_LIFETIME,
+                key: None,
+                key_base,
+            },
+            None,
+        )
+    }
+
+    fn from_settings(settings: Settings, user: Option<String>) -> Self {
+        CachedTokenSource {
+            inner: Arc::new(Inner {
+                settings: Arc::new(settings),
+                state: RwLock::new(State {
+                    user,
+                    ..State::default()
+                }),
             }),
             body: PhantomData,
         }
     }
 
-    fn rebuild(self, f: impl FnOnce(&mut Inner)) -> Self {
-        let mut inner = Arc::try_unwrap(self.inner).unwrap_or_else(|shared| Inner {
-            // Already shared: the new settings start from an empty cache.
-            client: shared.client.clone(),
-            store: shared.store.clone(),
-            key: shared.key.clone(),
-            margin: shared.margin,
-            state: RwLock::new(State::default()),
-        });
-        f(&mut inner);
-        CachedTokenSource {
-            inner: Arc::new(inner),
-            body: PhantomData,
-        }
+    /// A source with changed settings and an empty cache (the builders are meant to be called
+    /// before first use; clones made before keep the old settings).
+    fn rebuild(self, f: impl FnOnce(&mut Settings, &mut Option<String>)) -> Self {
+        let old = &self.inner.settings;
+        let mut settings = Settings {
+            client: old.client.clone(),
+            store: old.store.clone(),
+            clock: old.clock.clone(),
+            margin: old.margin,
+            min_lifetime: old.min_lifetime,
+            key: old.key.clone(),
+            key_base: old.key_base.clone(),
+        };
+        let mut user = self.inner.read().user.clone();
+        f(&mut settings, &mut user);
+        Self::from_settings(settings, user)
     }
 
     /// Renews tokens `margin` before expiry instead of the default.
     pub fn with_margin(self, margin: Duration) -> Self {
-        self.rebuild(|inner| inner.margin = Some(margin))
+        self.rebuild(|settings, _| settings.margin = Some(margin))
+    }
+
+    /// Never hands out a token with less than `min_lifetime` left (default
+    /// [`DEFAULT_MIN_LIFETIME`]): callers wait for the renewal instead. For a token whose whole
+    /// lifetime is shorter than twice this, half its lifetime is the minimum, so that short
+    /// tokens stay usable.
+    pub fn with_min_lifetime(self, min_lifetime: Duration) -> Self {
+        self.rebuild(|settings, _| settings.min_lifetime = min_lifetime)
+    }
+
+    /// Judges expiry on `clock` instead of the wall clock (tests: [`ManualClock`]).
+    pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
+        self.rebuild(|settings, _| settings.clock = TimeSource::Custom(clock))
     }
 
     /// Keeps tokens in `store` as well as in memory.
     pub fn with_store(self, store: Arc<dyn TokenStore>) -> Self {
-        self.rebuild(|inner| inner.store = store)
+        self.rebuild(|settings, _| settings.store = store)
     }
 
-    /// Names the token `key` in the store (default `<provider>/<environment>`).
+    /// Names the user whose token this source holds (any stable id of yours: it goes into the
+    /// store key only as a digest). The source then holds a user's grant: it loads that user's
+    /// token from the store, renews it only with its refresh token, and never runs the
+    /// client's own grant.
+    pub fn with_user(self, user: impl AsRef<str>) -> Self {
+        let digest = digest_of(b"user", user.as_ref().as_bytes());
+        self.rebuild(|_, slot| *slot = Some(digest))
+    }
+
+    /// Names the token `key` in the store instead of the key derived from the client (see
+    /// [`key`](Self::key)). The key must then tell apart everything the derived one does.
     pub fn with_key(self, key: impl Into<String>) -> Self {
         let key = key.into();
-        self.rebuild(|inner| inner.key = key)
+        self.rebuild(|settings, _| settings.key = Some(key))
     }
 
     /// The client underneath.
     pub fn client(&self) -> &Client {
-        &self.inner.client
+        &self.inner.settings.client
     }
 
-    /// Puts a token obtained elsewhere in the cache (and the store), e.g. the answer of an
-    /// authorization-code exchange, whose grant cannot run unattended. `expires_in` counts from
-    /// now.
+    /// The key the store keeps this source's token under, `None` before a user's source knows
+    /// its user. Derived, it is `<provider>/<environment>/<identity>/<grant>`: `identity` is
+    /// a SHA-256 digest of the environment's token URL, the base URL and every input set
+    /// (client id, host and path values, scopes, and secrets, so that two tenants that differ
+    /// only by an API key do not share a token); `grant` is the unattended grant's name, or
+    /// `user-` and a digest of the user ([`with_user`](Self::with_user), else the first
+    /// inserted refresh or access token). It never contains a secret's bytes.
+    pub fn key(&self) -> Option<String> {
+        self.inner.settings.key(self.inner.read().user.as_deref())
+    }
+
+    /// Puts a token obtained elsewhere in the cache (and the store): the answer of an
+    /// authorization-code exchange, whose grant needs a user. `expires_in` counts from now;
+    /// `None` means the spec's documented lifetime, or [`UNKNOWN_LIFETIME`]. Both accept the
+    /// fields of a generated `TokenResponse` as they are:
+    /// `source.insert(token.access_token.clone(), token.expires_in, token.refresh_token.clone())`.
+    ///
+    /// The token is a user's: when its refresh token is refused, the source returns
+    /// [`Error::ReauthorizationRequired`] rather than run another grant.
     ///
     /// # Errors
     /// A store error; the token is in memory even then.
     pub async fn insert(
         &self,
         access_token: Secret,
-        expires_in: Duration,
-        refresh_token: Option<Secret>,
+        expires_in: impl Into<Option<Duration>>,
+        refresh_token: impl Into<Option<Secret>>,
     ) -> Result<(), Error<B>> {
-        let token = self.inner.cached(
+        let settings = &self.inner.settings;
+        let refresh_token = refresh_token.into();
+        let token = settings.entry(
             access_token,
-            Some(expires_in),
+            expires_in.into(),
             refresh_token,
-            Instant::now(),
+            Origin::User,
+            settings.clock.now(),
         );
-        self.inner.keep(token).await.map(drop).map_err(Error::from)
+        let key = {
+            let mut state = self.inner.write();
+            if state.user.is_none() {
+                // No user named: this token names it, so that two users' sources on one store
+                // never share a key.
+                let first = token.refresh_token.as_ref().unwrap_or(&token.access_token);
+                state.user = Some(digest_of(b"user-token", first.expose().as_bytes()));
+            }
+            state.token = Some(token.clone());
+            settings.key(state.user.as_deref())
+        };
+        match key {
+            Some(key) => settings.save(&key, &token).await.map_err(Error::from),
+            None => Ok(()),
+        }
     }
 
     /// Forgets the token in memory (not in the store), e.g. after the API refused it.
@@ -287,38 +501,34 @@ impl<B> CachedTokenSource<B> {
         self.inner.write().token = None;
     }
 
-    /// A token valid now: the cached one while it is valid for more than the margin, else a
-    /// new one (one fetch for every caller waiting).
+    /// A token with more than the minimum lifetime left: the cached one until the margin
+    /// before its expiry, else a new one (one renewal for every caller waiting).
     ///
-    /// A cache hit takes a read lock, reads a flag that a timer clears at renewal time and
-    /// clones an `Arc`: no clock read, no allocation. The cache is checked when the future is
-    /// first polled, not when it is created.
+    /// A cache hit takes a read lock, reads the clock once and clones an `Arc`. The renewal
+    /// runs on the current Tokio runtime: on a current-thread runtime it progresses while that
+    /// runtime runs.
     ///
     /// # Errors
-    /// The error of the fetch (every waiting caller gets it), or a store error.
-    pub fn access_token(&self) -> AccessToken<'_, B>
+    /// The error of the renewal (every waiting caller gets it), a store error, or a transport
+    /// error when called outside a Tokio runtime with no token to serve.
+    pub async fn access_token(&self) -> Result<Secret, Error<B>>
     where
-        B: serde::de::DeserializeOwned + Send,
+        B: serde::de::DeserializeOwned,
     {
-        AccessToken {
-            source: self,
-            renewal: None,
+        match self.cached() {
+            Some(token) => Ok(token),
+            None => self.renew().await.map_err(Error::into_typed),
         }
     }
 
     /// The cached token if it is not yet due for renewal; never fetches.
     #[inline]
     pub fn cached(&self) -> Option<Secret> {
-        let state = self
-            .inner
-            .state
-            .read()
-            .unwrap_or_else(PoisonError::into_inner);
-        state
-            .token
-            .as_ref()
-            .filter(|token| token.is_fresh())
-            .map(|token| token.access_token.clone())
+        let state = self.inner.read();
+        let token = state.token.as_ref()?;
+        token
+            .is_fresh(self.inner.settings.clock.now())
+            .then(|| token.access_token.clone())
     }
 
     /// [`access_token`](Self::access_token) for synchronous code (feature `blocking`).
@@ -328,90 +538,33 @@ impl<B> CachedTokenSource<B> {
     #[cfg(feature = "blocking")]
     pub fn access_token_blocking(&self) -> Result<Secret, Error<B>>
     where
-        B: serde::de::DeserializeOwned + Send,
+        B: serde::de::DeserializeOwned,
     {
         crate::blocking::block_on(self.access_token())
     }
 
+    /// Everything but a cache hit: serve, join the renewal under way, or start one.
     async fn renew(&self) -> DynResult<Secret> {
-        let flight = {
-            let mut state = self.inner.write();
-            let now = Instant::now();
-            if let Some(token) = &state.token {
-                let fetching = state.flight.is_some();
-                if now < token.renew_at || (fetching && now < token.expires_at) {
-                    return Ok(token.access_token.clone());
-                }
+        // A renewal's token is checked against the clock again when its waiters wake: if it
+        // has dropped under the minimum meanwhile (a suspend), one more renewal runs.
+        for _ in 0..2 {
+            let flight = match self.inner.next_step()? {
+                Step::Serve(token) => return Ok(token),
+                Step::Wait(flight) => flight,
+            };
+            let token = flight.await?;
+            if token.is_servable(self.inner.settings.clock.now()) {
+                return Ok(token.access_token.clone());
             }
-            match &state.flight {
-                Some((_, flight)) => flight.clone(),
-                None => {
-                    state.flights += 1;
-                    let id = state.flights;
-                    let previous = state.token.clone();
-                    let flight = Inner::flight(self.inner.clone(), id, previous)
-                        .boxed()
-                        .shared();
-                    state.flight = Some((id, flight.clone()));
-                    flight
-                }
-            }
-        };
-        Ok(flight.await?.access_token.clone())
-    }
-}
-
-/// The future of [`CachedTokenSource::access_token`].
-///
-/// A named future of two words rather than an `async fn`: on a cache hit its first poll is a
-/// few inlined instructions and the future itself travels in registers; a bigger state machine
-/// costs more to move than the hit costs (see BENCHMARKS.md). A renewal is boxed twice over
-/// (a thin box around the boxed fetch) to keep it at two words; it waits on the network, so
-/// the allocation does not show.
-#[must_use = "futures do nothing unless polled"]
-pub struct AccessToken<'a, B> {
-    source: &'a CachedTokenSource<B>,
-    /// In a `SyncWrapper` (only reachable through `&mut`), so that the future is `Sync`, as
-    /// an `async fn`'s would be.
-    renewal: Option<Box<SyncWrapper<BoxFuture<'a, DynResult<Secret>>>>>,
-}
-
-impl<B> std::fmt::Debug for AccessToken<'_, B> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AccessToken")
-            .field("renewing", &self.renewal.is_some())
-            .finish_non_exhaustive()
-    }
-}
-
-impl<B: serde::de::DeserializeOwned + Send> Future for AccessToken<'_, B> {
-    type Output = Result<Secret, Error<B>>;
-
-    #[inline]
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        if self.renewal.is_none()
-            && let Some(token) = self.source.cached()
-        {
-            return Poll::Ready(Ok(token));
         }
-        self.poll_renewal(cx)
+        Err(too_short_lived())
     }
 }
 
-impl<B: serde::de::DeserializeOwned + Send> AccessToken<'_, B> {
-    /// Everything but a cache hit, out of line so that the hit inlines into the caller.
-    #[cold]
-    #[inline(never)]
-    fn poll_renewal(&mut self, cx: &mut Context<'_>) -> Poll<Result<Secret, Error<B>>> {
-        let source = self.source;
-        let renewal = self
-            .renewal
-            .get_or_insert_with(|| Box::new(SyncWrapper::new(Box::pin(source.renew()))));
-        let result = std::task::ready!(renewal.get_mut().as_mut().poll(cx));
-        // Polled again after this (a caller's mistake), it would start over: no panic.
-        self.renewal = None;
-        Poll::Ready(result.map_err(Error::into_typed))
-    }
+/// What a caller without a fresh token does.
+enum Step {
+    Serve(Secret),
+    Wait(Flight),
 }
 
 impl<B: serde::de::DeserializeOwned> TokenSource for CachedTokenSource<B> {
@@ -426,19 +579,73 @@ impl<B: serde::de::DeserializeOwned> TokenSource for CachedTokenSource<B> {
 }
 
 impl Inner {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, State> {
+        self.state.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
     fn write(&self) -> std::sync::RwLockWriteGuard<'_, State> {
         self.state.write().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// One fetch, shared by every caller that waits for it. It caches a new token before
-    /// saving it, so a failing store loses nothing, and always clears itself.
-    async fn flight(self: Arc<Self>, id: u64, previous: Option<Arc<Cached>>) -> FlightResult {
-        let result = self.fetch(previous).await;
-        let kept = match result {
-            Ok(token) => self.keep(token).await.map_err(Error::from),
-            Err(e) => Err(e),
-        };
+    /// Decides under the write lock, so that exactly one caller starts a renewal.
+    fn next_step(self: &Arc<Self>) -> DynResult<Step> {
+        let now = self.settings.clock.now();
         let mut state = self.write();
+        if let Some(token) = &state.token
+            && (token.is_fresh(now) || (state.flight.is_some() && token.is_servable(now)))
+        {
+            return Ok(Step::Serve(token.access_token.clone()));
+        }
+        if let Some((_, flight)) = &state.flight {
+            return Ok(Step::Wait(flight.clone()));
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return Err(Error::from(TransportError::new(
+                TransportErrorKind::Other,
+                "no Tokio runtime to renew the token on: call access_token inside one, or use \
+                 access_token_blocking",
+            )));
+        };
+        state.flights += 1;
+        let id = state.flights;
+        let task = renewal(
+            self.settings.clone(),
+            Arc::downgrade(self),
+            id,
+            state.token.clone(),
+            state.user.clone(),
+        );
+        let flight = runtime
+            .spawn(task)
+            .map(joined as fn(Result<FlightResult, JoinError>) -> FlightResult)
+            .shared();
+        state.flight = Some((id, flight.clone()));
+        Ok(Step::Wait(flight))
+    }
+}
+
+/// One renewal, run as a task: fetch, cache, save. It holds the source's state only weakly:
+/// an abandoned source is freed, and what was fetched is still saved.
+async fn renewal(
+    settings: Arc<Settings>,
+    source: Weak<Inner>,
+    id: u64,
+    previous: Option<Arc<Cached>>,
+    user: Option<String>,
+) -> FlightResult {
+    // Clears the flight however the task ends: returned, panicked or dropped with its runtime.
+    let _guard = FlightGuard {
+        source: source.clone(),
+        id,
+    };
+    let key = settings.key(user.as_deref());
+    let token = settings
+        .fetch(previous, key.as_deref(), user.is_some())
+        .await?;
+    if let Some(inner) = source.upgrade() {
+        // Cached before it is saved, so a failing store loses nothing.
+        let mut state = inner.write();
+        state.token = Some(token.clone());
         if state
             .flight
             .as_ref()
@@ -446,38 +653,104 @@ impl Inner {
         {
             state.flight = None;
         }
-        kept
+    }
+    if let Some(key) = &key {
+        settings.save(key, &token).await?;
+    }
+    Ok(token)
+}
+
+/// The result of a renewal's task; a panic in it (a panicking transport, say) is an error for
+/// its callers.
+fn joined(result: Result<FlightResult, JoinError>) -> FlightResult {
+    result.unwrap_or_else(|e| {
+        let what = if e.is_panic() {
+            "the token renewal panicked"
+        } else {
+            "the token renewal was cancelled (its runtime shut down)"
+        };
+        Err(Error::from(TransportError::new(
+            TransportErrorKind::Other,
+            what,
+        )))
+    })
+}
+
+struct FlightGuard {
+    source: Weak<Inner>,
+    id: u64,
+}
+
+impl Drop for FlightGuard {
+    fn drop(&mut self) {
+        if let Some(inner) = self.source.upgrade() {
+            let mut state = inner.write();
+            if state
+                .flight
+                .as_ref()
+                .is_some_and(|(current, _)| *current == self.id)
+            {
+                state.flight = None;
+            }
+        }
+    }
+}
+
+impl Settings {
+    /// The store key; `None` for a user's source that does not know its user yet.
+    fn key(&self, user: Option<&str>) -> Option<String> {
+        if let Some(key) = &self.key {
+            return Some(key.clone());
+        }
+        match user {
+            Some(user) => Some(format!("{}/user-{user}", self.key_base)),
+            None => unattended_grant(self.client.provider())
+                .ok()
+                .map(|grant| format!("{}/{}", self.key_base, grant.kind.name())),
+        }
     }
 
-    /// Caches `token` in memory, then saves it to the store.
-    async fn keep(&self, token: Arc<Cached>) -> Result<Arc<Cached>, StoreError> {
-        self.write().token = Some(token.clone());
+    async fn save(&self, key: &str, token: &Cached) -> Result<(), StoreError> {
         let stored = StoredToken {
             access_token: token.access_token.clone(),
-            expires_at: token.expires_at_wall,
+            expires_at: token.expires_at,
             refresh_token: token.refresh_token.clone(),
         };
-        self.store.save(&self.key, &stored).await?;
-        Ok(token)
+        self.store.save(key, &stored).await
     }
 
-    async fn fetch(&self, previous: Option<Arc<Cached>>) -> FlightResult {
+    /// A new token: from the store if it holds a fresh one, else by the refresh token, else by
+    /// the client's own grant unless the token is a user's.
+    async fn fetch(
+        &self,
+        previous: Option<Arc<Cached>>,
+        key: Option<&str>,
+        for_user: bool,
+    ) -> FlightResult {
         let previous = match previous {
             Some(token) => Some(token),
-            None => self.load().await?,
+            None => match key {
+                Some(key) => self.load(key, for_user).await?,
+                None => None,
+            },
         };
         if let Some(token) = &previous
-            && Instant::now() < token.renew_at
+            && token.is_fresh(self.clock.now())
         {
             // Fresh from the store: no request needed.
             return Ok(token.clone());
         }
         let provider = self.client.provider();
+        let origin = match &previous {
+            Some(token) => token.origin,
+            None if for_user => Origin::User,
+            None => Origin::Unattended(unattended_grant(provider)?.kind),
+        };
         let previous_refresh = previous.as_ref().and_then(|t| t.refresh_token.clone());
         if let Some(refresh_token) = &previous_refresh
             && provider.grant(GrantKind::RefreshToken).is_some()
         {
-            let sent = Instant::now();
+            let sent = self.clock.now();
             match self
                 .client
                 .fetch(
@@ -486,39 +759,67 @@ impl Inner {
                 )
                 .await
             {
-                Ok(data) => return self.entry_for(&data, previous_refresh.clone(), sent),
+                Ok(data) => return self.entry_for(&data, previous_refresh.clone(), origin, sent),
+                // RFC 6749 §5.2: the refresh token is invalid, expired or revoked.
+                Err(Error::Provider(e)) if is_invalid_grant(&e) && origin == Origin::User => {
+                    return Err(reauthorize(
+                        "the provider refused the refresh token",
+                        Some(*e),
+                    ));
+                }
                 Err(e) if refused_grant(&e) => {
                     tracing::info!(
                         provider = provider.name,
-                        "refresh token refused; using the client's own grant"
+                        "refresh token refused; running the client's own grant again"
                     );
                 }
                 Err(e) => return Err(e),
             }
         }
-        let grant = unattended_grant(provider)?;
-        let sent = Instant::now();
-        let data = self.client.fetch(grant.kind, &[]).await?;
-        self.entry_for(&data, None, sent)
+        match origin {
+            Origin::User if previous.is_some() => Err(reauthorize(
+                "the user's token expired and there is no refresh token to renew it",
+                None,
+            )),
+            // Nothing stored for this user: the unattended grant would be someone else's.
+            Origin::User => match unattended_grant(provider) {
+                Err(e) => Err(e),
+                Ok(_) => Err(Error::input(
+                    "refresh_token",
+                    "no token stored for this user; insert the token of the user's \
+                     authorization into the source",
+                )),
+            },
+            Origin::Unattended(kind) => {
+                let sent = self.clock.now();
+                let data = self.client.fetch(kind, &[]).await?;
+                self.entry_for(&data, None, origin, sent)
+            }
+        }
     }
 
-    /// The token kept in the store, if any, as a cache entry (expired ones still carry a
-    /// refresh token worth using).
-    async fn load(&self) -> Result<Option<Arc<Cached>>, Error<JsonErrorBody>> {
-        let Some(stored) = self.store.load(&self.key).await? else {
+    /// The token kept in the store, if any (expired ones still carry a refresh token worth
+    /// using).
+    async fn load(&self, key: &str, for_user: bool) -> DynResult<Option<Arc<Cached>>> {
+        let Some(stored) = self.store.load(key).await? else {
             return Ok(None);
         };
-        let now_wall = SystemTime::now();
+        let now = self.clock.now();
         let left = stored
             .expires_at
-            .duration_since(now_wall)
+            .duration_since(now)
             .unwrap_or(Duration::ZERO);
-        Ok(Some(self.cached_until(
+        let origin = if for_user {
+            Origin::User
+        } else {
+            Origin::Unattended(unattended_grant(self.client.provider())?.kind)
+        };
+        Ok(Some(self.entry(
             stored.access_token,
-            left,
+            Some(left),
             stored.refresh_token,
-            Instant::now(),
-            stored.expires_at,
+            origin,
+            now,
         )))
     }
 
@@ -526,7 +827,8 @@ impl Inner {
         &self,
         data: &TokenData,
         previous_refresh: Option<Secret>,
-        sent: Instant,
+        origin: Origin,
+        sent: SystemTime,
     ) -> FlightResult {
         let access_token = access_token_of(data)?;
         let expires_in = data
@@ -539,17 +841,23 @@ impl Inner {
             .filter(|s| !s.is_empty())
             .map(Secret::new)
             .or(previous_refresh);
-        Ok(self.cached(access_token, expires_in, refresh_token, sent))
+        let token = self.entry(access_token, expires_in, refresh_token, origin, sent);
+        if token.is_servable(self.clock.now()) {
+            Ok(token)
+        } else {
+            Err(too_short_lived())
+        }
     }
 
-    /// A cache entry for a token issued at `issued` (the moment the request was sent, so that
-    /// network time counts against the token, not for it).
-    fn cached(
+    /// A cache entry for a token whose request was sent at `sent` (so that network time counts
+    /// against the token, not for it).
+    fn entry(
         &self,
         access_token: Secret,
         expires_in: Option<Duration>,
         refresh_token: Option<Secret>,
-        issued: Instant,
+        origin: Origin,
+        sent: SystemTime,
     ) -> Arc<Cached> {
         let lifetime = expires_in
             .or(self
@@ -559,40 +867,56 @@ impl Inner {
                 .map(Duration::from_secs))
             .unwrap_or(UNKNOWN_LIFETIME)
             .min(MAX_LIFETIME);
-        let now = SystemTime::now();
-        let wall = now.checked_add(lifetime).unwrap_or(now);
-        self.cached_until(access_token, lifetime, refresh_token, issued, wall)
-    }
-
-    fn cached_until(
-        &self,
-        access_token: Secret,
-        lifetime: Duration,
-        refresh_token: Option<Secret>,
-        from: Instant,
-        expires_at_wall: SystemTime,
-    ) -> Arc<Cached> {
-        let lifetime = lifetime.min(MAX_LIFETIME);
-        let margin = self.margin.unwrap_or_else(|| default_margin(lifetime));
-        let expires_at = from.checked_add(lifetime).unwrap_or(from);
-        let renew_at = expires_at.checked_sub(margin).unwrap_or(from).max(from);
-        let fresh = Arc::new(Freshness::default());
-        fresh.arm(renew_at, expires_at);
+        let min_lifetime = self.min_lifetime.min(lifetime / 2);
+        // Renewal starts no later than the token stops being served.
+        let margin = self
+            .margin
+            .unwrap_or_else(|| default_margin(lifetime))
+            .max(min_lifetime);
+        let expires_at = sent.checked_add(lifetime).unwrap_or(sent);
+        let before = |d: Duration| expires_at.checked_sub(d).unwrap_or(sent).max(sent);
         Arc::new(Cached {
             access_token,
             refresh_token,
+            origin,
+            obtained: sent,
+            renew_at: before(margin),
+            serve_until: before(min_lifetime),
             expires_at,
-            renew_at,
-            expires_at_wall,
-            fresh,
         })
     }
 }
 
-/// Whether the provider refused a refresh token (RFC 6749 `invalid_grant`).
+/// Whether the provider refused a refresh token (RFC 6749 §5.2 `invalid_grant`).
 fn refused_grant(error: &Error<JsonErrorBody>) -> bool {
-    matches!(error, Error::Provider(e)
-        if e.body.0.get("error").and_then(serde_json::Value::as_str) == Some("invalid_grant"))
+    matches!(error, Error::Provider(e) if is_invalid_grant(e))
+}
+
+fn is_invalid_grant(error: &ProviderError<JsonErrorBody>) -> bool {
+    error
+        .body
+        .0
+        .get("error")
+        .and_then(serde_json::Value::as_str)
+        == Some("invalid_grant")
+}
+
+fn reauthorize(reason: &str, cause: Option<ProviderError<JsonErrorBody>>) -> Error<JsonErrorBody> {
+    Error::ReauthorizationRequired(Box::new(ReauthorizationRequired {
+        reason: reason.to_owned(),
+        cause,
+    }))
+}
+
+fn too_short_lived() -> Error<JsonErrorBody> {
+    Error::from(UnexpectedResponse {
+        status: 200,
+        content_type: String::new(),
+        reason: "the new token already has less than the minimum lifetime left (the answer \
+                 took longer than half the token's lifetime, or the clock jumped)"
+            .into(),
+        excerpt: String::new(),
+    })
 }
 
 /// The grant a source can run with no user present: the spec's first, unless it needs a value
@@ -637,12 +961,28 @@ fn access_token_of(data: &TokenData) -> DynResult<Secret> {
     }
 }
 
+/// A SHA-256 digest of `value` under `label`, as 32 hex digits: names a value in a key without
+/// showing it.
+fn digest_of(label: &[u8], value: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update((label.len() as u64).to_be_bytes());
+    hasher.update(label);
+    hasher.update(value);
+    hex(&hasher.finalize()[..16])
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Two words travel in registers; a bigger future is copied through memory on every call
-    /// (see the type's documentation).
     #[test]
     fn the_access_token_future_is_send_and_sync() {
         fn send_sync<T: Send + Sync>(_: &T) {}
@@ -676,14 +1016,6 @@ mod tests {
     };
 
     #[test]
-    fn the_access_token_future_stays_two_words() {
-        assert_eq!(
-            std::mem::size_of::<AccessToken<'static, JsonErrorBody>>(),
-            2 * std::mem::size_of::<usize>()
-        );
-    }
-
-    #[test]
     fn margin_is_a_tenth_between_one_second_and_a_minute() {
         assert_eq!(
             default_margin(Duration::from_secs(3600)),
@@ -698,5 +1030,72 @@ mod tests {
             Duration::from_secs(1)
         );
         assert_eq!(default_margin(Duration::ZERO), Duration::from_secs(1));
+    }
+
+    fn settings(margin: Option<Duration>, min_lifetime: Duration) -> Settings {
+        Settings {
+            client: Client::new(&EMPTY),
+            store: Arc::new(MemoryStore::new()),
+            clock: TimeSource::System,
+            margin,
+            min_lifetime,
+            key: None,
+            key_base: String::new(),
+        }
+    }
+
+    #[test]
+    fn renewal_starts_no_later_than_serving_stops_and_short_tokens_stay_usable() {
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let entry = |s: &Settings, life: u64| {
+            s.entry(
+                Secret::new("t"),
+                Some(Duration::from_secs(life)),
+                None,
+                Origin::User,
+                at,
+            )
+        };
+        // A margin shorter than the minimum lifetime is raised to it.
+        let token = entry(
+            &settings(Some(Duration::from_secs(1)), Duration::from_secs(5)),
+            3600,
+        );
+        assert_eq!(token.serve_until, at + Duration::from_secs(3595));
+        assert_eq!(token.renew_at, token.serve_until);
+        // The default margin (60 s for an hour) renews well before serving stops.
+        let token = entry(&settings(None, Duration::from_secs(5)), 3600);
+        assert_eq!(token.renew_at, at + Duration::from_secs(3540));
+        // A 4 s token with a 5 s minimum: half its lifetime is the minimum.
+        let token = entry(&settings(None, Duration::from_secs(5)), 4);
+        assert_eq!(token.serve_until, at + Duration::from_secs(2));
+        assert!(token.is_servable(at + Duration::from_millis(1999)));
+        assert!(!token.is_servable(at + Duration::from_secs(2)));
+        // A clock set back before the token was obtained: not fresh, not servable.
+        assert!(!token.is_fresh(at - Duration::from_secs(1)));
+        assert!(!token.is_servable(at - Duration::from_secs(1)));
+    }
+
+    #[test]
+    fn absurd_lifetimes_do_not_overflow() {
+        let late = SystemTime::UNIX_EPOCH + Duration::from_secs(u64::MAX / 4);
+        let s = settings(Some(Duration::MAX), Duration::MAX);
+        let token = s.entry(
+            Secret::new("t"),
+            Some(Duration::MAX),
+            None,
+            Origin::User,
+            late,
+        );
+        assert!(token.expires_at >= late);
+    }
+
+    #[test]
+    fn digests_name_values_without_showing_them() {
+        let d = digest_of(b"user", b"alice@example.com");
+        assert_eq!(d.len(), 32);
+        assert!(d.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_ne!(d, digest_of(b"user", b"bob@example.com"));
+        assert_ne!(d, digest_of(b"user-token", b"alice@example.com"));
     }
 }

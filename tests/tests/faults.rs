@@ -579,3 +579,46 @@ async fn an_error_body_of_the_wrong_shape_is_masked_in_the_excerpt() {
     assert!(!text.contains(ACCESS_TOKEN), "{text}");
     assert_eq!(error.status(), Some(401));
 }
+
+#[tokio::test]
+async fn a_total_timeout_of_duration_max_does_not_overflow() {
+    let server = TestServer::start([
+        Reply::text(503, "text/plain", "busy"),
+        Reply::json(200, &token_body(ACCESS_TOKEN)),
+    ]);
+    let client = brainysoft_with(
+        &server,
+        HttpOptions {
+            total_timeout: Duration::MAX,
+            retry: quick_retries(2),
+            ..HttpOptions::default()
+        },
+    );
+    let token = client.fetch_token().await.expect("token after one retry");
+    assert_eq!(token.access_token.expose(), ACCESS_TOKEN);
+    assert_eq!(server.request_count(), 2);
+}
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_clock_under_a_huge_cap_is_not_waited_for() {
+    for total_timeout in [Duration::from_secs(60), Duration::MAX] {
+        let server = TestServer::start([Reply::json(503, &json!({"error": "unavailable"}))
+            .header("Retry-After", "18446744073709551615")]);
+        let client = brainysoft_with(
+            &server,
+            HttpOptions {
+                total_timeout,
+                retry: RetryPolicy {
+                    retry_after_cap: Duration::MAX,
+                    ..quick_retries(3)
+                },
+                ..HttpOptions::default()
+            },
+        );
+        let started = Instant::now();
+        let error = client.fetch_token().await.expect_err("503");
+        assert_eq!(error.status(), Some(503));
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert_eq!(server.request_count(), 1, "no retry after an endless wait");
+    }
+}
