@@ -3,17 +3,50 @@
 //! Generated clients get `*_blocking` twins of their async methods; each runs the async
 //! method to completion on a small runtime owned by the calling thread, so timers, retries and
 //! the reqwest transport work unchanged.
+//!
+//! A reqwest connection is driven by a task of the runtime that opened it; when that runtime
+//! is dropped (its thread ended), the connection is dead, yet a pool shared with other
+//! runtimes would still hand it out and the request would hang until it timed out. So the
+//! default transport is never shared across these runtimes: each thread's runtime has
+//! reqwest clients of its own, dropped with it.
 
 use crate::Error;
 use crate::error::{TransportError, TransportErrorKind};
+use crate::transport::{HttpOptions, Transport};
+use std::cell::{Cell, RefCell};
 use std::future::Future;
+use std::sync::Arc;
+
+/// A thread's runtime and the transports whose connections it drives. Fields drop in order:
+/// the transports (and their pools) before the runtime.
+struct ThreadRuntime {
+    /// One transport per set of connection options used on this thread (a handful at most).
+    transports: RefCell<Vec<(HttpOptions, Arc<dyn Transport>)>>,
+    runtime: tokio::runtime::Runtime,
+}
+
+/// More distinct option sets than this on one thread are not cached (a program that builds
+/// clients with ever new options would otherwise grow the list without bound).
+const MAX_TRANSPORTS: usize = 8;
 
 thread_local! {
-    static RUNTIME: Result<tokio::runtime::Runtime, String> =
+    static RUNTIME: Result<ThreadRuntime, String> =
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
+            .map(|runtime| ThreadRuntime { transports: RefCell::new(Vec::new()), runtime })
             .map_err(|e| e.to_string());
+    /// Whether this thread is inside [`block_on`], running on its `RUNTIME`.
+    static INSIDE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Clears `INSIDE` however `block_on` ends (a panicking future included).
+struct Inside;
+
+impl Drop for Inside {
+    fn drop(&mut self) {
+        INSIDE.with(|inside| inside.set(false));
+    }
 }
 
 /// Runs `future` to completion on this thread.
@@ -30,12 +63,51 @@ pub fn block_on<T, B>(future: impl Future<Output = Result<T, Error<B>>>) -> Resu
         )));
     }
     RUNTIME.with(|runtime| match runtime {
-        Ok(runtime) => runtime.block_on(future),
+        Ok(thread) => {
+            INSIDE.with(|inside| inside.set(true));
+            let _inside = Inside;
+            thread.runtime.block_on(future)
+        }
         Err(message) => Err(Error::from(TransportError::new(
             TransportErrorKind::Other,
             format!("cannot start a runtime for a blocking call: {message}"),
         ))),
     })
+}
+
+/// The reqwest transport for `options` that belongs to this thread's blocking runtime, when
+/// called from inside [`block_on`]; `None` elsewhere (async callers share one pool, driven by
+/// their own long-lived runtime).
+#[cfg(feature = "reqwest")]
+pub(crate) fn thread_transport(
+    options: &HttpOptions,
+) -> Option<Result<Arc<dyn Transport>, TransportError>> {
+    if !INSIDE.with(Cell::get) {
+        return None;
+    }
+    RUNTIME.with(|runtime| {
+        let thread = runtime.as_ref().ok()?;
+        let mut transports = thread.transports.borrow_mut();
+        if let Some((_, transport)) = transports.iter().find(|(o, _)| o.same_transport(options)) {
+            return Some(Ok(transport.clone()));
+        }
+        let transport: Arc<dyn Transport> = match crate::ReqwestTransport::with_options(options) {
+            Ok(transport) => Arc::new(transport),
+            Err(e) => return Some(Err(e)),
+        };
+        if transports.len() < MAX_TRANSPORTS {
+            transports.push((options.clone(), transport.clone()));
+        }
+        Some(Ok(transport))
+    })
+}
+
+/// Without reqwest there is no default transport to give each runtime.
+#[cfg(not(feature = "reqwest"))]
+pub(crate) fn thread_transport(
+    _: &HttpOptions,
+) -> Option<Result<Arc<dyn Transport>, TransportError>> {
+    None
 }
 
 #[cfg(test)]
@@ -51,5 +123,53 @@ mod tests {
             .unwrap();
         let nested: Result<u8, Error> = runtime.block_on(async { block_on(async { Ok(7) }) });
         assert!(matches!(nested, Err(Error::Transport(e)) if e.message.contains("async runtime")));
+    }
+
+    #[cfg(feature = "reqwest")]
+    #[test]
+    fn each_thread_gets_its_own_transport_only_inside_block_on() {
+        let options = HttpOptions::default();
+        assert!(thread_transport(&options).is_none(), "outside block_on");
+        let here = || {
+            block_on::<_, ()>(async {
+                let first = thread_transport(&HttpOptions::default());
+                let again = thread_transport(&HttpOptions::default());
+                match (first, again) {
+                    (Some(Ok(a)), Some(Ok(b))) => Ok(Arc::as_ptr(&a) as *const () as usize
+                        == Arc::as_ptr(&b) as *const () as usize
+                        && Arc::strong_count(&a) > 1),
+                    _ => Ok(false),
+                }
+            })
+        };
+        assert_eq!(
+            here().ok(),
+            Some(true),
+            "one transport per thread and options"
+        );
+        let mine = block_on::<_, ()>(async {
+            Ok(thread_transport(&HttpOptions::default())
+                .and_then(Result::ok)
+                .map(|t| Arc::as_ptr(&t) as *const () as usize))
+        })
+        .ok()
+        .flatten();
+        let theirs = std::thread::spawn(move || {
+            block_on::<_, ()>(async {
+                Ok(thread_transport(&HttpOptions::default())
+                    .and_then(Result::ok)
+                    .map(|t| Arc::as_ptr(&t) as *const () as usize))
+            })
+            .ok()
+            .flatten()
+        })
+        .join()
+        .expect("thread");
+        assert!(mine.is_some() && theirs.is_some());
+        assert_ne!(mine, theirs, "another thread has another transport");
+        assert!(
+            thread_transport(&options).is_none(),
+            "outside block_on again"
+        );
     }
 }

@@ -428,6 +428,11 @@ impl Client {
                 .as_ref()
                 .map_or("", |url| url.as_url().as_str())
                 .as_bytes(),
+        // A blocking call's connections must live with the runtime of its thread.
+        #[cfg(feature = "blocking")]
+        if let Some(t) = crate::blocking::thread_transport(&self.options) {
+            return t.map_err(Error::from);
+        }
         );
         for name in self.inputs.names() {
             let value = self

@@ -48,7 +48,6 @@ pub struct ReauthorizationRequired<B = OAuthErrorBody> {
     pub cause: Option<ProviderError<B>>,
 }
 
-
 /// Details of [`Error::InvalidInput`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid input `{input}`: {reason}")]
@@ -67,6 +66,11 @@ pub struct ProviderError<B = OAuthErrorBody> {
     pub status: u16,
     /// The typed error body.
     pub body: B,
+    /// The `WWW-Authenticate` challenge of the answer, if it had one (several headers joined
+    /// by `, `): RFC 7235 section 4.1 requires it on a 401 and RFC 6750 section 3 puts
+    /// `realm`, `error` and `error_description` there, often the only explanation a server
+    /// gives. Secrets the request carried are hidden in it, as in the body.
+    pub www_authenticate: Option<String>,
 }
 
 /// Details of [`Error::UnexpectedResponse`].
@@ -114,7 +118,17 @@ impl<B> Error<B> {
 
     /// A provider error: `status` with the provider's typed `body`.
     pub fn provider(status: u16, body: B) -> Self {
-        Error::Provider(Box::new(ProviderError { status, body }))
+        Error::provider_with_challenge(status, body, None)
+    }
+
+    /// A provider error with the answer's `WWW-Authenticate` header (see
+    /// [`ProviderError::www_authenticate`]).
+    pub fn provider_with_challenge(status: u16, body: B, www_authenticate: Option<String>) -> Self {
+        Error::Provider(Box::new(ProviderError {
+            status,
+            body,
+            www_authenticate,
+        }))
     }
 
     /// Converts the provider body with `f`; other variants are kept.
@@ -128,17 +142,29 @@ impl<B> Error<B> {
                 let ReauthorizationRequired { reason, cause } = *e;
                 let cause = match cause {
                     None => None,
-                    Some(ProviderError { status, body }) => match f(status, body) {
-                        Ok(body) => Some(ProviderError { status, body }),
+                    Some(ProviderError {
+                        status,
+                        body,
+                        www_authenticate,
+                    }) => match f(status, body) {
+                        Ok(body) => Some(ProviderError {
+                            status,
+                            body,
+                            www_authenticate,
+                        }),
                         Err(e) => return e,
                     },
                 };
                 Error::ReauthorizationRequired(Box::new(ReauthorizationRequired { reason, cause }))
             }
             Error::Provider(e) => {
-                let ProviderError { status, body } = *e;
+                let ProviderError {
+                    status,
+                    body,
+                    www_authenticate,
+                } = *e;
                 match f(status, body) {
-                    Ok(body) => Error::provider(status, body),
+                    Ok(body) => Error::provider_with_challenge(status, body, www_authenticate),
                     Err(e) => e,
                 }
             }
@@ -175,6 +201,36 @@ impl Error<JsonErrorBody> {
     }
 }
 
+/// Longest `WWW-Authenticate` text kept: a challenge is a scheme and a few parameters; a
+/// hostile server may send a huge one.
+const MAX_CHALLENGE: usize = 1024;
+
+/// The `WWW-Authenticate` headers of an answer as one text (RFC 7235 section 4.1: a server may
+/// send several; their challenges form one comma-separated list). Bytes that are not visible
+/// ASCII are replaced, and the text is cut at [`MAX_CHALLENGE`] characters.
+pub(crate) fn www_authenticate(headers: &http::HeaderMap) -> Option<String> {
+    let mut out = String::new();
+    for value in headers.get_all(http::header::WWW_AUTHENTICATE) {
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        out.extend(value.as_bytes().iter().map(|&b| {
+            if b == b' ' || b == b'\t' || b.is_ascii_graphic() {
+                char::from(b)
+            } else {
+                '\u{FFFD}'
+            }
+        }));
+    }
+    if out.is_empty() {
+        return None;
+    }
+    if let Some((cut, _)) = out.char_indices().nth(MAX_CHALLENGE) {
+        out.truncate(cut);
+    }
+    Some(out)
+}
+
 /// A [`TokenStore`](crate::TokenStore) failure, as the store describes it (never a token).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
@@ -193,13 +249,17 @@ impl StoreError {
 }
 
 /// A failure below HTTP: connection, TLS, timeout, or a body too large to read.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{kind}: {message}")]
+#[derive(Debug, Clone)]
 pub struct TransportError {
     /// What kind of failure.
     pub kind: TransportErrorKind,
     /// Details from the HTTP client (never contains request bodies or headers).
     pub message: String,
+    /// The HTTP client's own error, for callers that inspect it (`downcast_ref`) or print the
+    /// whole chain (TLS and I/O causes). Shared rather than boxed so that errors stay
+    /// `Clone`; the reqwest transport strips the URL from it first, since a URL may carry a
+    /// credential.
+    pub source: Option<std::sync::Arc<dyn std::error::Error + Send + Sync>>,
 }
 
 impl TransportError {
@@ -208,7 +268,36 @@ impl TransportError {
         TransportError {
             kind,
             message: message.into(),
+            source: None,
         }
+    }
+
+    /// A new transport error caused by `source`.
+    pub fn with_source(
+        kind: TransportErrorKind,
+        message: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        TransportError {
+            kind,
+            message: message.into(),
+            source: Some(std::sync::Arc::from(source.into())),
+        }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind, self.message)
+    }
+}
+
+impl std::error::Error for TransportError {
+    /// The HTTP client's error itself, not the `Arc` around it, so that `downcast_ref` finds
+    /// it.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        let source: &(dyn std::error::Error + Send + Sync + 'static) = self.source.as_deref()?;
+        Some(source)
     }
 }
 
@@ -340,6 +429,67 @@ mod tests {
         assert_eq!(size_of::<Error>(), 2 * size_of::<usize>());
         assert_eq!(size_of::<Error<JsonErrorBody>>(), 2 * size_of::<usize>());
         assert_eq!(size_of::<Result<Secret, Error>>(), 2 * size_of::<usize>());
+    }
+
+    #[test]
+    fn www_authenticate_keeps_every_challenge_visible_ascii_and_bounded() {
+        let mut headers = http::HeaderMap::new();
+        assert_eq!(www_authenticate(&headers), None);
+        headers.append(
+            http::header::WWW_AUTHENTICATE,
+            http::HeaderValue::from_static(r#"Bearer realm="api", error="invalid_token""#),
+        );
+        headers.append(
+            http::header::WWW_AUTHENTICATE,
+            http::HeaderValue::from_bytes(b"Basic realm=\"caf\xc3\xa9\"").expect("opaque bytes"),
+        );
+        assert_eq!(
+            www_authenticate(&headers).as_deref(),
+            Some(
+                "Bearer realm=\"api\", error=\"invalid_token\", Basic realm=\"caf\u{FFFD}\u{FFFD}\""
+            )
+        );
+        let mut huge = http::HeaderMap::new();
+        huge.insert(
+            http::header::WWW_AUTHENTICATE,
+            http::HeaderValue::from_str(&"x".repeat(10_000)).expect("ASCII"),
+        );
+        assert_eq!(
+            www_authenticate(&huge).map(|s| s.chars().count()),
+            Some(MAX_CHALLENGE)
+        );
+    }
+
+    #[test]
+    fn a_transport_error_keeps_its_source_and_the_challenge_survives_map_body() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset by peer");
+        let e = TransportError::with_source(TransportErrorKind::Connect, "broken", io);
+        let source = std::error::Error::source(&e).expect("a source");
+        assert_eq!(source.to_string(), "reset by peer");
+        let io = source
+            .downcast_ref::<std::io::Error>()
+            .expect("the io::Error itself");
+        assert_eq!(io.kind(), std::io::ErrorKind::ConnectionReset);
+        // Through `Error` the chain goes on: Error -> TransportError -> io::Error.
+        let e: Error = e.into();
+        let chain: Vec<String> =
+            std::iter::successors(std::error::Error::source(&e), |e| e.source())
+                .map(ToString::to_string)
+                .collect();
+        assert_eq!(chain, ["connection failed: broken", "reset by peer"]);
+
+        let e: Error<JsonErrorBody> = Error::provider_with_challenge(
+            401,
+            JsonErrorBody(serde_json::Map::new()),
+            Some("Bearer realm=\"x\"".into()),
+        );
+        let typed: Error<serde_json::Value> = e.map_body(|_, body| Ok(serde_json::json!(body.0)));
+        match typed {
+            Error::Provider(e) => {
+                assert_eq!(e.www_authenticate.as_deref(), Some("Bearer realm=\"x\""))
+            }
+            other => panic!("expected a provider error, got {other:?}"),
+        }
     }
 
     #[test]

@@ -104,15 +104,40 @@ impl ReqwestTransport {
 
     /// A transport with a fresh reqwest client: no redirects (a token endpoint that redirects
     /// would resend credentials elsewhere), the connect timeout and the body limit of
-    /// `options`.
+    /// `options`, and the https proxy the process environment names (see
+    /// [`ReqwestTransport::with_environment`]).
     pub fn with_options(options: &HttpOptions) -> Result<Self, TransportError> {
+        Self::with_environment(options, |name| std::env::var(name).ok())
+    }
+
+    /// [`ReqwestTransport::with_options`] with proxy variables read from `env` instead of the
+    /// process environment (for programs that configure proxies themselves, and tests).
+    ///
+    /// Only `https` requests go through a proxy: the first of `HTTPS_PROXY`, `https_proxy`,
+    /// `ALL_PROXY`, `all_proxy` that is set, except for the hosts `NO_PROXY` (or `no_proxy`)
+    /// lists. `HTTP_PROXY` is ignored: plain http is accepted only for loopback hosts, and a
+    /// proxy would receive its credentials in clear. No proxy is used at all when
+    /// `REQUEST_METHOD` is set (a CGI program, where `HTTP_PROXY` can come from a request
+    /// header: "httpoxy", CVE-2016-5385). A proxy variable that is no URL is an error naming the
+    /// variable (not its value, which may hold the proxy's password).
+    pub fn with_environment(
+        options: &HttpOptions,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, TransportError> {
         // The per-attempt timeout is enforced by `Client::send` around any transport, so the
         // reqwest client carries only the connect timeout (one timer per request, not two).
-        let client = reqwest::Client::builder()
+        // `no_proxy()` drops reqwest's own reading of the environment (which would send plain
+        // http to `HTTP_PROXY`); the https proxy is added back explicitly.
+        let mut builder = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(options.connect_timeout)
-            .build()
-            .map_err(|e| TransportError::new(TransportErrorKind::Other, e.to_string()))?;
+            .no_proxy();
+        if let Some(proxy) = https_proxy(&env)? {
+            builder = builder.proxy(proxy);
+        }
+        let client = builder.build().map_err(|e| {
+            TransportError::with_source(TransportErrorKind::Other, e.to_string(), e)
+        })?;
         Ok(Self::new(client).body_limit(options.body_limit))
     }
 
@@ -121,6 +146,45 @@ impl ReqwestTransport {
         self.body_limit = bytes;
         self
     }
+}
+
+/// The proxy for `https` requests that `env` names, if any (see
+/// [`ReqwestTransport::with_environment`]).
+#[cfg(feature = "reqwest")]
+fn https_proxy(
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<reqwest::Proxy>, TransportError> {
+    if env("REQUEST_METHOD").is_some() {
+        return Ok(None);
+    }
+    let first = |names: &[&'static str]| {
+        names.iter().find_map(|name| {
+            env(name)
+                .filter(|value| !value.trim().is_empty())
+                .map(|value| (*name, value))
+        })
+    };
+    let Some((name, url)) = first(&["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]) else {
+        return Ok(None);
+    };
+    let proxy = reqwest::Proxy::https(url.as_str()).map_err(|_| {
+        TransportError::new(
+            TransportErrorKind::Other,
+            format!("the proxy variable {name} is not a URL"),
+        )
+    })?;
+    let no_proxy =
+        first(&["NO_PROXY", "no_proxy"]).and_then(|(_, list)| reqwest::NoProxy::from_string(&list));
+    Ok(Some(proxy.no_proxy(no_proxy)))
+}
+
+/// A transport error for a reqwest failure, keeping reqwest's error as the source. reqwest's
+/// text can carry the URL, which may hold a credential (query placement): it is removed from
+/// both.
+#[cfg(feature = "reqwest")]
+fn transport_error(e: reqwest::Error) -> TransportError {
+    let e = e.without_url();
+    TransportError::with_source(classify(&e), e.to_string(), e)
 }
 
 #[cfg(feature = "reqwest")]
@@ -156,15 +220,13 @@ impl Transport for ReqwestTransport {
                     *request.body_mut() = Some(body.into());
                     request
                 }
-                None => reqwest::Request::try_from(request)
-                    .map_err(|e| TransportError::new(classify(&e), e.without_url().to_string()))?,
+                None => reqwest::Request::try_from(request).map_err(transport_error)?,
             };
-            // reqwest's error text can carry the URL; ours never has credentials in it.
             let mut response = self
                 .client
                 .execute(request)
                 .await
-                .map_err(|e| TransportError::new(classify(&e), e.without_url().to_string()))?;
+                .map_err(transport_error)?;
             let mut builder = http::Response::builder()
                 .status(response.status())
                 .version(response.version());
@@ -183,11 +245,7 @@ impl Transport for ReqwestTransport {
                 ));
             }
             let mut body = Vec::new();
-            while let Some(chunk) = response
-                .chunk()
-                .await
-                .map_err(|e| TransportError::new(classify(&e), e.without_url().to_string()))?
-            {
+            while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
                 if body.len() + chunk.len() > self.body_limit {
                     return Err(TransportError::new(
                         TransportErrorKind::BodyTooLarge,
@@ -196,9 +254,9 @@ impl Transport for ReqwestTransport {
                 }
                 body.extend_from_slice(&chunk);
             }
-            builder
-                .body(body)
-                .map_err(|e| TransportError::new(TransportErrorKind::Other, e.to_string()))
+            builder.body(body).map_err(|e| {
+                TransportError::with_source(TransportErrorKind::Other, e.to_string(), e)
+            })
         })
     }
 }

@@ -202,7 +202,7 @@ fn failure(provider: &ProviderSpec, error: Error<JsonErrorBody>) -> Failure {
             Failure::Usage(message)
         }
         Error::Provider(e) => {
-            let ProviderError { status, body } = *e;
+            let ProviderError { status, body, .. } = *e;
             let summary = body.to_string();
             let mut error = Map::new();
             error.insert("status".into(), json!(status));
