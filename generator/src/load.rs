@@ -369,7 +369,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span, StructureStyle};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::OnceLock;
 
@@ -850,11 +850,10 @@ fn entries<'n>(
             out.push((k, v, false));
         }
     }
+    // A set of the own keys, so that merging stays linear in the number of entries.
+    let own: HashSet<&str> = out.iter().filter_map(|(k, _, _)| k.scalar()).collect();
     for (k, v, _) in merged {
-        let set = out
-            .iter()
-            .any(|(own, _, _)| own.scalar().is_some() && own.scalar() == k.scalar());
-        if !set {
+        if !k.scalar().is_some_and(|k| own.contains(k)) {
             out.push((k, v, true));
         }
     }
@@ -1003,9 +1002,11 @@ impl<'s> Walk<'s> {
                 .map(|p| p.keys().map(String::as_str).collect())
                 .unwrap_or_default(),
         };
-        let mut seen: Vec<(&str, At)> = Vec::new();
+        // Keys seen so far and where: a map, so a mapping of thousands of keys is checked in
+        // time linear in their number.
+        let mut seen: HashMap<&str, At> = HashMap::new();
         // Keys that an unknown key of this mapping was taken for: not reported missing too.
-        let mut suggested: Vec<&str> = Vec::new();
+        let mut suggested: HashSet<&str> = HashSet::new();
         for (k, v, merged) in entries(map, &mut self.steps) {
             let Some(field) = k.scalar() else {
                 self.error(
@@ -1015,7 +1016,7 @@ impl<'s> Walk<'s> {
                 );
                 continue;
             };
-            if let Some((_, first)) = seen.iter().find(|(s, _)| *s == field) {
+            if let Some(first) = seen.get(field) {
                 if !merged {
                     let first = first.line;
                     self.error(
@@ -1028,14 +1029,14 @@ impl<'s> Walk<'s> {
                 }
                 continue;
             }
-            seen.push((field, k.at));
+            seen.insert(field, k.at);
             match properties.and_then(|p| p.get(field)) {
                 Some(schema) => self.check(v, schema, None, Some(k)),
                 None => match additional {
                     Some(Value::Bool(false)) => {
                         let hint = match did_you_mean(field, order.iter().copied()) {
                             Some(s) => {
-                                suggested.push(s);
+                                suggested.insert(s);
                                 format!("did you mean `{s}`? (keys here: {})", list(&order))
                             }
                             None if order.is_empty() => "remove the key".to_owned(),
@@ -1061,7 +1062,7 @@ impl<'s> Walk<'s> {
         }
         let required = object.get("required").and_then(Value::as_array);
         for field in required.into_iter().flatten().filter_map(Value::as_str) {
-            if seen.iter().any(|(s, _)| *s == field) || suggested.contains(&field) {
+            if seen.contains_key(field) || suggested.contains(&field) {
                 continue;
             }
             let (at, hint) = match key {
