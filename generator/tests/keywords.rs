@@ -48,11 +48,14 @@ fn client() -> keywords::Client {
         .expect("every input set")
 }
 
+/// RFC 7636 appendix B: a verifier the runtime accepts (43 to 128 unreserved characters).
+const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+
 #[test]
 fn keyword_inputs_and_environments_are_raw_identifiers() {
     let client = client();
     let request = client
-        .exchange_code_request("the-code", Some("verifier"))
+        .exchange_code_request("the-code", Some(VERIFIER))
         .expect("builds");
     assert_eq!(
         request.uri().to_string(),
@@ -60,7 +63,7 @@ fn keyword_inputs_and_environments_are_raw_identifiers() {
     );
     let body = String::from_utf8(request.body().clone()).expect("utf-8");
     assert!(body.contains("code=the-code"), "{body}");
-    assert!(body.contains("code_verifier=verifier"), "{body}");
+    assert!(body.contains(&format!("code_verifier={VERIFIER}")), "{body}");
     let url = client.authorize_url("xyz").expect("authorize URL");
     assert!(url.as_str().contains("client_id=client-id"), "{url}");
     assert!(url.as_str().contains("state=xyz"), "{url}");

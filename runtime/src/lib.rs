@@ -7,6 +7,7 @@
 //! - [`request`]: building the `http::Request` for a grant, without I/O;
 //! - [`response`]: turning the `http::Response` into normalized token fields or a typed error;
 //! - [`jwt`]: reading access-token claims (not verified);
+//! - [`pkce`]: checking RFC 7636 `code_verifier`s, and random verifiers and `state` values;
 //! - [`transport`]: the [`Transport`] trait, [`HttpOptions`] and the default reqwest (rustls)
 //!   transport; [`retry`]: which failures are retried and how long to wait;
 //! - [`source`]: [`CachedTokenSource`], a cached single-flight token source with refresh and a
@@ -25,6 +26,7 @@ pub mod client;
 pub mod error;
 pub mod input;
 pub mod jwt;
+pub mod pkce;
 pub mod request;
 pub mod response;
 pub mod retry;
@@ -41,6 +43,7 @@ pub use error::{
 };
 pub use input::Inputs;
 pub use jwt::ClaimsError;
+pub use pkce::{PkceVerifier, State};
 pub use request::BaseUrl;
 pub use response::TokenData;
 pub use retry::RetryPolicy;

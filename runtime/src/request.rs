@@ -3,8 +3,8 @@
 use crate::Error;
 use crate::input::Inputs;
 use crate::spec::{
-    BasicEncoding, BodyFormat, EnvironmentSpec, GrantKind, GrantSpec, InputLocation, ParamLocation, ParamSource,
-    Pkce, Placement, ProviderSpec,
+    BasicEncoding, BodyFormat, EnvironmentSpec, GrantKind, GrantSpec, InputLocation, ParamLocation,
+    ParamSource, Pkce, Placement, ProviderSpec,
 };
 use crate::transport::ParsedUrl;
 use base64::Engine as _;
@@ -193,6 +193,12 @@ pub fn token_request<B>(
             ParamSource::Fixed(value) => params.push(param.location, param.name, value),
             ParamSource::Input(input) => {
                 if let Some(value) = inputs.require(provider, input)? {
+                    // RFC 7636 section 4.5: whatever input a spec takes it from.
+                    if param.name == "code_verifier"
+                        && let Some(problem) = crate::pkce::verifier_problem(value)
+                    {
+                        return Err(Error::input(input, problem));
+                    }
                     params.push(param.location, param.name, value);
                 }
             }
@@ -354,7 +360,9 @@ fn basic_header(
             // RFC 7617 section 2: the user-id cannot contain a colon; the server would split
             // the credentials at it.
             if user.contains(':') {
-                return Err("may not contain `:` (HTTP Basic user name sent raw, RFC 7617 section 2)");
+                return Err(
+                    "may not contain `:` (HTTP Basic user name sent raw, RFC 7617 section 2)",
+                );
             }
             format!("{user}:{password}")
         }
@@ -402,9 +410,7 @@ pub fn authorize_url<B>(
             }
         }
     }
-    let verifier = provider
-        .input("code_verifier")
-        .and_then(|spec| inputs.get(spec));
+    let verifier = check_verifier(provider, inputs)?;
     match (grant.pkce, verifier) {
         (Pkce::None, _) => {}
         (Pkce::Required, None) => {
@@ -422,6 +428,24 @@ pub fn authorize_url<B>(
     url.query_pairs_mut()
         .extend_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())));
     Ok(url)
+}
+
+/// The caller's `code_verifier`, if set, after the RFC 7636 section 4.1 check: a bad one is
+/// refused before the user is sent to authorize, not by the token endpoint afterwards.
+fn check_verifier<'a, B>(
+    provider: &ProviderSpec,
+    inputs: &'a Inputs,
+) -> Result<Option<&'a str>, Error<B>> {
+    let Some(verifier) = provider
+        .input("code_verifier")
+        .and_then(|spec| inputs.get(spec))
+    else {
+        return Ok(None);
+    };
+    match crate::pkce::verifier_problem(verifier) {
+        Some(problem) => Err(Error::input("code_verifier", problem)),
+        None => Ok(Some(verifier)),
+    }
 }
 
 /// RFC 7636 S256 challenge: BASE64URL(SHA256(verifier)), unpadded.
@@ -452,8 +476,8 @@ mod tests {
 
     #[test]
     fn basic_credentials_are_form_encoded_before_base64() {
-        let header = basic_header("my:client id", "p%41ss+w:rd/x", BasicEncoding::Form)
-            .expect("encodable");
+        let header =
+            basic_header("my:client id", "p%41ss+w:rd/x", BasicEncoding::Form).expect("encodable");
         assert_eq!(
             decoded_basic(&header),
             "my%3Aclient+id:p%2541ss%2Bw%3Ard%2Fx"

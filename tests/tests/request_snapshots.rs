@@ -13,7 +13,11 @@ const SECRETS: &[&str] = &[
     "bs-secret-4",
     "am-secret-5",
     "am-refresh-6",
+    "p%41ss+w:rd/x-7",
 ];
+
+/// RFC 7636 appendix B: a verifier that passes the section 4.1 check.
+const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 
 fn render(request: &http::Request<Vec<u8>>) -> String {
     use base64::Engine as _;
@@ -33,8 +37,11 @@ fn render(request: &http::Request<Vec<u8>>) -> String {
     }
     out.push('\n');
     out.push_str(std::str::from_utf8(request.body()).expect("utf-8 body"));
+    // Each secret as sent: raw, and form-encoded (HTTP Basic per RFC 6749 section 2.3.1, form
+    // bodies).
     for secret in SECRETS {
-        out = out.replace(secret, "***");
+        let encoded: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        out = out.replace(&encoded, "***").replace(secret, "***");
     }
     out
 }
@@ -128,9 +135,28 @@ fn approvalmax_client() -> approvalmax::Client {
 #[test]
 fn approvalmax_authorization_code_with_pkce() {
     let request = approvalmax_client()
-        .exchange_code_request("code-123", Some("verifier-abc"))
+        .exchange_code_request("code-123", Some(VERIFIER))
         .expect("request");
     insta::assert_snapshot!(render(&request));
+}
+
+/// RFC 6749 section 2.3.1: client ID and secret are form-encoded before base64, so the `:` of
+/// the ID is `%3A`, the space `+`, and the secret's `%`, `+`, `:` and `/` are escaped.
+#[test]
+fn approvalmax_refresh_token_client_secret_basic_form_encoded() {
+    let request = approvalmax::Client::builder()
+        .client_id("am:client id")
+        .client_secret("p%41ss+w:rd/x-7")
+        .redirect_uri("https://app.example/callback")
+        .credential_placement(approvalmax::CredentialPlacement::Basic)
+        .expect("accepted")
+        .build()
+        .expect("client")
+        .refresh_request(&Secret::new("am-refresh-6"))
+        .expect("request");
+    let text = render(&request);
+    assert!(text.contains("Basic base64(am%3Aclient+id:***)"), "{text}");
+    insta::assert_snapshot!(text);
 }
 
 #[test]
@@ -144,7 +170,7 @@ fn approvalmax_refresh_token() {
 #[test]
 fn approvalmax_authorize_url() {
     let url = approvalmax_client()
-        .authorize_url("state-xyz", Some("verifier-abc"))
+        .authorize_url("state-xyz", Some(VERIFIER))
         .expect("url");
     insta::assert_snapshot!(url.as_str());
 }

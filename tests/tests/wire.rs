@@ -1211,3 +1211,330 @@ fn the_kept_token_request_follows_every_change() {
         "grant_type=client_credentials&scope=api%2Fread&client_id=tenant&client_secret=second"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Issue 11: HTTP Basic encodings, WWW-Authenticate, transport error sources, PKCE, proxies.
+
+/// A secret with every character RFC 6749 section 2.3.1's form encoding changes.
+const HOSTILE_SECRET: &str = "p%41ss+w:rd/x";
+
+/// The `Authorization: Basic` credentials exactly as sent (base64-decoded, not split).
+fn basic_credentials(request: &RecordedRequest) -> String {
+    use base64::Engine as _;
+    let value = request.header("authorization").expect("an Authorization header");
+    let encoded = value.strip_prefix("Basic ").expect("the Basic scheme");
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .expect("base64");
+    String::from_utf8(bytes).expect("UTF-8")
+}
+
+/// RFC 6749 section 2.3.1 (ApprovalMax is IdentityServer, which decodes them): client ID and
+/// secret are form-encoded before base64, so a `:` in the ID travels as `%3A` and the server
+/// form-decodes both back to the exact values.
+#[tokio::test]
+async fn approvalmax_basic_form_encodes_client_id_and_secret() {
+    let server = TestServer::start([Reply::json(200, &json!({"access_token": "am-access"}))]);
+    approvalmax::Client::builder()
+        .client_id("am:client id")
+        .client_secret(HOSTILE_SECRET)
+        .redirect_uri(AM_REDIRECT)
+        .credential_placement(approvalmax::CredentialPlacement::Basic)
+        .expect("accepted placement")
+        .base_url(&server.base_url())
+        .expect("loopback base URL")
+        .build()
+        .expect("client")
+        .refresh(&Secret::new(AM_REFRESH))
+        .await
+        .expect("token");
+    let request = server.only_request();
+    let credentials = basic_credentials(&request);
+    assert_eq!(credentials, "am%3Aclient+id:p%2541ss%2Bw%3Ard%2Fx");
+    // What an RFC 6749 server does: split at the (only) colon, form-decode each part.
+    let (user, password) = credentials.split_once(':').expect("one colon");
+    assert_eq!(decode_form(format!("u={user}").as_bytes())[0].1, "am:client id");
+    assert_eq!(
+        decode_form(format!("p={password}").as_bytes())[0].1,
+        HOSTILE_SECRET
+    );
+    assert_form(
+        &request,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", AM_REFRESH),
+        ],
+    );
+}
+
+/// learn.link's Basic is `encoding: raw` (its document describes plain RFC 7617 Basic): the
+/// secret goes out byte for byte.
+#[tokio::test]
+async fn learnlink_basic_raw_sends_the_secret_byte_for_byte() {
+    let server = TestServer::start([learnlink_ok()]);
+    learnlink::Client::builder()
+        .tenant_id(LL_TENANT)
+        .expect("tenant")
+        .client_secret(HOSTILE_SECRET)
+        .base_url(&server.base_url())
+        .expect("loopback base URL")
+        .build()
+        .expect("client")
+        .fetch_token()
+        .await
+        .expect("token");
+    assert_eq!(
+        basic_credentials(&server.only_request()),
+        format!("{LL_TENANT}:{HOSTILE_SECRET}")
+    );
+}
+
+/// RFC 7235 section 4.1 / RFC 6750 section 3: the challenge of a 401 is kept in the provider
+/// error, with the request's secret hidden if the server echoed it there.
+#[tokio::test]
+async fn a_401_keeps_its_www_authenticate_challenge() {
+    let server = TestServer::always(
+        Reply::json(
+            401,
+            &json!({"error": "invalid_client", "error_description": "Client authentication failed"}),
+        )
+        .header(
+            "WWW-Authenticate",
+            r#"Basic realm="identity", error="invalid_client", error_description="unknown client""#,
+        )
+        .header("WWW-Authenticate", &format!(r#"Bearer realm="echo {AM_SECRET}""#)),
+    );
+    let error = approvalmax_client(&server)
+        .refresh(&Secret::new(AM_REFRESH))
+        .await
+        .expect_err("401");
+    let approvalmax::Error::Provider(e) = &error else {
+        panic!("expected Provider, got {error:?}");
+    };
+    assert_eq!(e.status, 401);
+    assert_eq!(e.body.error, OAuthErrorCode::InvalidClient);
+    let challenge = e.www_authenticate.as_deref().expect("the challenge is kept");
+    assert!(
+        challenge.starts_with(
+            r#"Basic realm="identity", error="invalid_client", error_description="unknown client", Bearer realm="echo "#
+        ),
+        "{challenge}"
+    );
+    for shown in [challenge.to_owned(), format!("{error:?}"), error.to_string()] {
+        assert!(!shown.contains(AM_SECRET), "the secret shows: {shown}");
+    }
+
+    // No header, no challenge.
+    let server = TestServer::always(Reply::json(400, &json!({"error": "invalid_grant"})));
+    match approvalmax_client(&server)
+        .refresh(&Secret::new(AM_REFRESH))
+        .await
+    {
+        Err(approvalmax::Error::Provider(e)) => assert_eq!(e.www_authenticate, None),
+        other => panic!("expected Provider, got {other:?}"),
+    }
+}
+
+/// A transport error keeps reqwest's error as its source (the whole chain, not a string), and
+/// neither shows the URL.
+#[tokio::test]
+async fn a_transport_error_keeps_the_http_clients_error_as_source() {
+    // A port nobody listens on: bound, then released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let error = learnlink::Client::builder()
+        .tenant_id(LL_TENANT)
+        .expect("tenant")
+        .client_secret(LL_SECRET)
+        .base_url(&format!("http://127.0.0.1:{port}"))
+        .expect("loopback base URL")
+        .http_options(tokenspec_runtime::HttpOptions {
+            retry: tokenspec_runtime::RetryPolicy::none(),
+            ..Default::default()
+        })
+        .build()
+        .expect("client")
+        .fetch_token()
+        .await
+        .expect_err("nobody listens");
+    let learnlink::Error::Transport(e) = &error else {
+        panic!("expected Transport, got {error:?}");
+    };
+    assert_eq!(e.kind, tokenspec_runtime::TransportErrorKind::Connect);
+    let source = std::error::Error::source(&**e).expect("a source");
+    let reqwest_error = source
+        .downcast_ref::<reqwest::Error>()
+        .expect("reqwest's own error");
+    assert!(reqwest_error.is_connect(), "{reqwest_error:?}");
+    assert_eq!(reqwest_error.url(), None, "the URL may carry credentials");
+    // The chain goes on below reqwest (hyper, io).
+    let chain: Vec<String> = std::iter::successors(Some(source), |e| e.source())
+        .map(ToString::to_string)
+        .collect();
+    assert!(chain.len() >= 2, "{chain:?}");
+    assert!(!format!("{error:?}").contains(LL_TENANT), "{error:?}");
+}
+
+/// RFC 7636: a random verifier (43 characters from a CSPRNG) and a random state make an
+/// authorize URL with the verifier's S256 challenge, and the exchange sends the verifier.
+#[tokio::test]
+async fn pkce_with_a_random_verifier_and_state() {
+    use tokenspec_runtime::{PkceVerifier, State};
+    let verifier = PkceVerifier::random().expect("randomness");
+    let state = State::random().expect("randomness");
+    assert_eq!(verifier.as_str().len(), 43);
+    assert!(
+        verifier
+            .as_str()
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+        "base64url"
+    );
+    let server = TestServer::start([Reply::json(200, &json!({"access_token": "am-access"}))]);
+    let client = approvalmax_client(&server);
+    let url = client
+        .authorize_url(state.as_str(), Some(verifier.as_str()))
+        .expect("authorize URL");
+    let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    let get = |name: &str| {
+        query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    assert_eq!(get("code_challenge"), Some(verifier.challenge().as_str()));
+    assert_eq!(get("code_challenge_method"), Some("S256"));
+    assert!(state.matches(get("state").expect("state")));
+    client
+        .exchange_code("code-1", Some(verifier.as_str()))
+        .await
+        .expect("token");
+    let request = server.only_request();
+    assert_eq!(
+        request
+            .form()
+            .into_iter()
+            .find(|(k, _)| k == "code_verifier")
+            .map(|(_, v)| v),
+        Some(verifier.as_str().to_owned())
+    );
+}
+
+/// A plain-http (loopback) request never goes through a proxy, whatever `HTTP_PROXY` and
+/// `ALL_PROXY` say; an https request goes through the `HTTPS_PROXY`/`ALL_PROXY` one unless
+/// `NO_PROXY` lists its host.
+#[tokio::test]
+async fn plain_http_never_goes_through_a_proxy() {
+    use std::sync::Arc;
+    use tokenspec_runtime::{HttpOptions, ReqwestTransport};
+    let proxy = FakeProxy::start().await;
+    let proxy_url = format!("http://user:pw@{}", proxy.addr);
+    let env = |no_proxy: Option<&'static str>| {
+        let proxy_url = proxy_url.clone();
+        move |name: &str| match name {
+            "HTTP_PROXY" | "http_proxy" | "ALL_PROXY" | "HTTPS_PROXY" => Some(proxy_url.clone()),
+            "NO_PROXY" => no_proxy.map(str::to_owned),
+            _ => None,
+        }
+    };
+    let options = HttpOptions {
+        retry: tokenspec_runtime::RetryPolicy::none(),
+        ..Default::default()
+    };
+    let transport = Arc::new(
+        ReqwestTransport::with_environment(&options, env(None)).expect("transport"),
+    );
+
+    let server = TestServer::start([learnlink_ok()]);
+    let mut client = tokenspec_providers::client("learnlink").expect("learnlink");
+    client.set::<()>("tenant_id", LL_TENANT).expect("tenant");
+    client.set::<()>("client_secret", LL_SECRET).expect("secret");
+    client.set_options(options.clone());
+    client.set_transport(transport.clone());
+    let mut local = client.clone();
+    local.set_base_url::<()>(&server.base_url()).expect("loopback");
+    local
+        .fetch(tokenspec_runtime::GrantKind::ClientCredentials, &[])
+        .await
+        .expect("a direct answer from the local server");
+    assert_eq!(server.request_count(), 1);
+    assert_eq!(proxy.connections(), Vec::<String>::new(), "plain http went to the proxy");
+
+    // https goes to the proxy: a CONNECT to the provider's host (which our proxy refuses).
+    let error = client
+        .fetch(tokenspec_runtime::GrantKind::ClientCredentials, &[])
+        .await
+        .expect_err("the fake proxy tunnels nothing");
+    assert!(matches!(error, tokenspec_runtime::Error::Transport(_)), "{error:?}");
+    assert_eq!(
+        proxy.connections(),
+        ["CONNECT public.api.learn.link:443 HTTP/1.1"]
+    );
+
+    // NO_PROXY exempts a host: straight to it (here: nobody listens on localhost:1).
+    let transport = Arc::new(
+        ReqwestTransport::with_environment(&options, env(Some("localhost"))).expect("transport"),
+    );
+    let mut exempt = client.clone();
+    exempt.set_transport(transport);
+    exempt
+        .set_base_url::<()>("https://localhost:1")
+        .expect("https base URL");
+    let _ = exempt
+        .fetch(tokenspec_runtime::GrantKind::ClientCredentials, &[])
+        .await
+        .expect_err("nobody listens");
+    assert_eq!(proxy.connections().len(), 1, "NO_PROXY was not honoured");
+
+    // A proxy variable that is no URL is an error naming the variable, not echoing the value.
+    let error = ReqwestTransport::with_environment(&options, |name: &str| {
+        (name == "ALL_PROXY").then(|| "http://[not a url".to_owned())
+    })
+    .expect_err("refused");
+    assert!(error.message.contains("ALL_PROXY"), "{error}");
+    assert!(!error.message.contains("not a url"), "{error}");
+}
+
+/// A TCP listener standing in for a proxy: records the first line each connection sends, then
+/// closes it.
+struct FakeProxy {
+    addr: std::net::SocketAddr,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl FakeProxy {
+    async fn start() -> Self {
+        use tokio::io::AsyncBufReadExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("address");
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let record = seen.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let mut line = String::new();
+                let mut reader = tokio::io::BufReader::new(stream);
+                let _ = reader.read_line(&mut line).await;
+                record
+                    .lock()
+                    .expect("not poisoned")
+                    .push(line.trim_end().to_owned());
+            }
+        });
+        FakeProxy { addr, seen, task }
+    }
+
+    fn connections(&self) -> Vec<String> {
+        self.seen.lock().expect("not poisoned").clone()
+    }
+}
+
+impl Drop for FakeProxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
