@@ -208,17 +208,98 @@ pub fn read_specs(paths: &[PathBuf]) -> Result<Files, (PathBuf, std::io::Error)>
 /// reported, not only the first; serde's own error is added if that walk missed it.
 ///
 /// A file with shape errors gets no semantic checks: they need the whole file parsed.
+///
+/// A file holding characters that make text display differently from what it is
+/// ([`hostile_characters`]) is refused too, with a diagnostic for each; a parse error on the
+/// same line as one of them is left out (the character is the mistake to fix).
 pub fn parse(source: Source) -> Result<Loaded, Vec<Diagnostic>> {
+    let hostile = hostile_characters(&source);
     match serde_saphyr::from_str::<raw::Spec>(&source.text) {
-        Ok(spec) => Ok(Loaded { source, spec }),
+        Ok(spec) if hostile.is_empty() => Ok(Loaded { source, spec }),
+        Ok(_) => Err(hostile),
         Err(e) => {
             let first = shape_diagnostic(&source, &e);
             let mut all = shape_errors(&source);
             if !all.iter().any(|d| covers(d, &first)) {
                 all.push(first);
             }
+            if !hostile.is_empty() {
+                let lines: HashSet<u64> = hostile.iter().map(|d| d.line).collect();
+                all.retain(|d| !lines.contains(&d.line));
+                all.extend(hostile);
+            }
             Err(all)
         }
+    }
+}
+
+/// Every character of the file that makes text display differently from what it is: Unicode
+/// bidirectional controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C: the
+/// "Trojan Source" attack, CVE-2021-42574, where a reviewer reads one thing and the tools
+/// another), C0 and C1 control characters other than tab and line feed, and a carriage return
+/// not directly before a line feed (CRLF line ends are fine; a lone CR makes a terminal print
+/// over what came before it). One diagnostic each, at its line and column, found in one pass.
+pub fn hostile_characters(source: &Source) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let (mut line, mut column) = (1u64, 0u64);
+    let mut chars = source.text.chars().peekable();
+    while let Some(c) = chars.next() {
+        column += 1;
+        let (message, hint) = if crate::diagnostic::is_bidi_control(c) {
+            (
+                format!(
+                    "bidirectional control character U+{:04X} ({})",
+                    u32::from(c),
+                    bidi_name(c)
+                ),
+                "it makes text display in another order than it is read (Trojan Source, \
+                 CVE-2021-42574): remove it; specs never need one",
+            )
+        } else if c == '\r' && chars.peek() != Some(&'\n') {
+            (
+                "carriage return (U+000D) not followed by a line feed".to_owned(),
+                "a lone CR makes a terminal print over the text before it (Trojan Source, \
+                 CVE-2021-42574): end lines with LF or CRLF",
+            )
+        } else if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
+            (
+                format!("control character U+{:04X}", u32::from(c)),
+                "control characters can hide or rewrite text when it is shown (Trojan Source, \
+                 CVE-2021-42574): remove it; write `\\t` or `\\n` escapes in a double-quoted \
+                 value if the text needs one",
+            )
+        } else {
+            if c == '\n' {
+                line += 1;
+                column = 0;
+            }
+            continue;
+        };
+        found.push(
+            Diagnostic::at(&source.path, Location::UNKNOWN, message, hint)
+                .span(line, column, c.len_utf8())
+                .kind(Kind::Shape),
+        );
+    }
+    found
+}
+
+/// The Unicode name of a bidirectional control character.
+fn bidi_name(c: char) -> &'static str {
+    match c {
+        '\u{202A}' => "LEFT-TO-RIGHT EMBEDDING",
+        '\u{202B}' => "RIGHT-TO-LEFT EMBEDDING",
+        '\u{202C}' => "POP DIRECTIONAL FORMATTING",
+        '\u{202D}' => "LEFT-TO-RIGHT OVERRIDE",
+        '\u{202E}' => "RIGHT-TO-LEFT OVERRIDE",
+        '\u{2066}' => "LEFT-TO-RIGHT ISOLATE",
+        '\u{2067}' => "RIGHT-TO-LEFT ISOLATE",
+        '\u{2068}' => "FIRST STRONG ISOLATE",
+        '\u{2069}' => "POP DIRECTIONAL ISOLATE",
+        '\u{200E}' => "LEFT-TO-RIGHT MARK",
+        '\u{200F}' => "RIGHT-TO-LEFT MARK",
+        '\u{061C}' => "ARABIC LETTER MARK",
+        _ => "bidirectional control",
     }
 }
 
