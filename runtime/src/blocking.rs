@@ -4,11 +4,12 @@
 //! method to completion on a small runtime owned by the calling thread, so timers, retries and
 //! the reqwest transport work unchanged.
 //!
-//! A reqwest connection is driven by a task of the runtime that opened it; when that runtime
-//! is dropped (its thread ended), the connection is dead, yet a pool shared with other
-//! runtimes would still hand it out and the request would hang until it timed out. So the
-//! default transport is never shared across these runtimes: each thread's runtime has
-//! reqwest clients of its own, dropped with it.
+//! A reqwest connection is driven by a task of the runtime that opened it, and a thread's
+//! current-thread runtime runs only while that thread is inside a blocking call (and is gone
+//! once the thread ends). A pool shared with other runtimes would hand such a connection to
+//! another thread, whose request would then wait for a runtime nobody drives until it timed
+//! out. So the default transport is never shared across these runtimes: each thread's runtime
+//! has reqwest clients of its own, dropped with it.
 
 use crate::Error;
 use crate::error::{TransportError, TransportErrorKind};

@@ -623,3 +623,58 @@ fn response(status: u16, body: &str) -> http::Response<Vec<u8>> {
 fn ok_response(body: &str) -> http::Response<Vec<u8>> {
     response(200, body)
 }
+
+/// RFC 7636 section 4.1: a `code_verifier` is 43 to 128 characters of `[A-Za-z0-9-._~]`. One
+/// that is not is refused by `authorize_url` already (the authorize step sends only its
+/// challenge, so the token endpoint would refuse it after the user authorized) and by the
+/// exchange; nothing is sent, and the error never quotes the verifier.
+#[tokio::test]
+async fn a_code_verifier_outside_rfc7636_is_refused_at_once() {
+    let server = server();
+    let client = approvalmax::Client::builder()
+        .client_id("id")
+        .client_secret("secret")
+        .redirect_uri("https://app.example/callback")
+        .base_url(&server.base_url())
+        .expect("base")
+        .build()
+        .expect("client");
+    let bad = [
+        "a".repeat(42),
+        "a".repeat(129),
+        "verifier-abc".to_owned(),
+        format!("{}+/=", "a".repeat(40)),
+        format!("{} b", "a".repeat(41)),
+        format!("{}é", "a".repeat(42)),
+    ];
+    for verifier in &bad {
+        let text = assert_invalid(
+            client.authorize_url("state", Some(verifier)),
+            "code_verifier",
+        );
+        assert!(text.contains("RFC 7636"), "{text}");
+        assert!(
+            !text.contains(verifier.as_str()),
+            "the verifier is quoted: {text}"
+        );
+        assert_invalid(
+            client.exchange_code("code", Some(verifier)).await,
+            "code_verifier",
+        );
+        assert_invalid(
+            client.exchange_code_request("code", Some(verifier)),
+            "code_verifier",
+        );
+    }
+    assert_untouched(&server);
+
+    // The bounds themselves and every allowed character pass.
+    for verifier in ["a".repeat(43), "Z".repeat(128), "AZaz09-._~".repeat(5)] {
+        client
+            .authorize_url("state", Some(&verifier))
+            .expect("a valid verifier");
+        client
+            .exchange_code_request("code", Some(&verifier))
+            .expect("a valid verifier");
+    }
+}

@@ -1221,7 +1221,9 @@ const HOSTILE_SECRET: &str = "p%41ss+w:rd/x";
 /// The `Authorization: Basic` credentials exactly as sent (base64-decoded, not split).
 fn basic_credentials(request: &RecordedRequest) -> String {
     use base64::Engine as _;
-    let value = request.header("authorization").expect("an Authorization header");
+    let value = request
+        .header("authorization")
+        .expect("an Authorization header");
     let encoded = value.strip_prefix("Basic ").expect("the Basic scheme");
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(encoded)
@@ -1253,7 +1255,10 @@ async fn approvalmax_basic_form_encodes_client_id_and_secret() {
     assert_eq!(credentials, "am%3Aclient+id:p%2541ss%2Bw%3Ard%2Fx");
     // What an RFC 6749 server does: split at the (only) colon, form-decode each part.
     let (user, password) = credentials.split_once(':').expect("one colon");
-    assert_eq!(decode_form(format!("u={user}").as_bytes())[0].1, "am:client id");
+    assert_eq!(
+        decode_form(format!("u={user}").as_bytes())[0].1,
+        "am:client id"
+    );
     assert_eq!(
         decode_form(format!("p={password}").as_bytes())[0].1,
         HOSTILE_SECRET
@@ -1313,14 +1318,21 @@ async fn a_401_keeps_its_www_authenticate_challenge() {
     };
     assert_eq!(e.status, 401);
     assert_eq!(e.body.error, OAuthErrorCode::InvalidClient);
-    let challenge = e.www_authenticate.as_deref().expect("the challenge is kept");
+    let challenge = e
+        .www_authenticate
+        .as_deref()
+        .expect("the challenge is kept");
     assert!(
         challenge.starts_with(
             r#"Basic realm="identity", error="invalid_client", error_description="unknown client", Bearer realm="echo "#
         ),
         "{challenge}"
     );
-    for shown in [challenge.to_owned(), format!("{error:?}"), error.to_string()] {
+    for shown in [
+        challenge.to_owned(),
+        format!("{error:?}"),
+        error.to_string(),
+    ] {
         assert!(!shown.contains(AM_SECRET), "the secret shows: {shown}");
     }
 
@@ -1443,31 +1455,41 @@ async fn plain_http_never_goes_through_a_proxy() {
         retry: tokenspec_runtime::RetryPolicy::none(),
         ..Default::default()
     };
-    let transport = Arc::new(
-        ReqwestTransport::with_environment(&options, env(None)).expect("transport"),
-    );
+    let transport =
+        Arc::new(ReqwestTransport::with_environment(&options, env(None)).expect("transport"));
 
     let server = TestServer::start([learnlink_ok()]);
     let mut client = tokenspec_providers::client("learnlink").expect("learnlink");
     client.set::<()>("tenant_id", LL_TENANT).expect("tenant");
-    client.set::<()>("client_secret", LL_SECRET).expect("secret");
+    client
+        .set::<()>("client_secret", LL_SECRET)
+        .expect("secret");
     client.set_options(options.clone());
     client.set_transport(transport.clone());
     let mut local = client.clone();
-    local.set_base_url::<()>(&server.base_url()).expect("loopback");
+    local
+        .set_base_url::<()>(&server.base_url())
+        .expect("loopback");
     local
         .fetch(tokenspec_runtime::GrantKind::ClientCredentials, &[])
         .await
         .expect("a direct answer from the local server");
     assert_eq!(server.request_count(), 1);
-    assert_eq!(proxy.connections(), Vec::<String>::new(), "plain http went to the proxy");
+    assert_eq!(
+        proxy.connections(),
+        Vec::<String>::new(),
+        "plain http went to the proxy"
+    );
 
     // https goes to the proxy: a CONNECT to the provider's host (which our proxy refuses).
     let error = client
         .fetch(tokenspec_runtime::GrantKind::ClientCredentials, &[])
         .await
         .expect_err("the fake proxy tunnels nothing");
-    assert!(matches!(error, tokenspec_runtime::Error::Transport(_)), "{error:?}");
+    assert!(
+        matches!(error, tokenspec_runtime::Error::Transport(_)),
+        "{error:?}"
+    );
     assert_eq!(
         proxy.connections(),
         ["CONNECT public.api.learn.link:443 HTTP/1.1"]
