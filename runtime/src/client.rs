@@ -3,6 +3,7 @@
 
 use crate::error::JsonErrorBody;
 use crate::input::Inputs;
+use crate::mask::SecretMask;
 use crate::request::{self, BaseUrl};
 use crate::response::{self, TokenData};
 use crate::retry;
@@ -269,16 +270,43 @@ impl Client {
         Ok(request)
     }
 
-    /// Parses a token endpoint response.
+    /// Parses a token endpoint response. An error never shows this client's secret inputs or
+    /// Basic credentials, however the server echoed them (see [`SecretMask`]).
     pub fn parse_response(&self, response: &http::Response<Vec<u8>>) -> DynResult<TokenData> {
-        response::parse_token_response(self.provider, response)
+        response::parse_token_response_hiding(self.provider, response, || self.secret_mask(&[]))
     }
 
     /// Builds, sends and parses the token request for `grant`.
     pub async fn fetch(&self, grant: GrantKind, call: &[(&str, &str)]) -> DynResult<TokenData> {
         let request = self.token_request(grant, call)?;
         let response = self.send(request).await?;
-        self.parse_response(&response)
+        response::parse_token_response_hiding(self.provider, &response, || self.secret_mask(call))
+    }
+
+    /// The secrets a request of this client carries, with per-call inputs `call`: every secret
+    /// input, and the HTTP Basic credentials of each accepted Basic placement in both RFC 6749
+    /// §2.3.1 and raw encoding, for hiding them wherever a server echoes them.
+    pub fn secret_mask(&self, call: &[(&str, &str)]) -> SecretMask {
+        let value = |name: &str| {
+            call.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| *v)
+                .or_else(|| self.provider.input(name).and_then(|s| self.inputs.get(s)))
+        };
+        let mut mask = SecretMask::new();
+        for spec in self.provider.inputs.iter().filter(|i| i.secret) {
+            if let Some(secret) = value(spec.name) {
+                mask.add_secret(secret);
+            }
+        }
+        for placement in self.provider.credentials.accepted {
+            if let Placement::Basic { user, password, .. } = placement
+                && let (Some(user), Some(password)) = (value(user), value(password))
+            {
+                mask.add_basic(user, password);
+            }
+        }
+        mask
     }
 
     /// Sends a request built by [`Client::token_request`] with this client's transport,

@@ -8,6 +8,7 @@
 //! - [`response`]: turning the `http::Response` into normalized token fields or a typed error;
 //! - [`jwt`]: reading access-token claims (not verified);
 //! - [`pkce`]: checking RFC 7636 `code_verifier`s, and random verifiers and `state` values;
+//! - [`mask`]: hiding secrets a server echoes back, in every encoding, in errors and output;
 //! - [`transport`]: the [`Transport`] trait, [`HttpOptions`] and the default reqwest (rustls)
 //!   transport; [`retry`]: which failures are retried and how long to wait;
 //! - [`source`]: [`CachedTokenSource`], a cached single-flight token source with refresh and a
@@ -26,6 +27,7 @@ pub mod client;
 pub mod error;
 pub mod input;
 pub mod jwt;
+pub mod mask;
 pub mod pkce;
 pub mod request;
 pub mod response;

@@ -2,6 +2,7 @@
 
 use crate::Error;
 use crate::error::{JsonErrorBody, UnexpectedResponse};
+use crate::mask::SecretMask;
 use crate::spec::{ErrorFormat, FieldSpec, FieldType, ProviderSpec};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -84,6 +85,17 @@ pub fn parse_token_response(
     provider: &'static ProviderSpec,
     response: &http::Response<Vec<u8>>,
 ) -> Result<TokenData, Error<JsonErrorBody>> {
+    parse_token_response_hiding(provider, response, SecretMask::new)
+}
+
+/// [`parse_token_response`] for a request that carried the secrets of `secrets()`: an error
+/// never shows them, however the server echoed them (see [`SecretMask`]). `secrets` is called
+/// only when the answer is an error.
+pub fn parse_token_response_hiding(
+    provider: &'static ProviderSpec,
+    response: &http::Response<Vec<u8>>,
+    secrets: impl Fn() -> SecretMask,
+) -> Result<TokenData, Error<JsonErrorBody>> {
     let status = response.status().as_u16();
     let body = response.body();
     let unexpected = |reason: String| {
@@ -92,12 +104,21 @@ pub fn parse_token_response(
             .get(http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
+        let mask = secrets();
         Error::from(UnexpectedResponse {
             status,
-            content_type: content_type.to_owned(),
+            // A header the server chose: it may echo a secret too.
+            content_type: mask.hide(content_type).into_owned(),
             reason,
-            excerpt: excerpt(provider, body),
+            excerpt: excerpt_hiding(provider, body, &mask),
         })
+    };
+    let provider_error = |mut body: JsonErrorBody| {
+        let mask = secrets();
+        mask.hide_map(&mut body.0);
+        let challenge = crate::error::www_authenticate(response.headers())
+            .map(|value| mask.hide(&value).into_owned());
+        Error::provider_with_challenge(status, body, challenge)
     };
     // Content types are not trusted: real servers send JSON as text/plain and HTML as JSON.
     let object = match serde_json::from_slice::<Value>(body) {
@@ -107,7 +128,7 @@ pub fn parse_token_response(
 
     if !response.status().is_success() {
         return match object.and_then(|o| error_body(provider, &o)) {
-            Some(body) => Err(Error::provider(status, body)),
+            Some(body) => Err(provider_error(body)),
             None => Err(unexpected(format!(
                 "HTTP {status} without a documented error body"
             ))),
@@ -121,7 +142,7 @@ pub fn parse_token_response(
         && !object.contains_key("access_token")
         && let Some(body) = error_body(provider, &object)
     {
-        return Err(Error::provider(status, body));
+        return Err(provider_error(body));
     }
     normalize_owned(provider, provider.response, object).map_err(unexpected)
 }
@@ -303,6 +324,13 @@ fn whole_number(raw: &Value) -> Option<i64> {
 
 /// The first characters of a body, with secret fields masked.
 pub fn excerpt(provider: &ProviderSpec, body: &[u8]) -> String {
+    excerpt_hiding(provider, body, &SecretMask::new())
+}
+
+/// The first characters of a body, with secret fields masked and the secrets of `mask` hidden
+/// wherever they are echoed: before the cut, and at it (no beginning of a secret shows where
+/// the excerpt ends).
+pub fn excerpt_hiding(provider: &ProviderSpec, body: &[u8], mask: &SecretMask) -> String {
     let secret_names: Vec<String> = provider
         .response
         .iter()
@@ -317,11 +345,7 @@ pub fn excerpt(provider: &ProviderSpec, body: &[u8]) -> String {
         }
         Err(_) => mask_text(&String::from_utf8_lossy(body), &secret_names),
     };
-    let mut out: String = text.chars().take(EXCERPT_CHARS).collect();
-    if text.chars().count() > EXCERPT_CHARS {
-        out.push('…');
-    }
-    out
+    mask.excerpt(&text, EXCERPT_CHARS)
 }
 
 fn mask_json(value: &mut Value, names: &[String]) {
@@ -343,17 +367,25 @@ fn mask_json(value: &mut Value, names: &[String]) {
 /// Masks `"name": "value"` in text that is not valid JSON (a truncated body, say), and
 /// `name=value` (a form-encoded or plain-text answer).
 fn mask_text(text: &str, names: &[String]) -> String {
+    if names.is_empty() {
+        return text.to_owned();
+    }
+    // One pattern for all names: compiling a regex costs more than the rest of an excerpt.
+    let names = names
+        .iter()
+        .map(|n| regex::escape(n))
+        .collect::<Vec<_>>()
+        .join("|");
+    // A JSON string runs to its closing quote, escaped quotes included (RFC 8259 §7), or to
+    // the end of a cut body.
+    let json = format!(r#"("(?:{names})"\s*:\s*")(?:[^"\\]|\\.)*(?:\\|"|$)"#);
+    let form = format!(r#"(\b(?:{names})\s*=\s*)[^&\s"]*"#);
     let mut out = text.to_owned();
-    for name in names {
-        let name = regex::escape(name);
-        let json = format!(r#"("{name}"\s*:\s*")[^"]*"?"#);
-        let form = format!(r#"(\b{name}\s*=\s*)[^&\s"]*"#);
-        if let Ok(re) = regex::Regex::new(&json) {
-            out = re.replace_all(&out, "${1}***\"").into_owned();
-        }
-        if let Ok(re) = regex::Regex::new(&form) {
-            out = re.replace_all(&out, "${1}***").into_owned();
-        }
+    if let Ok(re) = regex::Regex::new(&json) {
+        out = re.replace_all(&out, "${1}***\"").into_owned();
+    }
+    if let Ok(re) = regex::Regex::new(&form) {
+        out = re.replace_all(&out, "${1}***").into_owned();
     }
     out
 }

@@ -2,33 +2,31 @@
 //!
 //! Two layers. The structural one knows where secrets live: credential headers (the part
 //! after the scheme), secret parameters of a form or JSON body and of the query string, secret
-//! fields of a token response. The second is a last line of defence: every secret value
-//! tokenctl knows of (secret inputs, tokens it received), in the encodings it can take on the
-//! wire, is replaced by `***` in every string printed, error messages and echoed error bodies
-//! included. `--reveal` turns both off.
+//! fields of a token response. The second catches what a server echoes back: every secret value
+//! tokenctl knows of (secret inputs, the HTTP Basic credentials in both RFC 6749 §2.3.1 and raw
+//! encoding, the credential headers as sent, tokens it received) is replaced by `***` wherever
+//! it stands as a whole value in a string printed, error messages and echoed error bodies
+//! included: as is, percent- or form-encoded, JSON-escaped or HTML-escaped, never as a part of
+//! other text (the runtime's [`SecretMask`] decides what a whole occurrence is). A string the
+//! runtime cut (ending in `…`) loses a tail that begins a secret. `--reveal` turns both layers
+//! off.
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
 use std::collections::BTreeSet;
+use tokenspec_runtime::mask::SecretMask;
 use tokenspec_runtime::{ParamSource, Placement, ProviderSpec};
 
 /// What a masked value prints as.
-pub const MASK: &str = "***";
+pub const MASK: &str = tokenspec_runtime::mask::MASK;
 
-/// RFC 3986 unreserved characters stay as they are; everything else is percent-encoded (the
-/// runtime's path-segment encoding).
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+/// How the runtime marks a cut excerpt.
+const CUT: char = '…';
 
 /// Replaces known secret values by `***` in printed text and JSON.
 #[derive(Debug, Default)]
 pub struct Redactor {
     reveal: bool,
-    /// Every secret in every encoding, longest first.
-    needles: Vec<String>,
+    mask: SecretMask,
 }
 
 impl Redactor {
@@ -36,7 +34,7 @@ impl Redactor {
     pub fn new(reveal: bool) -> Self {
         Redactor {
             reveal,
-            needles: Vec::new(),
+            mask: SecretMask::new(),
         }
     }
 
@@ -45,42 +43,53 @@ impl Redactor {
         self.reveal
     }
 
-    /// Remembers a secret value, as is and as it looks form-encoded, percent-encoded and
-    /// JSON-escaped.
+    /// Remembers a secret value, to be hidden in every encoding.
     pub fn add(&mut self, secret: &str) {
-        if self.reveal || secret.is_empty() {
-            return;
+        if !self.reveal {
+            self.mask.add_secret(secret);
         }
-        let json = serde_json::to_string(secret).unwrap_or_default();
-        let variants = [
-            secret.to_owned(),
-            form_urlencoded::byte_serialize(secret.as_bytes()).collect(),
-            utf8_percent_encode(secret, COMPONENT).to_string(),
-            utf8_percent_encode(secret, NON_ALPHANUMERIC).to_string(),
-            json.trim_matches('"').to_owned(),
-        ];
-        for variant in variants {
-            if !variant.is_empty() && !self.needles.contains(&variant) {
-                self.needles.push(variant);
-            }
-        }
-        self.needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
     }
 
-    /// `text` with every known secret replaced by `***`.
-    pub fn text(&self, text: &str) -> String {
-        let mut out = text.to_owned();
-        for needle in &self.needles {
-            if out.contains(needle.as_str()) {
-                out = out.replace(needle.as_str(), MASK);
-            }
+    /// Remembers everything `mask` hides (a client's secret inputs and Basic credentials).
+    pub fn add_mask(&mut self, mask: &SecretMask) {
+        if !self.reveal {
+            self.mask.extend(mask);
         }
-        out
+    }
+
+    /// Remembers the credentials a request carries as sent: the value of each sensitive header
+    /// after its scheme (`Basic <this>`), or all of it. Whatever encoding the runtime chose for
+    /// them, an echo of the header is found.
+    pub fn add_request(&mut self, request: &http::Request<Vec<u8>>) {
+        if self.reveal {
+            return;
+        }
+        for value in request.headers().values().filter(|v| v.is_sensitive()) {
+            let Ok(text) = value.to_str() else { continue };
+            let credential = match text.split_once(' ') {
+                Some((scheme, rest)) if scheme.chars().all(|c| c.is_ascii_alphanumeric()) => rest,
+                _ => text,
+            };
+            self.mask.add_literal(credential.trim());
+        }
+    }
+
+    /// `text` with every known secret replaced by `***`; in text the runtime cut (ending in
+    /// `…`), also a tail that begins a secret.
+    pub fn text(&self, text: &str) -> String {
+        if self.reveal {
+            return text.to_owned();
+        }
+        let hidden = self.mask.hide(text);
+        match hidden.strip_suffix(CUT) {
+            Some(head) => format!("{}{CUT}", self.mask.hide_tail(head)),
+            None => hidden.into_owned(),
+        }
     }
 
     /// Masks every string value (not the keys) of `value` in place.
     pub fn json(&self, value: &mut Value) {
-        if self.needles.is_empty() {
+        if self.reveal || self.mask.is_empty() {
             return;
         }
         match value {
@@ -234,6 +243,75 @@ mod tests {
         let mut v = serde_json::json!({"a b&c/d": ["a b&c/d"], "n": 1});
         r.json(&mut v);
         assert_eq!(v, serde_json::json!({"a b&c/d": ["***"], "n": 1}));
+    }
+
+    #[test]
+    fn redactor_masks_echoed_basic_credentials_in_both_encodings() {
+        use base64::Engine as _;
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let mut mask = SecretMask::new();
+        mask.add_basic("client:1", "p%41ss+w/rd");
+        let mut r = Redactor::new(false);
+        r.add_mask(&mask);
+        for pair in ["client:1:p%41ss+w/rd", "client%3A1:p%2541ss%2Bw%2Frd"] {
+            let echo = format!("bad header Authorization: Basic {}", b64(pair));
+            assert_eq!(r.text(&echo), "bad header Authorization: Basic ***");
+        }
+        // The header as a request carried it, whatever encoding the runtime chose.
+        let mut r = Redactor::new(false);
+        let mut value = http::HeaderValue::from_static("Basic Y2xpZW50OnNlY3JldA==");
+        value.set_sensitive(true);
+        let mut request = http::Request::new(Vec::new());
+        request
+            .headers_mut()
+            .insert(http::header::AUTHORIZATION, value);
+        r.add_request(&request);
+        assert_eq!(r.text("got Basic Y2xpZW50OnNlY3JldA=="), "got Basic ***");
+    }
+
+    #[test]
+    fn redactor_masks_html_escaped_echoes() {
+        let mut r = Redactor::new(false);
+        r.add("sd+secret&7\"Hk2");
+        for echo in [
+            "<p>sd&#43;secret&amp;7&quot;Hk2</p>",
+            "<p>sd&#x2B;secret&amp;7&#34;Hk2</p>",
+            "<p>sd&plus;secret&amp;7&quot;Hk2</p>",
+        ] {
+            assert_eq!(r.text(echo), "<p>***</p>", "{echo}");
+        }
+    }
+
+    #[test]
+    fn redactor_hides_a_secret_cut_by_an_excerpt() {
+        let mut r = Redactor::new(false);
+        r.add("sw-api-key-QX81");
+        assert_eq!(r.text("key sw-api-k…"), "key ***…");
+        // Too short a beginning to say anything, or text that merely ends alike.
+        assert_eq!(r.text("key sw-…"), "key sw-…");
+        assert_eq!(r.text("key xsw-api-k…"), "key xsw-api-k…");
+        // Only cut text (the runtime's `…`) loses its tail.
+        assert_eq!(r.text("key sw-api-k"), "key sw-api-k");
+    }
+
+    #[test]
+    fn redactor_never_masks_part_of_other_text() {
+        let mut r = Redactor::new(false);
+        r.add("x");
+        r.add("secret");
+        let text = "content-type: application/x-www-form-urlencoded; secrets; x-secret";
+        assert_eq!(r.text(text), text);
+        // As a whole value it goes, even when short.
+        assert_eq!(
+            r.text("client_secret=x&scope=secret"),
+            "client_secret=***&scope=***"
+        );
+        let mut v = serde_json::json!({"a": "x", "b": "take x or y", "c": "a secret."});
+        r.json(&mut v);
+        assert_eq!(
+            v,
+            serde_json::json!({"a": "***", "b": "take x or y", "c": "a ***."})
+        );
     }
 
     #[test]

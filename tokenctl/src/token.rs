@@ -296,6 +296,10 @@ pub fn token(args: &TokenArgs, redactor: &mut Redactor) -> Result<Report, Failur
     let request = client
         .token_request(grant.kind, &[])
         .map_err(|e| failure(provider, e))?;
+    // A server may echo the credentials in any form they were sent in: the Basic pair in
+    // both encodings, and the credential headers exactly as this request carries them.
+    redactor.add_mask(&client.secret_mask(&[]));
+    redactor.add_request(&request);
     if args.dry_run {
         return Ok(Report::json(render_request(provider, &request, redactor)));
     }
@@ -313,9 +317,13 @@ pub fn token(args: &TokenArgs, redactor: &mut Redactor) -> Result<Report, Failur
         Error::Transport(e) => transport_failure(provider, &e, Some(&target)),
         other => failure(provider, other),
     })?;
-    let data = client
-        .parse_response(&response)
-        .map_err(|e| failure(provider, e))?;
+    // The client's parser hides echoed credentials in errors; --reveal shows them as sent.
+    let data = if redactor.revealing() {
+        tokenspec_runtime::response::parse_token_response(provider, &response)
+    } else {
+        client.parse_response(&response)
+    }
+    .map_err(|e| failure(provider, e))?;
     for field in provider.response {
         if field.ty == FieldType::Secret
             && let Some(Value::String(value)) = data.get(field.name)

@@ -129,6 +129,9 @@ enum Reply {
     Answer(u16, &'static str, String),
     /// Read the request, then never answer.
     Hang,
+    /// Answer 401 `invalid_client` with the request's `Authorization` header echoed in the
+    /// `error_description` (and `message`), as some servers do.
+    EchoAuthorization,
 }
 
 fn json_reply(status: u16, body: &Value) -> Reply {
@@ -219,6 +222,27 @@ fn handle(stream: TcpStream, reply: Reply, recorded: &Mutex<Vec<Recorded>>) {
             let _ = stream.flush();
         }
         Reply::Hang => std::thread::sleep(Duration::from_secs(20)),
+        Reply::EchoAuthorization => {
+            let header = recorded
+                .lock()
+                .expect("lock")
+                .last()
+                .map(|r| r.headers.get("authorization").cloned().unwrap_or_default());
+            let echo = format!("rejected Authorization: {}", header.unwrap_or_default());
+            // `message` for learnlink's documented error shape.
+            let body = json!({
+                "error": "invalid_client",
+                "error_description": echo,
+                "message": echo,
+            })
+            .to_string();
+            let response = format!(
+                "HTTP/1.1 401 Scripted\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(response.as_bytes());
+            let _ = stream.flush();
+        }
     }
 }
 
@@ -1426,6 +1450,158 @@ fn echoed_secrets_are_masked_in_error_bodies() {
             .as_str()
             .unwrap()
             .contains("access_token")
+    );
+}
+
+/// Every substring of `secret` at least 4 characters long: what must not show of it.
+fn parts_of(secret: &str) -> Vec<&str> {
+    (0..secret.len())
+        .flat_map(|start| (start + 4..=secret.len()).map(move |end| &secret[start..end]))
+        .collect()
+}
+
+#[test]
+fn echoed_basic_credentials_are_masked_in_both_encodings() {
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    // A secret that RFC 6749 §2.3.1 form-encoding changes, so the raw and the encoded Basic
+    // pair differ: learnlink sends it raw, approvalmax form-encoded (see their specs); both
+    // are masked whichever the runtime uses.
+    let secret = "ll+secret/Zp40";
+    let tenant = "eu-west-2_AbcdEfghI";
+    let cases: [(&str, Vec<String>); 2] = [
+        (
+            "learnlink",
+            args(&[
+                &["--set", &format!("tenant_id={tenant}")],
+                &["--set", &format!("client_secret={secret}")],
+            ]),
+        ),
+        (
+            "approvalmax",
+            args(&[
+                &["--set", "client_id=8A59498C02D54104B7295D1CA08EA586"],
+                &["--set", &format!("client_secret={secret}")],
+                &["--set", "redirect_uri=https://app.example/callback"],
+                APPROVALMAX_CODE,
+                &["--placement", "basic"],
+            ]),
+        ),
+    ];
+    for (provider, provider_args) in cases {
+        let server = Server::start(vec![Reply::EchoAuthorization]);
+        let refs: Vec<&str> = provider_args.iter().map(String::as_str).collect();
+        let run = token(&server, provider, &refs);
+        run.assert_code(1);
+        let sent = server.only_request().headers["authorization"].clone();
+        let (user, _) = server.only_request().basic();
+        let raw = b64(&format!("{user}:{secret}"));
+        let encoded = b64(&format!(
+            "{}:{}",
+            form_urlencoded_value(&user),
+            form_urlencoded_value(secret)
+        ));
+        run.assert_hides(&[secret, &raw, &encoded, &sent]);
+        let error = &run.json()["error"];
+        let echoed = error.get("error_description").or(error.get("message"));
+        assert_eq!(
+            echoed,
+            Some(&json!("rejected Authorization: Basic ***")),
+            "{provider}: {run:?}"
+        );
+    }
+}
+
+/// `value` as `application/x-www-form-urlencoded` writes it (what RFC 6749 §2.3.1 asks of
+/// Basic credentials).
+fn form_urlencoded_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".to_owned(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[test]
+fn a_secret_cut_by_the_excerpt_shows_no_part() {
+    // The unusable-response excerpt is 200 characters: put the cut inside the echoed key.
+    for shown in [4, 8, 14] {
+        let head = format!("<html><body>{}:", "x".repeat(200 - 13 - shown));
+        let body = format!("{head}{SW_KEY} was refused by the gateway</body></html>");
+        assert_eq!(head.len() + shown, 200);
+        let server = Server::start(vec![Reply::Answer(502, "text/html", body)]);
+        let run = run_token(&server, "smartway", &[SMARTWAY, &["--retries", "0"]]);
+        run.assert_code(1);
+        run.assert_hides(&parts_of(SW_KEY));
+        let excerpt = run.json()["error"]["excerpt"].as_str().unwrap().to_owned();
+        assert!(excerpt.starts_with(&head), "{excerpt}");
+        assert!(excerpt.contains(":***"), "{excerpt}");
+    }
+}
+
+#[test]
+fn html_escaped_echoes_are_masked() {
+    let secret = "sd+secret&7Hk2";
+    let page = "<html><body><p>client_secret sd&#43;secret&amp;7Hk2 is wrong</p>\
+                <p>expected sd&#x2B;secret&#38;7Hk2</p></body></html>"
+        .to_owned();
+    let server = Server::start(vec![Reply::Answer(401, "text/html", page)]);
+    let run = run_token(
+        &server,
+        "smartdocumentor",
+        &[&[
+            "--set",
+            "client_id=sd-client",
+            "--set",
+            &format!("client_secret={secret}"),
+        ]],
+    );
+    run.assert_code(1);
+    run.assert_hides(&[secret, "sd&#43;secret", "sd&#x2B;secret", "secret&amp;7Hk2"]);
+    let excerpt = run.json()["error"]["excerpt"].as_str().unwrap().to_owned();
+    assert_eq!(
+        excerpt,
+        "<html><body><p>client_secret *** is wrong</p><p>expected ***</p></body></html>"
+    );
+}
+
+#[test]
+fn short_secrets_never_corrupt_other_text() {
+    // A one-character secret: only whole values are masked, never a letter of other text.
+    let short = &["--set", "client_id=sd-client", "--set", "client_secret=x"][..];
+    let run = dry_run("smartdocumentor", &[short]);
+    let out = run.json();
+    assert_eq!(
+        out["headers"]["content-type"],
+        "application/x-www-form-urlencoded"
+    );
+    let body = out["body"].as_str().unwrap();
+    assert!(
+        body.contains("&client_id=sd-client&client_secret=***"),
+        "{body}"
+    );
+
+    let server = Server::start(vec![json_reply(
+        400,
+        &json!({
+            "error": "invalid_request",
+            "error_description": "expected application/x-www-form-urlencoded, x-request-id 7"
+        }),
+    )]);
+    let run = run_token(&server, "smartdocumentor", &[short]);
+    run.assert_code(1);
+    assert_eq!(
+        run.json()["error"]["error_description"],
+        "expected application/x-www-form-urlencoded, x-request-id 7"
+    );
+    assert!(
+        run.stderr
+            .contains("expected application/x-www-form-urlencoded, x-request-id 7"),
+        "{run:?}"
     );
 }
 
