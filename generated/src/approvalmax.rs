@@ -536,10 +536,13 @@ impl Client {
         rt::__private::http::Request<::std::vec::Vec<u8>>,
         Error,
     > {
-        let mut call: ::std::vec::Vec<(&str, &str)> = ::std::vec![("code", code)];
-        if let ::core::option::Option::Some(value) = code_verifier {
-            call.push(("code_verifier", value));
-        }
+        let call: ::std::vec::Vec<(&str, &str)> = [
+            ("code", ::core::option::Option::Some(code)),
+            ("code_verifier", code_verifier),
+        ]
+            .into_iter()
+            .filter_map(|(name, value)| value.map(|value| (name, value)))
+            .collect();
         self.inner
             .token_request(rt::GrantKind::AuthorizationCode, &call)
             .map_err(rt::Error::into_typed)
@@ -587,10 +590,13 @@ impl Client {
         state: &str,
         code_verifier: ::core::option::Option<&str>,
     ) -> ::core::result::Result<rt::__private::url::Url, Error> {
-        let mut call: ::std::vec::Vec<(&str, &str)> = ::std::vec![("state", state)];
-        if let ::core::option::Option::Some(value) = code_verifier {
-            call.push(("code_verifier", value));
-        }
+        let call: ::std::vec::Vec<(&str, &str)> = [
+            ("state", ::core::option::Option::Some(state)),
+            ("code_verifier", code_verifier),
+        ]
+            .into_iter()
+            .filter_map(|(name, value)| value.map(|value| (name, value)))
+            .collect();
         self.inner.authorize_url(&call).map_err(rt::Error::into_typed)
     }
     /// Parses a token endpoint response into a token or a typed error.

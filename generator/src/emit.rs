@@ -21,6 +21,43 @@ pub struct EmitError {
     message: String,
 }
 
+/// The generated crate's feature that adds the `*_blocking` methods.
+const BLOCKING_FEATURE: &str = "blocking";
+
+/// Names the generated crate already gives to something at its root, each with what it is.
+/// A provider is a module, a cargo feature and a file `src/<name>.rs` of the same name, so a
+/// provider named like one of these would clash with it: validation and `tokenspec new` refuse
+/// them, naming the clash. Kept here, beside `lib_rs`, `cargo_toml` and `generate_tree`'s
+/// file list, so a new crate-level item is reserved where it is added; a test parses the
+/// emitted `lib.rs` and `Cargo.toml` and checks that no emitted name is a valid provider name.
+pub const CRATE_NAMES: &[(&str, &str)] = &[
+    ("default", "the `default` feature of the generated Cargo.toml"),
+    (
+        BLOCKING_FEATURE,
+        "the `blocking` feature of the generated Cargo.toml",
+    ),
+    (
+        "runtime",
+        "the generated crate's `runtime` (its re-export of tokenspec-runtime)",
+    ),
+    ("providers", "the generated crate's registry function `providers`"),
+    ("by_name", "the generated crate's registry function `by_name`"),
+    ("client", "the generated crate's registry function `client`"),
+    ("lib", "the generated crate's `src/lib.rs`"),
+    (
+        "main",
+        "`src/main.rs`, which Cargo would build as a program",
+    ),
+];
+
+/// What the generated crate already calls `name`, if it is one of [`CRATE_NAMES`].
+pub fn crate_name_clash(name: &str) -> Option<&'static str> {
+    CRATE_NAMES
+        .iter()
+        .find(|(reserved, _)| *reserved == name)
+        .map(|(_, what)| *what)
+}
+
 /// Methods of every generated `ClientBuilder` besides the input setters. Validation refuses
 /// client inputs of these names (their setters would clash); kept here, beside the code that
 /// emits them, so the two cannot drift.
@@ -629,6 +666,13 @@ impl Arg<'_> {
     }
 }
 
+/// `#[allow(clippy::too_many_arguments)]` for a method with `count` per-call inputs besides
+/// `&self`: each input is a parameter, as the spec declares them, so a spec with many would
+/// otherwise fail clippy's default limit of seven in the generated crate.
+fn allow_many_args(count: usize) -> Option<TokenStream> {
+    (count + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]))
+}
+
 /// Per-request inputs sent by `params`, in order, without repeats.
 fn call_args<'a>(p: &'a Provider, params: &[crate::model::Param], extra: &[&str]) -> Vec<Arg<'a>> {
     let mut names: Vec<&str> = params
@@ -654,35 +698,40 @@ fn call_args<'a>(p: &'a Provider, params: &[crate::model::Param], extra: &[&str]
     out
 }
 
-/// `let call = [...]` collecting per-call inputs for the runtime.
+/// `let call = ...;`: the per-call inputs for the runtime, as `(name, value)` pairs.
+///
+/// Every input is read in this one expression, before `call` is bound: the parameters are
+/// named after the spec's inputs, so a local bound first could shadow one of them (an optional
+/// input named `call` after a required `a` once read the local vector instead, E0308). The
+/// closure's own names are only used inside it, where no input is read.
 fn call_inputs(args: &[Arg]) -> TokenStream {
-    let required = args.iter().filter(|a| a.required).map(|a| {
-        let name = &a.input.name;
-        let var = ident(name);
-        let value = a.value(quote!(#var));
-        quote!((#name, #value))
-    });
-    let optional: Vec<TokenStream> = args
-        .iter()
-        .filter(|a| !a.required)
-        .map(|a| {
+    if args.iter().all(|a| a.required) {
+        let pairs = args.iter().map(|a| {
             let name = &a.input.name;
             let var = ident(name);
-            let value = a.value(quote!(value));
-            quote! {
-                if let ::core::option::Option::Some(value) = #var {
-                    call.push((#name, #value));
-                }
+            let value = a.value(quote!(#var));
+            quote!((#name, #value))
+        });
+        return quote!(let call: [(&str, &str); _] = [#(#pairs),*];);
+    }
+    let pairs = args.iter().map(|a| {
+        let name = &a.input.name;
+        let var = ident(name);
+        let value = match (a.required, a.input.secret) {
+            (true, _) => {
+                let value = a.value(quote!(#var));
+                quote!(::core::option::Option::Some(#value))
             }
-        })
-        .collect();
-    if optional.is_empty() {
-        quote!(let call: [(&str, &str); _] = [#(#required),*];)
-    } else {
-        quote! {
-            let mut call: ::std::vec::Vec<(&str, &str)> = ::std::vec![#(#required),*];
-            #(#optional)*
-        }
+            (false, true) => quote!(#var.map(rt::Secret::expose)),
+            (false, false) => quote!(#var),
+        };
+        quote!((#name, #value))
+    });
+    quote! {
+        let call: ::std::vec::Vec<(&str, &str)> = [#(#pairs),*]
+            .into_iter()
+            .filter_map(|(name, value)| value.map(|value| (name, value)))
+            .collect();
     }
 }
 
@@ -701,6 +750,7 @@ fn grant_methods(p: &Provider, g: &Grant) -> TokenStream {
     let params: Vec<TokenStream> = args.iter().map(Arg::param).collect();
     let names: Vec<Ident> = args.iter().map(|a| ident(&a.input.name)).collect();
     let call = call_inputs(&args);
+    let many = allow_many_args(args.len());
     let kind = grant_kind(g.kind);
     let mut text = format!("{what} (grant `{}`).", g.kind.name());
     if !g.description.is_empty() {
@@ -720,6 +770,7 @@ fn grant_methods(p: &Provider, g: &Grant) -> TokenStream {
     ));
     quote! {
         #method_doc
+        #many
         pub async fn #method_ident(&self, #(#params),*) -> ::core::result::Result<TokenResponse, Error> {
             let request = self.#request_ident(#(#names),*)?;
             let response = self.inner.send(request).await.map_err(rt::Error::into_typed)?;
@@ -727,12 +778,14 @@ fn grant_methods(p: &Provider, g: &Grant) -> TokenStream {
         }
 
         #blocking_doc
-        #[cfg(feature = "blocking")]
+        #[cfg(feature = #BLOCKING_FEATURE)]
+        #many
         pub fn #blocking_ident(&self, #(#params),*) -> ::core::result::Result<TokenResponse, Error> {
             rt::blocking::block_on(self.#method_ident(#(#names),*))
         }
 
         #request_doc
+        #many
         pub fn #request_ident(&self, #(#params),*) -> ::core::result::Result<rt::__private::http::Request<::std::vec::Vec<u8>>, Error> {
             #call
             self.inner.token_request(#kind, &call).map_err(rt::Error::into_typed)
@@ -750,6 +803,7 @@ fn authorize_method(p: &Provider) -> Option<TokenStream> {
     let args = call_args(p, &g.authorize_params, extra);
     let params: Vec<TokenStream> = args.iter().map(Arg::param).collect();
     let call = call_inputs(&args);
+    let many = allow_many_args(args.len());
     let pkce = match g.pkce {
         Pkce::None => "",
         Pkce::Optional => " With a `code_verifier`, adds its S256 `code_challenge` (PKCE).",
@@ -762,6 +816,7 @@ fn authorize_method(p: &Provider) -> Option<TokenStream> {
     let method_doc = doc(&text);
     Some(quote! {
         #method_doc
+        #many
         pub fn authorize_url(&self, #(#params),*) -> ::core::result::Result<rt::__private::url::Url, Error> {
             #call
             self.inner.authorize_url(&call).map_err(rt::Error::into_typed)
@@ -996,7 +1051,8 @@ fn builder(p: &Provider) -> TokenStream {
     if !required.is_empty() {
         // Doctests that prove it: with every setter the chain compiles; without them it does
         // not.
-        let module = &p.name;
+        // `r#box` for a provider named `box`: the doctest is Rust, so the path is too.
+        let module = ident(&p.name);
         let mut chain = String::new();
         for input in &required {
             let value = input.example.as_deref().unwrap_or("example");
@@ -1187,9 +1243,11 @@ pub fn cargo_toml(providers: &[Provider]) -> String {
         out.push_str(&format!("{} = []\n", p.name));
     }
     out.push_str(
-        "# `*_blocking` twins of the async methods, for programs without an async runtime.\n\
-         blocking = [\"tokenspec-runtime/blocking\"]\n",
+        "# `*_blocking` twins of the async methods, for programs without an async runtime.\n",
     );
+    out.push_str(&format!(
+        "{BLOCKING_FEATURE} = [\"tokenspec-runtime/blocking\"]\n"
+    ));
     out
 }
 

@@ -13,9 +13,6 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Names that cannot be a module or field identifier even as raw identifiers.
 const NOT_RAW: &[&str] = &["self", "super", "crate", "Self", "_"];
 
-/// Items of the generated crate's root that a provider module would clash with.
-const CRATE_ITEMS: &[&str] = &["runtime"];
-
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
     "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
@@ -29,21 +26,26 @@ pub fn is_keyword(name: &str) -> bool {
     KEYWORDS.contains(&name)
 }
 
-/// Whether `name` can be a provider name (a module, a feature, a file name); why not if not.
+/// Why `name` cannot be a provider name (a module, a cargo feature, a file name), if it
+/// cannot. Keywords can: the module is a raw identifier (`pub mod r#box;` in `box.rs`). Used by
+/// `validate` and `tokenspec new`, so both give the same reason.
 pub fn check_provider_name(name: &str) -> Result<(), String> {
     if !snake_case(name) {
         Err(
             "use lower-case ASCII letters, digits and single underscores, starting with a letter"
                 .into(),
         )
-    } else if is_keyword(name) || NOT_RAW.contains(&name) {
-        Err("it is a Rust keyword and becomes a module".into())
-    } else if CRATE_ITEMS.contains(&name) {
-        Err("the generated crate already has an item of that name".into())
+    } else if NOT_RAW.contains(&name) {
+        Err(format!("it {NOT_RAW_REASON}"))
+    } else if let Some(what) = crate::emit::crate_name_clash(name) {
+        Err(format!("it would clash with {what}"))
     } else {
         Ok(())
     }
 }
+
+/// Why a name of [`NOT_RAW`] cannot be a module or field: rustc refuses `r#self` too.
+const NOT_RAW_REASON: &str = "cannot be a Rust identifier, not even a raw one";
 
 /// Validates every loaded spec; returns the models, or every diagnostic of every file.
 pub fn validate(loaded: &[Loaded]) -> Result<Vec<model::Provider>, Diagnostics> {
@@ -197,7 +199,7 @@ impl Checker<'_> {
         if NOT_RAW.contains(&name.value.as_str()) {
             self.error(
                 name.referenced,
-                format!("{what} `{}` cannot be a Rust identifier", name.value),
+                format!("{what} `{}` {NOT_RAW_REASON}", name.value),
                 "pick another name",
             );
             return false;
@@ -311,21 +313,15 @@ impl Checker<'_> {
                     ),
                 );
             }
-            if is_keyword(&spec.name.value) {
-                self.error(
-                    spec.name.referenced,
-                    format!("provider name `{}` is a Rust keyword", spec.name.value),
-                    "the name becomes a module; pick another",
-                );
-            }
-            if CRATE_ITEMS.contains(&spec.name.value.as_str()) {
+            // Keywords are fine (`pub mod r#box;`); names the crate itself uses are not.
+            if let Some(what) = crate::emit::crate_name_clash(&spec.name.value) {
                 self.error(
                     spec.name.referenced,
                     format!(
-                        "provider name `{}` is taken by the generated crate",
+                        "provider name `{}` would clash with {what}",
                         spec.name.value
                     ),
-                    "the crate re-exports its runtime under that name; pick another",
+                    "each provider is a module, a cargo feature and a file of its name: pick another name",
                 );
             }
         }

@@ -1,0 +1,295 @@
+//! Names: provider names the generated crate already uses are refused by `validate` and `new`
+//! with the same reason; names that are Rust keywords, and inputs, fields and environments named
+//! like the generated code's own locals, methods and paths, generate a crate that compiles.
+//!
+//! The crate generated from `fixtures/names/` (providers `box`, `type`, `mod`, `std`, `core`,
+//! `serde`, `rt`, `tokenspec_runtime`) is written to cargo's temporary folder as a standalone
+//! crate, checked by clippy with warnings denied, and runs `fixtures/names_registry.rs`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use tokenspec::load::Source;
+use tokenspec::model::GrantKind;
+use tokenspec::scaffold::{self, Auth, Request, ScaffoldError};
+
+fn workspace() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("generator/ has a parent")
+}
+
+/// A valid spec of provider `name`, in a file of that name.
+fn spec(name: &str) -> Source {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/names/type.yaml"),
+    )
+    .expect("fixture readable")
+    .replace("name: type\n", &format!("name: {name}\n"));
+    Source::new(format!("specs/{name}.yaml"), text)
+}
+
+fn refusal(name: &str) -> String {
+    match tokenspec::validate_sources(vec![spec(name)]) {
+        Ok(_) => panic!("provider `{name}` validates"),
+        Err(tokenspec::Error::Specs(d)) => {
+            assert_eq!(d.len(), 1, "{name}: {d}");
+            d.items[0].message.clone()
+        }
+        Err(e) => panic!("{name}: {e}"),
+    }
+}
+
+fn scaffold_refusal(name: &str) -> String {
+    let request = Request {
+        provider: name.to_owned(),
+        grant: GrantKind::ClientCredentials,
+        auth: Auth::Basic,
+        url: None,
+    };
+    match scaffold::render(&request) {
+        Err(ScaffoldError::Name { reason, .. }) => reason,
+        other => panic!("`new {name}`: {other:?}"),
+    }
+}
+
+#[test]
+fn names_the_crate_uses_are_refused_by_validate_and_new_alike() {
+    for (name, what) in tokenspec::emit::CRATE_NAMES {
+        let message = refusal(name);
+        assert_eq!(
+            message,
+            format!("provider name `{name}` would clash with {what}")
+        );
+        assert_eq!(scaffold_refusal(name), format!("it would clash with {what}"));
+    }
+    for name in ["default", "blocking", "runtime", "providers", "by_name", "client"] {
+        assert!(tokenspec::emit::crate_name_clash(name).is_some(), "{name}");
+    }
+}
+
+#[test]
+fn names_that_cannot_be_raw_identifiers_are_refused() {
+    for name in ["self", "super", "crate"] {
+        assert!(
+            refusal(name).contains("cannot be a Rust identifier, not even a raw one"),
+            "{name}"
+        );
+        assert!(scaffold_refusal(name).contains("not even a raw one"), "{name}");
+    }
+    for name in ["Self", "_"] {
+        assert!(refusal(name).contains("is not a snake_case name"), "{name}");
+        assert!(scaffold_refusal(name).contains("lower-case"), "{name}");
+    }
+}
+
+#[test]
+fn keywords_are_provider_names() {
+    for name in ["box", "type", "match", "async", "gen", "try", "mod", "fn", "dyn", "yield"] {
+        let providers = tokenspec::validate_sources(vec![spec(name)])
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(providers[0].name, name);
+        scaffold::render(&Request {
+            provider: name.to_owned(),
+            grant: GrantKind::ClientCredentials,
+            auth: Auth::Basic,
+            url: None,
+        })
+        .unwrap_or_else(|e| panic!("`new {name}`: {e}"));
+    }
+}
+
+/// Names of the items at the root of an emitted `lib.rs`, and the file's module names.
+fn root_items(lib_rs: &str) -> (Vec<String>, Vec<String>) {
+    let file = syn::parse_file(lib_rs).expect("lib.rs parses");
+    let mut items = Vec::new();
+    let mut modules = Vec::new();
+    for item in file.items {
+        match item {
+            syn::Item::Mod(m) => {
+                let name = m.ident.to_string();
+                modules.push(name.strip_prefix("r#").unwrap_or(&name).to_owned());
+            }
+            syn::Item::Fn(f) => items.push(f.sig.ident.to_string()),
+            syn::Item::Static(s) => items.push(s.ident.to_string()),
+            syn::Item::Const(c) => items.push(c.ident.to_string()),
+            syn::Item::Use(u) => {
+                let mut tree = &u.tree;
+                loop {
+                    match tree {
+                        syn::UseTree::Path(p) => tree = &p.tree,
+                        syn::UseTree::Rename(r) => {
+                            items.push(r.rename.to_string());
+                            break;
+                        }
+                        syn::UseTree::Name(n) => {
+                            items.push(n.ident.to_string());
+                            break;
+                        }
+                        _ => panic!("lib.rs has a glob or group `use` the test does not read"),
+                    }
+                }
+            }
+            _ => panic!("lib.rs has a kind of item this test does not read: teach it"),
+        }
+    }
+    (items, modules)
+}
+
+/// The feature names of an emitted `Cargo.toml`.
+fn features(cargo_toml: &str) -> Vec<String> {
+    let start = cargo_toml.find("[features]\n").expect("a features table");
+    cargo_toml[start..]
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.starts_with('['))
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .filter_map(|l| l.split(" = ").next())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn every_name_the_crate_emits_at_its_root_is_refused_as_a_provider_name() {
+    let providers = tokenspec::load_and_validate(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/names"),
+    )
+    .expect("the fixture validates");
+    let names: Vec<&str> = providers.iter().map(|p| p.name.as_str()).collect();
+    let (items, modules) = root_items(&tokenspec::emit::lib_rs(&providers).expect("emits"));
+    assert_eq!(modules, names, "one module per provider, named as in the spec");
+    let features = features(&tokenspec::emit::cargo_toml(&providers));
+    let mut emitted: Vec<&String> = items.iter().chain(&features).collect();
+    emitted.retain(|n| !names.contains(&n.as_str()));
+    assert!(emitted.len() >= 6, "{emitted:?}");
+    for name in emitted {
+        assert!(
+            tokenspec::validate::check_provider_name(name).is_err(),
+            "the crate emits `{name}` at its root, yet a provider may take that name: \
+             add it to emit::CRATE_NAMES"
+        );
+    }
+    // The files `generate` writes besides the modules.
+    let tree = tokenspec::generate_tree(&providers).expect("emits");
+    for path in tree.keys() {
+        if let Ok(rest) = path.strip_prefix("src")
+            && let Some(stem) = rest.file_stem().and_then(|s| s.to_str())
+            && !names.contains(&stem)
+        {
+            assert!(
+                tokenspec::validate::check_provider_name(stem).is_err(),
+                "src/{stem}.rs is generated, yet a provider may take that name"
+            );
+        }
+    }
+    assert!(tokenspec::validate::check_provider_name("main").is_err());
+}
+
+#[test]
+fn keyword_providers_keep_their_names_in_every_generated_file() {
+    let providers = tokenspec::load_and_validate(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/names"),
+    )
+    .expect("the fixture validates");
+    let tree = tokenspec::generate_tree(&providers).expect("emits");
+    let lib = &tree[Path::new("src/lib.rs")];
+    assert!(lib.contains("#[cfg(feature = \"box\")]\npub mod r#box;"), "{lib}");
+    assert!(lib.contains("pub mod std;"), "not a keyword: not raw");
+    assert!(tree.contains_key(Path::new("src/box.rs")));
+    assert!(tree.contains_key(Path::new("src/type.rs")));
+    let cargo = &tree[Path::new("Cargo.toml")];
+    assert!(cargo.contains("\nbox = []\n") && cargo.contains("\"box\", "), "{cargo}");
+    let table = &tree[Path::new("PROVIDERS.md")];
+    assert!(table.contains("`box`") && !table.contains("r#"), "{table}");
+    let module = &tree[Path::new("src/box.rs")];
+    assert!(
+        module.contains("tokenspec_providers::r#box::Client::builder()"),
+        "the builder's doctest names the module as Rust does"
+    );
+}
+
+/// The generated crate as a standalone package, beside its own copy of the workspace's
+/// lock file, so cargo resolves the versions already built in the shared target folder.
+fn write_crate(dir: &Path) {
+    let providers = tokenspec::load_and_validate(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/names"),
+    )
+    .expect("the fixture validates");
+    let tree = tokenspec::generate_tree(&providers).expect("emits");
+    let generated = &tree[Path::new("Cargo.toml")];
+    let features = &generated[generated.find("[features]").expect("features")..];
+    let runtime = workspace().join("runtime");
+    let manifest = format!(
+        "[package]\nname = \"names-fixture\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\
+         publish = false\n\n[dependencies]\ntokenspec-runtime = {{ path = '{}' }}\n\
+         serde = {{ version = \"1\", features = [\"derive\"] }}\n\n{features}\n\
+         # Not a member of the tokenspec workspace above this folder.\n[workspace]\n",
+        runtime.display()
+    );
+    let mut files: Vec<(PathBuf, String)> = tree
+        .into_iter()
+        .filter(|(path, _)| path.starts_with("src"))
+        .collect();
+    files.push(("Cargo.toml".into(), manifest));
+    files.push((
+        "tests/registry.rs".into(),
+        std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/names_registry.rs"),
+        )
+        .expect("fixture readable"),
+    ));
+    files.push((
+        "Cargo.lock".into(),
+        std::fs::read_to_string(workspace().join("Cargo.lock")).expect("the lock file"),
+    ));
+    let _ = std::fs::remove_dir_all(dir.join("src"));
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+        std::fs::write(&path, text).expect("write");
+    }
+}
+
+fn cargo(dir: &Path, args: &[&str]) {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    // The workspace's target folder (the parent of this one), so the runtime and its
+    // dependencies built for the workspace are reused.
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("the target folder");
+    let output = Command::new(cargo)
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "cargo {args:?} failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn the_crate_of_keyword_and_clashing_names_passes_clippy_and_its_tests() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("names-fixture");
+    write_crate(&dir);
+    cargo(
+        &dir,
+        &[
+            "clippy",
+            "--offline",
+            "--quiet",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    );
+    // `--test registry`: the builder doctests name the crate `tokenspec_providers`.
+    cargo(
+        &dir,
+        &["test", "--offline", "--quiet", "--all-features", "--test", "registry"],
+    );
+}
