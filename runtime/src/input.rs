@@ -177,6 +177,36 @@ fn check<B>(spec: &InputSpec, value: &str) -> Result<(), Error<B>> {
     Ok(())
 }
 
+/// Refuses a URL whose host the values of its host variables (`host_inputs`, in template
+/// order) turned into an IP address. Each value is a DNS label ([`is_dns_label`]), but the URL
+/// parser (WHATWG URL Standard, "IPv4 parser", as the `url` crate implements it) reads a host
+/// whose last label is a number (`2852039166`, `0x7f000001`, `0177`) as an IPv4 address:
+/// `https://{tenant}/token` with tenant `2852039166` is `https://169.254.169.254/token`, the
+/// cloud metadata address. Host variables exist to pick a customer's DNS name, so an address is
+/// always refused (there is no opt-in), naming the last host variable: the one in the
+/// rightmost label. Checked on the URL as filled in, before a base URL override replaces the
+/// host, so nothing is sent.
+pub(crate) fn check_host_is_dns_name<B>(
+    url: &url::Url,
+    host_inputs: &[&str],
+) -> Result<(), Error<B>> {
+    let Some(name) = host_inputs.last() else {
+        return Ok(());
+    };
+    let address = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.to_string(),
+        Some(url::Host::Ipv6(ip)) => ip.to_string(),
+        Some(url::Host::Domain(_)) | None => return Ok(()),
+    };
+    Err(Error::input(
+        name,
+        format!(
+            "makes the host the IP address {address}; host variables must make a DNS name, \
+             never an IP address (a number in the last label is read as IPv4)"
+        ),
+    ))
+}
+
 /// RFC 1123 host label: 1–63 letters, digits and hyphens, no hyphen at either end.
 pub fn is_dns_label(value: &str) -> bool {
     static LABEL: OnceLock<Regex> = OnceLock::new();
@@ -199,5 +229,28 @@ mod tests {
         assert!(!is_dns_label("a-"));
         assert!(!is_dns_label(&"a".repeat(64)));
         assert!(!is_dns_label(""));
+    }
+
+    #[test]
+    fn host_variables_never_make_an_ip_address() {
+        let check = |url: &str, inputs: &[&str]| {
+            let url = url::Url::parse(url).expect("parses");
+            check_host_is_dns_name::<crate::OAuthErrorBody>(&url, inputs).map_err(|e| e.to_string())
+        };
+        // Each a DNS label, each read as IPv4 when it is the last label.
+        for (host, ip) in [
+            ("2852039166", "169.254.169.254"),
+            ("0x7f000001", "127.0.0.1"),
+            ("0177", "0.0.0.127"),
+        ] {
+            let error = check(&format!("https://{host}/token"), &["tenant"]).expect_err(host);
+            assert!(error.contains("`tenant`") && error.contains(ip), "{error}");
+        }
+        assert!(check("https://127.1/token", &["a", "b"]).is_err_and(|e| e.contains("`b`")));
+        assert!(check("https://[::1]/token", &["tenant"]).is_err());
+        assert!(check("https://2852039166-auth.example.com/token", &["tenant"]).is_ok());
+        assert!(check("https://acme.example.com/token", &["tenant"]).is_ok());
+        // A fixed address written in the spec is the spec's choice, visible in review.
+        assert!(check("https://127.0.0.1/token", &[]).is_ok());
     }
 }

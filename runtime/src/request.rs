@@ -122,6 +122,7 @@ fn resolve_template<B>(
 ) -> Result<Url, Error<B>> {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
+    let mut host_inputs = Vec::new();
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let Some(close) = rest[open..].find('}') else {
@@ -134,12 +135,18 @@ fn resolve_template<B>(
         }
         match provider.input(name).map(|i| i.location) {
             Some(InputLocation::Path) => out.extend(utf8_percent_encode(value, SEGMENT)),
-            _ => out.push_str(value),
+            _ => {
+                host_inputs.push(name);
+                out.push_str(value);
+            }
         }
         rest = &rest[open + close + 1..];
     }
     out.push_str(rest);
-    Url::parse(&out).map_err(|e| Error::input("url", format!("the URL does not parse: {e}")))
+    let url = Url::parse(&out)
+        .map_err(|e| Error::input("url", format!("the URL does not parse: {e}")))?;
+    crate::input::check_host_is_dns_name(&url, &host_inputs)?;
+    Ok(url)
 }
 
 fn environment_url<B>(

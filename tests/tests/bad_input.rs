@@ -678,3 +678,140 @@ async fn a_code_verifier_outside_rfc7636_is_refused_at_once() {
             .expect("a valid verifier");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Host variables make DNS names, never IP addresses.
+
+/// A provider whose whole host is one variable, `https://{tenant}/oauth/token`: no committed
+/// spec has one (validation refuses numeric-only patterns and numeric examples for it), so the
+/// runtime is driven with a hand-written spec.
+static WHOLE_HOST: tokenspec_runtime::ProviderSpec = {
+    use tokenspec_runtime as rt;
+    rt::ProviderSpec {
+        name: "whole_host",
+        title: "Whole host",
+        description: "A token endpoint on the customer's own host.",
+        docs: "https://example.com/docs",
+        default_environment: "production",
+        environments: &[rt::EnvironmentSpec {
+            name: "production",
+            token_url: "https://{tenant}/oauth/token",
+            authorize_url: None,
+        }],
+        inputs: &[
+            rt::InputSpec {
+                name: "tenant",
+                description: "The customer's host name.",
+                secret: false,
+                required: true,
+                per_request: false,
+                pattern: None,
+                default: None,
+                location: rt::InputLocation::Host,
+            },
+            rt::InputSpec {
+                name: "client_id",
+                description: "The client ID.",
+                secret: false,
+                required: true,
+                per_request: false,
+                pattern: None,
+                default: None,
+                location: rt::InputLocation::Param,
+            },
+        ],
+        credentials: rt::CredentialsSpec {
+            preferred: 0,
+            accepted: &[rt::Placement::Body(&[("client_id", "client_id")])],
+        },
+        body: rt::BodyFormat::Form,
+        grants: &[rt::GrantSpec {
+            kind: GrantKind::ClientCredentials,
+            description: "Client credentials.",
+            params: &[],
+            authorize_params: &[],
+            pkce: rt::Pkce::None,
+        }],
+        scopes: rt::ScopesSpec {
+            delimiter: " ",
+            known: &[],
+        },
+        response: &[rt::FieldSpec {
+            name: "access_token",
+            wire: &["access_token"],
+            ty: rt::FieldType::Secret,
+            required: true,
+            default: None,
+            description: "The access token.",
+        }],
+        errors: rt::ErrorFormat::OAuth2,
+        access_lifetime: None,
+        refresh_lifetime: None,
+        claims: &[],
+    }
+};
+
+#[tokio::test]
+async fn a_host_variable_that_makes_an_ip_address_is_refused_before_anything_is_sent() {
+    let server = server();
+    // Each is a DNS label; as the whole host, the URL parser reads each as an IPv4 address
+    // (WHATWG URL Standard, IPv4 parser): 169.254.169.254 is the cloud metadata address.
+    for (value, address) in [
+        ("2852039166", "169.254.169.254"),
+        ("0xa9fea9fe", "169.254.169.254"),
+        ("0x7f000001", "127.0.0.1"),
+        ("2130706433", "127.0.0.1"),
+        ("0177", "0.0.0.127"),
+        ("10", "0.0.0.10"),
+    ] {
+        let mut client = tokenspec_runtime::Client::new(&WHOLE_HOST);
+        client
+            .set_base_url::<JsonErrorBody>(&server.base_url())
+            .expect("loopback");
+        client
+            .set::<JsonErrorBody>("tenant", value)
+            .expect("a DNS label is accepted when set");
+        client.set::<JsonErrorBody>("client_id", "id").expect("set");
+        let text = assert_invalid(
+            client.fetch(GrantKind::ClientCredentials, &[]).await,
+            "tenant",
+        );
+        assert!(
+            text.contains(address) && text.contains("DNS name"),
+            "{value}: {text}"
+        );
+    }
+    // A name is fine: the request goes out (to the local server that replaces the host).
+    let mut client = tokenspec_runtime::Client::new(&WHOLE_HOST);
+    client
+        .set_base_url::<JsonErrorBody>(&server.base_url())
+        .expect("loopback");
+    client.set::<JsonErrorBody>("tenant", "acme").expect("set");
+    client.set::<JsonErrorBody>("client_id", "id").expect("set");
+    assert_untouched(&server);
+    client
+        .fetch(GrantKind::ClientCredentials, &[])
+        .await
+        .expect("a DNS name is fetched from");
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn brainysoft_numeric_customer_keys_stay_inside_their_dns_name() {
+    // `{customer_key}-auth.brainysoft.ru`: a number there is part of a name, not an address.
+    let server = TestServer::always(Reply::json(
+        200,
+        &json!({"access_token": "t", "token_type": "Bearer"}),
+    ));
+    let client = brainysoft::Client::builder()
+        .base_url(&server.base_url())
+        .expect("loopback base URL")
+        .customer_key("2852039166")
+        .expect("a DNS label")
+        .client_id("id")
+        .client_secret("s")
+        .build()
+        .expect("builds");
+    client.fetch_token().await.expect("fetched");
+    assert_eq!(server.request_count(), 1);
+}
