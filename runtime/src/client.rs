@@ -260,6 +260,14 @@ impl Client {
         )?;
         // Lets `send` name the grant in its tracing span.
         request.extensions_mut().insert(grant.kind);
+        // Per-call secrets are not the client's to remember: the request carries them to
+        // `send`, which hands them to the response, so that `parse_response` hides their echoes.
+        if call
+            .iter()
+            .any(|(name, _)| self.provider.input(name).is_some_and(|i| i.secret))
+        {
+            request.extensions_mut().insert(self.secret_mask(call));
+        }
         if call.is_empty()
             && self.prepared.get().is_none()
             && let Some(prepared) = Prepared::of(grant.kind, &request)
@@ -273,14 +281,21 @@ impl Client {
     /// Parses a token endpoint response. An error never shows this client's secret inputs or
     /// Basic credentials, however the server echoed them (see [`SecretMask`]).
     pub fn parse_response(&self, response: &http::Response<Vec<u8>>) -> DynResult<TokenData> {
-        response::parse_token_response_hiding(self.provider, response, || self.secret_mask(&[]))
+        response::parse_token_response_hiding(self.provider, response, || {
+            let mut mask = self.secret_mask(&[]);
+            // Per-call secrets (a refresh token, a code), carried over by `send`.
+            if let Some(call) = response.extensions().get::<SecretMask>() {
+                mask.extend(call);
+            }
+            mask
+        })
     }
 
     /// Builds, sends and parses the token request for `grant`.
     pub async fn fetch(&self, grant: GrantKind, call: &[(&str, &str)]) -> DynResult<TokenData> {
         let request = self.token_request(grant, call)?;
         let response = self.send(request).await?;
-        response::parse_token_response_hiding(self.provider, &response, || self.secret_mask(call))
+        self.parse_response(&response)
     }
 
     /// The secrets a request of this client carries, with per-call inputs `call`: every secret
@@ -333,7 +348,14 @@ impl Client {
             status = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
-        self.send_with_retries(request).instrument(span).await
+        // The secrets of per-call inputs (see `token_request`) go on to the response, for
+        // `parse_response` to hide.
+        let call_secrets = request.extensions().get::<SecretMask>().cloned();
+        let mut response = self.send_with_retries(request).instrument(span).await?;
+        if let Some(secrets) = call_secrets {
+            response.extensions_mut().insert(secrets);
+        }
+        Ok(response)
     }
 
     async fn send_with_retries(
