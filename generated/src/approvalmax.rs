@@ -497,7 +497,7 @@ impl Client {
     }
     /// A cached token source over this client: the token is reused until shortly before it expires, and one fetch serves every caller waiting for a new one. Once the provider has issued a refresh token, renewals use it; a rotated refresh token replaces the old one.
     ///
-    /// The authorization-code grant needs a user, so the source cannot start on its own: put the answer of [`Client::exchange_code`] in it with [`insert`](rt::CachedTokenSource::insert) (or give it a [`TokenStore`](rt::TokenStore) that holds a refresh token).
+    /// The authorization-code grant needs a user, so the source cannot start on its own: put the answer of [`Client::exchange_code`] in it with [`insert`](rt::CachedTokenSource::insert), or name the user with [`with_user`](rt::CachedTokenSource::with_user) and give it the [`TokenStore`](rt::TokenStore) that holds their token. If the provider refuses the refresh token, the source returns [`ReauthorizationRequired`](rt::Error::ReauthorizationRequired): the user must authorize again; it never falls back to another grant.
     pub fn token_source(&self) -> TokenSource {
         rt::CachedTokenSource::new(self.inner.clone())
     }

@@ -845,8 +845,12 @@ fn client(p: &Provider) -> TokenStream {
         source_text.push_str(
             "\n\nThe authorization-code grant needs a user, so the source cannot start on its \
              own: put the answer of [`Client::exchange_code`] in it with \
-             [`insert`](rt::CachedTokenSource::insert) (or give it a \
-             [`TokenStore`](rt::TokenStore) that holds a refresh token).",
+             [`insert`](rt::CachedTokenSource::insert), or name the user with \
+             [`with_user`](rt::CachedTokenSource::with_user) and give it the \
+             [`TokenStore`](rt::TokenStore) that holds their token. If the provider refuses \
+             the refresh token, the source returns \
+             [`ReauthorizationRequired`](rt::Error::ReauthorizationRequired): the user must \
+             authorize again; it never falls back to another grant.",
         );
     }
     let token_source_doc = doc(&source_text);
