@@ -31,7 +31,10 @@ const BLOCKING_FEATURE: &str = "blocking";
 /// file list, so a new crate-level item is reserved where it is added; a test parses the
 /// emitted `lib.rs` and `Cargo.toml` and checks that no emitted name is a valid provider name.
 pub const CRATE_NAMES: &[(&str, &str)] = &[
-    ("default", "the `default` feature of the generated Cargo.toml"),
+    (
+        "default",
+        "the `default` feature of the generated Cargo.toml",
+    ),
     (
         BLOCKING_FEATURE,
         "the `blocking` feature of the generated Cargo.toml",
@@ -40,8 +43,14 @@ pub const CRATE_NAMES: &[(&str, &str)] = &[
         "runtime",
         "the generated crate's `runtime` (its re-export of tokenspec-runtime)",
     ),
-    ("providers", "the generated crate's registry function `providers`"),
-    ("by_name", "the generated crate's registry function `by_name`"),
+    (
+        "providers",
+        "the generated crate's registry function `providers`",
+    ),
+    (
+        "by_name",
+        "the generated crate's registry function `by_name`",
+    ),
     ("client", "the generated crate's registry function `client`"),
     ("lib", "the generated crate's `src/lib.rs`"),
     (

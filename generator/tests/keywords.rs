@@ -1,6 +1,8 @@
 //! Names that are Rust keywords still work: a spec whose environments, inputs, response,
 //! error and claim fields are all keywords generates a module that compiles (warnings denied)
-//! and uses raw identifiers (`r#type`), while the wire keeps the spec's names.
+//! and uses raw identifiers (`r#type`), while the wire keeps the spec's names. Provider names
+//! that are keywords (`box`: `pub mod r#box;`, a feature and a registry key `box`) need the
+//! whole crate around them: `tests/names.rs` builds one.
 //!
 //! The module generated from `fixtures/keywords.yaml` is committed as
 //! `fixtures/keywords_generated.rs` and compiled right here; the first test keeps it fresh

@@ -60,9 +60,19 @@ fn names_the_crate_uses_are_refused_by_validate_and_new_alike() {
             message,
             format!("provider name `{name}` would clash with {what}")
         );
-        assert_eq!(scaffold_refusal(name), format!("it would clash with {what}"));
+        assert_eq!(
+            scaffold_refusal(name),
+            format!("it would clash with {what}")
+        );
     }
-    for name in ["default", "blocking", "runtime", "providers", "by_name", "client"] {
+    for name in [
+        "default",
+        "blocking",
+        "runtime",
+        "providers",
+        "by_name",
+        "client",
+    ] {
         assert!(tokenspec::emit::crate_name_clash(name).is_some(), "{name}");
     }
 }
@@ -74,7 +84,10 @@ fn names_that_cannot_be_raw_identifiers_are_refused() {
             refusal(name).contains("cannot be a Rust identifier, not even a raw one"),
             "{name}"
         );
-        assert!(scaffold_refusal(name).contains("not even a raw one"), "{name}");
+        assert!(
+            scaffold_refusal(name).contains("not even a raw one"),
+            "{name}"
+        );
     }
     for name in ["Self", "_"] {
         assert!(refusal(name).contains("is not a snake_case name"), "{name}");
@@ -84,9 +97,11 @@ fn names_that_cannot_be_raw_identifiers_are_refused() {
 
 #[test]
 fn keywords_are_provider_names() {
-    for name in ["box", "type", "match", "async", "gen", "try", "mod", "fn", "dyn", "yield"] {
-        let providers = tokenspec::validate_sources(vec![spec(name)])
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
+    for name in [
+        "box", "type", "match", "async", "gen", "try", "mod", "fn", "dyn", "yield",
+    ] {
+        let providers =
+            tokenspec::validate_sources(vec![spec(name)]).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(providers[0].name, name);
         scaffold::render(&Request {
             provider: name.to_owned(),
@@ -96,6 +111,49 @@ fn keywords_are_provider_names() {
         })
         .unwrap_or_else(|e| panic!("`new {name}`: {e}"));
     }
+}
+
+fn tokenspec(specs: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_tokenspec"))
+        .arg("--specs")
+        .arg(specs)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("tokenspec runs")
+}
+
+#[test]
+fn the_new_command_refuses_crate_names_and_writes_keyword_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let specs = dir.path().join("specs");
+    for name in ["default", "blocking"] {
+        let out = tokenspec(&specs, &["new", name]);
+        assert!(!out.status.success(), "`new {name}` succeeds");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!(
+                "`{name}` cannot be a provider name: it would clash with the `{name}` feature"
+            )),
+            "{stderr}"
+        );
+        assert!(
+            !specs.join(format!("{name}.yaml")).exists(),
+            "nothing written"
+        );
+    }
+    let out = tokenspec(&specs, &["new", "box", "--grant", "client-credentials"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = tokenspec(&specs, &["validate"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// Names of the items at the root of an emitted `lib.rs`, and the file's module names.
@@ -156,7 +214,10 @@ fn every_name_the_crate_emits_at_its_root_is_refused_as_a_provider_name() {
     .expect("the fixture validates");
     let names: Vec<&str> = providers.iter().map(|p| p.name.as_str()).collect();
     let (items, modules) = root_items(&tokenspec::emit::lib_rs(&providers).expect("emits"));
-    assert_eq!(modules, names, "one module per provider, named as in the spec");
+    assert_eq!(
+        modules, names,
+        "one module per provider, named as in the spec"
+    );
     let features = features(&tokenspec::emit::cargo_toml(&providers));
     let mut emitted: Vec<&String> = items.iter().chain(&features).collect();
     emitted.retain(|n| !names.contains(&n.as_str()));
@@ -192,12 +253,18 @@ fn keyword_providers_keep_their_names_in_every_generated_file() {
     .expect("the fixture validates");
     let tree = tokenspec::generate_tree(&providers).expect("emits");
     let lib = &tree[Path::new("src/lib.rs")];
-    assert!(lib.contains("#[cfg(feature = \"box\")]\npub mod r#box;"), "{lib}");
+    assert!(
+        lib.contains("#[cfg(feature = \"box\")]\npub mod r#box;"),
+        "{lib}"
+    );
     assert!(lib.contains("pub mod std;"), "not a keyword: not raw");
     assert!(tree.contains_key(Path::new("src/box.rs")));
     assert!(tree.contains_key(Path::new("src/type.rs")));
     let cargo = &tree[Path::new("Cargo.toml")];
-    assert!(cargo.contains("\nbox = []\n") && cargo.contains("\"box\", "), "{cargo}");
+    assert!(
+        cargo.contains("\nbox = []\n") && cargo.contains("\"box\", "),
+        "{cargo}"
+    );
     let table = &tree[Path::new("PROVIDERS.md")];
     assert!(table.contains("`box`") && !table.contains("r#"), "{table}");
     let module = &tree[Path::new("src/box.rs")];
@@ -290,6 +357,13 @@ fn the_crate_of_keyword_and_clashing_names_passes_clippy_and_its_tests() {
     // `--test registry`: the builder doctests name the crate `tokenspec_providers`.
     cargo(
         &dir,
-        &["test", "--offline", "--quiet", "--all-features", "--test", "registry"],
+        &[
+            "test",
+            "--offline",
+            "--quiet",
+            "--all-features",
+            "--test",
+            "registry",
+        ],
     );
 }
