@@ -46,6 +46,9 @@ pub struct Diagnostic {
     pub hint: String,
     /// Shape or meaning.
     pub kind: Kind,
+    /// Text of the source never to be shown, as `(line, column, len)` like the mark: the user
+    /// info of a URL (`user:password`), shown as `***` in the source line.
+    pub redact: Option<(u64, u64, usize)>,
 }
 
 impl Diagnostic {
@@ -68,6 +71,7 @@ impl Diagnostic {
             message: message.into(),
             hint: hint.into(),
             kind: Kind::Semantic,
+            redact: None,
         }
     }
 
@@ -81,6 +85,7 @@ impl Diagnostic {
             message: message.into(),
             hint: hint.into(),
             kind: Kind::Shape,
+            redact: None,
         }
     }
 
@@ -102,6 +107,14 @@ impl Diagnostic {
         self.line = line.max(1);
         self.column = column.max(1);
         self.len = len;
+        self
+    }
+
+    /// The same diagnostic, never showing the `len` bytes from `column` of `line` of the
+    /// source (they are shown as `***`): a password in the line the diagnostic is about.
+    #[must_use]
+    pub fn redact(mut self, line: u64, column: u64, len: usize) -> Self {
+        self.redact = Some((line.max(1), column.max(1), len));
         self
     }
 
@@ -388,9 +401,16 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, index: Option<&LineIndex<'_>>
     let last = index.line_of(range.end.saturating_sub(1).max(range.start));
     let lines_start = index.line(first).map_or(range.start, |l| l.start);
     let lines_end = index.line(last).map_or(range.end, |l| l.end).max(range.end);
+    // The redacted bytes, relative to the shown lines (clamped to them).
+    let redact = d.redact.map(|(line, column, len)| {
+        let start = index.offset(line, column).clamp(lines_start, lines_end);
+        let end = start.saturating_add(len).clamp(start, lines_end);
+        start - lines_start..end - lines_start
+    });
     let (shown, span) = shown_lines(
         &index.text()[lines_start..lines_end],
         range.start - lines_start..range.end - lines_start,
+        redact,
     );
     let message = escape_for_display(&d.message);
     let path = escape_for_display(&d.file);
@@ -408,9 +428,13 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, index: Option<&LineIndex<'_>>
 }
 
 /// The lines to show, with characters unsafe to show escaped (a raw U+202E would reorder the
-/// terminal line it is printed on) and the CR of CRLF line ends dropped, and `span` moved to
-/// where its text is in them.
-fn shown_lines(lines: &str, span: std::ops::Range<usize>) -> (String, std::ops::Range<usize>) {
+/// terminal line it is printed on), the CR of CRLF line ends dropped and the `redact` bytes
+/// shown as `***`, and `span` moved to where its text is in them.
+fn shown_lines(
+    lines: &str,
+    span: std::ops::Range<usize>,
+    redact: Option<std::ops::Range<usize>>,
+) -> (String, std::ops::Range<usize>) {
     let mut out = String::with_capacity(lines.len());
     let (mut start, mut end) = (None, None);
     let mut chars = lines.char_indices().peekable();
@@ -420,6 +444,12 @@ fn shown_lines(lines: &str, span: std::ops::Range<usize>) -> (String, std::ops::
         }
         if i == span.end {
             end = Some(out.len());
+        }
+        if let Some(r) = redact.as_ref().filter(|r| r.contains(&i)) {
+            if i == r.start {
+                out.push_str("***");
+            }
+            continue;
         }
         let line_end = matches!(chars.peek(), None | Some((_, '\n')));
         if c == '\r' && line_end {

@@ -143,6 +143,49 @@ fn outside_dns_label(pattern: &str) -> Option<char> {
         .and_then(|hir| walk(&hir))
 }
 
+/// Whether every value the pattern matches is made of ASCII digits only (and it matches some
+/// character at all): such a host variable can only be a number, which the URL parser may read
+/// as an IPv4 address.
+fn only_digits(pattern: &str) -> bool {
+    use regex_syntax::hir::{Class, Hir, HirKind};
+    /// `Some(matches a character)` when everything `hir` matches is digits, `None` otherwise.
+    fn walk(hir: &Hir) -> Option<bool> {
+        let digit = |c: char| c.is_ascii_digit();
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => Some(false),
+            HirKind::Literal(lit) => String::from_utf8_lossy(&lit.0)
+                .chars()
+                .all(digit)
+                .then_some(true),
+            HirKind::Class(Class::Unicode(class)) => class
+                .ranges()
+                .iter()
+                .all(|r| digit(r.start()) && digit(r.end()))
+                .then_some(!class.ranges().is_empty()),
+            HirKind::Class(Class::Bytes(class)) => class
+                .ranges()
+                .iter()
+                .all(|r| r.start().is_ascii_digit() && r.end().is_ascii_digit())
+                .then_some(!class.ranges().is_empty()),
+            HirKind::Repetition(rep) if rep.max == Some(0) => Some(false),
+            HirKind::Repetition(rep) => walk(&rep.sub),
+            HirKind::Capture(cap) => walk(&cap.sub),
+            HirKind::Concat(hirs) | HirKind::Alternation(hirs) => {
+                let mut any = false;
+                for h in hirs {
+                    any |= walk(h)?;
+                }
+                Some(any)
+            }
+        }
+    }
+    regex_syntax::Parser::new()
+        .parse(pattern)
+        .ok()
+        .and_then(|hir| walk(&hir))
+        .unwrap_or(false)
+}
+
 /// 1-based line and character column of byte `offset` in `text`.
 fn line_column(text: &str, offset: usize) -> (u64, u64) {
     let before = &text[..offset];
@@ -610,6 +653,16 @@ impl Checker<'_> {
                 "allow only letters, digits and hyphens, e.g. \"[A-Za-z0-9][A-Za-z0-9-]*\"",
             );
         }
+        if location == InputLocation::Host && only_digits(&anchored) {
+            self.error(
+                pattern.referenced,
+                format!(
+                    "pattern of host variable `{}` matches only digits, and a number as a host label can make the host an IP address",
+                    name.value
+                ),
+                "host variables must make a DNS name (the URL parser reads `2852039166` as 169.254.169.254): allow letters too",
+            );
+        }
     }
 
     fn input_ref(
@@ -689,14 +742,172 @@ impl Checker<'_> {
         let parsed = Spanned::new(filled, url.referenced, url.defined);
         if self.https_url(&parsed, what)
             && let Ok(u) = url::Url::parse(&parsed.value)
-            && (u.query().is_some() || u.fragment().is_some())
         {
-            self.error(
+            if u.query().is_some() || u.fragment().is_some() {
+                self.error(
+                    url.referenced,
+                    format!("{what} has a query or fragment"),
+                    "put fixed parameters under the grant's params",
+                );
+            }
+            if !u.username().is_empty() || u.password().is_some() {
+                self.user_info(url, what);
+            }
+        }
+        self.dot_segments(url, what);
+    }
+
+    /// A URL with user info (`https://user:password@host/`, RFC 3986 §3.2.1, deprecated there
+    /// for passwords): the runtime would not send it as credentials, yet `describe` and
+    /// `--dry-run` would print it. Refused without ever showing it: neither the message nor
+    /// the source line (redacted) holds it.
+    fn user_info(&mut self, url: &Spanned<String>, what: &str) {
+        let text = &url.value;
+        let authority_start = text.find("://").map_or(0, |i| i + 3);
+        let authority = &text[authority_start..host_end(text)];
+        let Some(at) = authority.rfind('@') else {
+            return;
+        };
+        let user_info = &authority[..at];
+        let mut d = Diagnostic::at(
+            self.file,
+            url.referenced,
+            format!("{what} has user info (`…@`) before its host"),
+            "credentials go under `credentials`, never in a URL (RFC 3986 §3.2.1): remove `user:password@`",
+        );
+        if let Some((line, column)) = self.locate(url.referenced, text, authority_start) {
+            d = d
+                .span(line, column, user_info.len() + 1)
+                .redact(line, column, user_info.len());
+        } else {
+            // The value is not where its text is in the file (an escape in a quoted value):
+            // show no source line at all rather than a password.
+            d = Diagnostic::whole_file(self.file, d.message, d.hint).kind(d.kind);
+        }
+        self.diagnostics.push(d);
+    }
+
+    /// Line and column of byte `offset` of `value` in the file, when the value appears there
+    /// verbatim at the located place.
+    fn locate(&self, at: Location, value: &str, offset: usize) -> Option<(u64, u64)> {
+        let span = at.span();
+        let start = usize::try_from(span.byte_offset()?).ok()?;
+        let len = usize::try_from(span.byte_len()?).ok()?;
+        let located = self.text.get(start..start.checked_add(len)?)?;
+        let i = located.find(value)?;
+        Some(line_column(self.text, start + i + offset))
+    }
+
+    /// Dot segments in a URL's path (`/..`, `/./`, also percent-encoded, `/%2e%2e`): the URL
+    /// parser removes them (RFC 3986 §5.2.4), so `/{tenant}/..` silently drops the variable and
+    /// the request goes elsewhere than the spec reads.
+    fn dot_segments(&mut self, url: &Spanned<String>, what: &str) {
+        let text = &url.value;
+        let path_start = host_end(text);
+        let path_end = text[path_start..]
+            .find(['?', '#'])
+            .map_or(text.len(), |i| path_start + i);
+        let path = &text[path_start..path_end];
+        let segments: Vec<&str> = path.split('/').collect();
+        for (i, segment) in segments.iter().enumerate().skip(1) {
+            let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+            if decoded != "." && decoded != ".." {
+                continue;
+            }
+            let needle = if i + 1 < segments.len() {
+                format!("/{segment}/")
+            } else {
+                format!("/{segment}")
+            };
+            self.error_in(
                 url.referenced,
-                format!("{what} has a query or fragment"),
-                "put fixed parameters under the grant's params",
+                &needle,
+                format!("{what} has a dot segment `{segment}` in its path"),
+                "the URL parser removes `.` and `..` segments with what they refer to (RFC 3986 §5.2.4): write the path as it is meant",
             );
         }
+    }
+
+    /// Example and default values of host variables that would make a URL's host an IP
+    /// address: the URL parser reads a host whose last label is a number (`2852039166`,
+    /// `0x7f000001`) as IPv4 (WHATWG URL Standard, IPv4 parser), and host variables are there
+    /// to pick a DNS name. The runtime refuses such values too; this finds them in the spec.
+    fn host_variable_values(&mut self, spec: &raw::Spec) {
+        let mut reported: BTreeSet<(String, &str)> = BTreeSet::new();
+        for (env_name, env) in &spec.environments {
+            let urls = std::iter::once(("token_url", &env.token_url))
+                .chain(env.authorize_url.as_ref().map(|a| ("authorize_url", a)));
+            for (which, url) in urls {
+                let text = &url.value;
+                let host_end = host_end(text);
+                let vars = variables(text);
+                for var in vars.iter().filter(|v| v.start < host_end) {
+                    let Some((_, input)) = spec.inputs.iter().find(|(k, _)| k.value == var.name)
+                    else {
+                        continue;
+                    };
+                    for (kind, value) in [("example", &input.example), ("default", &input.default)]
+                    {
+                        let Some(value) = value else { continue };
+                        // This variable with its value, any other with a plain name.
+                        let mut filled = String::new();
+                        let mut last = 0;
+                        for other in &vars {
+                            filled.push_str(&text[last..other.start]);
+                            filled.push_str(if other.start == var.start {
+                                &value.value
+                            } else {
+                                "a"
+                            });
+                            last = other.end;
+                        }
+                        filled.push_str(&text[last..]);
+                        let address = match url::Url::parse(&filled)
+                            .ok()
+                            .and_then(|u| u.host().map(|h| h.to_owned()))
+                        {
+                            Some(url::Host::Ipv4(ip)) => ip.to_string(),
+                            Some(url::Host::Ipv6(ip)) => ip.to_string(),
+                            _ => continue,
+                        };
+                        if !reported.insert((var.name.clone(), kind)) {
+                            continue;
+                        }
+                        self.error(
+                            value.referenced,
+                            format!(
+                                "{kind} `{}` of host variable `{}` makes the host of the {which} of `{}` the IP address {address}",
+                                value.value, var.name, env_name.value
+                            ),
+                            "host variables must make a DNS name, never an IP address: give a host name's label",
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// A header credential's `prefix` goes in front of the secret in the header value: it may
+    /// hold only what a field value can (RFC 9110 §5.5: visible ASCII, spaces and tabs; no CR
+    /// or LF, which would end the header). Refused here rather than at run time, where it
+    /// would seem the input's fault.
+    fn header_prefix(&mut self, prefix: &raw::Str) {
+        let Some(c) = prefix
+            .value
+            .chars()
+            .find(|c| !matches!(c, '\t' | ' '..='~'))
+        else {
+            return;
+        };
+        self.error(
+            prefix.referenced,
+            format!(
+                "header prefix holds `{}` (U+{:04X}), which an HTTP header value cannot",
+                c.escape_debug(),
+                u32::from(c)
+            ),
+            "a header value is visible ASCII, spaces and tabs (RFC 9110 §5.5), e.g. `Bearer `",
+        );
     }
 
     fn environments(
@@ -742,6 +953,7 @@ impl Checker<'_> {
                 authorize_url: env.authorize_url.as_ref().map(|a| a.value.clone()),
             });
         }
+        self.host_variable_values(spec);
         let default = &spec.default_environment;
         if !spec.environments.keys().any(|k| k.value == default.value) {
             let hint = suggestion(
@@ -795,6 +1007,9 @@ impl Checker<'_> {
                 );
             }
             self.input_ref(&h.input, inputs, "the credential header");
+            if let Some(prefix) = &h.prefix {
+                self.header_prefix(prefix);
+            }
             accepted.push(model::Placement::Header {
                 name: h.name.value.clone(),
                 input: h.input.value.clone(),
