@@ -1,7 +1,9 @@
 //! Sending requests. The runtime builds `http::Request`s and parses `http::Response`s; a
 //! [`Transport`] moves them, so tests and users choose the HTTP client.
 
-use crate::error::{TransportError, TransportErrorKind};
+use crate::error::TransportError;
+#[cfg(feature = "reqwest")]
+use crate::error::TransportErrorKind;
 use crate::retry::RetryPolicy;
 use std::future::Future;
 use std::pin::Pin;
