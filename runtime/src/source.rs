@@ -1015,6 +1015,72 @@ mod tests {
         claims: &[],
     };
 
+    /// Client credentials with nothing to fill in, sent to a transport that never answers.
+    static HANGING: ProviderSpec = ProviderSpec {
+        environments: &[crate::spec::EnvironmentSpec {
+            name: "production",
+            token_url: "https://auth.example.com/token",
+            authorize_url: None,
+        }],
+        grants: &[GrantSpec {
+            kind: GrantKind::ClientCredentials,
+            description: "",
+            params: &[],
+            authorize_params: &[],
+            pkce: crate::spec::Pkce::None,
+        }],
+        name: "hanging",
+        title: "Hanging",
+        description: "",
+        docs: "https://example.com",
+        default_environment: "production",
+        inputs: &[],
+        credentials: crate::spec::CredentialsSpec {
+            preferred: 0,
+            accepted: &[],
+        },
+        body: crate::spec::BodyFormat::Form,
+        scopes: crate::spec::ScopesSpec {
+            delimiter: " ",
+            known: &[],
+        },
+        response: &[],
+        errors: crate::spec::ErrorFormat::OAuth2,
+        access_lifetime: None,
+        refresh_lifetime: None,
+        claims: &[],
+    };
+
+    struct Hang;
+
+    impl crate::Transport for Hang {
+        fn send(
+            &self,
+            _: http::Request<Vec<u8>>,
+        ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
+            Box::pin(std::future::pending())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_renewal_in_flight_does_not_keep_its_source_alive() {
+        let mut client = Client::new(&HANGING);
+        client.set_transport(Arc::new(Hang));
+        let source = CachedTokenSource::<JsonErrorBody>::new(client);
+        let waited = tokio::time::timeout(Duration::from_millis(20), source.access_token()).await;
+        assert!(waited.is_err(), "the transport never answers");
+        assert!(
+            source.inner.read().flight.is_some(),
+            "the renewal still runs"
+        );
+        let state = Arc::downgrade(&source.inner);
+        drop(source);
+        assert!(
+            state.upgrade().is_none(),
+            "no reference cycle through the task"
+        );
+    }
+
     #[test]
     fn margin_is_a_tenth_between_one_second_and_a_minute() {
         assert_eq!(

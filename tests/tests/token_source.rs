@@ -183,6 +183,32 @@ async fn a_cancelled_caller_on_a_cold_cache_still_fills_it() {
 }
 
 #[tokio::test]
+async fn a_renewal_outlives_its_source_and_still_saves_what_it_fetched() {
+    let server = TestServer::start([token("saved", 299).delay(Duration::from_millis(300))]);
+    let store = Arc::new(rt::MemoryStore::new());
+    let source = brainysoft(&server).token_source().with_store(store.clone());
+    let cancelled = tokio::time::timeout(Duration::from_millis(30), source.access_token()).await;
+    assert!(cancelled.is_err());
+    // The renewal holds the source's state only weakly: dropping every handle frees it, and
+    // the renewal still completes and saves its token (a rotated refresh token is not lost).
+    drop(source);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while store.keys().is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "the renewal never saved its token"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let restarted = brainysoft(&server).token_source().with_store(store);
+    assert_eq!(
+        restarted.access_token().await.expect("stored").expose(),
+        "saved"
+    );
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
 async fn a_simulated_suspend_past_expiry_serves_no_expired_token() {
     let server = TestServer::start([token("first", 299), token("after-resume", 299)]);
     let clock = Arc::new(ManualClock::default());
