@@ -385,8 +385,11 @@ async fn refresh_without_a_new_refresh_token_keeps_the_old_one_and_rotation_repl
             &json!({"access_token": ACCESS_TOKEN, "expires_in": 3600}),
         ),
     ]);
+    // Time passes on a manual clock: each 1 s token is expired when the clock is moved on.
+    let clock = Arc::new(tokenspec_runtime::ManualClock::default());
     let source = approvalmax(&server)
         .token_source()
+        .with_clock(clock.clone())
         .with_margin(Duration::ZERO);
     // A token from an earlier code exchange, already expired.
     source
@@ -401,12 +404,12 @@ async fn refresh_without_a_new_refresh_token_keeps_the_old_one_and_rotation_repl
         source.access_token().await.expect("renewed").expose(),
         ACCESS_TOKEN
     );
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    clock.advance(Duration::from_secs(2));
     assert_eq!(
         source.access_token().await.expect("renewed").expose(),
         ACCESS_TOKEN_2
     );
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    clock.advance(Duration::from_secs(2));
     assert_eq!(
         source.access_token().await.expect("renewed").expose(),
         ACCESS_TOKEN
