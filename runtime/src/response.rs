@@ -116,8 +116,10 @@ pub fn parse_token_response_hiding(
     let provider_error = |mut body: JsonErrorBody| {
         let mask = secrets();
         mask.hide_map(&mut body.0);
+        // The challenge may have been cut at its length limit: no beginning of a secret may
+        // show at the end either.
         let challenge = crate::error::www_authenticate(response.headers())
-            .map(|value| mask.hide(&value).into_owned());
+            .map(|value| mask.hide_tail(&mask.hide(&value)).into_owned());
         Error::provider_with_challenge(status, body, challenge)
     };
     // Content types are not trusted: real servers send JSON as text/plain and HTML as JSON.

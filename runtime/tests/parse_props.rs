@@ -447,3 +447,20 @@ fn every_echo_kind_is_hidden() {
         assert_hidden(&format!("{error} {error:?}"), &secret_forms());
     }
 }
+
+/// `WWW-Authenticate` is kept up to a length limit: a secret echoed across the cut shows no
+/// beginning of itself either.
+#[test]
+fn a_challenge_cut_at_its_limit_shows_no_part_of_a_secret() {
+    let head = format!("Bearer error_description=\"{} ", "x".repeat(991));
+    let challenge = format!("{head}{CLIENT_SECRET}\"");
+    let body = json!({"error": "invalid_client"}).to_string().into_bytes();
+    let answer = response(401, &[("www-authenticate", challenge.into_bytes())], body);
+    let error = CLIENTS[0].parse_response(&answer).expect_err("401");
+    let Error::Provider(e) = &error else {
+        panic!("{error:?}")
+    };
+    let kept = e.www_authenticate.as_deref().unwrap_or_default();
+    assert!(kept.starts_with(&head) && kept.ends_with("***"), "{kept}");
+    assert!(!format!("{error} {error:?}").contains(&CLIENT_SECRET[..4]));
+}
