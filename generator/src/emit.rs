@@ -1,10 +1,12 @@
 //! Stage 4: model → Rust source. `quote!` builds token streams, `prettyplease` formats them;
-//! spec text only ever reaches the output as escaped string literals.
+//! spec text only ever reaches the output as string literals ([`text::literal`]) or, in doc
+//! comments, as inert Markdown ([`crate::text`]: no code block, HTML or link can form).
 
 use crate::model::{
     BasicEncoding, BodyFormat, ErrorFormat, Field, FieldType, Grant, GrantKind, Input, InputLocation,
     ParamLocation, ParamSource, Pkce, Placement, Provider,
 };
+use crate::text::{self, literal};
 use crate::validate::is_keyword;
 use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, Span, TokenStream};
@@ -109,59 +111,59 @@ fn camel(name: &str) -> Ident {
     format_ident!("{}", name.to_upper_camel_case())
 }
 
-/// Wraps bare `http(s)://` URLs of prose in `<...>`, so rustdoc renders them as links instead
-/// of warning about them. URLs already in `<...>`, backticks or a Markdown link are left alone,
-/// and so is the sentence's closing punctuation.
-fn link_bare_urls(line: &str) -> String {
-    static BARE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
-    let Some(bare) = BARE
-        .get_or_init(|| regex::Regex::new(r"(^|[\s,;(])(https?://[^\s<>`]*[^\s<>`.,;:!?)])").ok())
-    else {
-        return line.to_owned();
-    };
-    // Code spans hold templates (`https://{tenant}.example`): only text outside them changes.
-    line.split('`')
-        .enumerate()
-        .map(|(n, part)| {
-            if n % 2 == 1 {
-                part.to_owned()
+/// The lines of `markdown` as doc-attribute values, each with the leading space rustdoc
+/// expects. `markdown` is the generator's own text, in which every piece of spec text went
+/// through [`crate::text`]; control and bidi characters are dropped here once more, so that
+/// whatever a caller passed, no line can break its doc comment (a bare CR) or hide what it
+/// says (rustc's `text_direction_codepoint_in_comment`).
+fn doc_lines(markdown: &str) -> Vec<String> {
+    markdown
+        .lines()
+        .map(|line| {
+            let line: String = line
+                .chars()
+                .filter(|c| !c.is_control() && !text::is_bidi_control(*c))
+                .collect();
+            let line = line.trim_end();
+            if line.is_empty() {
+                String::new()
             } else {
-                bare.replace_all(part, "$1<$2>").into_owned()
+                format!(" {line}")
             }
         })
-        .collect::<Vec<_>>()
-        .join("`")
+        .collect()
 }
 
-/// `#[doc = ...]` attributes, one per line, each with the leading space rustdoc expects.
-fn doc(text: &str) -> TokenStream {
-    let lines = text.lines().map(link_bare_urls).map(|l| {
-        let l = if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        };
-        quote!(#[doc = #l])
-    });
+/// `#[doc = ...]` attributes, one per line.
+fn doc(markdown: &str) -> TokenStream {
+    let lines = doc_lines(markdown).into_iter().map(|l| quote!(#[doc = #l]));
     quote!(#(#lines)*)
 }
 
 /// `#![doc = ...]` attributes: module and crate documentation.
-fn inner_doc(text: &str) -> TokenStream {
-    let lines = text.lines().map(link_bare_urls).map(|l| {
-        let l = if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        };
-        quote!(#![doc = #l])
-    });
+fn inner_doc(markdown: &str) -> TokenStream {
+    let lines = doc_lines(markdown)
+        .into_iter()
+        .map(|l| quote!(#![doc = #l]));
     quote!(#(#lines)*)
+}
+
+/// Paragraphs of documentation, empty ones left out (spec prose can be empty once neutralised).
+fn paragraphs<S: AsRef<str>>(parts: &[S]) -> String {
+    parts
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 fn opt_str(value: Option<&str>) -> TokenStream {
     match value {
-        Some(v) => quote!(::core::option::Option::Some(#v)),
+        Some(v) => {
+            let v = literal(v);
+            quote!(::core::option::Option::Some(#v))
+        }
         None => quote!(::core::option::Option::None),
     }
 }
@@ -213,27 +215,26 @@ pub fn provider_module(p: &Provider) -> Result<String, EmitError> {
 }
 
 fn module_doc_text(p: &Provider) -> String {
-    let mut text = format!("{}\n\n", p.title);
-    if !p.description.is_empty() {
-        text.push_str(&p.description);
-        text.push_str("\n\n");
-    }
-    text.push_str(&format!("Provider documentation: <{}>\n\n", p.docs));
     let grants: Vec<String> = p
         .grants
         .iter()
         .map(|g| format!("`{}`", g.kind.name()))
         .collect();
-    text.push_str(&format!("Grants: {}.", grants.join(", ")));
+    let mut facts = format!("Grants: {}.", grants.join(", "));
     if let Some(l) = p.access_lifetime {
-        text.push_str(&format!(" Access tokens live {l} s"));
+        facts.push_str(&format!(" Access tokens live {l} s"));
         if let Some(r) = p.refresh_lifetime {
-            text.push_str(&format!(", refresh tokens {r} s"));
+            facts.push_str(&format!(", refresh tokens {r} s"));
         }
-        text.push('.');
+        facts.push('.');
     }
-    text.push_str(&format!("\n\nGenerated from `{}`.", p.source));
-    text
+    paragraphs(&[
+        text::inline(&p.title),
+        text::prose(&p.description),
+        format!("Provider documentation: {}", text::link(&p.docs)),
+        facts,
+        format!("Generated from {}.", text::code(&p.source)),
+    ])
 }
 
 fn field_type_path(ty: FieldType) -> TokenStream {
@@ -243,12 +244,12 @@ fn field_type_path(ty: FieldType) -> TokenStream {
 
 fn field_specs(fields: &[Field]) -> TokenStream {
     let items = fields.iter().map(|f| {
-        let name = &f.name;
-        let wire = &f.wire;
+        let name = literal(&f.name);
+        let wire = f.wire.iter().map(|w| literal(w));
         let ty = field_type_path(f.ty);
         let required = f.required;
         let default = opt_str(f.default.as_deref());
-        let description = &f.description;
+        let description = literal(&f.description);
         quote! {
             rt::FieldSpec {
                 name: #name,
@@ -265,10 +266,16 @@ fn field_specs(fields: &[Field]) -> TokenStream {
 
 fn params(params: &[crate::model::Param]) -> TokenStream {
     let items = params.iter().map(|param| {
-        let name = &param.name;
+        let name = literal(&param.name);
         let source = match &param.source {
-            ParamSource::Fixed(v) => quote!(rt::ParamSource::Fixed(#v)),
-            ParamSource::Input(i) => quote!(rt::ParamSource::Input(#i)),
+            ParamSource::Fixed(v) => {
+                let v = literal(v);
+                quote!(rt::ParamSource::Fixed(#v))
+            }
+            ParamSource::Input(i) => {
+                let i = literal(i);
+                quote!(rt::ParamSource::Input(#i))
+            }
         };
         let location = match param.location {
             ParamLocation::Body => quote!(rt::ParamLocation::Body),
@@ -289,20 +296,20 @@ fn grant_kind(kind: GrantKind) -> TokenStream {
 }
 
 fn provider_static(p: &Provider) -> TokenStream {
-    let name = &p.name;
-    let title = &p.title;
-    let description = &p.description;
-    let docs = &p.docs;
-    let default_environment = &p.default_environment;
+    let name = literal(&p.name);
+    let title = literal(&p.title);
+    let description = literal(&p.description);
+    let docs = literal(&p.docs);
+    let default_environment = literal(&p.default_environment);
     let environments = p.environments.iter().map(|e| {
-        let name = &e.name;
-        let token_url = &e.token_url;
+        let name = literal(&e.name);
+        let token_url = literal(&e.token_url);
         let authorize_url = opt_str(e.authorize_url.as_deref());
         quote!(rt::EnvironmentSpec { name: #name, token_url: #token_url, authorize_url: #authorize_url })
     });
     let inputs = p.inputs.iter().map(|i| {
-        let name = &i.name;
-        let description = &i.description;
+        let name = literal(&i.name);
+        let description = literal(&i.description);
         let secret = i.secret;
         let required = i.required;
         let per_request = i.per_request;
@@ -333,6 +340,7 @@ fn provider_static(p: &Provider) -> TokenStream {
             input,
             prefix,
         } => {
+            let (name, input, prefix) = (literal(name), literal(input), literal(prefix));
             quote!(rt::Placement::Header { name: #name, input: #input, prefix: #prefix })
         }
         Placement::Basic {
@@ -344,10 +352,14 @@ fn provider_static(p: &Provider) -> TokenStream {
                 BasicEncoding::Form => quote!(rt::BasicEncoding::Form),
                 BasicEncoding::Raw => quote!(rt::BasicEncoding::Raw),
             };
+            let (user, password) = (literal(user), literal(password));
             quote!(rt::Placement::Basic { user: #user, password: #password, encoding: #encoding })
         }
         Placement::Body(fields) | Placement::Query(fields) => {
-            let pairs = fields.iter().map(|(w, i)| quote!((#w, #i)));
+            let pairs = fields.iter().map(|(w, i)| {
+                let (w, i) = (literal(w), literal(i));
+                quote!((#w, #i))
+            });
             let variant = if a.kind() == "body" {
                 quote!(Body)
             } else {
@@ -363,7 +375,7 @@ fn provider_static(p: &Provider) -> TokenStream {
     };
     let grants = p.grants.iter().map(|g| {
         let kind = grant_kind(g.kind);
-        let description = &g.description;
+        let description = literal(&g.description);
         let token_params = params(&g.params);
         let authorize_params = params(&g.authorize_params);
         let pkce = match g.pkce {
@@ -381,8 +393,11 @@ fn provider_static(p: &Provider) -> TokenStream {
             }
         }
     });
-    let delimiter = &p.scopes.delimiter;
-    let known = p.scopes.known.iter().map(|(s, d)| quote!((#s, #d)));
+    let delimiter = literal(&p.scopes.delimiter);
+    let known = p.scopes.known.iter().map(|(s, d)| {
+        let (s, d) = (literal(s), literal(d));
+        quote!((#s, #d))
+    });
     let response = field_specs(&p.response);
     let errors = match &p.errors {
         ErrorFormat::OAuth2 => quote!(rt::ErrorFormat::OAuth2),
@@ -425,14 +440,14 @@ fn provider_static(p: &Provider) -> TokenStream {
 fn environment_enum(p: &Provider) -> TokenStream {
     let variants = p.environments.iter().map(|e| {
         let variant = camel(&e.name);
-        let text = format!("`{}`: `{}`", e.name, e.token_url);
+        let text = format!("{}: {}", text::code(&e.name), text::code(&e.token_url));
         let doc = doc(&text);
         let default = (e.name == p.default_environment).then(|| quote!(#[default]));
         quote!(#doc #default #variant)
     });
     let arms = p.environments.iter().map(|e| {
         let variant = camel(&e.name);
-        let name = &e.name;
+        let name = literal(&e.name);
         quote!(Environment::#variant => #name)
     });
     let spec_arms = p.environments.iter().enumerate().map(|(index, e)| {
@@ -473,7 +488,7 @@ fn placement_enum(p: &Provider) -> Option<TokenStream> {
     let variants = p.credentials.accepted.iter().enumerate().map(|(i, a)| {
         let variant = camel(a.kind());
         let mut text = match a {
-            Placement::Header { name, .. } => format!("In the `{name}` header."),
+            Placement::Header { name, .. } => format!("In the {} header.", text::code(name)),
             Placement::Basic { .. } => "HTTP Basic authentication.".to_owned(),
             Placement::Body(_) => "In the request body.".to_owned(),
             Placement::Query(_) => "In the query string (URLs end up in logs).".to_owned(),
@@ -529,18 +544,18 @@ fn struct_fields(fields: &[Field]) -> Vec<TokenStream> {
             let name = ident(&f.name);
             let base = rust_type(f.ty);
             let always = f.required || f.default.is_some();
-            let mut text = if f.description.is_empty() {
-                format!("`{}`.", f.wire.join("."))
-            } else {
-                f.description.clone()
-            };
-            if f.wire.len() > 1 || f.wire[0] != f.name {
-                text.push_str(&format!("\n\nOn the wire: `{}`.", f.wire.join(".")));
+            let wire = text::code(&f.wire.join("."));
+            let mut parts = vec![text::prose(&f.description)];
+            if parts[0].is_empty() {
+                parts[0] = format!("{wire}.");
+            }
+            if f.wire.len() > 1 || f.wire.first() != Some(&f.name) {
+                parts.push(format!("On the wire: {wire}."));
             }
             if let Some(d) = &f.default {
-                text.push_str(&format!("\n\nWhen absent: `{d}`."));
+                parts.push(format!("When absent: {}.", text::code(d)));
             }
-            let doc = doc(&text);
+            let doc = doc(&paragraphs(&parts));
             match (f.ty, always) {
                 (FieldType::Seconds, true) => quote! {
                     #doc
@@ -761,11 +776,10 @@ fn grant_methods(p: &Provider, g: &Grant) -> TokenStream {
     let call = call_inputs(&args);
     let many = allow_many_args(args.len());
     let kind = grant_kind(g.kind);
-    let mut text = format!("{what} (grant `{}`).", g.kind.name());
-    if !g.description.is_empty() {
-        text.push_str(&format!("\n\n{}", g.description));
-    }
-    let method_doc = doc(&text);
+    let method_doc = doc(&paragraphs(&[
+        format!("{what} (grant `{}`).", g.kind.name()),
+        text::prose(&g.description),
+    ]));
     let request_doc = doc(&format!(
         "The request [`Client::{method}`] sends, without sending it (grant `{}`).\n\n\
          It carries the credentials: do not log it (`http::Request`'s `Debug` shows the body).",
@@ -836,7 +850,7 @@ fn authorize_method(p: &Provider) -> Option<TokenStream> {
 fn client(p: &Provider) -> TokenStream {
     let grants = p.grants.iter().map(|g| grant_methods(p, g));
     let authorize = authorize_method(p);
-    let title = &p.title;
+    let title = text::inline(&p.title);
     let text =
         format!("A client for {title}'s token endpoint. Build one with [`Client::builder`].");
     let client_doc = doc(&text);
@@ -932,7 +946,7 @@ fn builder(p: &Provider) -> TokenStream {
 
     let setter = |i: &Input, target: TokenStream, required: bool| -> TokenStream {
         let name = ident(&i.name);
-        let key = &i.name;
+        let key = literal(&i.name);
         let value_ty = if i.secret {
             quote!(impl ::core::convert::Into<rt::Secret>)
         } else {
@@ -948,13 +962,14 @@ fn builder(p: &Provider) -> TokenStream {
         } else {
             quote!(rt::Secret::new(value.into()))
         };
-        let mut text = i.description.clone();
+        let mut parts = vec![text::prose(&i.description)];
         if let Some(e) = &i.example {
-            text.push_str(&format!("\n\nExample: `{e}`."));
+            parts.push(format!("Example: {}.", text::code(e)));
         }
         if let Some(d) = &i.default {
-            text.push_str(&format!("\n\nDefault: `{d}`."));
+            parts.push(format!("Default: {}.", text::code(d)));
         }
+        let mut text = paragraphs(&parts);
         if checked_at_once(i) {
             text.push_str("\n\n# Errors\nAn invalid-input error if the value is empty or ");
             text.push_str(match i.location {
@@ -963,7 +978,7 @@ fn builder(p: &Provider) -> TokenStream {
                 InputLocation::Param => "malformed",
             });
             if let Some(pat) = &i.pattern {
-                text.push_str(&format!(", or does not match `{pat}`"));
+                text.push_str(&format!(", or does not match {}", text::code(pat)));
             }
             text.push('.');
         } else {
@@ -1056,7 +1071,7 @@ fn builder(p: &Provider) -> TokenStream {
     });
     let all_set: Vec<TokenStream> = states.iter().map(|_| set.clone()).collect();
     let build_ty = (!all_set.is_empty()).then(|| quote!(<#(#all_set),*>));
-    let title = &p.title;
+    let title = text::inline(&p.title);
     let mut builder_text = format!(
         "Builds a [`Client`] for {title}. Each required input has a setter; `build` exists \
          only once all of them are called, so none can be forgotten."
@@ -1071,7 +1086,9 @@ fn builder(p: &Provider) -> TokenStream {
             let value = input.example.as_deref().unwrap_or("example");
             let question = if checked_at_once(input) { "?" } else { "" };
             let setter = ident(&input.name);
-            chain.push_str(&format!("\n    .{setter}({value:?}){question}"));
+            // A Rust string literal inside the doctest: data, whatever the example holds.
+            let value = literal(value);
+            chain.push_str(&format!("\n    .{setter}({value}){question}"));
         }
         builder_text.push_str(&format!(
             "\n\n```no_run\n\
@@ -1178,7 +1195,7 @@ pub fn lib_rs(providers: &[Provider]) -> Result<String, EmitError> {
     let modules = providers.iter().map(|p| {
         let name = ident(&p.name);
         let feature = &p.name;
-        let text = format!("{}: {}", p.title, p.docs);
+        let text = format!("{}: {}", text::inline(&p.title), text::link(&p.docs));
         let doc = doc(&text);
         quote! {
             #doc
@@ -1193,7 +1210,10 @@ pub fn lib_rs(providers: &[Provider]) -> Result<String, EmitError> {
     });
     let list: Vec<String> = providers
         .iter()
-        .map(|p| format!("- [`{0}`]({0}/index.html): {1}", p.name, p.title))
+        .map(|p| {
+            let title = text::inline(&p.title);
+            format!("- [`{0}`]({0}/index.html): {title}", p.name)
+        })
         .collect();
     let crate_doc = inner_doc(&format!(
         "Typed token-endpoint clients generated by tokenspec from `specs/`.\n\n\
@@ -1262,29 +1282,4 @@ pub fn cargo_toml(providers: &[Provider]) -> String {
         "{BLOCKING_FEATURE} = [\"tokenspec-runtime/blocking\"]\n"
     ));
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::link_bare_urls;
-
-    #[test]
-    fn bare_urls_become_links_and_the_rest_is_left_alone() {
-        assert_eq!(
-            link_bare_urls("Issuer, https://identity.example.com."),
-            "Issuer, <https://identity.example.com>."
-        );
-        assert_eq!(
-            link_bare_urls("see https://a.example/x?y=1, then"),
-            "see <https://a.example/x?y=1>, then"
-        );
-        for unchanged in [
-            "`https://{tenant}.example/token`",
-            "<https://a.example/>",
-            "no links here",
-            "`production`: `https://a.example/{id}`",
-        ] {
-            assert_eq!(link_bare_urls(unchanged), unchanged);
-        }
-    }
 }

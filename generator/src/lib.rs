@@ -19,6 +19,7 @@ pub mod model;
 pub mod raw;
 pub mod scaffold;
 pub mod schema;
+pub mod text;
 pub mod validate;
 
 use diagnostic::{Diagnostic, Diagnostics};

@@ -37,10 +37,33 @@ pub fn check_provider_name(name: &str) -> Result<(), String> {
         )
     } else if NOT_RAW.contains(&name) {
         Err(format!("it {NOT_RAW_REASON}"))
-    } else if let Some(what) = crate::emit::crate_name_clash(name) {
-        Err(format!("it would clash with {what}"))
+    } else if let Some(reason) = provider_name_clash(name) {
+        Err(format!("it {reason}"))
     } else {
         Ok(())
+    }
+}
+
+/// Device names Windows reserves whatever the extension (`aux.rs` is the device `AUX`): a
+/// provider of such a name gets a file `src/<name>.rs` that cannot be created or checked out
+/// there. Provider names are lower-case, so only the lower-case spellings matter.
+const WINDOWS_DEVICES: &[&str] = &[
+    "con", "prn", "aux", "nul", "com0", "com1", "com2", "com3", "com4", "com5", "com6", "com7",
+    "com8", "com9", "lpt0", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// Why a snake_case name that can be an identifier still cannot name a provider (its module,
+/// feature or file would clash with something), as a predicate: "would clash with ...".
+fn provider_name_clash(name: &str) -> Option<String> {
+    if let Some(what) = crate::emit::crate_name_clash(name) {
+        Some(format!("would clash with {what}"))
+    } else if WINDOWS_DEVICES.contains(&name) {
+        Some(format!(
+            "would clash with the Windows device `{}`: `src/{name}.rs` cannot exist there",
+            name.to_uppercase()
+        ))
+    } else {
+        None
     }
 }
 
@@ -357,13 +380,10 @@ impl Checker<'_> {
                 );
             }
             // Keywords are fine (`pub mod r#box;`); names the crate itself uses are not.
-            if let Some(what) = crate::emit::crate_name_clash(&spec.name.value) {
+            if let Some(reason) = provider_name_clash(&spec.name.value) {
                 self.error(
                     spec.name.referenced,
-                    format!(
-                        "provider name `{}` would clash with {what}",
-                        spec.name.value
-                    ),
+                    format!("provider name `{}` {reason}", spec.name.value),
                     "each provider is a module, a cargo feature and a file of its name: pick another name",
                 );
             }
@@ -375,7 +395,7 @@ impl Checker<'_> {
                 "give the provider's name as people write it",
             );
         }
-        self.https_url(&spec.docs, "docs");
+        self.docs_url(&spec.docs);
 
         let inputs = self.inputs(spec);
         let environments = self.environments(spec, &inputs);
@@ -478,6 +498,27 @@ impl Checker<'_> {
             refresh_lifetime: spec.token.refresh_lifetime.as_ref().map(|l| l.value),
             claims,
         })
+    }
+
+    /// `docs` becomes a link in the generated documentation and in `PROVIDERS.md`, so it must
+    /// be one URL however it is read: https without user info, and none of the characters that
+    /// can end a Markdown link or an HTML attribute (`text::check_link_url`).
+    fn docs_url(&mut self, url: &Spanned<String>) {
+        use crate::text::LinkUrlError;
+        let Err(e) = crate::text::check_link_url(&url.value) else {
+            return;
+        };
+        let hint = match e {
+            LinkUrlError::Character(_) => {
+                "percent-encode it (RFC 3986 §2.1), e.g. `)` as `%29`, space as `%20`"
+            }
+            LinkUrlError::UserInfo => "give the page's public address, without user:password@",
+            LinkUrlError::NotHttps(_) => "tokenspec only links to HTTPS pages",
+            LinkUrlError::Invalid(_) | LinkUrlError::NoHost => {
+                "write a full https:// URL of the provider's token documentation"
+            }
+        };
+        self.error(url.referenced, format!("docs {e}"), hint);
     }
 
     fn https_url(&mut self, url: &Spanned<String>, what: &str) -> bool {

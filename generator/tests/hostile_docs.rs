@@ -1,0 +1,331 @@
+//! Spec prose stays inert in the generated documentation (issue 10): a valid spec whose titles
+//! and descriptions hold fenced and indented doctests, list-like indentation, raw HTML,
+//! Markdown links, images, reference definitions, tables and headings, plus bidi, CR, NUL and
+//! tab characters, generates a module that
+//!
+//! - compiles with warnings denied here (and so passes the workspace's clippy run),
+//! - documents that prose as plain text: parsed as rustdoc parses it, no code block, HTML,
+//!   image or link comes from the spec,
+//! - and, built as a crate of its own, runs its doctests (only the generator's two builder
+//!   examples) without running spec text: the `marker` file the prose would write never
+//!   appears, and `cargo doc` with warnings denied renders no spec HTML.
+//!
+//! `fixtures/hostile.yaml` is the spec; [`model`] adds the control and bidi characters after
+//! validation, so that emission is tested on them whatever validation accepts. The module is
+//! committed as `fixtures/hostile_generated.rs` (`TOKENSPEC_BLESS=1 cargo test -p tokenspec
+//! --test hostile_docs` rewrites it).
+
+#[rustfmt::skip] // prettyplease formats generated code, not rustfmt
+#[deny(warnings)]
+#[allow(dead_code)]
+#[path = "fixtures/hostile_generated.rs"]
+mod hostile;
+
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use tokenspec::model::Provider;
+
+/// The statement every hostile block holds; it must never run, nor become code.
+const PAYLOAD: &str = "std::fs::write(\"marker\", \"ran\").unwrap();";
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Characters a text field can carry past validation: a bidi override and isolate, a bare CR,
+/// NUL and a tab.
+fn spiced(text: &str) -> String {
+    let text = text.replacen('\n', "\r", 1).replace(' ', " \u{2066}");
+    format!("\u{202E}{text}\u{2069}\r\u{0}\t\u{200F}")
+}
+
+/// The validated fixture, with [`spiced`] prose and examples.
+fn model() -> Provider {
+    let source = tokenspec::load::read_file(&fixtures().join("hostile.yaml")).expect("readable");
+    let mut providers = tokenspec::validate_sources(vec![source]).expect("a valid spec");
+    let mut p = providers.remove(0);
+    p.title = spiced(&p.title);
+    p.description = spiced(&p.description);
+    for input in &mut p.inputs {
+        input.description = spiced(&input.description);
+        input.example = input.example.as_deref().map(spiced);
+    }
+    for grant in &mut p.grants {
+        grant.description = spiced(&grant.description);
+    }
+    for field in p.response.iter_mut().chain(p.claims.iter_mut()) {
+        field.description = spiced(&field.description);
+    }
+    for (_, description) in &mut p.scopes.known {
+        *description = spiced(description);
+    }
+    p
+}
+
+fn generate() -> String {
+    tokenspec::emit::provider_module(&model()).expect("emits")
+}
+
+#[test]
+fn committed_module_is_what_the_generator_emits() {
+    let path = fixtures().join("hostile_generated.rs");
+    let fresh = generate();
+    if std::env::var_os("TOKENSPEC_BLESS").is_some() {
+        std::fs::write(&path, &fresh).expect("write fixture");
+    }
+    let committed = std::fs::read_to_string(&path).expect("fixture present");
+    assert_eq!(committed, fresh, "run with TOKENSPEC_BLESS=1 to refresh");
+}
+
+#[test]
+fn literals_keep_the_text_and_the_source_holds_no_control_or_bidi_character() {
+    assert!(
+        hostile::PROVIDER
+            .description
+            .contains("std::fs::write(\"marker\",")
+    );
+    assert!(hostile::PROVIDER.description.starts_with('\u{202E}'));
+    assert!(hostile::PROVIDER.description.contains("\r\u{0}\t"));
+    assert_eq!(hostile::PROVIDER.scopes.known[0].0, "read");
+    let source = generate();
+    let bad: Vec<char> = source
+        .chars()
+        .filter(|&c| (c.is_control() && c != '\n') || tokenspec::text::is_bidi_control(c))
+        .collect();
+    assert!(bad.is_empty(), "raw characters in the source: {bad:?}");
+}
+
+/// The documentation blocks of a generated source: runs of `///` or `//!` lines, without the
+/// comment marker and the one space after it, as rustdoc reads them.
+fn doc_blocks(source: &str) -> Vec<String> {
+    let mut blocks: Vec<(&str, Vec<&str>)> = Vec::new();
+    for line in source.lines() {
+        let trimmed = line.trim_start();
+        let Some(marker) = ["///", "//!"].into_iter().find(|m| trimmed.starts_with(m)) else {
+            blocks.push(("", Vec::new()));
+            continue;
+        };
+        let text = &trimmed[3..];
+        let text = text.strip_prefix(' ').unwrap_or(text);
+        match blocks.last_mut() {
+            Some((m, lines)) if *m == marker => lines.push(text),
+            _ => blocks.push((marker, vec![text])),
+        }
+    }
+    blocks
+        .into_iter()
+        .filter(|(m, _)| !m.is_empty())
+        .map(|(_, lines)| lines.join("\n"))
+        .collect()
+}
+
+/// rustdoc's Markdown options (`main_body_opts` in librustdoc) without smart punctuation,
+/// which only changes quotes in text.
+fn rustdoc_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+}
+
+/// Identifiers in a doctest's code, string literals left out: what the code can call.
+fn code_identifiers(code: &str) -> Vec<String> {
+    fn walk(tokens: proc_macro2::TokenStream, out: &mut Vec<String>) {
+        for tree in tokens {
+            match tree {
+                proc_macro2::TokenTree::Ident(i) => out.push(i.to_string()),
+                proc_macro2::TokenTree::Group(g) => walk(g.stream(), out),
+                _ => {}
+            }
+        }
+    }
+    // Lines starting with `#` are hidden lines of the example, still compiled.
+    let code: String = code
+        .lines()
+        .map(|l| l.strip_prefix("# ").unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let tokens: proc_macro2::TokenStream = code.parse().expect("the doctest is Rust tokens");
+    let mut out = Vec::new();
+    walk(tokens, &mut out);
+    out
+}
+
+#[test]
+fn documentation_renders_spec_text_as_plain_text() {
+    let source = std::fs::read_to_string(fixtures().join("hostile_generated.rs")).expect("read");
+    let mut text = String::new();
+    let mut code_blocks = Vec::new();
+    for block in doc_blocks(&source) {
+        let mut in_code: Option<String> = None;
+        for event in Parser::new_ext(&block, rustdoc_options()) {
+            match event {
+                Event::Html(h) | Event::InlineHtml(h) => panic!("HTML {h:?} in:\n{block}"),
+                Event::Start(Tag::Image { dest_url, .. }) => {
+                    panic!("image {dest_url:?} in:\n{block}")
+                }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    ..
+                }) => {
+                    let intra_doc = link_type == LinkType::Shortcut
+                        && dest_url
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':');
+                    let explicit_path = link_type == LinkType::Inline
+                        && dest_url.chars().all(|c| {
+                            c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '/' | '.')
+                        })
+                        && !dest_url.contains("//");
+                    let checked = link_type == LinkType::Autolink
+                        && tokenspec::text::check_link_url(&dest_url).is_ok();
+                    assert!(
+                        intra_doc || explicit_path || checked,
+                        "link {link_type:?} {dest_url:?} in:\n{block}"
+                    );
+                }
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let CodeBlockKind::Fenced(info) = kind else {
+                        panic!("indented code block in:\n{block}");
+                    };
+                    assert!(block.starts_with("Builds a [`Client`]"), "{block}");
+                    in_code = Some(info.to_string());
+                }
+                Event::End(pulldown_cmark::TagEnd::CodeBlock) => {}
+                Event::Text(t) => match &mut in_code {
+                    Some(info) => {
+                        code_blocks.push((info.clone(), t.to_string()));
+                        in_code = None;
+                    }
+                    None => text.push_str(&t),
+                },
+                Event::Start(Tag::FootnoteDefinition(_) | Tag::Table(_) | Tag::BlockQuote(_))
+                | Event::FootnoteReference(_) => panic!("{event:?} in:\n{block}"),
+                _ => {}
+            }
+        }
+    }
+    // The prose is there, as text: the payload, the script tag, the link syntax.
+    for kept in [
+        PAYLOAD,
+        "<script>alert(1)</script>",
+        "[x](javascript:alert(1))",
+        "&amp;",
+        "[ref]: https://evil.example/ref",
+    ] {
+        assert!(text.contains(kept), "{kept:?} is shown as text");
+    }
+    // The only code blocks are the generator's two builder examples; none can call the
+    // payload (it is in them only inside a string literal).
+    let infos: Vec<&str> = code_blocks.iter().map(|(i, _)| i.as_str()).collect();
+    assert_eq!(infos, ["no_run", "compile_fail"]);
+    for (_, code) in &code_blocks {
+        let idents = code_identifiers(code);
+        assert!(!idents.iter().any(|i| i == "fs" || i == "unwrap"), "{code}");
+    }
+}
+
+/// The generated module as a crate of its own (named `tokenspec-providers`, as its doctests
+/// expect), on this repository's runtime and lock file. Its build directory is kept under
+/// cargo's per-test temporary directory, so only the first run compiles the dependencies.
+fn scratch_crate(dir: &Path) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let runtime = root.join("runtime").canonicalize().expect("runtime/");
+    let manifest = format!(
+        "[package]\nname = \"tokenspec-providers\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\
+         publish = false\n\n[dependencies]\ntokenspec-runtime = {{ path = {runtime:?} }}\n\
+         serde = {{ version = \"1\", features = [\"derive\"] }}\n\n[features]\n\
+         blocking = [\"tokenspec-runtime/blocking\"]\n\n[workspace]\n",
+        runtime = runtime.to_string_lossy()
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).expect("manifest");
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).expect("lock file");
+    std::fs::create_dir_all(dir.join("src")).expect("src/");
+    std::fs::write(
+        dir.join("src/lib.rs"),
+        "//! The hostile fixture as a crate.\n#![deny(warnings)]\npub mod hostile;\n",
+    )
+    .expect("lib.rs");
+    std::fs::copy(
+        fixtures().join("hostile_generated.rs"),
+        dir.join("src/hostile.rs"),
+    )
+    .expect("module");
+}
+
+fn cargo(dir: &Path, args: &[&str]) -> std::process::Output {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    Command::new(cargo)
+        .args(args)
+        .current_dir(dir)
+        .env(
+            "CARGO_TARGET_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile-scratch"),
+        )
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs")
+}
+
+#[test]
+fn doctests_run_without_running_spec_text() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    scratch_crate(dir.path());
+
+    let test = cargo(dir.path(), &["test", "--doc"]);
+    let stdout = String::from_utf8_lossy(&test.stdout);
+    let stderr = String::from_utf8_lossy(&test.stderr);
+    assert!(
+        test.status.success(),
+        "cargo test --doc:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        !dir.path().join("marker").exists(),
+        "a doctest ran spec text"
+    );
+    // Only the generator's two builder examples are doctests: a spec fence would add one.
+    let doctests: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("test ") && l.ends_with(" ok"))
+        .collect();
+    assert_eq!(doctests.len(), 2, "{stdout}");
+    assert!(
+        doctests
+            .iter()
+            .all(|l| l.contains("hostile::ClientBuilder")),
+        "{stdout}"
+    );
+
+    let doc = cargo(dir.path(), &["doc", "--no-deps", "-q"]);
+    assert!(
+        doc.status.success(),
+        "cargo doc with warnings denied:\n{}",
+        String::from_utf8_lossy(&doc.stderr)
+    );
+    let html_dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("hostile-scratch/doc/tokenspec_providers/hostile");
+    let mut pages = 0;
+    for entry in std::fs::read_dir(&html_dir).expect("rendered module") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        pages += 1;
+        let html = std::fs::read_to_string(&path).expect("page");
+        // Spec HTML is shown as text (`&lt;script&gt;`), never as markup.
+        for raw in [
+            "<script>alert",
+            "<img src=x",
+            "<b onmouseover",
+            "<!-- comment",
+            "<div>\nblock",
+            "href=\"javascript:",
+        ] {
+            assert!(!html.contains(raw), "{raw} in {}", path.display());
+        }
+    }
+    assert!(pages > 3, "rendered {pages} pages");
+}
