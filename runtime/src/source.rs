@@ -280,6 +280,9 @@ struct State {
     flights: u64,
     /// The user part of the store key, once known (see `Settings::key`).
     user: Option<String>,
+    /// Counts `insert`s: a renewal started before one must not replace the inserted token,
+    /// which may be another identity's.
+    inserts: u64,
 }
 
 /// What a source is configured with; fixed once built, shared with its renewal tasks.
@@ -488,6 +491,7 @@ impl<B> CachedTokenSource<B> {
                 state.user = Some(digest_of(b"user-token", first.expose().as_bytes()));
             }
             state.token = Some(token.clone());
+            state.inserts += 1;
             settings.key(state.user.as_deref())
         };
         match key {
@@ -545,15 +549,19 @@ impl<B> CachedTokenSource<B> {
 
     /// Everything but a cache hit: serve, join the renewal under way, or start one.
     async fn renew(&self) -> DynResult<Secret> {
-        // A renewal's token is checked against the clock again when its waiters wake: if it
-        // has dropped under the minimum meanwhile (a suspend), one more renewal runs.
-        for _ in 0..2 {
+        // A renewal's token is checked again when its waiters wake: if it has dropped under
+        // the minimum meanwhile (a suspend), or a token was inserted while it ran, the state
+        // decides again (one more renewal, or the inserted token).
+        for _ in 0..3 {
             let flight = match self.inner.next_step()? {
                 Step::Serve(token) => return Ok(token),
                 Step::Wait(flight) => flight,
             };
             let token = flight.await?;
-            if token.is_servable(self.inner.settings.clock.now()) {
+            let current = self.inner.read().token.clone();
+            if current.is_some_and(|current| Arc::ptr_eq(&current, &token))
+                && token.is_servable(self.inner.settings.clock.now())
+            {
                 return Ok(token.access_token.clone());
             }
         }
@@ -614,6 +622,7 @@ impl Inner {
             id,
             state.token.clone(),
             state.user.clone(),
+            state.inserts,
         );
         let flight = runtime
             .spawn(task)
@@ -632,6 +641,7 @@ async fn renewal(
     id: u64,
     previous: Option<Arc<Cached>>,
     user: Option<String>,
+    inserts: u64,
 ) -> FlightResult {
     // Clears the flight however the task ends: returned, panicked or dropped with its runtime.
     let _guard = FlightGuard {
@@ -643,9 +653,12 @@ async fn renewal(
         .fetch(previous, key.as_deref(), user.is_some())
         .await?;
     if let Some(inner) = source.upgrade() {
-        // Cached before it is saved, so a failing store loses nothing.
+        // Cached before it is saved, so a failing store loses nothing; unless a token was
+        // inserted meanwhile, which stays.
         let mut state = inner.write();
-        state.token = Some(token.clone());
+        if state.inserts == inserts {
+            state.token = Some(token.clone());
+        }
         if state
             .flight
             .as_ref()

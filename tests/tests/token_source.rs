@@ -467,6 +467,40 @@ async fn a_generated_user_source_reports_the_typed_refusal() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_renewal_that_started_before_an_insert_does_not_replace_the_inserted_token() {
+    let server = TestServer::start([Reply::json(
+        200,
+        &json!({"access_token": "app-only", "expires_in": 3600}),
+    )
+    .delay(Duration::from_millis(300))]);
+    let source: CachedTokenSource = CachedTokenSource::new(refreshing_client(&server));
+    let waiting = {
+        let source = source.clone();
+        tokio::spawn(async move { source.access_token().await })
+    };
+    assert!(server.wait_for_requests(1, Duration::from_secs(2)).await);
+    source
+        .insert(
+            Secret::new("user-token"),
+            Duration::from_secs(3600),
+            Some(Secret::new("r1")),
+        )
+        .await
+        .expect("insert");
+    // The caller that waited for the client-credentials renewal gets the user's token, which
+    // is now the source's, and so does everyone after.
+    assert_eq!(
+        waiting.await.expect("task").expect("token").expose(),
+        "user-token"
+    );
+    assert_eq!(
+        source.access_token().await.expect("token").expose(),
+        "user-token"
+    );
+    assert_eq!(server.request_count(), 1);
+}
+
 #[tokio::test]
 async fn other_refresh_errors_are_reported_not_papered_over() {
     let server = TestServer::start([Reply::json(401, &json!({"error": "invalid_client"}))]);
