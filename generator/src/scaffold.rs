@@ -116,6 +116,7 @@ pub fn render(request: &Request) -> Result<String, ScaffoldError> {
                 modeline => crate::schema::MODELINE,
                 command => command(request),
                 provider => request.provider.as_str(),
+                name => yaml_name(&request.provider),
                 title => request.provider.to_title_case(),
                 docs => "https://example.com/TODO-token-endpoint-documentation",
                 grant => grant.name(),
@@ -130,6 +131,18 @@ pub fn render(request: &Request) -> Result<String, ScaffoldError> {
         })
         .map_err(error)?;
     Ok(text)
+}
+
+/// A provider name as the value of `name:`: plain, unless YAML would read the plain word as
+/// null or a boolean (`null`, `true`, `yes`...: YAML 1.2 core schema and the YAML 1.1 words some
+/// readers still apply), which is quoted so the spec says the string.
+fn yaml_name(name: &str) -> String {
+    const NOT_STRINGS: &[&str] = &["null", "true", "false", "yes", "no", "on", "off", "y", "n"];
+    if NOT_STRINGS.contains(&name) {
+        crate::docs::yaml_scalar(name.to_owned())
+    } else {
+        name.to_owned()
+    }
 }
 
 /// The command that writes the skeleton of `request`, as the skeleton's header shows it: only

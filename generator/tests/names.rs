@@ -78,6 +78,21 @@ fn names_the_crate_uses_are_refused_by_validate_and_new_alike() {
 }
 
 #[test]
+fn windows_device_names_are_refused() {
+    for name in ["con", "prn", "aux", "nul", "com1", "lpt9"] {
+        let upper = name.to_uppercase();
+        assert!(
+            refusal(name).contains(&format!("the Windows device `{upper}`")),
+            "{name}"
+        );
+        assert!(scaffold_refusal(name).contains("Windows device"), "{name}");
+    }
+    for name in ["console", "auxiliary", "com10", "lpt"] {
+        tokenspec::validate_sources(vec![spec(name)]).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}
+
+#[test]
 fn names_that_cannot_be_raw_identifiers_are_refused() {
     for name in ["self", "super", "crate"] {
         assert!(
@@ -142,12 +157,19 @@ fn the_new_command_refuses_crate_names_and_writes_keyword_names() {
             "nothing written"
         );
     }
-    let out = tokenspec(&specs, &["new", "box", "--grant", "client-credentials"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // `null` and `true` would be YAML's null and boolean unquoted: the skeleton quotes them.
+    for name in ["box", "true", "null", "yes"] {
+        let out = tokenspec(&specs, &["new", name, "--grant", "client-credentials"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let text = std::fs::read_to_string(specs.join("null.yaml")).expect("written");
+    assert!(text.contains("\nname: \"null\"\n"), "{text}");
+    let text = std::fs::read_to_string(specs.join("box.yaml")).expect("written");
+    assert!(text.contains("\nname: box\n"), "{text}");
     let out = tokenspec(&specs, &["validate"]);
     assert!(
         out.status.success(),
