@@ -10,11 +10,11 @@
 //!   lines become one). Bare `https://` URLs that pass [`check_link_url`] become autolinks
 //!   (`<https://…>`): the only links spec text can produce.
 //! - **Escaped** (shown as typed, with no Markdown meaning): `\`, `` ` ``, `*`, `~`, `|`, `[`,
-//!   `]`, `<`, `&`, and `_` unless it sits inside a word (`client_id` cannot start emphasis).
-//!   At the start of a line also `-`, `+`, `=`, `#`, `>` and the `.` or `)` after leading
-//!   digits, so no list, heading, quote, rule or setext underline can form. So no code block,
-//!   HTML (tags, comments, entities), link, image, autolink, reference definition, footnote or
-//!   table can form.
+//!   `]`, `<`, `&`, `$`, `^`, and `_` unless it sits inside a word (`client_id` cannot start
+//!   emphasis); at the start of a line also `-`, `+`, `=`, `#`, `>`, `:` and the `.` or `)`
+//!   after leading digits, so no list, heading, quote, rule or setext underline can form.
+//!   So no code block, HTML (tags, comments, entities), link, image, autolink, reference
+//!   definition, footnote, table or math can form.
 //! - **Collapsed**: leading and trailing whitespace of every line (so no indented code block,
 //!   and no hard break), runs of whitespace inside a line, and tabs (each a space).
 //! - **Dropped**: control characters (a bare CR is a line break first: it would end a doc
@@ -256,14 +256,17 @@ fn escape_text(text: &str, line_start: bool, out: &mut String) {
     let list_dot = (line_start && digits > 0).then_some(digits);
     for (i, &c) in chars.iter().enumerate() {
         let escape = match c {
-            '\\' | '`' | '*' | '~' | '|' | '[' | ']' | '<' | '&' => true,
+            // `$` and `^`: math and superscript in Markdown dialects that have them (GitHub
+            // renders `$…$`), whose spans could otherwise swallow the backtick of a code span.
+            '\\' | '`' | '*' | '~' | '|' | '[' | ']' | '<' | '&' | '$' | '^' => true,
             '_' => {
                 let inside_word = i > 0
                     && chars[i - 1].is_alphanumeric()
                     && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
                 !inside_word
             }
-            '-' | '+' | '=' | '#' | '>' => line_start && i == 0,
+            // `:` starts a definition in Markdown dialects with definition lists.
+            '-' | '+' | '=' | '#' | '>' | ':' => line_start && i == 0,
             '.' | ')' => list_dot == Some(i),
             _ => false,
         };
