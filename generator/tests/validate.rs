@@ -79,6 +79,13 @@ fn real_specs_make_the_documented_models() {
     );
 
     let approvalmax = &providers[0];
+    // RFC 6749 section 2.3.1 for IdentityServer; learn.link's plain Basic is raw (above).
+    assert!(approvalmax.credentials.accepted.iter().any(|p| *p
+        == Placement::Basic {
+            user: "client_id".into(),
+            password: "client_secret".into(),
+            encoding: BasicEncoding::Form,
+        }));
     let kinds: Vec<GrantKind> = approvalmax.grants.iter().map(|g| g.kind).collect();
     assert_eq!(
         kinds,
@@ -308,4 +315,47 @@ fn host_variable_patterns_must_keep_values_inside_a_dns_label() {
             "{bad}: {all}"
         );
     }
+}
+
+/// `encoding` of HTTP Basic: `form` when absent (RFC 6749 section 2.3.1), `raw` when asked;
+/// anything else is a diagnostic at the value.
+#[test]
+fn basic_encoding_defaults_to_form_and_takes_only_form_or_raw() {
+    let encoding_of = |text: String| {
+        let providers =
+            tokenspec::validate_sources(vec![source("approvalmax", &text)]).expect("valid");
+        providers[0]
+            .credentials
+            .accepted
+            .iter()
+            .find_map(|p| match p {
+                Placement::Basic { encoding, .. } => Some(*encoding),
+                _ => None,
+            })
+            .expect("a Basic placement")
+    };
+    let spec = real("approvalmax");
+    assert!(spec.contains("      encoding: form\n"));
+    assert_eq!(encoding_of(spec.clone()), BasicEncoding::Form);
+    assert_eq!(
+        encoding_of(spec.replace("      encoding: form\n", "")),
+        BasicEncoding::Form
+    );
+    assert_eq!(
+        encoding_of(spec.replace("      encoding: form\n", "      encoding: raw\n")),
+        BasicEncoding::Raw
+    );
+    let bad = spec.replace("      encoding: form\n", "      encoding: rot13\n");
+    let line = bad
+        .lines()
+        .position(|l| l.contains("rot13"))
+        .expect("present") as u64
+        + 1;
+    let found = diagnostics(vec![source("approvalmax", &bad)]);
+    assert!(
+        found
+            .iter()
+            .any(|d| d.line == line && d.message.contains("rot13")),
+        "{found:#?}"
+    );
 }
