@@ -450,6 +450,11 @@ impl Client {
         if let Some(t) = &self.transport {
             return Ok(t.clone());
         }
+        // A blocking call's connections must live with the runtime of its thread.
+        #[cfg(feature = "blocking")]
+        if let Some(t) = crate::blocking::thread_transport(&self.options) {
+            return t.map_err(Error::from);
+        }
         if self.options.same_transport(&HttpOptions::default()) {
             return default_transport();
         }
@@ -478,11 +483,6 @@ impl Client {
                 .as_ref()
                 .map_or("", |url| url.as_url().as_str())
                 .as_bytes(),
-        // A blocking call's connections must live with the runtime of its thread.
-        #[cfg(feature = "blocking")]
-        if let Some(t) = crate::blocking::thread_transport(&self.options) {
-            return t.map_err(Error::from);
-        }
         );
         for name in self.inputs.names() {
             let value = self
