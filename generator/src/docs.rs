@@ -1,10 +1,13 @@
 //! `generated/PROVIDERS.md`: a table of every provider (environments, grants, credential
 //! placements, token lifetimes, documentation), rendered from the models with minijinja.
 //!
-//! Templates are for prose only (see the design guide): spec text reaches this Markdown as
-//! table cells with `|` and line breaks neutralized, never as Rust.
+//! Templates are for prose only (see the design guide). Spec text reaches this Markdown only
+//! as inert table cells made by [`crate::text`]: titles as plain text, values as code spans,
+//! the `docs` URL as an autolink (validation checked it), every `|` escaped and no line break,
+//! so no cell can hold HTML, a link, an image or code, nor break the table.
 
 use crate::model::{Placement, Provider};
+use crate::text;
 use minijinja::value::Serde;
 use minijinja::{Environment, UndefinedBehavior, context};
 use serde::Serialize;
@@ -46,7 +49,9 @@ pub fn environment() -> Environment<'static> {
     env
 }
 
-/// Text as one Markdown table cell: no line breaks, `|` escaped.
+/// Generator text as one Markdown table cell: no line breaks, `|` escaped. Its backticks stay
+/// code spans, so it is for text the generator writes (`tokenspec diff` uses it); spec text
+/// goes through [`crate::text`] first.
 pub fn cell(text: String) -> String {
     text.split_whitespace()
         .collect::<Vec<_>>()
@@ -60,14 +65,19 @@ pub fn yaml_scalar(text: String) -> String {
     serde_json::Value::String(text).to_string()
 }
 
+/// One provider's table row; every field is Markdown ready for a cell (spec text made inert).
 #[derive(Serialize)]
 struct Row {
+    /// The provider name as a code span.
     name: String,
+    /// Plain text.
     title: String,
+    /// `specs/<name>.yaml`: a validated provider name, safe in a link destination.
     source: String,
+    /// An autolink to the checked `docs` URL.
     docs: String,
     environments: Vec<Env>,
-    grants: Vec<&'static str>,
+    grants: Vec<String>,
     preferred: Option<String>,
     alternatives: Vec<String>,
     lifetime: String,
@@ -75,8 +85,24 @@ struct Row {
 
 #[derive(Serialize)]
 struct Env {
+    /// A code span.
     name: String,
     default: bool,
+}
+
+/// A code span inside a table cell: GFM splits cells at every unescaped `|`, code spans
+/// included, and reads `\|` there as `|` (GFM spec, tables extension).
+fn cell_code(value: &str) -> String {
+    text::code(value).replace('|', "\\|")
+}
+
+/// A placement as Markdown for a cell: ``header `X-API-Key` ``, `HTTP Basic`, `body`,
+/// `query string`.
+fn placement_cell(p: &Placement) -> String {
+    match p {
+        Placement::Header { name, .. } => format!("header {}", cell_code(name)),
+        other => placement_words(other),
+    }
 }
 
 /// A placement in words: `header X-API-Key`, `basic`, `body`, `query`.
@@ -111,25 +137,25 @@ fn row(p: &Provider) -> Row {
         ),
     };
     Row {
-        name: p.name.clone(),
-        title: p.title.clone(),
+        name: cell_code(&p.name),
+        title: text::inline(&p.title),
         source: p.source.clone(),
-        docs: p.docs.clone(),
+        docs: text::link(&p.docs).replace('|', "\\|"),
         environments: p
             .environments
             .iter()
             .map(|e| Env {
-                name: e.name.clone(),
+                name: cell_code(&e.name),
                 default: e.name == p.default_environment,
             })
             .collect(),
-        grants: p.grants.iter().map(|g| g.kind.name()).collect(),
-        preferred: accepted.get(p.credentials.preferred).map(placement_words),
+        grants: p.grants.iter().map(|g| cell_code(g.kind.name())).collect(),
+        preferred: accepted.get(p.credentials.preferred).map(placement_cell),
         alternatives: accepted
             .iter()
             .enumerate()
             .filter(|(i, _)| *i != p.credentials.preferred)
-            .map(|(_, a)| placement_words(a))
+            .map(|(_, a)| placement_cell(a))
             .collect(),
         lifetime,
     }

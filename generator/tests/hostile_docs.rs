@@ -227,6 +227,55 @@ fn documentation_renders_spec_text_as_plain_text() {
     }
 }
 
+#[test]
+fn providers_table_keeps_spec_text_inert() {
+    let table = tokenspec::docs::providers_md(&[model()]).expect("renders");
+    // The table only: the file's own header is an HTML comment the generator writes.
+    let rows: String = table
+        .lines()
+        .filter(|l| l.starts_with('|'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut cells_per_row = Vec::new();
+    let mut text = String::new();
+    let mut code = Vec::new();
+    for event in Parser::new_ext(&rows, Options::ENABLE_TABLES) {
+        match event {
+            Event::Start(Tag::TableHead | Tag::TableRow) => cells_per_row.push(0),
+            Event::Start(Tag::TableCell) => {
+                if let Some(n) = cells_per_row.last_mut() {
+                    *n += 1;
+                }
+            }
+            Event::Html(h) | Event::InlineHtml(h) => panic!("HTML {h:?} in:\n{rows}"),
+            Event::Start(Tag::Image { .. } | Tag::CodeBlock(_)) => panic!("{event:?}"),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) => assert!(
+                dest_url.as_ref() == "../specs/hostile.yaml"
+                    || (link_type == LinkType::Autolink
+                        && tokenspec::text::check_link_url(&dest_url).is_ok()),
+                "link {dest_url:?} in:\n{rows}"
+            ),
+            Event::Text(t) => text.push_str(&t),
+            Event::Code(c) => code.push(c.to_string()),
+            _ => {}
+        }
+    }
+    assert_eq!(
+        cells_per_row,
+        [6, 6],
+        "a header and one row of six cells:\n{rows}"
+    );
+    assert!(
+        text.contains("# Hostile <b onmouseover=alert(1)>bold</b> [t](javascript:alert(1))"),
+        "the title, as text: {text}"
+    );
+    assert!(code.contains(&"X-Evil`|~".to_owned()), "{code:?}");
+}
+
 /// The generated module as a crate of its own (named `tokenspec-providers`, as its doctests
 /// expect), on this repository's runtime and lock file. Its build directory is kept under
 /// cargo's per-test temporary directory, so only the first run compiles the dependencies.
