@@ -2,9 +2,10 @@
 //! with the same reason; names that are Rust keywords, and inputs, fields and environments named
 //! like the generated code's own locals, methods and paths, generate a crate that compiles.
 //!
-//! The crate generated from `fixtures/names/` (providers `box`, `type`, `mod`, `std`, `core`,
-//! `serde`, `rt`, `tokenspec_runtime`) is written to cargo's temporary folder as a standalone
-//! crate, checked by clippy with warnings denied, and runs `fixtures/names_registry.rs`.
+//! The crate generated from `fixtures/names/` (providers `box`, `type`, `mod`, the weak keywords
+//! `union` and `macro_rules`, `std`, `core`, `serde`, `rt`, `tokenspec_runtime`) is written to
+//! cargo's temporary folder as a standalone crate, checked by clippy with warnings denied, and
+//! runs `fixtures/names_registry.rs`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
