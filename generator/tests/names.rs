@@ -331,9 +331,21 @@ fn write_crate(dir: &Path) {
         "Cargo.lock".into(),
         std::fs::read_to_string(workspace().join("Cargo.lock")).expect("the lock file"),
     ));
-    let _ = std::fs::remove_dir_all(dir.join("src"));
+    // Modules of an older fixture go; files are written only when they change, so a second
+    // run rebuilds nothing and two runs at once do not rewrite each other's sources.
+    if let Ok(entries) = std::fs::read_dir(dir.join("src")) {
+        for entry in entries.flatten() {
+            let path = Path::new("src").join(entry.file_name());
+            if !files.iter().any(|(p, _)| *p == path) {
+                std::fs::remove_file(entry.path()).expect("remove a stale module");
+            }
+        }
+    }
     for (path, text) in files {
         let path = dir.join(path);
+        if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
+            continue;
+        }
         std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
         std::fs::write(&path, text).expect("write");
     }
