@@ -136,15 +136,19 @@ fn doc_lines(markdown: &str) -> Vec<String> {
 
 /// `#[doc = ...]` attributes, one per line.
 fn doc(markdown: &str) -> TokenStream {
-    let lines = doc_lines(markdown).into_iter().map(|l| quote!(#[doc = #l]));
+    let lines = doc_lines(markdown).into_iter().map(|l| {
+        let l = literal(&l);
+        quote!(#[doc = #l])
+    });
     quote!(#(#lines)*)
 }
 
 /// `#![doc = ...]` attributes: module and crate documentation.
 fn inner_doc(markdown: &str) -> TokenStream {
-    let lines = doc_lines(markdown)
-        .into_iter()
-        .map(|l| quote!(#![doc = #l]));
+    let lines = doc_lines(markdown).into_iter().map(|l| {
+        let l = literal(&l);
+        quote!(#![doc = #l])
+    });
     quote!(#(#lines)*)
 }
 
@@ -731,16 +735,16 @@ fn call_args<'a>(p: &'a Provider, params: &[crate::model::Param], extra: &[&str]
 fn call_inputs(args: &[Arg]) -> TokenStream {
     if args.iter().all(|a| a.required) {
         let pairs = args.iter().map(|a| {
-            let name = &a.input.name;
-            let var = ident(name);
+            let var = ident(&a.input.name);
+            let name = literal(&a.input.name);
             let value = a.value(quote!(#var));
             quote!((#name, #value))
         });
         return quote!(let call: [(&str, &str); _] = [#(#pairs),*];);
     }
     let pairs = args.iter().map(|a| {
-        let name = &a.input.name;
-        let var = ident(name);
+        let var = ident(&a.input.name);
+        let name = literal(&a.input.name);
         let value = match (a.required, a.input.secret) {
             (true, _) => {
                 let value = a.value(quote!(#var));
@@ -1194,7 +1198,7 @@ fn builder(p: &Provider) -> TokenStream {
 pub fn lib_rs(providers: &[Provider]) -> Result<String, EmitError> {
     let modules = providers.iter().map(|p| {
         let name = ident(&p.name);
-        let feature = &p.name;
+        let feature = literal(&p.name);
         let text = format!("{}: {}", text::inline(&p.title), text::link(&p.docs));
         let doc = doc(&text);
         quote! {
@@ -1205,7 +1209,7 @@ pub fn lib_rs(providers: &[Provider]) -> Result<String, EmitError> {
     });
     let entries = providers.iter().map(|p| {
         let name = ident(&p.name);
-        let feature = &p.name;
+        let feature = literal(&p.name);
         quote!(#[cfg(feature = #feature)] &#name::PROVIDER)
     });
     let list: Vec<String> = providers
