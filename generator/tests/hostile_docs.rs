@@ -277,14 +277,17 @@ fn providers_table_keeps_spec_text_inert() {
 }
 
 /// The generated module as a crate of its own (named `tokenspec-providers`, as its doctests
-/// expect), on this repository's runtime and lock file. Its build directory is kept under
-/// cargo's per-test temporary directory, so only the first run compiles the dependencies.
+/// expect), on this repository's runtime and lock file. The runtime comes without its default
+/// reqwest transport, which no doctest here needs (they are `no_run` and `compile_fail`), so
+/// the first run compiles far fewer dependencies; the build directory is kept under cargo's
+/// per-test temporary directory (not the workspace's target, whose `doc/tokenspec_providers`
+/// is the real crate's), so later runs compile only this crate.
 fn scratch_crate(dir: &Path) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let runtime = root.join("runtime").canonicalize().expect("runtime/");
     let manifest = format!(
         "[package]\nname = \"tokenspec-providers\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\
-         publish = false\n\n[dependencies]\ntokenspec-runtime = {{ path = {runtime:?} }}\n\
+         publish = false\n\n[dependencies]\ntokenspec-runtime = {{ path = {runtime:?}, default-features = false }}\n\
          serde = {{ version = \"1\", features = [\"derive\"] }}\n\n[features]\n\
          blocking = [\"tokenspec-runtime/blocking\"]\n\n[workspace]\n",
         runtime = runtime.to_string_lossy()
