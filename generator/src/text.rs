@@ -181,8 +181,9 @@ fn url_char_allowed(c: char) -> bool {
 }
 
 /// Whether `url` may become a link in generated documentation: it parses, is `https`, has a
-/// host and no user info, and holds only [`url_char_allowed`] characters, so it is the same
-/// URL in Markdown, in HTML and to the `url` crate. `validate` applies it to `docs`.
+/// host and no user info, and holds only ASCII letters, digits and `-._~:/?#@!$&*+,;=%`
+/// (RFC 3986 §2.2 and §2.3 without `'()[]`), so it is the same URL in Markdown, in HTML and to
+/// the `url` crate. `validate` applies it to `docs`.
 pub fn check_link_url(url: &str) -> Result<(), LinkUrlError> {
     if let Some(c) = url.chars().find(|c| !url_char_allowed(*c)) {
         return Err(LinkUrlError::Character(c));
