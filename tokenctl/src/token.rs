@@ -202,10 +202,21 @@ fn failure(provider: &ProviderSpec, error: Error<JsonErrorBody>) -> Failure {
             Failure::Usage(message)
         }
         Error::Provider(e) => {
-            let ProviderError { status, body, .. } = *e;
+            let ProviderError {
+                status,
+                body,
+                www_authenticate,
+            } = *e;
             let summary = body.to_string();
             let mut error = Map::new();
             error.insert("status".into(), json!(status));
+            // The challenge of a 401 (RFC 7235 section 4.1), often the only explanation a
+            // server gives (RFC 6750 section 3: `error`, `error_description`). Like the
+            // status, it is the answer's own and wins over a body field of that name; echoed
+            // secrets in it are hidden by the runtime and again by the redactor.
+            if let Some(challenge) = www_authenticate {
+                error.insert("www_authenticate".into(), json!(challenge));
+            }
             // The HTTP status wins over a `status` field of the body (learn.link repeats it
             // as a float).
             for (key, value) in body.0 {

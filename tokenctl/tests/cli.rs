@@ -127,6 +127,8 @@ fn decode(text: &str) -> String {
 enum Reply {
     /// Answer with this status, content type and body.
     Answer(u16, &'static str, String),
+    /// Answer 401 with this `WWW-Authenticate` challenge and this JSON body.
+    Challenge(&'static str, String),
     /// Read the request, then never answer.
     Hang,
     /// Answer 401 `invalid_client` with the request's `Authorization` header echoed in the
@@ -216,6 +218,14 @@ fn handle(stream: TcpStream, reply: Reply, recorded: &Mutex<Vec<Recorded>>) {
         Reply::Answer(status, content_type, body) => {
             let response = format!(
                 "HTTP/1.1 {status} Scripted\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(response.as_bytes());
+            let _ = stream.flush();
+        }
+        Reply::Challenge(challenge, body) => {
+            let response = format!(
+                "HTTP/1.1 401 Scripted\r\nwww-authenticate: {challenge}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
                 body.len()
             );
             let _ = stream.write_all(response.as_bytes());
@@ -977,6 +987,33 @@ fn smartdocumentor_invalid_client() {
     );
     assert_eq!(run.stderr.lines().count(), 1, "{run:?}");
     assert!(run.stderr.contains("HTTP 400") && run.stderr.contains("invalid_client"));
+}
+
+#[test]
+fn provider_errors_keep_the_www_authenticate_challenge() {
+    // RFC 6750 section 3 puts the only explanation in the challenge; this one also echoes the
+    // client secret, which must not reach the output.
+    let challenge: &'static str = Box::leak(
+        format!(r#"Basic realm="token", error="invalid_client", error_description="bad secret {SD_SECRET}""#)
+            .into_boxed_str(),
+    );
+    let server = Server::start(vec![Reply::Challenge(
+        challenge,
+        json!({"error": "invalid_client", "www_authenticate": "from the body"}).to_string(),
+    )]);
+    let run = run_token(&server, "smartdocumentor", &[SMARTDOCUMENTOR]);
+    run.assert_code(1);
+    run.assert_hides(&[SD_SECRET]);
+    assert_eq!(
+        run.json(),
+        json!({"error": {
+            "status": 401,
+            "error": "invalid_client",
+            // The header wins over a body field of the same name, as the status does.
+            "www_authenticate": r#"Basic realm="token", error="invalid_client", error_description="bad secret ***""#,
+        }})
+    );
+    // Without a challenge the object has no such member (smartdocumentor_invalid_client).
 }
 
 #[test]
