@@ -262,10 +262,11 @@ impl Client {
         request.extensions_mut().insert(grant.kind);
         // Per-call secrets are not the client's to remember: the request carries them to
         // `send`, which hands them to the response, so that `parse_response` hides their echoes.
-        if call
-            .iter()
-            .any(|(name, _)| self.provider.input(name).is_some_and(|i| i.secret))
-        {
+        if call.iter().any(|(name, _)| {
+            self.provider
+                .input(name)
+                .is_some_and(|i| self.provider.is_secret_input(i))
+        }) {
             request.extensions_mut().insert(self.secret_mask(call));
         }
         if call.is_empty()
@@ -309,7 +310,12 @@ impl Client {
                 .or_else(|| self.provider.input(name).and_then(|s| self.inputs.get(s)))
         };
         let mut mask = SecretMask::new();
-        for spec in self.provider.inputs.iter().filter(|i| i.secret) {
+        for spec in self
+            .provider
+            .inputs
+            .iter()
+            .filter(|i| self.provider.is_secret_input(i))
+        {
             if let Some(secret) = value(spec.name) {
                 mask.add_secret(secret);
             }

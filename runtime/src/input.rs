@@ -57,8 +57,10 @@ impl Inputs {
             ));
         };
         let value = value.into();
-        check(spec, &value)?;
-        let value = if spec.secret {
+        // A code or code verifier is a secret even where the spec forgot to say so.
+        let secret = provider.is_secret_input(spec);
+        check(spec, secret, &value)?;
+        let value = if secret {
             Value::Secret(Secret::new(value))
         } else {
             Value::Plain(value)
@@ -116,9 +118,9 @@ impl Inputs {
 }
 
 /// Every check an input value must pass before it may reach the wire.
-fn check<B>(spec: &InputSpec, value: &str) -> Result<(), Error<B>> {
+fn check<B>(spec: &InputSpec, secret: bool, value: &str) -> Result<(), Error<B>> {
     let shown = |v: &str| {
-        if spec.secret {
+        if secret {
             "the value".to_owned()
         } else {
             format!("{v:?}")

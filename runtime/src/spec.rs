@@ -41,6 +41,20 @@ pub struct ProviderSpec {
     pub claims: &'static [FieldSpec],
 }
 
+/// Token-request parameters whose values OAuth makes confidential, whether or not a spec marks
+/// the inputs behind them `secret`: `client_secret` (RFC 6749 §2.3.1), `code` (§10.5),
+/// `password` (§4.3), `refresh_token` (§10.4), `code_verifier` (RFC 7636 §7.1) and
+/// `client_assertion` / `assertion` (RFC 7521 §5.2).
+pub const CONFIDENTIAL_PARAMS: &[&str] = &[
+    "client_secret",
+    "code",
+    "password",
+    "refresh_token",
+    "code_verifier",
+    "client_assertion",
+    "assertion",
+];
+
 impl ProviderSpec {
     /// The environment called `name`.
     pub fn environment(&self, name: &str) -> Option<&'static EnvironmentSpec> {
@@ -50,6 +64,21 @@ impl ProviderSpec {
     /// The input called `name`.
     pub fn input(&self, name: &str) -> Option<&'static InputSpec> {
         self.inputs.iter().find(|i| i.name == name)
+    }
+
+    /// Whether the value of `input` must be kept out of Debug, errors and logs: the spec marks
+    /// it `secret`, or it feeds a grant parameter that OAuth makes confidential whatever a spec
+    /// says (see [`CONFIDENTIAL_PARAMS`]): an authorization code (RFC 6749 §10.5) or a PKCE
+    /// code verifier (RFC 7636 §7.1) leaked before its use lets another party redeem it.
+    pub fn is_secret_input(&self, input: &InputSpec) -> bool {
+        input.secret
+            || CONFIDENTIAL_PARAMS.contains(&input.name)
+            || self.grants.iter().any(|grant| {
+                grant.params.iter().any(|param| {
+                    param.source == ParamSource::Input(input.name)
+                        && CONFIDENTIAL_PARAMS.contains(&param.name)
+                })
+            })
     }
 
     /// The grant of this kind.

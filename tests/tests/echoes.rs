@@ -118,3 +118,43 @@ async fn an_html_page_quoting_the_secret_shows_none_of_it() {
     };
     assert!(e.excerpt.ends_with("= *** was refu…"), "{e:?}");
 }
+
+/// An authorization code (RFC 6749 §10.5) and a PKCE verifier (RFC 7636 §7.1) are secrets
+/// whatever a spec says: approvalmax's spec does not mark them, yet a server that quotes them
+/// back in an `invalid_grant` must not get them into the error.
+#[tokio::test]
+async fn an_echoed_authorization_code_and_code_verifier_are_hidden() {
+    const CODE: &str = "am-code-4f1c9b0e7d";
+    const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    let server = TestServer::with_handler(|request| {
+        let form = decode_form(request.body.as_slice());
+        let value = |name: &str| {
+            form.iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        Reply::json(
+            400,
+            &json!({
+                "error": "invalid_grant",
+                "error_description": format!(
+                    "code {} was already redeemed; verifier {} does not match",
+                    value("code"),
+                    value("code_verifier"),
+                ),
+            }),
+        )
+    });
+    let client = approvalmax_basic(&server);
+    let error = client
+        .exchange_code(CODE, Some(VERIFIER))
+        .await
+        .expect_err("refused");
+    assert_hidden(&error, &[CODE.to_owned(), VERIFIER.to_owned()]);
+    // The rest of the description is kept: only the values are hidden.
+    assert!(
+        error.to_string().contains("was already redeemed"),
+        "{error}"
+    );
+}

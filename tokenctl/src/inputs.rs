@@ -71,7 +71,12 @@ pub fn apply(
         }
     }
     for (name, (value, _)) in &values {
-        if provider.input(name).is_some_and(|s| s.secret) {
+        // Spec secrets, and values OAuth makes confidential whatever the spec says (a code, a
+        // PKCE verifier): hidden wherever a server echoes them.
+        if provider
+            .input(name)
+            .is_some_and(|s| provider.is_secret_input(s))
+        {
             redactor.add(value);
         }
     }

@@ -14,7 +14,7 @@
 use serde_json::Value;
 use std::collections::BTreeSet;
 use tokenspec_runtime::mask::SecretMask;
-use tokenspec_runtime::{ParamSource, Placement, ProviderSpec};
+use tokenspec_runtime::{CONFIDENTIAL_PARAMS, ParamSource, Placement, ProviderSpec};
 
 /// What a masked value prints as.
 pub const MASK: &str = tokenspec_runtime::mask::MASK;
@@ -110,10 +110,17 @@ impl Redactor {
 /// every accepted body or query placement, secret grant and authorize parameters, plus the
 /// names that are secret whatever a spec says.
 pub fn secret_params(provider: &ProviderSpec) -> BTreeSet<String> {
-    let secret = |input: &str| provider.input(input).is_some_and(|i| i.secret);
-    let mut names: BTreeSet<String> = ["client_secret", "refresh_token", "access_token"]
-        .into_iter()
-        .map(str::to_owned)
+    let secret = |input: &str| {
+        provider
+            .input(input)
+            .is_some_and(|i| provider.is_secret_input(i))
+    };
+    // The parameters OAuth makes confidential (an authorization code, RFC 6749 §10.5; a PKCE
+    // verifier, RFC 7636 §7.1; ...) whatever the spec says, and the tokens themselves.
+    let mut names: BTreeSet<String> = CONFIDENTIAL_PARAMS
+        .iter()
+        .chain(&["access_token"])
+        .map(|name| (*name).to_owned())
         .collect();
     for placement in provider.credentials.accepted {
         if let Placement::Body(fields) | Placement::Query(fields) = placement {
