@@ -139,7 +139,7 @@ impl<B> Error<B> {
             Error::Store(e) => Error::Store(e),
             Error::UnexpectedResponse(e) => Error::UnexpectedResponse(e),
             Error::ReauthorizationRequired(e) => {
-                let ReauthorizationRequired { reason, cause } = *e;
+                let ReauthorizationRequired { mut reason, cause } = *e;
                 let cause = match cause {
                     None => None,
                     Some(ProviderError {
@@ -152,7 +152,16 @@ impl<B> Error<B> {
                             body,
                             www_authenticate,
                         }),
-                        Err(e) => return e,
+                        // Still a reauthorization: what the caller must do does not depend on
+                        // the body's shape. The refusal goes into the reason instead.
+                        Err(e) => {
+                            let why = match &e {
+                                Error::UnexpectedResponse(e) => e.to_string(),
+                                _ => "the refusal does not fit the documented error shape".into(),
+                            };
+                            reason = format!("{reason} ({why})");
+                            None
+                        }
                     },
                 };
                 Error::ReauthorizationRequired(Box::new(ReauthorizationRequired { reason, cause }))
@@ -489,6 +498,47 @@ mod tests {
                 assert_eq!(e.www_authenticate.as_deref(), Some("Bearer realm=\"x\""))
             }
             other => panic!("expected a provider error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_reauthorization_stays_one_when_its_cause_does_not_fit_the_typed_body() {
+        let refusal = |body: serde_json::Value| -> Error<JsonErrorBody> {
+            let serde_json::Value::Object(body) = body else {
+                unreachable!("an object literal")
+            };
+            Error::ReauthorizationRequired(Box::new(ReauthorizationRequired {
+                reason: "the provider refused the refresh token".into(),
+                cause: Some(ProviderError {
+                    status: 400,
+                    body: JsonErrorBody(body),
+                    www_authenticate: None,
+                }),
+            }))
+        };
+        // A body of the documented shape stays the typed cause.
+        let typed: Error = refusal(serde_json::json!({"error": "invalid_grant"})).into_typed();
+        match typed {
+            Error::ReauthorizationRequired(e) => {
+                let cause = e.cause.expect("the refusal");
+                assert_eq!(cause.body.error, OAuthErrorCode::InvalidGrant);
+            }
+            other => panic!("expected a reauthorization, got {other:?}"),
+        }
+        // One that does not fit (no `error` member) is not turned into an unexpected response:
+        // the caller must still learn that the user has to authorize again, and why.
+        let typed: Error =
+            refusal(serde_json::json!({"message": "grant revoked by the user"})).into_typed();
+        match typed {
+            Error::ReauthorizationRequired(e) => {
+                assert!(e.cause.is_none());
+                assert!(
+                    e.reason.contains("grant revoked by the user"),
+                    "{}",
+                    e.reason
+                );
+            }
+            other => panic!("expected a reauthorization, got {other:?}"),
         }
     }
 
