@@ -474,13 +474,19 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
-/// "Did you mean" for a name among candidates.
+/// How many candidates "did you mean" compares a name with. Real specs have a few dozen names
+/// of a kind; a hostile one with thousands of inputs and thousands of misspelled references
+/// would otherwise make the suggestions quadratic.
+const SUGGESTION_CANDIDATES: usize = 256;
+
+/// "Did you mean" for a name among candidates (the first [`SUGGESTION_CANDIDATES`] of them).
 pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     candidates
         .into_iter()
+        .take(SUGGESTION_CANDIDATES)
         .filter(|c| *c != name)
         .map(|c| (strsim::jaro_winkler(name, c), c))
         .filter(|(score, _)| *score > 0.8)

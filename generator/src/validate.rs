@@ -81,6 +81,7 @@ pub fn validate(loaded: &[Loaded]) -> Result<Vec<model::Provider>, Diagnostics> 
             text: &file.source.text,
             diagnostics: &mut diagnostics,
             suggested: BTreeSet::new(),
+            lines: std::cell::OnceCell::new(),
         };
         if let Some(provider) = checker.provider(file) {
             if let Some(other) = seen.insert(provider.name.clone(), file.source.path.clone()) {
@@ -107,6 +108,9 @@ struct Checker<'a> {
     diagnostics: &'a mut Vec<Diagnostic>,
     /// Inputs offered as "did you mean" for an undeclared one: not also reported unused.
     suggested: BTreeSet<String>,
+    /// The file's line starts, indexed on the first diagnostic that needs a position inside a
+    /// value: thousands of such diagnostics then cost no rescan of the file each.
+    lines: std::cell::OnceCell<crate::diagnostic::LineIndex<'a>>,
 }
 
 fn snake_case(name: &str) -> bool {
@@ -209,15 +213,6 @@ fn only_digits(pattern: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// 1-based line and character column of byte `offset` in `text`.
-fn line_column(text: &str, offset: usize) -> (u64, u64) {
-    let before = &text[..offset];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let line = before.matches('\n').count() + 1;
-    let column = before[line_start..].chars().count() + 1;
-    (line as u64, column as u64)
-}
-
 /// A `{variable}` of a URL template, with its byte range.
 struct Variable {
     name: String,
@@ -247,7 +242,7 @@ impl Checker<'_> {
             && let Some(located) = self.text.get(offset..offset.saturating_add(len))
             && let Some(i) = located.find(needle)
         {
-            let (line, column) = line_column(self.text, offset + i);
+            let (line, column) = self.line_column(offset + i);
             d = d.span(line, column, needle.len());
         }
         self.diagnostics.push(d);
@@ -828,6 +823,13 @@ impl Checker<'_> {
         self.diagnostics.push(d);
     }
 
+    /// 1-based line and character column of byte `offset` of the file.
+    fn line_column(&self, offset: usize) -> (u64, u64) {
+        self.lines
+            .get_or_init(|| crate::diagnostic::LineIndex::new(self.text))
+            .line_column(offset)
+    }
+
     /// Line and column of byte `offset` of `value` in the file, when the value appears there
     /// verbatim at the located place.
     fn locate(&self, at: Location, value: &str, offset: usize) -> Option<(u64, u64)> {
@@ -836,7 +838,7 @@ impl Checker<'_> {
         let len = usize::try_from(span.byte_len()?).ok()?;
         let located = self.text.get(start..start.checked_add(len)?)?;
         let i = located.find(value)?;
-        Some(line_column(self.text, start + i + offset))
+        Some(self.line_column(start + i + offset))
     }
 
     /// Dot segments in a URL's path (`/..`, `/./`, also percent-encoded, `/%2e%2e`): the URL
