@@ -10,7 +10,7 @@ use crate::retry;
 use crate::spec::{EnvironmentSpec, GrantKind, GrantSpec, Placement, ProviderSpec};
 use crate::transport::{HttpOptions, Transport};
 use crate::{Error, TransportError, TransportErrorKind};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, PoisonError};
 use std::time::{Instant, SystemTime};
 use tracing::Instrument;
 
@@ -472,32 +472,49 @@ impl Client {
 
     /// Feeds everything that decides which token this client is given into `hasher`: provider,
     /// environment and its token URL, the base URL, and every input set (client identity,
-    /// host and path values, scopes; secret ones too, as a token source's store key must tell
-    /// apart two tenants that differ only by an API key). Each part is length-prefixed, so no
-    /// two different settings feed the same bytes. Only the digest ever leaves the process.
+    /// host and path values, scopes). Secret inputs count too, as a token source's store key
+    /// must tell apart two tenants that differ only by an API key, but never as a plain digest:
+    /// a store key is not secret, and a fast unsalted hash of a low-entropy secret (a password
+    /// used as client secret) could be reversed by guessing. Each secret goes in as PBKDF2
+    /// (RFC 8018 §5.2, HMAC-SHA-256, [`KEY_STRETCH_ROUNDS`] rounds) salted with everything
+    /// else, so a guess costs that many rounds and is good for one client only.
     pub(crate) fn identity(&self, hasher: &mut sha2::Sha256) {
         use sha2::Digest;
-        let mut part = |bytes: &[u8]| {
+        fn part(hasher: &mut sha2::Sha256, bytes: &[u8]) {
             hasher.update((bytes.len() as u64).to_be_bytes());
             hasher.update(bytes);
-        };
-        part(self.provider.name.as_bytes());
-        part(self.environment.name.as_bytes());
-        part(self.environment.token_url.as_bytes());
+        }
+        let mut salt = sha2::Sha256::new();
+        part(&mut salt, b"tokenspec store key v2");
+        part(&mut salt, self.provider.name.as_bytes());
+        part(&mut salt, self.environment.name.as_bytes());
+        part(&mut salt, self.environment.token_url.as_bytes());
         part(
+            &mut salt,
             self.base_url
                 .as_ref()
                 .map_or("", |url| url.as_url().as_str())
                 .as_bytes(),
         );
+        let mut secrets = Vec::new();
         for name in self.inputs.names() {
-            let value = self
-                .provider
-                .input(name)
-                .and_then(|spec| self.inputs.get(spec))
-                .unwrap_or("");
-            part(name.as_bytes());
-            part(value.as_bytes());
+            let Some(spec) = self.provider.input(name) else {
+                continue;
+            };
+            let value = self.inputs.get(spec).unwrap_or("");
+            if self.provider.is_secret_input(spec) {
+                secrets.push((name, value));
+            } else {
+                part(&mut salt, name.as_bytes());
+                part(&mut salt, value.as_bytes());
+            }
+        }
+        let salt = salt.finalize();
+        hasher.update(salt);
+        for (name, value) in secrets {
+            let salt = [salt.as_slice(), name.as_bytes()].concat();
+            part(hasher, name.as_bytes());
+            part(hasher, &stretched(value.as_bytes(), &salt));
         }
     }
 
@@ -512,6 +529,46 @@ impl Client {
             self.base_url.as_ref(),
         )
     }
+}
+
+/// PBKDF2 rounds for each secret input in a store key (see `Client::identity`): paid once per
+/// token source, about a millisecond in an optimized build.
+pub(crate) const KEY_STRETCH_ROUNDS: u32 = 20_000;
+
+/// How many stretched secrets [`stretched`] remembers.
+const STRETCHED_CACHE: usize = 32;
+
+/// PBKDF2-HMAC-SHA-256 of `secret` under `salt`, [`KEY_STRETCH_ROUNDS`] rounds. The last few
+/// results are kept in memory (a program that builds many sources for one client pays once);
+/// they are looked up by a plain digest that never leaves the process, which holds the secret
+/// itself anyway.
+fn stretched(secret: &[u8], salt: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    static CACHE: std::sync::Mutex<Vec<([u8; 32], [u8; 32])>> = std::sync::Mutex::new(Vec::new());
+    let mut lookup = sha2::Sha256::new();
+    lookup.update((salt.len() as u64).to_be_bytes());
+    lookup.update(salt);
+    lookup.update(secret);
+    let lookup: [u8; 32] = lookup.finalize().into();
+    let cached = |cache: &Vec<([u8; 32], [u8; 32])>| {
+        cache
+            .iter()
+            .find(|(key, _)| *key == lookup)
+            .map(|(_, value)| *value)
+    };
+    if let Some(value) = cached(&CACHE.lock().unwrap_or_else(PoisonError::into_inner)) {
+        return value;
+    }
+    // Computed without the lock: two threads may both compute one value, never wait on it.
+    let value = pbkdf2::pbkdf2_hmac_array::<sha2::Sha256, 32>(secret, salt, KEY_STRETCH_ROUNDS);
+    let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
+    if cached(&cache).is_none() {
+        if cache.len() == STRETCHED_CACHE {
+            cache.remove(0);
+        }
+        cache.push((lookup, value));
+    }
+    value
 }
 
 /// A copy of `request` for one attempt (`http::Request` is not `Clone`: extensions may not be).

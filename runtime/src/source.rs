@@ -449,7 +449,8 @@ impl<B> CachedTokenSource<B> {
     /// its user. Derived, it is `<provider>/<environment>/<identity>/<grant>`: `identity` is
     /// a SHA-256 digest of the environment's token URL, the base URL and every input set
     /// (client id, host and path values, scopes, and secrets, so that two tenants that differ
-    /// only by an API key do not share a token); `grant` is the unattended grant's name, or
+    /// only by an API key do not share a token; a secret only through PBKDF2 salted with the
+    /// rest, so that a key does not let anyone test guesses of a weak secret cheaply); `grant` is the unattended grant's name, or
     /// `user-` and a digest of the user ([`with_user`](Self::with_user), else the first
     /// inserted refresh or access token). It never contains a secret's bytes.
     pub fn key(&self) -> Option<String> {

@@ -625,6 +625,39 @@ async fn two_tenants_on_one_store_get_their_own_tokens() {
     }
 }
 
+/// Two tenants of one client id on one host that differ only by the secret (an API key, a
+/// password) are two identities: one's stored token is never the other's. The key covers the
+/// secret only through a salted, slow digest, so it tells them apart without showing it.
+#[tokio::test]
+async fn tenants_differing_only_by_the_secret_get_their_own_tokens() {
+    let server =
+        TestServer::with_handler(|request| token(&format!("tenant-token-{}", request.index), 299));
+    let store = Arc::new(rt::MemoryStore::new());
+    let started = std::time::Instant::now();
+    let source = |secret: &str| {
+        brainysoft_for(&server, "acme", "client-1", secret)
+            .token_source()
+            .with_store(store.clone())
+    };
+    let first = source("password1").access_token().await.expect("token");
+    let second = source("password2").access_token().await.expect("token");
+    assert_ne!(first.expose(), second.expose());
+    assert_eq!(
+        server.request_count(),
+        2,
+        "the second tenant got its own token"
+    );
+    // The same secret again: the stored token, no request.
+    let again = source("password1").access_token().await.expect("stored");
+    assert_eq!(again.expose(), first.expose());
+    assert_eq!(server.request_count(), 2);
+    assert_eq!(store.keys().len(), 2);
+    eprintln!(
+        "three sources with a stretched secret: {:?}",
+        started.elapsed()
+    );
+}
+
 /// The README's line compiles for every spec: `expires_in` is a `Duration` where the spec
 /// documents a lifetime and an `Option<Duration>` where it does not; the refresh token may be
 /// optional or not.
