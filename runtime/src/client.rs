@@ -368,6 +368,13 @@ impl Client {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> DynResult<http::Response<Vec<u8>>> {
+        // Timers need a Tokio runtime; outside one, `tokio::time::timeout` would panic.
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(Error::from(TransportError::new(
+                TransportErrorKind::Other,
+                "no Tokio runtime: call this inside one, or use the blocking method",
+            )));
+        }
         let transport = self.transport()?;
         let started = Instant::now();
         let mut delays = self.options.retry.delays();

@@ -1095,6 +1095,29 @@ mod tests {
         );
     }
 
+    /// Polled by an executor that is not Tokio's, a fetch and a renewal are errors at once,
+    /// not panics (Tokio's timers and `spawn` panic outside a runtime).
+    #[test]
+    fn outside_a_tokio_runtime_calls_are_errors_not_panics() {
+        let mut client = Client::new(&HANGING);
+        client.set_transport(Arc::new(Hang));
+        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+        let fetch = client.fetch(GrantKind::ClientCredentials, &[]);
+        let polled = std::pin::pin!(fetch).as_mut().poll(&mut context);
+        assert!(
+            matches!(&polled, std::task::Poll::Ready(Err(Error::Transport(e))) if e.message.contains("Tokio")),
+            "{polled:?}"
+        );
+        let source = CachedTokenSource::<JsonErrorBody>::new(client);
+        let renewal = source.access_token();
+        let polled = std::pin::pin!(renewal).as_mut().poll(&mut context);
+        assert!(
+            matches!(&polled, std::task::Poll::Ready(Err(Error::Transport(e))) if e.message.contains("Tokio")),
+            "{polled:?}"
+        );
+        assert!(source.inner.read().flight.is_none(), "nothing left running");
+    }
+
     #[test]
     fn margin_is_a_tenth_between_one_second_and_a_minute() {
         assert_eq!(
