@@ -23,6 +23,12 @@
 //! by one, as inside a JWT or a host name) means the text is some other, longer value. Quotes,
 //! spaces, `=`, `&`, `:`, `,`, `;`, `/`, brackets and the ends of the text delimit a value.
 //!
+//! **Long secrets** (at least [`MIN_ANYWHERE_CHARS`] characters, and the base64 of Basic
+//! credentials) are hidden wherever they occur, glued to other text or not: no other value
+//! contains so long a sequence by chance, so such an occurrence is the secret itself, and
+//! leaving it would show all of it (`client secret 0123456789abcdef.Try again`,
+//! `key=0123456789abcdef_rejected`).
+//!
 //! **Short secrets** (under [`MIN_WORD_CHARS`] characters) are hidden only where they stand as
 //! a whole *value*: between quotes, after `=` and before `&` (a form or query value), or as the
 //! whole text (a JSON string). Hiding every word `a` or `x` of prose would not protect a
@@ -47,6 +53,10 @@ pub const MASK: &str = "***";
 /// Secrets shorter than this many characters are hidden only as whole values (see the module
 /// documentation).
 pub const MIN_WORD_CHARS: usize = 4;
+
+/// Secrets (and literals) at least this many characters long are hidden wherever they occur,
+/// not only as whole values (see the module documentation).
+pub const MIN_ANYWHERE_CHARS: usize = 16;
 
 /// The shortest beginning of a secret that [`SecretMask::excerpt`] hides at the cut.
 pub const MIN_PARTIAL_CHARS: usize = 4;
@@ -242,8 +252,8 @@ struct Searcher {
     all: AhoCorasick,
     /// Secrets only, searched in decoded views; `None` when there are only literals.
     secrets: Option<AhoCorasick>,
-    /// Per pattern of `all` (secrets first): whether it is short (see [`MIN_WORD_CHARS`]).
-    short: Vec<bool>,
+    /// Per pattern of `all` (secrets first): how it must stand to be hidden.
+    kinds: Vec<Kind>,
     /// Every form a secret can take in text, for [`SecretMask::hide_tail`].
     prefix_forms: Vec<String>,
 }
@@ -259,10 +269,14 @@ impl Searcher {
         } else {
             Some(AhoCorasick::new(secrets).ok()?)
         };
-        let short = secrets
+        let kinds = secrets
             .iter()
             .chain(literals)
-            .map(|s| s.chars().count() < MIN_WORD_CHARS)
+            .map(|s| match s.chars().count() {
+                n if n < MIN_WORD_CHARS => Kind::Short,
+                n if n < MIN_ANYWHERE_CHARS => Kind::Word,
+                _ => Kind::Long,
+            })
             .collect();
         let mut prefix_forms: Vec<String> = Vec::new();
         for secret in secrets {
@@ -284,7 +298,7 @@ impl Searcher {
         Some(Searcher {
             all,
             secrets: secrets_only,
-            short,
+            kinds,
             prefix_forms,
         })
     }
@@ -294,16 +308,27 @@ impl Searcher {
     fn collect(&self, automaton: &AhoCorasick, view: &View<'_>, found: &mut Vec<Range<usize>>) {
         for m in automaton.find_overlapping_iter(view.bytes.as_ref()) {
             let range = m.range();
-            let short = self
-                .short
+            let kind = self
+                .kinds
                 .get(m.pattern().as_usize())
                 .copied()
-                .unwrap_or(true);
-            if view.counts(&range) && view.whole(&range, short) {
+                .unwrap_or(Kind::Short);
+            if view.counts(&range) && view.whole(&range, kind) {
                 found.push(view.original(&range));
             }
         }
     }
+}
+
+/// How an occurrence of a secret must stand to be hidden (see the module documentation).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Under [`MIN_WORD_CHARS`]: only as a whole value.
+    Short,
+    /// Only where no neighbour continues it.
+    Word,
+    /// At least [`MIN_ANYWHERE_CHARS`]: anywhere.
+    Long,
 }
 
 /// A text as decoded by one encoding, with where each decoded byte came from.
@@ -450,10 +475,13 @@ impl<'a> View<'a> {
     }
 
     /// Whether the match at `range` is a whole occurrence (see the module documentation).
-    fn whole(&self, range: &Range<usize>, short: bool) -> bool {
+    fn whole(&self, range: &Range<usize>, kind: Kind) -> bool {
         let before = self.bytes.get(..range.start).unwrap_or_default();
         let after = self.bytes.get(range.end..).unwrap_or_default();
-        if short {
+        if kind == Kind::Long {
+            return true;
+        }
+        if kind == Kind::Short {
             let opens = last_char(before).is_none_or(|c| matches!(c, '"' | '\'' | '=' | '`' | '>'));
             let closes = first_char(after)
                 .is_none_or(|c| matches!(c, '"' | '\'' | '&' | '`' | '<' | '#' | ';'));
@@ -641,7 +669,14 @@ mod tests {
         assert_eq!(m.hide("x"), "***");
         assert_eq!(m.hide("a=x&b=y"), "a=***&b=y");
         assert_eq!(m.hide("take x and y"), "take x and y");
-        // Inside a longer token (JWT, host name, base64) nothing is hidden.
+        // A long secret goes wherever it stands: glued to other text it is still all of it.
+        let m = mask(&["0123456789abcdef"]);
+        assert_eq!(
+            m.hide("secret 0123456789abcdef.Try again, key=x0123456789abcdef_no"),
+            "secret ***.Try again, key=x***_no"
+        );
+        assert_eq!(m.hide("p%2B0123456789abcdef%2B"), "p%2B***%2B");
+        // Inside a longer token (JWT, host name, base64) nothing shorter is hidden.
         let m = mask(&["abcd"]);
         assert_eq!(m.hide("abcd.efg zabcd abcd+1"), "abcd.efg zabcd abcd+1");
         // Followed by an encoded space, it is whole.

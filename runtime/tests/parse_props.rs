@@ -175,9 +175,21 @@ fn token() -> impl Strategy<Value = String> {
 /// Prose around an echo, as an `error_description` says it.
 fn prose_with_echo() -> impl Strategy<Value = String> {
     (
-        prop_oneof![Just("client secret "), Just("bad credentials: "), Just("")],
+        // Glued to other text too (`key=x<secret>_rejected`): a long secret is all there.
+        prop_oneof![
+            Just("client secret "),
+            Just("bad credentials: "),
+            Just(""),
+            Just("key=x")
+        ],
         echo(),
-        prop_oneof![Just(" is not valid"), Just("."), Just("")],
+        prop_oneof![
+            Just(" is not valid"),
+            Just("."),
+            Just(""),
+            Just(".Try again"),
+            Just("_rejected")
+        ],
     )
         .prop_map(|(before, echo, after)| format!("{before}{echo}{after}"))
 }
