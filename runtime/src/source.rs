@@ -554,11 +554,24 @@ impl<B> CachedTokenSource<B> {
         // the minimum meanwhile (a suspend), or a token was inserted while it ran, the state
         // decides again (one more renewal, or the inserted token).
         for _ in 0..3 {
-            let flight = match self.inner.next_step()? {
+            let (id, flight) = match self.inner.next_step()? {
                 Step::Serve(token) => return Ok(token),
-                Step::Wait(flight) => flight,
+                Step::Wait(id, flight) => (id, flight),
             };
-            let token = flight.await?;
+            let token = match flight.await {
+                Ok(token) => token,
+                // A renewal that ran has cleared its flight by now (see `FlightGuard`). One
+                // still registered never ran: its task was dropped unpolled with its runtime
+                // (a caller gave up before that runtime ran it, then the runtime shut down).
+                // Left there, it would answer every later caller with that error; so it goes,
+                // and this caller, on a live runtime, starts a renewal of its own.
+                Err(e) => {
+                    if self.inner.clear_flight(id) {
+                        continue;
+                    }
+                    return Err(e);
+                }
+            };
             let current = self.inner.read().token.clone();
             if current.is_some_and(|current| Arc::ptr_eq(&current, &token))
                 && token.is_servable(self.inner.settings.clock.now())
@@ -573,7 +586,8 @@ impl<B> CachedTokenSource<B> {
 /// What a caller without a fresh token does.
 enum Step {
     Serve(Secret),
-    Wait(Flight),
+    /// Wait for the renewal with this number.
+    Wait(u64, Flight),
 }
 
 impl<B: serde::de::DeserializeOwned> TokenSource for CachedTokenSource<B> {
@@ -605,8 +619,8 @@ impl Inner {
         {
             return Ok(Step::Serve(token.access_token.clone()));
         }
-        if let Some((_, flight)) = &state.flight {
-            return Ok(Step::Wait(flight.clone()));
+        if let Some((id, flight)) = &state.flight {
+            return Ok(Step::Wait(*id, flight.clone()));
         }
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return Err(Error::from(TransportError::new(
@@ -630,7 +644,20 @@ impl Inner {
             .map(joined as fn(Result<FlightResult, JoinError>) -> FlightResult)
             .shared();
         state.flight = Some((id, flight.clone()));
-        Ok(Step::Wait(flight))
+        Ok(Step::Wait(id, flight))
+    }
+
+    /// Clears the flight numbered `id` if it is still the one under way; whether it was.
+    fn clear_flight(&self, id: u64) -> bool {
+        let mut state = self.write();
+        let current = state
+            .flight
+            .as_ref()
+            .is_some_and(|(current, _)| *current == id);
+        if current {
+            state.flight = None;
+        }
+        current
     }
 }
 
@@ -698,14 +725,7 @@ struct FlightGuard {
 impl Drop for FlightGuard {
     fn drop(&mut self) {
         if let Some(inner) = self.source.upgrade() {
-            let mut state = inner.write();
-            if state
-                .flight
-                .as_ref()
-                .is_some_and(|(current, _)| *current == self.id)
-            {
-                state.flight = None;
-            }
+            inner.clear_flight(self.id);
         }
     }
 }

@@ -743,6 +743,33 @@ async fn the_blocking_api_refuses_inside_a_runtime() {
     assert_eq!(server.request_count(), 0);
 }
 
+/// A renewal spawned on a runtime that shuts down before the task first runs (its caller timed
+/// up without yielding) does not break the source for good: the next call, on another runtime,
+/// renews.
+#[test]
+fn a_renewal_dropped_unpolled_with_its_runtime_does_not_break_the_source() {
+    let server = TestServer::start([token("after", 299)]);
+    let source = brainysoft(&server).token_source();
+    let first = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    // Polled once (the renewal is spawned), then given up before the runtime runs any task.
+    let cancelled = first.block_on(async {
+        futures_util::FutureExt::now_or_never(source.access_token()).map(|r| r.is_ok())
+    });
+    assert_eq!(cancelled, None, "given up before the renewal ran");
+    drop(first);
+    let second = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    // The next caller finds the dead renewal, drops it and renews on its own runtime.
+    let token = second.block_on(source.access_token());
+    assert_eq!(token.expect("renewed").expose(), "after");
+    assert_eq!(server.request_count(), 1);
+}
+
 #[test]
 fn without_a_tokio_runtime_the_async_call_is_an_error_not_a_panic() {
     let server = TestServer::start([]);
