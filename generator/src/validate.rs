@@ -82,6 +82,7 @@ pub fn validate(loaded: &[Loaded]) -> Result<Vec<model::Provider>, Diagnostics> 
             diagnostics: &mut diagnostics,
             suggested: BTreeSet::new(),
             lines: std::cell::OnceCell::new(),
+            input_index: std::collections::HashMap::new(),
         };
         if let Some(provider) = checker.provider(file) {
             if let Some(other) = seen.insert(provider.name.clone(), file.source.path.clone()) {
@@ -111,6 +112,9 @@ struct Checker<'a> {
     /// The file's line starts, indexed on the first diagnostic that needs a position inside a
     /// value: thousands of such diagnostics then cost no rescan of the file each.
     lines: std::cell::OnceCell<crate::diagnostic::LineIndex<'a>>,
+    /// Where each lowered input sits in the inputs list, so a reference is one lookup rather
+    /// than a scan: a spec with thousands of inputs and references stays linear.
+    input_index: std::collections::HashMap<String, usize>,
 }
 
 fn snake_case(name: &str) -> bool {
@@ -393,6 +397,11 @@ impl Checker<'_> {
         self.docs_url(&spec.docs);
 
         let inputs = self.inputs(spec);
+        self.input_index = inputs
+            .iter()
+            .enumerate()
+            .map(|(i, input)| (input.name.clone(), i))
+            .collect();
         let environments = self.environments(spec, &inputs);
         let body = match spec.request.body.as_ref().map(|b| b.value) {
             Some(raw::BodyFormat::None) => model::BodyFormat::None,
@@ -701,6 +710,11 @@ impl Checker<'_> {
         }
     }
 
+    /// The declared input called `name`, if any (one hash lookup).
+    fn declared<'i>(&self, inputs: &'i [model::Input], name: &str) -> Option<&'i model::Input> {
+        self.input_index.get(name).and_then(|&i| inputs.get(i))
+    }
+
     fn input_ref(
         &mut self,
         name: &Spanned<String>,
@@ -719,7 +733,7 @@ impl Checker<'_> {
         inputs: &[model::Input],
         used_for: &str,
     ) -> bool {
-        if inputs.iter().any(|i| i.name == name) {
+        if self.declared(inputs, name).is_some() {
             return true;
         }
         let hint = match did_you_mean(name, inputs.iter().map(|i| i.name.as_str())) {
@@ -1102,7 +1116,7 @@ impl Checker<'_> {
         }
         for (placement, location) in accepted.iter().zip(&at) {
             for input in placement_inputs(placement) {
-                if inputs.iter().any(|i| i.name == input && i.per_request) {
+                if self.declared(inputs, input).is_some_and(|i| i.per_request) {
                     self.error(
                         *location,
                         format!("credential input `{input}` is per_request"),
@@ -1223,7 +1237,7 @@ impl Checker<'_> {
             if pkce != model::Pkce::None
                 && let Some(p) = &grant.pkce
             {
-                if !inputs.iter().any(|i| i.name == "code_verifier") {
+                if self.declared(inputs, "code_verifier").is_none() {
                     self.error(
                         p.referenced,
                         "PKCE needs a `code_verifier` input",
@@ -1360,7 +1374,7 @@ impl Checker<'_> {
                 Some(raw::ParamLocation::Body) | None => model::ParamLocation::Body,
             };
             if let (model::ParamSource::Input(i), Some(input_name)) = (&source, &param.input)
-                && inputs.iter().any(|x| &x.name == i && x.secret)
+                && self.declared(inputs, i).is_some_and(|x| x.secret)
             {
                 if what == "authorize parameter" {
                     self.error(
@@ -1655,7 +1669,7 @@ impl Checker<'_> {
         for (name, _) in &spec.inputs {
             if !used.contains(&name.value)
                 && !self.suggested.contains(&name.value)
-                && inputs.iter().any(|i| i.name == name.value)
+                && self.declared(inputs, &name.value).is_some()
             {
                 self.error(
                     name.referenced,
