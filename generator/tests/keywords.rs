@@ -65,7 +65,10 @@ fn keyword_inputs_and_environments_are_raw_identifiers() {
     );
     let body = String::from_utf8(request.body().clone()).expect("utf-8");
     assert!(body.contains("code=the-code"), "{body}");
-    assert!(body.contains(&format!("code_verifier={VERIFIER}")), "{body}");
+    assert!(
+        body.contains(&format!("code_verifier={VERIFIER}")),
+        "{body}"
+    );
     let url = client.authorize_url("xyz").expect("authorize URL");
     assert!(url.as_str().contains("client_id=client-id"), "{url}");
     assert!(url.as_str().contains("state=xyz"), "{url}");

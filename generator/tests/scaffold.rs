@@ -90,7 +90,16 @@ fn authorize_url_follows_the_token_url() {
 
 #[test]
 fn bad_names_and_variables_are_refused() {
-    for name in ["Acme", "acme-corp", "default", "self", "runtime", "blocking", "", "9lives"] {
+    for name in [
+        "Acme",
+        "acme-corp",
+        "default",
+        "self",
+        "runtime",
+        "blocking",
+        "",
+        "9lives",
+    ] {
         let e = render(&request(name, GrantKind::None, Auth::Header, None));
         assert!(
             matches!(e, Err(ScaffoldError::Name { .. })),

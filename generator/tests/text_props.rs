@@ -193,9 +193,7 @@ fn nothing_forbidden(markdown: &str) -> Result<(), TestCaseError> {
 fn clean_lines(markdown: &str) -> Result<(), TestCaseError> {
     for line in markdown.split('\n') {
         prop_assert!(
-            !line
-                .chars()
-                .any(|c| c.is_control() || is_bidi_control(c)),
+            !line.chars().any(|c| c.is_control() || is_bidi_control(c)),
             "{line:?}"
         );
         prop_assert_eq!(line.trim(), line);
@@ -276,7 +274,10 @@ fn the_alphabet_reaches_every_construct() {
     let unescaped: Vec<Event> = Parser::new_ext(sample, rustdoc_options()).collect();
     let kinds = |pred: fn(&Event) -> bool| unescaped.iter().any(pred);
     assert!(kinds(|e| matches!(e, Event::Start(Tag::CodeBlock(_)))));
-    assert!(kinds(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_))));
+    assert!(kinds(|e| matches!(
+        e,
+        Event::Html(_) | Event::InlineHtml(_)
+    )));
     assert!(kinds(|e| matches!(e, Event::Start(Tag::Link { .. }))));
     assert!(kinds(|e| matches!(e, Event::Start(Tag::Image { .. }))));
     assert!(kinds(|e| matches!(e, Event::Start(Tag::List(_)))));
