@@ -131,9 +131,20 @@ pub fn parse_token_response_hiding(
     if !response.status().is_success() {
         return match object.and_then(|o| error_body(provider, &o)) {
             Some(body) => Err(provider_error(body)),
-            None => Err(unexpected(format!(
-                "HTTP {status} without a documented error body"
-            ))),
+            // A 401 often explains itself only in its challenge (RFC 7235 section 3.1, RFC 6750
+            // section 3), with an empty or HTML body: kept in the reason, secrets hidden.
+            None => {
+                let challenge = crate::error::www_authenticate(response.headers())
+                    .map(|value| {
+                        let mask = secrets();
+                        let value = mask.hide_tail(&mask.hide(&value)).into_owned();
+                        format!(" (WWW-Authenticate: {value})")
+                    })
+                    .unwrap_or_default();
+                Err(unexpected(format!(
+                    "HTTP {status} without a documented error body{challenge}"
+                )))
+            }
         };
     }
     let Some(object) = object else {

@@ -257,3 +257,24 @@ fn a_wire_key_read_by_two_fields_reaches_both() {
     assert_eq!(data.get("account"), Some(&serde_json::json!({"id": 42})));
     assert_eq!(data.get("account_id"), Some(&serde_json::json!("42")));
 }
+
+#[test]
+fn a_challenge_without_an_error_body_is_kept_in_the_reason() {
+    let mut answer = response(401, "text/html", "<h1>Unauthorized</h1>");
+    answer.headers_mut().insert(
+        "www-authenticate",
+        http::HeaderValue::from_static(r#"Bearer realm="api", error="invalid_token""#),
+    );
+    match parse_token_response(&SPEC, &answer) {
+        Err(Error::UnexpectedResponse(e)) => {
+            assert_eq!(e.status, 401);
+            assert!(
+                e.reason
+                    .ends_with(r#"(WWW-Authenticate: Bearer realm="api", error="invalid_token")"#),
+                "{}",
+                e.reason
+            );
+        }
+        other => panic!("expected an unexpected response, got {other:?}"),
+    }
+}
