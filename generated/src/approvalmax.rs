@@ -350,7 +350,10 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
     ],
 };
 /// Environments of this provider; the default is the spec's `default_environment`.
+///
+/// Non-exhaustive: a spec may add an environment in a minor version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Environment {
     /// `production`: `https://identity.approvalmax.com/connect/token`
     #[default]
@@ -371,7 +374,10 @@ impl Environment {
     }
 }
 /// Where the client sends its credentials; every variant is accepted by the provider.
+///
+/// Non-exhaustive: a spec may accept another placement in a minor version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum CredentialPlacement {
     /// HTTP Basic authentication.
     Basic,
@@ -394,7 +400,11 @@ pub type Error = rt::Error<ErrorBody>;
 pub type ErrorBody = rt::OAuthErrorBody;
 /// A successful token response, normalized: defaults applied, seconds as
 /// `Duration`, scope lists split.
+///
+/// Non-exhaustive: a spec may add an optional field in a minor version. Build one from
+/// a response with [`Client::parse_response`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TokenResponse {
     /// Access token (a JWT) for API calls on behalf of the user.
     pub access_token: rt::Secret,
@@ -432,7 +442,10 @@ impl TokenResponse {
 }
 /// Claims of the access token (a JWT). Read without verifying the signature: use them
 /// to learn about the token, never to authorize anything.
+///
+/// Non-exhaustive: a spec may add an optional claim in a minor version.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Claims {
     /// Not valid before (seconds since the epoch).
     #[serde(default)]

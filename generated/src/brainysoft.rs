@@ -132,7 +132,10 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
     claims: &[],
 };
 /// Environments of this provider; the default is the spec's `default_environment`.
+///
+/// Non-exhaustive: a spec may add an environment in a minor version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Environment {
     /// `production`: `https://{customer_key}-auth.brainysoft.ru/oauth/token`
     #[default]
@@ -153,7 +156,10 @@ impl Environment {
     }
 }
 /// Where the client sends its credentials; every variant is accepted by the provider.
+///
+/// Non-exhaustive: a spec may accept another placement in a minor version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum CredentialPlacement {
     /// In the request body. The default.
     #[default]
@@ -176,7 +182,11 @@ pub type Error = rt::Error<ErrorBody>;
 pub type ErrorBody = rt::OAuthErrorBody;
 /// A successful token response, normalized: defaults applied, seconds as
 /// `Duration`, scope lists split.
+///
+/// Non-exhaustive: a spec may add an optional field in a minor version. Build one from
+/// a response with [`Client::parse_response`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TokenResponse {
     /// Access token for all subsequent API requests.
     pub access_token: rt::Secret,

@@ -200,7 +200,10 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
     claims: &[],
 };
 /// Environments of this provider; the default is the spec's `default_environment`.
+///
+/// Non-exhaustive: a spec may add an environment in a minor version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Environment {
     /// `production`: `https://public.api.learn.link/oauth2/token/{tenant_id}`
     #[default]
@@ -249,7 +252,10 @@ impl Environment {
     }
 }
 /// Where the client sends its credentials; every variant is accepted by the provider.
+///
+/// Non-exhaustive: a spec may accept another placement in a minor version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum CredentialPlacement {
     /// HTTP Basic authentication. The default.
     #[default]
@@ -269,7 +275,10 @@ impl CredentialPlacement {
 /// unexpected response.
 pub type Error = rt::Error<ErrorBody>;
 /// The provider's own error body.
+///
+/// Non-exhaustive: a spec may add an optional field in a minor version.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ErrorBody {
     /// HTTP status repeated in the body (400.0, 401.0, 500.0).
     #[serde(default)]
@@ -290,7 +299,11 @@ impl ::core::fmt::Display for ErrorBody {
 }
 /// A successful token response, normalized: defaults applied, seconds as
 /// `Duration`, scope lists split.
+///
+/// Non-exhaustive: a spec may add an optional field in a minor version. Build one from
+/// a response with [`Client::parse_response`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TokenResponse {
     /// The access token to use in the Authorization header.
     pub access_token: rt::Secret,

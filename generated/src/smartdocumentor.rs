@@ -117,7 +117,10 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
     claims: &[],
 };
 /// Environments of this provider; the default is the spec's `default_environment`.
+///
+/// Non-exhaustive: a spec may add an environment in a minor version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Environment {
     /// `production`: `https://cloud.smartdocumentor.net/connect/token`
     #[default]
@@ -144,7 +147,11 @@ pub type Error = rt::Error<ErrorBody>;
 pub type ErrorBody = rt::OAuthErrorBody;
 /// A successful token response, normalized: defaults applied, seconds as
 /// `Duration`, scope lists split.
+///
+/// Non-exhaustive: a spec may add an optional field in a minor version. Build one from
+/// a response with [`Client::parse_response`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TokenResponse {
     /// Add this to future requests as a Bearer token.
     pub access_token: rt::Secret,

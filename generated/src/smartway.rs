@@ -128,7 +128,10 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
     ],
 };
 /// Environments of this provider; the default is the spec's `default_environment`.
+///
+/// Non-exhaustive: a spec may add an environment in a minor version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Environment {
     /// `production`: `https://smartway.pro/api/v1/auth/token`
     #[default]
@@ -155,7 +158,11 @@ pub type Error = rt::Error<ErrorBody>;
 pub type ErrorBody = rt::OAuthErrorBody;
 /// A successful token response, normalized: defaults applied, seconds as
 /// `Duration`, scope lists split.
+///
+/// Non-exhaustive: a spec may add an optional field in a minor version. Build one from
+/// a response with [`Client::parse_response`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TokenResponse {
     /// Short-lived JWT for subsequent public API calls.
     pub access_token: rt::Secret,
@@ -190,7 +197,10 @@ impl TokenResponse {
 }
 /// Claims of the access token (a JWT). Read without verifying the signature: use them
 /// to learn about the token, never to authorize anything.
+///
+/// Non-exhaustive: a spec may add an optional claim in a minor version.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Claims {
     /// Company of the token, for tenant isolation.
     ///

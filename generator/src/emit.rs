@@ -460,7 +460,10 @@ fn environment_enum(p: &Provider) -> TokenStream {
     });
     quote! {
         /// Environments of this provider; the default is the spec's `default_environment`.
+        ///
+        /// Non-exhaustive: a spec may add an environment in a minor version.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        #[non_exhaustive]
         pub enum Environment {
             #(#variants),*
         }
@@ -511,7 +514,10 @@ fn placement_enum(p: &Provider) -> Option<TokenStream> {
     });
     Some(quote! {
         /// Where the client sends its credentials; every variant is accepted by the provider.
+        ///
+        /// Non-exhaustive: a spec may accept another placement in a minor version.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        #[non_exhaustive]
         pub enum CredentialPlacement {
             #(#variants),*
         }
@@ -596,7 +602,10 @@ fn error_body(p: &Provider) -> (TokenStream, Option<TokenStream>) {
             (
                 quote! {
                     /// The provider's own error body.
+                    ///
+                    /// Non-exhaustive: a spec may add an optional field in a minor version.
                     #[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+                    #[non_exhaustive]
                     pub struct ErrorBody {
                         #(#fields),*
                     }
@@ -632,7 +641,11 @@ fn token_response(p: &Provider) -> TokenStream {
     quote! {
         /// A successful token response, normalized: defaults applied, seconds as
         /// `Duration`, scope lists split.
+        ///
+        /// Non-exhaustive: a spec may add an optional field in a minor version. Build one from
+        /// a response with [`Client::parse_response`].
         #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+        #[non_exhaustive]
         pub struct TokenResponse {
             #(#fields),*
         }
@@ -657,7 +670,10 @@ fn claims_struct(p: &Provider) -> Option<TokenStream> {
     Some(quote! {
         /// Claims of the access token (a JWT). Read without verifying the signature: use them
         /// to learn about the token, never to authorize anything.
+        ///
+        /// Non-exhaustive: a spec may add an optional claim in a minor version.
         #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+        #[non_exhaustive]
         pub struct Claims {
             #(#fields),*
         }

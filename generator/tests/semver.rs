@@ -1,0 +1,265 @@
+//! Semver: what `tokenspec diff` calls compatible is compatible under Cargo's semver rules
+//! (<https://doc.rust-lang.org/cargo/reference/semver.html>: adding a variant to an exhaustive
+//! enum, or a field to a struct with only public fields, is a major change).
+//!
+//! `fixtures/semver_user.rs` uses every item of the generated API of the diff fixtures' base
+//! spec (`fixtures/diff/base/demo.yaml`). In one scratch workspace, one provider crate is
+//! generated per fixture spec and one copy of that user crate depends on each (under the name
+//! `demo`); a single `cargo check --keep-going` then asserts:
+//! - the user compiles against every version `diff` calls compatible;
+//! - it does not compile against versions whose change breaks the API it uses (so it is a
+//!   user that would notice a break);
+//! - users that rely on exhaustiveness (a match without `_`, a struct literal or a pattern
+//!   without `..`) are refused already against the base, which is what lets a later version
+//!   add an environment, a placement, a response field or a claim in a minor release.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn workspace() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("generator/ has a parent")
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// The cases `tokenspec diff` classes compatible (`tests/diff.rs` checks the classes).
+const COMPATIBLE: &[&str] = &[
+    "documentation_changed",
+    "environment_added",
+    "input_pattern_removed",
+    "known_scope_added",
+    "lifetime_changed",
+    "optional_claim_added",
+    "optional_input_added",
+    "optional_response_field_added",
+    "placement_added",
+];
+
+/// Breaking cases that change the Rust API the user touches (others break only on the wire,
+/// where the user still compiles).
+const API_BREAKING: &[&str] = &[
+    "claim_removed",
+    "environment_removed",
+    "grant_removed",
+    "input_removed",
+    "placement_removed",
+    "required_input_added",
+    "response_field_removed",
+    "response_field_type_changed",
+];
+
+/// Users of the base that rely on a generated type being exhaustive, each with the error
+/// rustc gives when the type is `#[non_exhaustive]`.
+const EXHAUSTIVE_USERS: &[(&str, &str, &str)] = &[
+    (
+        "exhaustive-environment-match",
+        "E0004",
+        "pub fn f(e: demo::demo::Environment) -> u8 {\n    match e {\n        \
+         demo::demo::Environment::Production => 0,\n        \
+         demo::demo::Environment::Staging => 1,\n    }\n}\n",
+    ),
+    (
+        "exhaustive-placement-match",
+        "E0004",
+        "pub fn f(p: demo::demo::CredentialPlacement) -> u8 {\n    match p {\n        \
+         demo::demo::CredentialPlacement::Basic => 0,\n        \
+         demo::demo::CredentialPlacement::Body => 1,\n    }\n}\n",
+    ),
+    (
+        "exhaustive-response-pattern",
+        "E0638",
+        "pub fn f(t: demo::demo::TokenResponse) {\n    let demo::demo::TokenResponse {\n        \
+         access_token, token_type, expires_in, refresh_token, session,\n    } = t;\n    \
+         drop((access_token, token_type, expires_in, refresh_token, session));\n}\n",
+    ),
+    (
+        "exhaustive-claims-pattern",
+        "E0638",
+        "pub fn f(c: demo::demo::Claims) -> String {\n    \
+         let demo::demo::Claims { tenant_id, roles } = c;\n    drop(roles);\n    tenant_id\n}\n",
+    ),
+    (
+        "error-body-literal",
+        "E0639",
+        "pub fn f() -> demo::demo::ErrorBody {\n    \
+         demo::demo::ErrorBody { error: String::new(), message: None }\n}\n",
+    ),
+];
+
+fn provider_package(case: &str) -> String {
+    format!("demo-{}", case.replace('_', "-"))
+}
+
+fn user_package(case: &str) -> String {
+    format!("user-{}", case.replace('_', "-"))
+}
+
+/// Writes `text` unless the file already holds it, so a second run rebuilds nothing.
+fn write(path: &Path, text: &str) {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
+        return;
+    }
+    std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+/// The provider crate generated from `fixtures/diff/<case>/demo.yaml`: its module as
+/// `demo::demo`, on the runtime without its default transport (only `cargo check` runs).
+fn write_provider(root: &Path, case: &str) {
+    let path = fixtures().join("diff").join(case).join("demo.yaml");
+    let sources = tokenspec::diff::sources_at_path(&path).expect("readable");
+    let providers = tokenspec::validate_sources(sources)
+        .unwrap_or_else(|e| panic!("{} is valid: {e}", path.display()));
+    assert_eq!(providers.len(), 1, "{case}");
+    let module = tokenspec::emit::provider_module(&providers[0]).expect("emits");
+    let dir = root.join(provider_package(case));
+    let runtime = workspace().join("runtime");
+    write(
+        &dir.join("Cargo.toml"),
+        &format!(
+            "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [lib]\nname = \"demo\"\n\n[dependencies]\n\
+             tokenspec-runtime = {{ path = {:?}, default-features = false }}\n\
+             serde = {{ version = \"1\", features = [\"derive\"] }}\n\n\
+             [features]\nblocking = [\"tokenspec-runtime/blocking\"]\n",
+            provider_package(case),
+            runtime.display().to_string(),
+        ),
+    );
+    write(
+        &dir.join("src/lib.rs"),
+        "//! One provider of the semver test.\npub mod demo;\n",
+    );
+    write(&dir.join("src/demo.rs"), &module);
+}
+
+/// A user crate named `package` with `source` as its library, depending on the provider
+/// crate of `case` under the name `demo`.
+fn write_user(root: &Path, package: &str, case: &str, source: &str) {
+    let dir = root.join(package);
+    let runtime = workspace().join("runtime");
+    write(
+        &dir.join("Cargo.toml"),
+        &format!(
+            "[package]\nname = \"{package}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\
+             publish = false\n\n[dependencies]\n\
+             demo = {{ path = \"../{}\", package = \"{}\" }}\n\
+             tokenspec-runtime = {{ path = {:?}, default-features = false }}\n\
+             http = \"1\"\n",
+            provider_package(case),
+            provider_package(case),
+            runtime.display().to_string(),
+        ),
+    );
+    write(&dir.join("src/lib.rs"), source);
+}
+
+/// Runs one `cargo check --keep-going` over the scratch workspace; returns its diagnostics.
+fn check(root: &Path) -> String {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    // The workspace's target folder (the parent of this one), so the runtime and its
+    // dependencies checked for other scratch crates are reused.
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("the target folder");
+    let output = Command::new(cargo)
+        .args([
+            "check",
+            "--offline",
+            "--workspace",
+            "--keep-going",
+            "--message-format=short",
+        ])
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Whether cargo reported that `package` failed to compile.
+fn failed(diagnostics: &str, package: &str) -> bool {
+    diagnostics.contains(&format!("could not compile `{package}`"))
+}
+
+/// The error lines rustc reported in `package`'s sources.
+fn errors_in<'a>(diagnostics: &'a str, package: &str) -> Vec<&'a str> {
+    let prefix = format!("{package}/src/");
+    diagnostics
+        .lines()
+        .filter(|l| l.starts_with(&prefix) && l.contains(": error"))
+        .collect()
+}
+
+#[test]
+fn compatible_changes_keep_a_user_of_the_old_api_compiling() {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("semver");
+    let user = std::fs::read_to_string(fixtures().join("semver_user.rs")).expect("readable");
+    let mut members = Vec::new();
+    let cases = ["base"].iter().chain(COMPATIBLE).chain(API_BREAKING);
+    for case in cases.clone() {
+        write_provider(&root, case);
+        write_user(&root, &user_package(case), case, &user);
+        members.push(provider_package(case));
+        members.push(user_package(case));
+    }
+    for (package, _, source) in EXHAUSTIVE_USERS {
+        write_user(&root, package, "base", source);
+        members.push((*package).to_owned());
+    }
+    let members: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
+    write(
+        &root.join("Cargo.toml"),
+        &format!(
+            "# Not a member of the tokenspec workspace above this folder.\n[workspace]\n\
+             resolver = \"3\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+    );
+    // The workspace's lock file: cargo resolves, offline, the versions already downloaded.
+    write(
+        &root.join("Cargo.lock"),
+        &std::fs::read_to_string(workspace().join("Cargo.lock")).expect("the lock file"),
+    );
+
+    let diagnostics = check(&root);
+
+    for case in ["base"].iter().chain(COMPATIBLE) {
+        assert!(
+            !failed(&diagnostics, &provider_package(case)),
+            "{case}: the generated crate does not compile:\n{diagnostics}"
+        );
+        assert!(
+            !failed(&diagnostics, &user_package(case)),
+            "{case}: `tokenspec diff` calls it compatible, yet a user of the base version \
+             no longer compiles:\n{}",
+            errors_in(&diagnostics, &user_package(case)).join("\n")
+        );
+    }
+    for case in API_BREAKING {
+        assert!(
+            !failed(&diagnostics, &provider_package(case)),
+            "{case}: the generated crate does not compile:\n{diagnostics}"
+        );
+        assert!(
+            failed(&diagnostics, &user_package(case)),
+            "{case} breaks the API, yet the user of the base version compiles: it no longer \
+             uses all of the API\n{diagnostics}"
+        );
+    }
+    for (package, code, _) in EXHAUSTIVE_USERS {
+        let errors = errors_in(&diagnostics, package);
+        assert!(
+            !errors.is_empty() && errors.iter().all(|l| l.contains(&format!("error[{code}]"))),
+            "{package}: relying on exhaustiveness must fail with {code} against the base \
+             (the type must be #[non_exhaustive]), got:\n{}",
+            errors.join("\n")
+        );
+    }
+}
