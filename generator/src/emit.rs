@@ -23,6 +23,16 @@ pub struct EmitError {
     message: String,
 }
 
+impl EmitError {
+    /// The emitted code for `what` did not parse, for `message`.
+    pub(crate) fn new(what: &str, message: String) -> Self {
+        EmitError {
+            what: what.to_owned(),
+            message,
+        }
+    }
+}
+
 /// The generated crate's feature that adds the `*_blocking` methods.
 const BLOCKING_FEATURE: &str = "blocking";
 
@@ -105,6 +115,11 @@ fn ident(name: &str) -> Ident {
     } else {
         Ident::new(name, Span::call_site())
     }
+}
+
+/// The module of provider `name` (`r#box` for `box`).
+pub(crate) fn module_ident(name: &str) -> Ident {
+    ident(name)
 }
 
 fn camel(name: &str) -> Ident {
@@ -1223,11 +1238,6 @@ pub fn lib_rs(providers: &[Provider]) -> Result<String, EmitError> {
             pub mod #name;
         }
     });
-    let entries = providers.iter().map(|p| {
-        let name = ident(&p.name);
-        let feature = literal(&p.name);
-        quote!(#[cfg(feature = #feature)] &#name::PROVIDER)
-    });
     let list: Vec<String> = providers
         .iter()
         .map(|p| {
@@ -1241,6 +1251,7 @@ pub fn lib_rs(providers: &[Provider]) -> Result<String, EmitError> {
          Programs that pick a provider at run time use the registry: [`by_name`] and [`providers`].",
         list.join("\n")
     ));
+    let registry = registry(providers, true);
     let tokens = quote! {
         #crate_doc
         #![warn(missing_docs)]
@@ -1249,7 +1260,28 @@ pub fn lib_rs(providers: &[Provider]) -> Result<String, EmitError> {
 
         #(#modules)*
 
-        /// Every provider compiled in (by enabled features), in name order.
+        #registry
+    };
+    format("lib.rs", "specs/", tokens)
+}
+
+/// The registry: `PROVIDERS`, `providers()`, `by_name()` and `client()`, each provider's entry
+/// behind its cargo feature when `gated` (the committed crate), or always there (a build
+/// script's include file, whose crate has no such features).
+pub(crate) fn registry(providers: &[Provider], gated: bool) -> TokenStream {
+    let entries = providers.iter().map(|p| {
+        let name = ident(&p.name);
+        let feature = literal(&p.name);
+        let gate = gated.then(|| quote!(#[cfg(feature = #feature)]));
+        quote!(#gate &#name::PROVIDER)
+    });
+    let provider_doc = doc(if gated {
+        "Every provider compiled in (by enabled features), in name order."
+    } else {
+        "Every provider, in name order."
+    });
+    quote! {
+        #provider_doc
         pub static PROVIDERS: &[&::tokenspec_runtime::ProviderSpec] = &[#(#entries),*];
 
         /// Every provider compiled in, in name order.
@@ -1266,8 +1298,7 @@ pub fn lib_rs(providers: &[Provider]) -> Result<String, EmitError> {
         pub fn client(name: &str) -> ::core::option::Option<::tokenspec_runtime::Client> {
             by_name(name).map(::tokenspec_runtime::Client::new)
         }
-    };
-    format("lib.rs", "specs/", tokens)
+    }
 }
 
 /// `generated/Cargo.toml`: one feature per provider, all on by default.

@@ -8,13 +8,19 @@
 //! Around the pipeline: [`diagnostic`] (rustc-style reports), [`docs`] (`PROVIDERS.md`, from a
 //! minijinja template), [`schema`] (the JSON Schema of the spec format, from the raw types),
 //! [`scaffold`] (`tokenspec new`) and [`diff`] (`tokenspec diff`: model changes, classed).
+//!
+//! For use outside this repository: [`Builder`] ([`library`]) generates providers from a
+//! crate's own build script into one file it `include!`s; [`manifest`] makes `--out` a
+//! standalone crate (`tokenspec generate --crate-name NAME`).
 
 pub mod diagnostic;
 pub mod diff;
 pub mod docs;
 pub mod emit;
 pub mod files;
+pub mod library;
 pub mod load;
+pub mod manifest;
 pub mod model;
 pub mod raw;
 pub mod scaffold;
@@ -22,12 +28,18 @@ pub mod schema;
 pub mod text;
 pub mod validate;
 
+pub use library::Builder;
+
 use diagnostic::{Diagnostic, Diagnostics};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Why a run failed.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Debug` shows the same text as `Display`: a build script that returns this error from
+/// `main` (`tokenspec::Builder::new().specs_dir("specs").generate()?`) then prints each spec
+/// error rustc-style, with its file, line and column, instead of the diagnostics' fields.
+#[derive(thiserror::Error)]
 pub enum Error {
     /// The specs have errors; each is listed.
     #[error("{0}")]
@@ -44,6 +56,12 @@ pub enum Error {
     /// A template did not render (a generator bug).
     #[error(transparent)]
     Template(#[from] docs::TemplateError),
+}
+
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
 }
 
 /// Loads and validates every spec in `specs_dir`, reporting all errors of all files at once (a
@@ -140,6 +158,23 @@ pub fn outputs(
 ) -> Result<Vec<(PathBuf, files::Tree)>, Error> {
     Ok(vec![
         (out_dir.to_path_buf(), generate_tree(providers)?),
+        (specs_dir.to_path_buf(), spec_tree()),
+    ])
+}
+
+/// Every generated tree and its folder for a standalone crate (`generate --crate-name`): the
+/// crate of [`manifest::standalone_tree`] in `out_dir`, and the specs folder's `schema.json`.
+pub fn standalone_outputs(
+    providers: &[model::Provider],
+    crate_: &manifest::Standalone,
+    specs_dir: &Path,
+    out_dir: &Path,
+) -> Result<Vec<(PathBuf, files::Tree)>, Error> {
+    Ok(vec![
+        (
+            out_dir.to_path_buf(),
+            manifest::standalone_tree(providers, crate_, out_dir)?,
+        ),
         (specs_dir.to_path_buf(), spec_tree()),
     ])
 }

@@ -1,11 +1,12 @@
 //! The `tokenspec` command: `generate` regenerates `generated/` (and `specs/schema.json`) from
-//! `specs/`; `check` fails when they are stale; `validate` only checks the specs.
+//! `specs/`, or with `--crate-name` a standalone crate in `--out`; `check` fails when they are
+//! stale; `validate` only checks the specs.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tokenspec::diagnostic::ColorChoice;
-use tokenspec::files;
+use tokenspec::{files, manifest};
 
 #[derive(Parser)]
 #[command(
@@ -48,9 +49,9 @@ impl From<Color> for ColorChoice {
 enum Command {
     /// Regenerate the generated crate and specs/schema.json from the specs (writes only files
     /// whose bytes change).
-    Generate,
+    Generate(Standalone),
     /// Change nothing; exit 1 listing each stale file and the command that fixes it.
-    Check,
+    Check(Standalone),
     /// Check spec files (default: every spec in --specs) and report every error of every file.
     Validate {
         /// Spec files or folders of specs.
@@ -90,6 +91,59 @@ enum Command {
         #[arg(long)]
         deny_breaking: bool,
     },
+}
+
+/// Options that make `--out` a standalone crate, which builds outside this repository.
+#[derive(Args)]
+struct Standalone {
+    /// Write a standalone crate of this package name (its own Cargo.toml, inheriting nothing
+    /// from a workspace). Without it: the crate of this repository's workspace.
+    #[arg(long, value_name = "NAME", value_parser = parse_crate_name)]
+    crate_name: Option<String>,
+    /// The standalone crate's version.
+    #[arg(long, value_name = "V", requires = "crate_name", default_value = "0.1.0",
+          value_parser = parse_crate_version)]
+    crate_version: String,
+    /// Depend on tokenspec-runtime in this folder (written relative to --out when relative).
+    #[arg(
+        long,
+        value_name = "PATH",
+        requires = "crate_name",
+        conflicts_with = "runtime_version"
+    )]
+    runtime_path: Option<PathBuf>,
+    /// Depend on tokenspec-runtime from crates.io with this version requirement [default: this
+    /// generator's version].
+    #[arg(long, value_name = "V", requires = "crate_name", value_parser = parse_version_req)]
+    runtime_version: Option<String>,
+}
+
+impl Standalone {
+    fn crate_(&self) -> Option<manifest::Standalone> {
+        let name = self.crate_name.clone()?;
+        let runtime = match (&self.runtime_path, &self.runtime_version) {
+            (Some(path), _) => manifest::Runtime::Path(path.clone()),
+            (None, Some(v)) => manifest::Runtime::Version(v.clone()),
+            (None, None) => manifest::Runtime::Version(manifest::RUNTIME_VERSION.to_owned()),
+        };
+        Some(manifest::Standalone {
+            name,
+            version: self.crate_version.clone(),
+            runtime,
+        })
+    }
+}
+
+fn parse_crate_name(name: &str) -> Result<String, String> {
+    manifest::check_crate_name(name).map(|()| name.to_owned())
+}
+
+fn parse_crate_version(version: &str) -> Result<String, String> {
+    manifest::check_crate_version(version).map(|()| version.to_owned())
+}
+
+fn parse_version_req(req: &str) -> Result<String, String> {
+    manifest::check_version_req(req).map(|()| req.to_owned())
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -161,11 +215,15 @@ fn run(cli: &Cli) -> Result<ExitCode, tokenspec::Error> {
                 *deny_breaking,
             );
         }
-        Command::Generate => files::Mode::Write,
-        Command::Check => files::Mode::Check,
+        Command::Generate(standalone) => (files::Mode::Write, standalone.crate_()),
+        Command::Check(standalone) => (files::Mode::Check, standalone.crate_()),
     };
+    let (mode, standalone) = mode;
     let providers = tokenspec::load_and_validate(&cli.specs)?;
-    let outputs = tokenspec::outputs(&providers, &cli.specs, &cli.out)?;
+    let outputs = match &standalone {
+        None => tokenspec::outputs(&providers, &cli.specs, &cli.out)?,
+        Some(crate_) => tokenspec::standalone_outputs(&providers, crate_, &cli.specs, &cli.out)?,
+    };
     // Every output folder is checked (no symbolic links, nothing outside it) before any of
     // them is written, so a refused run writes nothing at all.
     let mut planned = Vec::new();
@@ -214,11 +272,11 @@ fn run(cli: &Cli) -> Result<ExitCode, tokenspec::Error> {
             for c in &changes {
                 eprintln!("{c}");
             }
-            eprintln!(
-                "{} generated files are stale; run `{}`",
-                changes.len(),
-                tokenspec::emit::REGENERATE
-            );
+            let fix = match &standalone {
+                None => tokenspec::emit::REGENERATE.to_owned(),
+                Some(_) => "tokenspec generate with the same options".to_owned(),
+            };
+            eprintln!("{} generated files are stale; run `{fix}`", changes.len());
             Ok(ExitCode::FAILURE)
         }
     }
