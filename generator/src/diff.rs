@@ -402,10 +402,22 @@ impl Differ<'_> {
                         "`build` is unavailable until its setter is called".to_owned()
                     },
                 );
+            } else if new.per_request && old_methods_take_it {
+                // A per-request input is an argument, not a setter: an optional one is an
+                // `Option` argument the existing calls do not pass (Cargo's semver rules count
+                // a changed function signature as a major change).
+                self.breaking(
+                    format!("optional input `{}` added", new.name),
+                    "the methods of existing grants gain an `Option` argument",
+                );
             } else {
                 self.compatible(
                     format!("optional input `{}` added", new.name),
-                    "callers that do not set it are unaffected",
+                    if new.per_request {
+                        "an argument of new methods only"
+                    } else {
+                        "callers that do not set it are unaffected"
+                    },
                 );
             }
         }

@@ -32,6 +32,7 @@ const BREAKING: &[&str] = &[
     "grant_removed",
     "input_pattern_tightened",
     "input_removed",
+    "optional_per_request_input_added",
     "placement_removed",
     "preferred_placement_changed",
     "required_input_added",
