@@ -273,10 +273,10 @@ fn run(cli: &Cli) -> Result<ExitCode, tokenspec::Error> {
                 eprintln!("{c}");
             }
             let fix = match &standalone {
-                None => tokenspec::emit::REGENERATE.to_owned(),
-                Some(_) => "tokenspec generate with the same options".to_owned(),
+                None => format!("`{}`", tokenspec::emit::REGENERATE),
+                Some(_) => "`tokenspec generate` with the same options".to_owned(),
             };
-            eprintln!("{} generated files are stale; run `{fix}`", changes.len());
+            eprintln!("{} generated files are stale; run {fix}", changes.len());
             Ok(ExitCode::FAILURE)
         }
     }

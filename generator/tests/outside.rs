@@ -273,6 +273,10 @@ fn a_standalone_crate_builds_outside_the_workspace() {
         stderr.contains("stale: acme-tokens/src/brainysoft.rs"),
         "{stderr}"
     );
+    assert!(
+        stderr.contains("run `tokenspec generate` with the same options"),
+        "{stderr}"
+    );
 }
 
 #[test]
