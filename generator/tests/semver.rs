@@ -5,10 +5,11 @@
 //! `fixtures/semver_user.rs` uses every item of the generated API of the diff fixtures' base
 //! spec (`fixtures/diff/base/demo.yaml`). In one scratch workspace, one provider crate is
 //! generated per fixture spec and one copy of that user crate depends on each (under the name
-//! `demo`); a single `cargo check --keep-going` then asserts:
-//! - the user compiles against every version `diff` calls compatible;
-//! - it does not compile against versions whose change breaks the API it uses (so it is a
-//!   user that would notice a break);
+//! `demo`); a single `cargo check --keep-going` over every case folder then asserts:
+//! - the user compiles against every version `diff` calls compatible (classes from
+//!   `tokenspec::diff`, not a copy), and against breaking changes that are on the wire only;
+//! - it does not compile against the versions listed in `API_BREAKING` (so it is a user that
+//!   would notice a break), and `diff` calls each of those breaking;
 //! - users that rely on exhaustiveness (a match without `_`, a struct literal or a pattern
 //!   without `..`) are refused already against the base, which is what lets a later version
 //!   add an environment, a placement, a response field or a claim in a minor release.
@@ -26,28 +27,21 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-/// The cases `tokenspec diff` classes compatible (`tests/diff.rs` checks the classes).
-const COMPATIBLE: &[&str] = &[
-    "documentation_changed",
-    "environment_added",
-    "input_pattern_removed",
-    "known_scope_added",
-    "lifetime_changed",
-    "optional_claim_added",
-    "optional_input_added",
-    "optional_response_field_added",
-    "placement_added",
-];
-
-/// Breaking cases that change the Rust API the user touches (others break only on the wire,
-/// where the user still compiles).
+/// The cases whose change breaks the Rust API the user touches, so that the user of the base
+/// no longer compiles. Every other case must keep it compiling: what `diff` calls compatible,
+/// and breaking changes that are on the wire or in behaviour only (a token URL, a content
+/// type, a fixed parameter, a tighter pattern, a new required response field, the default
+/// environment or placement, the scope delimiter).
 const API_BREAKING: &[&str] = &[
     "claim_removed",
     "environment_removed",
+    "error_body_changed",
     "grant_removed",
     "input_removed",
+    "optional_per_request_input_added",
     "placement_removed",
     "required_input_added",
+    "response_field_becomes_required",
     "response_field_removed",
     "response_field_type_changed",
 ];
@@ -110,10 +104,7 @@ fn write(path: &Path, text: &str) {
 /// The provider crate generated from `fixtures/diff/<case>/demo.yaml`: its module as
 /// `demo::demo`, on the runtime without its default transport (only `cargo check` runs).
 fn write_provider(root: &Path, case: &str) {
-    let path = fixtures().join("diff").join(case).join("demo.yaml");
-    let sources = tokenspec::diff::sources_at_path(&path).expect("readable");
-    let providers = tokenspec::validate_sources(sources)
-        .unwrap_or_else(|e| panic!("{} is valid: {e}", path.display()));
+    let providers = models(case);
     assert_eq!(providers.len(), 1, "{case}");
     let module = tokenspec::emit::provider_module(&providers[0]).expect("emits");
     let dir = root.join(provider_package(case));
@@ -197,13 +188,35 @@ fn errors_in<'a>(diagnostics: &'a str, package: &str) -> Vec<&'a str> {
         .collect()
 }
 
+/// The provider models of one fixture case.
+fn models(case: &str) -> Vec<tokenspec::model::Provider> {
+    let path = fixtures().join("diff").join(case).join("demo.yaml");
+    let sources = tokenspec::diff::sources_at_path(&path).expect("readable");
+    tokenspec::validate_sources(sources)
+        .unwrap_or_else(|e| panic!("{} is valid: {e}", path.display()))
+}
+
+/// Every case folder of `fixtures/diff` (one kind of change to `base` each).
+fn cases() -> Vec<String> {
+    let mut cases: Vec<String> = std::fs::read_dir(fixtures().join("diff"))
+        .expect("fixtures")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| !["base", "folders"].contains(&n.as_str()))
+        .collect();
+    cases.sort();
+    cases
+}
+
 #[test]
-fn compatible_changes_keep_a_user_of_the_old_api_compiling() {
+fn diff_classes_agree_with_what_a_user_of_the_old_api_compiles() {
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("semver");
     let user = std::fs::read_to_string(fixtures().join("semver_user.rs")).expect("readable");
+    let cases = cases();
+    for case in API_BREAKING {
+        assert!(cases.iter().any(|c| c == case), "no fixture `{case}`");
+    }
     let mut members = Vec::new();
-    let cases = ["base"].iter().chain(COMPATIBLE).chain(API_BREAKING);
-    for case in cases.clone() {
+    for case in std::iter::once("base").chain(cases.iter().map(String::as_str)) {
         write_provider(&root, case);
         write_user(&root, &user_package(case), case, &user);
         members.push(provider_package(case));
@@ -230,28 +243,42 @@ fn compatible_changes_keep_a_user_of_the_old_api_compiling() {
 
     let diagnostics = check(&root);
 
-    for case in ["base"].iter().chain(COMPATIBLE) {
+    let base = models("base");
+    assert!(
+        !failed(&diagnostics, &provider_package("base"))
+            && !failed(&diagnostics, &user_package("base")),
+        "the user does not compile against the base it was written for:\n{diagnostics}"
+    );
+    for case in &cases {
         assert!(
             !failed(&diagnostics, &provider_package(case)),
             "{case}: the generated crate does not compile:\n{diagnostics}"
         );
-        assert!(
-            !failed(&diagnostics, &user_package(case)),
-            "{case}: `tokenspec diff` calls it compatible, yet a user of the base version \
-             no longer compiles:\n{}",
-            errors_in(&diagnostics, &user_package(case)).join("\n")
-        );
-    }
-    for case in API_BREAKING {
-        assert!(
-            !failed(&diagnostics, &provider_package(case)),
-            "{case}: the generated crate does not compile:\n{diagnostics}"
-        );
-        assert!(
-            failed(&diagnostics, &user_package(case)),
-            "{case} breaks the API, yet the user of the base version compiles: it no longer \
-             uses all of the API\n{diagnostics}"
-        );
+        let breaking = tokenspec::diff::has_breaking(&tokenspec::diff::diff(&base, &models(case)));
+        let user_compiles = !failed(&diagnostics, &user_package(case));
+        if API_BREAKING.contains(&case.as_str()) {
+            assert!(
+                breaking,
+                "{case} breaks the Rust API, yet `tokenspec diff` calls it compatible"
+            );
+            assert!(
+                !user_compiles,
+                "{case} breaks the API, yet the user of the base version compiles: it no \
+                 longer uses all of the API"
+            );
+        } else {
+            assert!(
+                user_compiles,
+                "{case}: a user of the base version no longer compiles, yet the change is \
+                 not listed as breaking the API{}:\n{}",
+                if breaking {
+                    ""
+                } else {
+                    " and `tokenspec diff` calls it compatible"
+                },
+                errors_in(&diagnostics, &user_package(case)).join("\n")
+            );
+        }
     }
     for (package, code, _) in EXHAUSTIVE_USERS {
         let errors = errors_in(&diagnostics, package);
