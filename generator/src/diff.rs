@@ -18,6 +18,7 @@ use crate::load::{self, Source, is_spec_file};
 use crate::model::{
     ErrorFormat, Field, Grant, GrantKind, Input, InputLocation, Param, ParamSource, Pkce, Provider,
 };
+use crate::text;
 use crate::validate::type_name;
 use heck::ToUpperCamelCase;
 use std::collections::BTreeSet;
@@ -110,12 +111,12 @@ fn lower(v: impl std::fmt::Debug) -> String {
 }
 
 fn quoted(v: Option<&str>) -> String {
-    v.map_or_else(|| "none".to_owned(), |v| format!("`{v}`"))
+    v.map_or_else(|| "none".to_owned(), |v| text::code(v))
 }
 
 fn param_source(p: &Param) -> String {
     match &p.source {
-        ParamSource::Fixed(v) => format!("the fixed value `{v}`"),
+        ParamSource::Fixed(v) => format!("the fixed value {}", text::code(v)),
         ParamSource::Input(i) => format!("input `{i}`"),
     }
 }
@@ -149,7 +150,11 @@ impl Differ<'_> {
         self.documentation("description", &a.description, &b.description);
         if a.docs != b.docs {
             self.compatible(
-                format!("docs link `{}` → `{}`", a.docs, b.docs),
+                format!(
+                    "docs link {} → {}",
+                    text::code(&a.docs),
+                    text::code(&b.docs)
+                ),
                 "documentation only",
             );
         }
@@ -166,21 +171,25 @@ impl Differ<'_> {
         if a.scopes.delimiter != b.scopes.delimiter {
             self.breaking(
                 format!(
-                    "scope delimiter `{}` → `{}`",
-                    a.scopes.delimiter, b.scopes.delimiter
+                    "scope delimiter {} → {}",
+                    text::code(&a.scopes.delimiter),
+                    text::code(&b.scopes.delimiter)
                 ),
                 "scope lists are joined and split differently on the wire",
             );
         }
         for (scope, _) in &b.scopes.known {
             if !a.scopes.known.iter().any(|(s, _)| s == scope) {
-                self.compatible(format!("known scope `{scope}` added"), "documentation only");
+                self.compatible(
+                    format!("known scope {} added", text::code(scope)),
+                    "documentation only",
+                );
             }
         }
         for (scope, _) in &a.scopes.known {
             if !b.scopes.known.iter().any(|(s, _)| s == scope) {
                 self.compatible(
-                    format!("known scope `{scope}` removed"),
+                    format!("known scope {} removed", text::code(scope)),
                     "documentation only: the provider decides which scopes it grants",
                 );
             }
@@ -243,15 +252,22 @@ impl Differ<'_> {
             if old.token_url != new.token_url {
                 self.breaking(
                     format!(
-                        "token_url of `{}`: `{}` → `{}`",
-                        old.name, old.token_url, new.token_url
+                        "token_url of `{}`: {} → {}",
+                        old.name,
+                        text::code(&old.token_url),
+                        text::code(&new.token_url)
                     ),
                     "token requests go to another URL",
                 );
             }
             match (&old.authorize_url, &new.authorize_url) {
                 (Some(x), Some(y)) if x != y => self.breaking(
-                    format!("authorize_url of `{}`: `{x}` → `{y}`", old.name),
+                    format!(
+                        "authorize_url of `{}`: {} → {}",
+                        old.name,
+                        text::code(x),
+                        text::code(y)
+                    ),
                     "users are sent to another URL",
                 ),
                 (Some(_), None) => self.breaking(
@@ -559,9 +575,13 @@ impl Differ<'_> {
                 ParamSource::Input(i) => {
                     self.breaking(what, format!("every request now sends input `{i}`"))
                 }
-                ParamSource::Fixed(v) => {
-                    self.breaking(what, format!("every request now sends `{}={v}`", q.name))
-                }
+                ParamSource::Fixed(v) => self.breaking(
+                    what,
+                    format!(
+                        "every request now sends {}",
+                        text::code(&format!("{}={v}", q.name))
+                    ),
+                ),
             }
         }
     }
@@ -592,9 +612,9 @@ impl Differ<'_> {
             if f.wire != g.wire {
                 self.breaking(
                     format!(
-                        "{what} `{name}` read from `{}` → `{}`",
-                        f.wire.join("."),
-                        g.wire.join(".")
+                        "{what} `{name}` read from {} → {}",
+                        text::code(&f.wire.join(".")),
+                        text::code(&g.wire.join("."))
                     ),
                     "it is read from another place in the response",
                 );

@@ -269,3 +269,38 @@ fn the_command_compares_a_git_revision_with_the_working_tree() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("git ls-tree"));
 }
+
+/// Spec values in a diff (a fixed parameter value, a URL, a scope) reach a PR comment as code
+/// spans, whatever backticks or HTML they hold: nothing a spec says can close the span and
+/// form HTML or a link in the Markdown table.
+#[test]
+fn spec_values_stay_code_in_the_markdown_table() {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let base = case("base");
+    let text = std::fs::read_to_string(fixtures().join("fixed_parameter_added/demo.yaml"))
+        .expect("fixture");
+    let hostile = "x` <script>alert(1)</script> [a](javascript:alert(1)) ``` | ";
+    let text = text.replace(
+        "value: https://api.demo.example",
+        &format!("value: {hostile:?}"),
+    );
+    assert!(
+        text.contains("<script>"),
+        "the fixture holds the fixed value"
+    );
+    let new = tokenspec::validate_sources(vec![tokenspec::load::Source::new("demo.yaml", text)])
+        .expect("the hostile value is a valid fixed value");
+    let markdown = render_markdown(&diff(&base, &new));
+    assert!(markdown.contains("alert(1)"), "{markdown}");
+    for event in Parser::new_ext(&markdown, Options::ENABLE_TABLES) {
+        assert!(
+            !matches!(
+                event,
+                Event::Html(_)
+                    | Event::InlineHtml(_)
+                    | Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::CodeBlock(_))
+            ),
+            "{event:?} formed in:\n{markdown}"
+        );
+    }
+}
