@@ -3,9 +3,9 @@
 //! `tokenspec generate --crate-name`, each built by cargo in a scratch workspace of its own
 //! that is not a member of this one, then run.
 //!
-//! Cost: both scratch workspaces build into one target folder, `target/outside-scratch`, with a
-//! copy of this workspace's `Cargo.lock`, so `--offline` resolves to the versions already
-//! downloaded and the dependencies are compiled once for both (and kept for the next run).
+//! Cost: both scratch workspaces build into this workspace's `target/`, with a copy of its
+//! `Cargo.lock`, so `--offline` resolves to the versions already downloaded and the
+//! dependencies the workspace build compiled are reused.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -64,10 +64,8 @@ fn cargo(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .arg("--offline")
         .current_dir(dir)
-        .env(
-            "CARGO_TARGET_DIR",
-            workspace().join("target/outside-scratch"),
-        )
+        // The workspace's target folder, so what the workspace built is reused.
+        .env("CARGO_TARGET_DIR", workspace().join("target"))
         // The outer `cargo test` may set these for this crate; the scratch build is not it.
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")

@@ -6,11 +6,12 @@
 //! text, and control and bidi characters (written as YAML escapes in double-quoted scalars, the
 //! one way validation accepts them: raw in the file they are refused). Each goes through the
 //! whole pipeline; those that validate (with distinct provider names) are generated together as
-//! one crate, which `cargo check --all-features` compiles once with `RUSTFLAGS=-Dwarnings`.
+//! one crate, which `cargo check --all-features` compiles once with warnings denied
+//! (`[lints.rust] warnings = "deny"` in its manifest).
 //!
 //! The scratch crate lives in a temp folder with a `[workspace]` of its own and a path
-//! dependency on `runtime/`; its target folder is `target/property-compile/` of this workspace,
-//! so after the first run only the generated crate is compiled again.
+//! dependency on `runtime/`; its target folder is this workspace's `target/`, so the
+//! dependencies the workspace build compiled are reused.
 //!
 //! `cargo test` runs 24 specs; `TOKENSPEC_PROPERTY_CASES=200` runs more and
 //! `TOKENSPEC_PROPERTY_SEED=<n>` another sequence (README, "Tests").
@@ -373,7 +374,9 @@ fn standalone_manifest(generated: &str) -> String {
         out.push_str(&line);
         out.push('\n');
     }
-    out.push_str("\n[workspace]\n");
+    // Warnings denied for this crate only (a `RUSTFLAGS=-Dwarnings` would rebuild every
+    // dependency in another configuration than the workspace's, minutes on a fresh machine).
+    out.push_str("\n[lints.rust]\nwarnings = \"deny\"\n\n[workspace]\n");
     out
 }
 
@@ -446,11 +449,15 @@ fn every_random_spec_that_validates_generates_code_that_compiles() {
     let output = Command::new(env!("CARGO"))
         .current_dir(dir.path())
         .args(["check", "--quiet", "--all-features", "--all-targets"])
+        // The workspace's target folder (the parent of this test's), so the runtime and its
+        // dependencies built for the workspace are reused.
         .env(
             "CARGO_TARGET_DIR",
-            workspace().join("target/property-compile"),
+            Path::new(env!("CARGO_TARGET_TMPDIR"))
+                .parent()
+                .expect("the target folder"),
         )
-        .env("RUSTFLAGS", "-Dwarnings")
+        .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .output()
         .expect("cargo runs");
