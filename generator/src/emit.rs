@@ -3,8 +3,8 @@
 //! comments, as inert Markdown ([`crate::text`]: no code block, HTML or link can form).
 
 use crate::model::{
-    BasicEncoding, BodyFormat, ErrorFormat, Field, FieldType, Grant, GrantKind, Input, InputLocation,
-    ParamLocation, ParamSource, Pkce, Placement, Provider,
+    BasicEncoding, BodyFormat, ErrorFormat, Field, FieldType, Grant, GrantKind, Input,
+    InputLocation, ParamLocation, ParamSource, Pkce, Placement, Provider,
 };
 use crate::text::{self, literal};
 use crate::validate::is_keyword;
