@@ -111,7 +111,7 @@ fn lower(v: impl std::fmt::Debug) -> String {
 }
 
 fn quoted(v: Option<&str>) -> String {
-    v.map_or_else(|| "none".to_owned(), |v| text::code(v))
+    v.map_or_else(|| "none".to_owned(), text::code)
 }
 
 fn param_source(p: &Param) -> String {
