@@ -25,7 +25,7 @@ pub fn provider_details(provider: &ProviderSpec) -> Value {
             json!({
                 "name": input.name,
                 "required": input.required,
-                "secret": input.secret,
+                "secret": provider.is_secret_input(input),
                 "placement": placement(provider, input),
                 "description": input.description,
             })
@@ -236,7 +236,7 @@ pub fn details_text(provider: &ProviderSpec) -> String {
         inputs.push(vec![
             input.name.to_owned(),
             yes_no(input.required),
-            yes_no(input.secret),
+            yes_no(provider.is_secret_input(input)),
             placements,
             crate::inputs::env_var(input.name),
             description,

@@ -543,8 +543,10 @@ fn describe_json_of_every_provider() {
                 ("redirect_uri", true, false, "body"),
                 ("scope", false, false, "query"),
                 ("state", true, false, "query"),
-                ("code", true, false, "body"),
-                ("code_verifier", false, false, "body"),
+                // Secret although the spec does not say so: an authorization code and a PKCE
+                // verifier are credentials (RFC 6749 §10.5, RFC 7636 §7.1).
+                ("code", true, true, "body"),
+                ("code_verifier", false, true, "body"),
                 ("refresh_token", true, true, "body"),
             ],
         ),
