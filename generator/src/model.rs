@@ -1,6 +1,10 @@
 //! Stage 3 output: one normalized, ordered description of a provider. The only input of
 //! emission; tests of `validate` assert on it and tests of `emit` start from it.
 
+pub use tokenspec_spec::{
+    BasicEncoding, BodyFormat, FieldType, GrantKind, InputLocation, ParamLocation, Pkce,
+};
+
 /// A provider, ready to emit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Provider {
@@ -40,13 +44,6 @@ pub struct Environment {
     pub name: String,
     pub token_url: String,
     pub authorize_url: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputLocation {
-    Host,
-    Path,
-    Param,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -98,58 +95,6 @@ impl Placement {
     }
 }
 
-/// How HTTP Basic credentials are encoded before base64 (RFC 6749 section 2.3.1 or raw).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum BasicEncoding {
-    #[default]
-    Form,
-    Raw,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BodyFormat {
-    None,
-    Form,
-    Json,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum GrantKind {
-    None,
-    ClientCredentials,
-    AuthorizationCode,
-    RefreshToken,
-}
-
-impl GrantKind {
-    pub const ALL: [GrantKind; 4] = [
-        GrantKind::None,
-        GrantKind::ClientCredentials,
-        GrantKind::AuthorizationCode,
-        GrantKind::RefreshToken,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            GrantKind::None => "none",
-            GrantKind::ClientCredentials => "client_credentials",
-            GrantKind::AuthorizationCode => "authorization_code",
-            GrantKind::RefreshToken => "refresh_token",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|g| g.name() == name)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pkce {
-    None,
-    Optional,
-    Required,
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grant {
     pub kind: GrantKind,
@@ -172,32 +117,10 @@ pub enum ParamSource {
     Input(String),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ParamLocation {
-    Body,
-    Query,
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scopes {
     pub delimiter: String,
     pub known: Vec<(String, String)>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldType {
-    String,
-    Secret,
-    TokenType,
-    Seconds,
-    Timestamp,
-    Scopes,
-    Strings,
-    Id,
-    Integer,
-    Number,
-    Boolean,
-    Json,
 }
 
 #[derive(Debug, Clone, PartialEq)]

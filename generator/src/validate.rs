@@ -1693,21 +1693,7 @@ fn placement_inputs(p: &model::Placement) -> Vec<&str> {
 
 /// A field type as the spec spells it.
 pub fn type_name(t: model::FieldType) -> &'static str {
-    use model::FieldType as M;
-    match t {
-        M::String => "string",
-        M::Secret => "secret",
-        M::TokenType => "token_type",
-        M::Seconds => "seconds",
-        M::Timestamp => "timestamp",
-        M::Scopes => "scopes",
-        M::Strings => "strings",
-        M::Id => "id",
-        M::Integer => "integer",
-        M::Number => "number",
-        M::Boolean => "boolean",
-        M::Json => "json",
-    }
+    t.name()
 }
 
 fn field_type(t: raw::FieldType) -> model::FieldType {

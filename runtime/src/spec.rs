@@ -3,6 +3,12 @@
 //! Generated modules contain one `ProviderSpec` constant each; every request the runtime builds
 //! and every response it parses is driven by it. Keeping the behaviour here (and only data in
 //! generated code) means one implementation serves the typed clients and the run-time registry.
+//!
+//! The field-less enums are defined once, in `tokenspec-spec`, and shared with the generator.
+
+pub use tokenspec_spec::{
+    BasicEncoding, BodyFormat, FieldType, GrantKind, InputLocation, ParamLocation, Pkce,
+};
 
 /// Everything the runtime needs to know about one provider's token endpoint.
 #[derive(Debug)]
@@ -138,17 +144,6 @@ pub struct EnvironmentSpec {
     pub authorize_url: Option<&'static str>,
 }
 
-/// Where an input appears in the token URL, if anywhere.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputLocation {
-    /// Inside the host name: must be a DNS label.
-    Host,
-    /// A path segment: percent-encoded, may not add segments.
-    Path,
-    /// A header, credential or parameter.
-    Param,
-}
-
 /// A value supplied by the caller.
 #[derive(Debug)]
 pub struct InputSpec {
@@ -255,74 +250,6 @@ impl Placement {
     }
 }
 
-/// How HTTP Basic credentials are encoded before `user:password` is base64ed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum BasicEncoding {
-    /// RFC 6749 section 2.3.1: client ID and secret are each
-    /// `application/x-www-form-urlencoded` first, so a `:` in the client ID becomes `%3A` and
-    /// a server that decodes them (as RFC 6749 servers do) gets the exact bytes. The default.
-    #[default]
-    Form,
-    /// RFC 7617 as `curl -u` sends it: the values as they are. A `:` in the user name cannot
-    /// be sent (RFC 7617 section 2) and is refused.
-    Raw,
-}
-
-/// Encoding of the request body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BodyFormat {
-    /// No body at all.
-    None,
-    /// `application/x-www-form-urlencoded`.
-    Form,
-    /// `application/json`.
-    Json,
-}
-
-/// OAuth 2.0 grant, or none for a plain key exchange.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum GrantKind {
-    /// A key exchange with no `grant_type`.
-    None,
-    /// RFC 6749 section 4.4.
-    ClientCredentials,
-    /// RFC 6749 section 4.1.
-    AuthorizationCode,
-    /// RFC 6749 section 6.
-    RefreshToken,
-}
-
-impl GrantKind {
-    /// Name as written in specs and on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            GrantKind::None => "none",
-            GrantKind::ClientCredentials => "client_credentials",
-            GrantKind::AuthorizationCode => "authorization_code",
-            GrantKind::RefreshToken => "refresh_token",
-        }
-    }
-
-    /// The `grant_type` value sent, if any.
-    pub fn grant_type(self) -> Option<&'static str> {
-        match self {
-            GrantKind::None => None,
-            other => Some(other.name()),
-        }
-    }
-}
-
-/// Whether the authorization-code grant uses PKCE (RFC 7636).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pkce {
-    /// Not supported.
-    None,
-    /// Used when the caller supplies a `code_verifier`.
-    Optional,
-    /// A `code_verifier` must be supplied.
-    Required,
-}
-
 /// One grant of a provider.
 #[derive(Debug)]
 pub struct GrantSpec {
@@ -358,15 +285,6 @@ pub enum ParamSource {
     Input(&'static str),
 }
 
-/// Body or query string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ParamLocation {
-    /// The request body.
-    Body,
-    /// The query string.
-    Query,
-}
-
 /// Scope conventions.
 #[derive(Debug)]
 pub struct ScopesSpec {
@@ -374,35 +292,6 @@ pub struct ScopesSpec {
     pub delimiter: &'static str,
     /// Known scopes and what they grant.
     pub known: &'static [(&'static str, &'static str)],
-}
-
-/// Type of a response field or claim.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldType {
-    /// Text.
-    String,
-    /// Text that is never printed (tokens).
-    Secret,
-    /// `token_type`, compared case-insensitively.
-    TokenType,
-    /// Whole seconds, as a number or a numeric string.
-    Seconds,
-    /// Seconds since the Unix epoch.
-    Timestamp,
-    /// A scope list: a delimited string or an array of strings.
-    Scopes,
-    /// An array of strings.
-    Strings,
-    /// An identifier sent as a string or a number, kept as text.
-    Id,
-    /// A whole number.
-    Integer,
-    /// Any number.
-    Number,
-    /// `true` or `false`.
-    Boolean,
-    /// Any JSON value.
-    Json,
 }
 
 /// A field of a response body or a JWT claim.
