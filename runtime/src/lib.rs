@@ -4,6 +4,9 @@
 //! provider-independent [`Client`] in typed builders and structs. Everything with behaviour
 //! lives here:
 //!
+//! - [`provider`]: the [`Provider`] contract a generated module implements (its spec and its
+//!   types), and [`typed`]: the one generic [`Builder`], [`TypedClient`] and [`Call`] every
+//!   generated client is made of, so that generated code holds data and types only;
 //! - [`request`]: building the `http::Request` for a grant, without I/O;
 //! - [`response`]: turning the `http::Response` into normalized token fields or a typed error;
 //! - [`jwt`]: reading access-token claims (not verified);
@@ -29,6 +32,7 @@ pub mod input;
 pub mod jwt;
 pub mod mask;
 pub mod pkce;
+pub mod provider;
 pub mod request;
 pub mod response;
 pub mod retry;
@@ -36,6 +40,7 @@ pub mod secret;
 pub mod source;
 pub mod spec;
 pub mod transport;
+pub mod typed;
 pub mod wire;
 
 pub use client::{Client, DynResult};
@@ -46,6 +51,10 @@ pub use error::{
 pub use input::Inputs;
 pub use jwt::ClaimsError;
 pub use pkce::{PkceVerifier, State};
+pub use provider::{
+    ClientInputs, Environment, InputName, NoOptionalInputs, OnlyPlacement, PlacementChoice,
+    Provider,
+};
 pub use request::BaseUrl;
 pub use response::TokenData;
 pub use retry::RetryPolicy;
@@ -58,10 +67,15 @@ pub use spec::*;
 #[cfg(feature = "reqwest")]
 pub use transport::ReqwestTransport;
 pub use transport::{BoxFuture, HttpOptions, Transport};
+pub use typed::{Builder, Call, TypedClient};
 pub use wire::{TokenType, bearer_header};
 
-/// Type-state markers of generated client builders: `build` exists only once every required
-/// input is [`Set`](builder::Set).
+/// Type-state markers of the generated client builders of earlier versions, where `build`
+/// exists only once every required input is [`Set`](builder::Set).
+///
+/// Superseded by [`Builder`]: required inputs now arrive in the provider's `Inputs` struct,
+/// which the compiler checks for completeness without one type parameter per input. Kept
+/// until every generated module uses [`Builder`].
 pub mod builder {
     /// A required input not set yet.
     #[derive(Debug, Clone, Copy, Default)]
