@@ -125,15 +125,17 @@ impl<P: Provider> Builder<P> {
     /// Sends credentials as `placement` instead of the provider's preferred placement.
     pub fn credential_placement(mut self, placement: P::Placement) -> Self {
         let index = placement.index();
-        let applied = P::SPEC
-            .credentials
-            .accepted
-            .get(index)
-            .is_some_and(|accepted| {
-                self.inner
-                    .set_placement::<P::ErrorBody>(accepted.kind())
+        let accepted = P::SPEC.credentials.accepted;
+        // The runtime client picks a placement by kind, the first of that kind. Generated
+        // specs accept at most one placement per kind; should a hand-written one repeat a kind,
+        // a later index is refused by `build` rather than silently replaced by the first.
+        let applied = accepted.get(index).is_some_and(|chosen| {
+            accepted.iter().position(|p| p.kind() == chosen.kind()) == Some(index)
+                && self
+                    .inner
+                    .set_placement::<P::ErrorBody>(chosen.kind())
                     .is_ok()
-            });
+        });
         self.unknown_placement = (!applied).then_some(index);
         self
     }

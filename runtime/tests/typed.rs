@@ -836,3 +836,69 @@ fn an_index_out_of_step_with_the_spec_is_an_error() {
         .expect("a request");
     assert_eq!(request.method(), Method::POST);
 }
+
+/// A hand-written spec that accepts two header placements: the runtime client picks a
+/// placement by kind, so the second cannot be chosen by index.
+static TWO_HEADERS: rt::ProviderSpec = rt::ProviderSpec {
+    name: "two_headers",
+    credentials: rt::CredentialsSpec {
+        preferred: 0,
+        accepted: &[
+            rt::Placement::Header {
+                name: "X-Key",
+                input: "client_secret",
+                prefix: "",
+            },
+            rt::Placement::Header {
+                name: "X-Other-Key",
+                input: "client_secret",
+                prefix: "",
+            },
+        ],
+    },
+    ..SPEC
+};
+
+struct TwoHeaders;
+
+/// A placement by index.
+#[derive(Debug, Clone, Copy)]
+struct Nth(usize);
+
+impl rt::PlacementChoice for Nth {
+    fn index(self) -> usize {
+        self.0
+    }
+}
+
+impl rt::Provider for TwoHeaders {
+    const SPEC: &'static rt::ProviderSpec = &TWO_HEADERS;
+    type Environment = Environment;
+    type Placement = Nth;
+    type Inputs = Inputs;
+    type OptionalInput = rt::NoOptionalInputs;
+    type TokenResponse = TokenResponse;
+    type ErrorBody = rt::OAuthErrorBody;
+    type Client = rt::TypedClient<TwoHeaders>;
+}
+
+#[test]
+fn a_placement_the_runtime_cannot_pick_by_kind_is_an_error_not_another_placement() {
+    let first = rt::Builder::<TwoHeaders>::new(inputs())
+        .credential_placement(Nth(0))
+        .build()
+        .expect("the first header placement");
+    let request = first
+        .call(rt::GrantKind::ClientCredentials, vec![])
+        .request()
+        .expect("a request");
+    assert!(request.headers().contains_key("x-key"));
+
+    match rt::Builder::<TwoHeaders>::new(inputs())
+        .credential_placement(Nth(1))
+        .build()
+    {
+        Err(rt::Error::InvalidInput(e)) => assert_eq!(e.input, "placement"),
+        other => panic!("expected an invalid-input error, got {other:?}"),
+    }
+}
