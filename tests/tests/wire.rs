@@ -7,11 +7,15 @@
 //! complete set of form parameters; then the typed `TokenResponse` field by field, JWT claims
 //! where the document describes them, and the typed error for each documented error body.
 //! `base_url` replaces scheme, host and port only, so the host each document names is checked
-//! on the request built without it (`*_request`, no I/O).
+//! on the request built without it (`.request()`, no I/O).
 
 use serde_json::json;
 use std::time::Duration;
-use tokenspec_providers::{approvalmax, brainysoft, learnlink, smartdocumentor, smartway};
+use tokenspec_provider_approvalmax as approvalmax;
+use tokenspec_provider_brainysoft as brainysoft;
+use tokenspec_provider_learnlink as learnlink;
+use tokenspec_provider_smartdocumentor as smartdocumentor;
+use tokenspec_provider_smartway as smartway;
 use tokenspec_runtime::{OAuthErrorCode, Secret, TokenType};
 use tokenspec_tests::{
     RecordedRequest, Reply, TestServer, decode_form, sorted_pairs, unsigned_jwt,
@@ -53,12 +57,13 @@ const SW_SCOPE: &str =
     "academy.read academy.write employees.read employees.write tests.read tests.write files.read";
 
 fn smartway_client(server: &TestServer) -> smartway::Client {
-    smartway::Client::builder()
-        .company_api_key(SW_KEY)
-        .base_url(&server.base_url())
-        .expect("loopback base URL")
-        .build()
-        .expect("client")
+    smartway::Client::builder(smartway::Inputs {
+        company_api_key: SW_KEY.into(),
+    })
+    .base_url(&server.base_url())
+    .expect("loopback base URL")
+    .build()
+    .expect("client")
 }
 
 #[tokio::test]
@@ -115,12 +120,14 @@ async fn smartway_none_sends_the_api_key_header_and_no_body() {
     assert_eq!(claims.hr_email.as_deref(), Some("hr.admin@example.com"));
 
     // The document's URL, without base_url.
-    let built = smartway::Client::builder()
-        .company_api_key(SW_KEY)
-        .build()
-        .expect("client")
-        .fetch_token_request()
-        .expect("request");
+    let built = smartway::Client::builder(smartway::Inputs {
+        company_api_key: SW_KEY.into(),
+    })
+    .build()
+    .expect("client")
+    .fetch_token()
+    .request()
+    .expect("request");
     assert_eq!(uri(&built), "https://smartway.pro/api/v1/auth/token");
 }
 
@@ -176,13 +183,14 @@ const SD_ID: &str = "sd-client-id";
 const SD_SECRET: &str = "sd+sec/ret=&x y%2é";
 
 fn smartdocumentor_client(server: &TestServer) -> smartdocumentor::Client {
-    smartdocumentor::Client::builder()
-        .client_id(SD_ID)
-        .client_secret(SD_SECRET)
-        .base_url(&server.base_url())
-        .expect("loopback base URL")
-        .build()
-        .expect("client")
+    smartdocumentor::Client::builder(smartdocumentor::Inputs {
+        client_id: SD_ID.into(),
+        client_secret: SD_SECRET.into(),
+    })
+    .base_url(&server.base_url())
+    .expect("loopback base URL")
+    .build()
+    .expect("client")
 }
 
 #[tokio::test]
@@ -219,13 +227,15 @@ async fn smartdocumentor_client_credentials_form_body_with_fixed_scope() {
     assert_eq!(token.token_type, TokenType::Bearer);
     assert_eq!(token.scope, scopes(&["WebAPI"]));
 
-    let built = smartdocumentor::Client::builder()
-        .client_id(SD_ID)
-        .client_secret(SD_SECRET)
-        .build()
-        .expect("client")
-        .fetch_token_request()
-        .expect("request");
+    let built = smartdocumentor::Client::builder(smartdocumentor::Inputs {
+        client_id: SD_ID.into(),
+        client_secret: SD_SECRET.into(),
+    })
+    .build()
+    .expect("client")
+    .fetch_token()
+    .request()
+    .expect("request");
     assert_eq!(
         uri(&built),
         "https://cloud.smartdocumentor.net/connect/token"
@@ -299,15 +309,13 @@ const LL_TENANT: &str = "eu-west-2_AbcdEfghI";
 /// A password may contain `:` (only the user name may not).
 const LL_SECRET: &str = "ll-secret:3+/=";
 
-fn learnlink_builder(
-    server: &TestServer,
-) -> learnlink::ClientBuilder<tokenspec_runtime::builder::Set, tokenspec_runtime::builder::Set> {
-    learnlink::Client::builder()
-        .tenant_id(LL_TENANT)
-        .expect("tenant")
-        .client_secret(LL_SECRET)
-        .base_url(&server.base_url())
-        .expect("loopback base URL")
+fn learnlink_builder(server: &TestServer) -> learnlink::ClientBuilder {
+    learnlink::Client::builder(learnlink::Inputs {
+        tenant_id: LL_TENANT.into(),
+        client_secret: LL_SECRET.into(),
+    })
+    .base_url(&server.base_url())
+    .expect("loopback base URL")
 }
 
 fn learnlink_ok() -> Reply {
@@ -326,7 +334,7 @@ fn learnlink_ok() -> Reply {
 async fn learnlink_client_credentials_basic_with_scope() {
     let server = TestServer::start([learnlink_ok()]);
     let token = learnlink_builder(&server)
-        .scope("api/read api/write")
+        .input(learnlink::OptionalInput::Scope, "api/read api/write")
         .build()
         .expect("client")
         .fetch_token()
@@ -388,9 +396,8 @@ async fn learnlink_without_scope_sends_only_the_grant_type() {
 async fn learnlink_client_credentials_in_the_body_instead_of_basic() {
     let server = TestServer::start([learnlink_ok()]);
     let token = learnlink_builder(&server)
-        .scope("api/webhooks")
+        .input(learnlink::OptionalInput::Scope, "api/webhooks")
         .credential_placement(learnlink::CredentialPlacement::Body)
-        .expect("accepted placement")
         .build()
         .expect("client")
         .fetch_token()
@@ -429,15 +436,16 @@ async fn learnlink_every_environment_uses_the_documented_url() {
     ];
     let server = TestServer::always(Reply::json(200, &json!({"access_token": "t"})));
     for (i, (environment, origin)) in documented.into_iter().enumerate() {
-        let built = learnlink::Client::builder()
-            .tenant_id(LL_TENANT)
-            .expect("tenant")
-            .client_secret(LL_SECRET)
-            .environment(environment)
-            .build()
-            .expect("client")
-            .fetch_token_request()
-            .expect("request");
+        let built = learnlink::Client::builder(learnlink::Inputs {
+            tenant_id: LL_TENANT.into(),
+            client_secret: LL_SECRET.into(),
+        })
+        .environment(environment)
+        .build()
+        .expect("client")
+        .fetch_token()
+        .request()
+        .expect("request");
         assert_eq!(
             uri(&built),
             format!("{origin}/oauth2/token/{LL_TENANT}"),
@@ -462,14 +470,15 @@ async fn learnlink_every_environment_uses_the_documented_url() {
         assert_form(request, &[("grant_type", "client_credentials")]);
     }
     // The default environment is production's public API server.
-    let built = learnlink::Client::builder()
-        .tenant_id(LL_TENANT)
-        .expect("tenant")
-        .client_secret(LL_SECRET)
-        .build()
-        .expect("client")
-        .fetch_token_request()
-        .expect("request");
+    let built = learnlink::Client::builder(learnlink::Inputs {
+        tenant_id: LL_TENANT.into(),
+        client_secret: LL_SECRET.into(),
+    })
+    .build()
+    .expect("client")
+    .fetch_token()
+    .request()
+    .expect("request");
     assert_eq!(
         uri(&built),
         format!("https://public.api.learn.link/oauth2/token/{LL_TENANT}")
@@ -618,16 +627,12 @@ const BS_ID: &str = "f81f7fb9-0000-0000-0000-000000000000";
 const BS_SECRET: &str = "6jsHY5-bs-secret-4";
 const BS_SCOPE: &str = "core_basic admin:read admin:write account:read account:write account:pswrd account:totp admin_1:read admin_1:write";
 
-fn brainysoft_builder() -> brainysoft::ClientBuilder<
-    tokenspec_runtime::builder::Set,
-    tokenspec_runtime::builder::Set,
-    tokenspec_runtime::builder::Set,
-> {
-    brainysoft::Client::builder()
-        .customer_key(BS_KEY)
-        .expect("DNS label")
-        .client_id(BS_ID)
-        .client_secret(BS_SECRET)
+fn brainysoft_builder() -> brainysoft::ClientBuilder {
+    brainysoft::Client::builder(brainysoft::Inputs {
+        customer_key: BS_KEY.into(),
+        client_id: BS_ID.into(),
+        client_secret: BS_SECRET.into(),
+    })
 }
 
 fn brainysoft_ok() -> Reply {
@@ -693,7 +698,8 @@ async fn brainysoft_client_credentials_in_a_form_body() {
     let built = brainysoft_builder()
         .build()
         .expect("client")
-        .fetch_token_request()
+        .fetch_token()
+        .request()
         .expect("request");
     assert_eq!(uri(&built), "https://acme-auth.brainysoft.ru/oauth/token");
 }
@@ -703,7 +709,6 @@ async fn brainysoft_client_credentials_in_the_query_string() {
     let server = TestServer::start([brainysoft_ok()]);
     let token = brainysoft_builder()
         .credential_placement(brainysoft::CredentialPlacement::Query)
-        .expect("accepted placement")
         .base_url(&server.base_url())
         .expect("loopback base URL")
         .build()
@@ -730,10 +735,10 @@ async fn brainysoft_client_credentials_in_the_query_string() {
 
     let built = brainysoft_builder()
         .credential_placement(brainysoft::CredentialPlacement::Query)
-        .expect("accepted placement")
         .build()
         .expect("client")
-        .fetch_token_request()
+        .fetch_token()
+        .request()
         .expect("request");
     let url = built.uri();
     assert_eq!(url.scheme_str(), Some("https"));
@@ -798,15 +803,12 @@ fn approvalmax_claims() -> serde_json::Value {
     })
 }
 
-fn approvalmax_builder() -> approvalmax::ClientBuilder<
-    tokenspec_runtime::builder::Set,
-    tokenspec_runtime::builder::Set,
-    tokenspec_runtime::builder::Set,
-> {
-    approvalmax::Client::builder()
-        .client_id(AM_ID)
-        .client_secret(AM_SECRET)
-        .redirect_uri(AM_REDIRECT)
+fn approvalmax_builder() -> approvalmax::ClientBuilder {
+    approvalmax::Client::builder(approvalmax::Inputs {
+        client_id: AM_ID.into(),
+        client_secret: AM_SECRET.into(),
+        redirect_uri: AM_REDIRECT.into(),
+    })
 }
 
 fn approvalmax_client(server: &TestServer) -> approvalmax::Client {
@@ -906,7 +908,8 @@ async fn approvalmax_authorization_code_with_pkce() {
     let built = approvalmax_builder()
         .build()
         .expect("client")
-        .exchange_code_request("code-123", None)
+        .exchange_code("code-123", None)
+        .request()
         .expect("request");
     assert_eq!(
         uri(&built),
@@ -980,7 +983,6 @@ async fn approvalmax_client_secret_basic_placement() {
     let server = TestServer::start([Reply::json(200, &json!({"access_token": "am-access"}))]);
     approvalmax_builder()
         .credential_placement(approvalmax::CredentialPlacement::Basic)
-        .expect("accepted placement")
         .base_url(&server.base_url())
         .expect("loopback base URL")
         .build()
@@ -1077,7 +1079,10 @@ fn approvalmax_authorize_url_with_pkce() {
 #[test]
 fn approvalmax_authorize_url_without_pkce_and_with_a_chosen_scope() {
     let client = approvalmax_builder()
-        .scope("https://www.approvalmax.com/scopes/public_api openid")
+        .input(
+            approvalmax::OptionalInput::Scope,
+            "https://www.approvalmax.com/scopes/public_api openid",
+        )
         .build()
         .expect("client");
     let url = client.authorize_url("s&t=ate", None).expect("url");
@@ -1236,19 +1241,19 @@ fn basic_credentials(request: &RecordedRequest) -> String {
 #[tokio::test]
 async fn approvalmax_basic_form_encodes_client_id_and_secret() {
     let server = TestServer::start([Reply::json(200, &json!({"access_token": "am-access"}))]);
-    approvalmax::Client::builder()
-        .client_id("am:client id")
-        .client_secret(HOSTILE_SECRET)
-        .redirect_uri(AM_REDIRECT)
-        .credential_placement(approvalmax::CredentialPlacement::Basic)
-        .expect("accepted placement")
-        .base_url(&server.base_url())
-        .expect("loopback base URL")
-        .build()
-        .expect("client")
-        .refresh(&Secret::new(AM_REFRESH))
-        .await
-        .expect("token");
+    approvalmax::Client::builder(approvalmax::Inputs {
+        client_id: "am:client id".into(),
+        client_secret: HOSTILE_SECRET.into(),
+        redirect_uri: AM_REDIRECT.into(),
+    })
+    .credential_placement(approvalmax::CredentialPlacement::Basic)
+    .base_url(&server.base_url())
+    .expect("loopback base URL")
+    .build()
+    .expect("client")
+    .refresh(&Secret::new(AM_REFRESH))
+    .await
+    .expect("token");
     let request = server.only_request();
     let credentials = basic_credentials(&request);
     assert_eq!(credentials, "am%3Aclient+id:p%2541ss%2Bw%3Ard%2Fx");
@@ -1276,17 +1281,17 @@ async fn approvalmax_basic_form_encodes_client_id_and_secret() {
 #[tokio::test]
 async fn learnlink_basic_raw_sends_the_secret_byte_for_byte() {
     let server = TestServer::start([learnlink_ok()]);
-    learnlink::Client::builder()
-        .tenant_id(LL_TENANT)
-        .expect("tenant")
-        .client_secret(HOSTILE_SECRET)
-        .base_url(&server.base_url())
-        .expect("loopback base URL")
-        .build()
-        .expect("client")
-        .fetch_token()
-        .await
-        .expect("token");
+    learnlink::Client::builder(learnlink::Inputs {
+        tenant_id: LL_TENANT.into(),
+        client_secret: HOSTILE_SECRET.into(),
+    })
+    .base_url(&server.base_url())
+    .expect("loopback base URL")
+    .build()
+    .expect("client")
+    .fetch_token()
+    .await
+    .expect("token");
     assert_eq!(
         basic_credentials(&server.only_request()),
         format!("{LL_TENANT}:{HOSTILE_SECRET}")
@@ -1355,21 +1360,21 @@ async fn a_transport_error_keeps_the_http_clients_error_as_source() {
         .and_then(|l| l.local_addr())
         .expect("a free port")
         .port();
-    let error = learnlink::Client::builder()
-        .tenant_id(LL_TENANT)
-        .expect("tenant")
-        .client_secret(LL_SECRET)
-        .base_url(&format!("http://127.0.0.1:{port}"))
-        .expect("loopback base URL")
-        .http_options(tokenspec_runtime::HttpOptions {
-            retry: tokenspec_runtime::RetryPolicy::none(),
-            ..Default::default()
-        })
-        .build()
-        .expect("client")
-        .fetch_token()
-        .await
-        .expect_err("nobody listens");
+    let error = learnlink::Client::builder(learnlink::Inputs {
+        tenant_id: LL_TENANT.into(),
+        client_secret: LL_SECRET.into(),
+    })
+    .base_url(&format!("http://127.0.0.1:{port}"))
+    .expect("loopback base URL")
+    .http_options(tokenspec_runtime::HttpOptions {
+        retry: tokenspec_runtime::RetryPolicy::none(),
+        ..Default::default()
+    })
+    .build()
+    .expect("client")
+    .fetch_token()
+    .await
+    .expect_err("nobody listens");
     let learnlink::Error::Transport(e) = &error else {
         panic!("expected Transport, got {error:?}");
     };

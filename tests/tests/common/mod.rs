@@ -6,7 +6,8 @@
 use serde_json::json;
 use std::sync::Mutex;
 use std::time::Duration;
-use tokenspec_providers::{approvalmax, brainysoft};
+use tokenspec_provider_approvalmax as approvalmax;
+use tokenspec_provider_brainysoft as brainysoft;
 use tokenspec_runtime::{HttpOptions, RetryPolicy, StoreError, StoredToken, TokenStore};
 use tokenspec_tests::TestServer;
 
@@ -46,16 +47,16 @@ pub fn brainysoft(server: &TestServer, retry: RetryPolicy) -> brainysoft::Client
 
 /// A brainysoft client for `server` with `options` (timeouts, body limit, retries).
 pub fn brainysoft_with(server: &TestServer, options: HttpOptions) -> brainysoft::Client {
-    brainysoft::Client::builder()
-        .customer_key("acme")
-        .expect("customer key")
-        .client_id("client-1")
-        .client_secret(CLIENT_SECRET)
-        .base_url(&server.base_url())
-        .expect("loopback base url")
-        .http_options(options)
-        .build()
-        .expect("client")
+    brainysoft::Client::builder(brainysoft::Inputs {
+        customer_key: "acme".into(),
+        client_id: "client-1".into(),
+        client_secret: CLIENT_SECRET.into(),
+    })
+    .base_url(&server.base_url())
+    .expect("loopback base url")
+    .http_options(options)
+    .build()
+    .expect("client")
 }
 
 pub fn token_body(access_token: &str) -> serde_json::Value {
@@ -63,15 +64,16 @@ pub fn token_body(access_token: &str) -> serde_json::Value {
 }
 
 pub fn approvalmax(server: &TestServer) -> approvalmax::Client {
-    approvalmax::Client::builder()
-        .client_id("client-1")
-        .client_secret(CLIENT_SECRET)
-        .redirect_uri("https://app.example/callback")
-        .base_url(&server.base_url())
-        .expect("url")
-        .retry(quick_retries(2))
-        .build()
-        .expect("client")
+    approvalmax::Client::builder(approvalmax::Inputs {
+        client_id: "client-1".into(),
+        client_secret: CLIENT_SECRET.into(),
+        redirect_uri: "https://app.example/callback".into(),
+    })
+    .base_url(&server.base_url())
+    .expect("url")
+    .retry(quick_retries(2))
+    .build()
+    .expect("client")
 }
 
 pub fn form_value(request: &tokenspec_tests::RecordedRequest, name: &str) -> Option<String> {
