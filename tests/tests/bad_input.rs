@@ -5,7 +5,11 @@
 
 use serde_json::json;
 use std::fmt::Debug;
-use tokenspec_providers::{approvalmax, brainysoft, learnlink, smartdocumentor, smartway};
+use tokenspec_provider_approvalmax as approvalmax;
+use tokenspec_provider_brainysoft as brainysoft;
+use tokenspec_provider_learnlink as learnlink;
+use tokenspec_provider_smartdocumentor as smartdocumentor;
+use tokenspec_provider_smartway as smartway;
 use tokenspec_runtime::{Error, GrantKind, JsonErrorBody, Secret};
 use tokenspec_tests::{Reply, TestServer};
 
@@ -65,19 +69,35 @@ const NOT_DNS_LABELS: &[&str] = &[
     "%61cme",
 ];
 
+/// A brainysoft builder whose customer key is `customer_key` and whose other inputs are fine.
+fn brainysoft_with_key(customer_key: &str) -> brainysoft::ClientBuilder {
+    brainysoft::Client::builder(brainysoft::Inputs {
+        customer_key: customer_key.into(),
+        client_id: "id".into(),
+        client_secret: "secret".into(),
+    })
+}
+
 #[test]
 fn brainysoft_customer_key_must_be_a_dns_label() {
     let server = server();
     for value in NOT_DNS_LABELS {
-        let result = brainysoft::Client::builder()
+        let result = brainysoft_with_key(value)
             .base_url(&server.base_url())
             .expect("loopback base URL")
-            .customer_key(*value);
-        assert_invalid(result.map(|_| ()), "customer_key");
+            .build();
+        assert_invalid(result, "customer_key");
     }
     let long = "a".repeat(64);
+    assert_invalid(brainysoft_with_key(&long).build(), "customer_key");
+    // `build` names the first bad input in spec order, whatever else is wrong.
     assert_invalid(
-        brainysoft::Client::builder().customer_key(long).map(|_| ()),
+        brainysoft::Client::builder(brainysoft::Inputs {
+            customer_key: "evil.com".into(),
+            client_id: "".into(),
+            client_secret: "".into(),
+        })
+        .build(),
         "customer_key",
     );
     assert_untouched(&server);
@@ -132,15 +152,23 @@ const NOT_ONE_SEGMENT: &[&str] = &[
     "a b",
 ];
 
+/// A learnlink builder whose tenant ID is `tenant_id` and whose secret is fine.
+fn learnlink_with_tenant(tenant_id: &str) -> learnlink::ClientBuilder {
+    learnlink::Client::builder(learnlink::Inputs {
+        tenant_id: tenant_id.into(),
+        client_secret: "secret".into(),
+    })
+}
+
 #[test]
 fn learnlink_tenant_id_must_be_one_path_segment() {
     let server = server();
     for value in NOT_ONE_SEGMENT {
-        let result = learnlink::Client::builder()
+        let result = learnlink_with_tenant(value)
             .base_url(&server.base_url())
             .expect("loopback base URL")
-            .tenant_id(*value);
-        assert_invalid(result.map(|_| ()), "tenant_id");
+            .build();
+        assert_invalid(result, "tenant_id");
     }
     assert_untouched(&server);
 }
@@ -183,83 +211,88 @@ async fn empty_secrets_and_credentials_are_refused_before_sending() {
     let base = server.base_url();
 
     assert_invalid(
-        smartway::Client::builder()
-            .company_api_key("")
-            .base_url(&base)
-            .expect("base")
-            .build(),
+        smartway::Client::builder(smartway::Inputs {
+            company_api_key: "".into(),
+        })
+        .base_url(&base)
+        .expect("base")
+        .build(),
         "company_api_key",
     );
     assert_invalid(
-        smartdocumentor::Client::builder()
-            .client_id("id")
-            .client_secret("")
-            .base_url(&base)
-            .expect("base")
-            .build(),
+        smartdocumentor::Client::builder(smartdocumentor::Inputs {
+            client_id: "id".into(),
+            client_secret: "".into(),
+        })
+        .base_url(&base)
+        .expect("base")
+        .build(),
         "client_secret",
     );
     assert_invalid(
-        smartdocumentor::Client::builder()
-            .client_id("")
-            .client_secret("secret")
-            .base_url(&base)
-            .expect("base")
-            .build(),
+        smartdocumentor::Client::builder(smartdocumentor::Inputs {
+            client_id: "".into(),
+            client_secret: "secret".into(),
+        })
+        .base_url(&base)
+        .expect("base")
+        .build(),
         "client_id",
     );
     assert_invalid(
-        learnlink::Client::builder()
-            .tenant_id("eu-west-2_AbcdEfghI")
-            .expect("tenant")
-            .client_secret("")
-            .base_url(&base)
-            .expect("base")
-            .build(),
+        learnlink::Client::builder(learnlink::Inputs {
+            tenant_id: "eu-west-2_AbcdEfghI".into(),
+            client_secret: "".into(),
+        })
+        .base_url(&base)
+        .expect("base")
+        .build(),
         "client_secret",
     );
     assert_invalid(
-        learnlink::Client::builder()
-            .tenant_id("eu-west-2_AbcdEfghI")
-            .expect("tenant")
-            .client_secret("secret")
-            .scope("")
-            .base_url(&base)
-            .expect("base")
-            .build(),
+        learnlink::Client::builder(learnlink::Inputs {
+            tenant_id: "eu-west-2_AbcdEfghI".into(),
+            client_secret: "secret".into(),
+        })
+        .input(learnlink::OptionalInput::Scope, "")
+        .base_url(&base)
+        .expect("base")
+        .build(),
         "scope",
     );
     assert_invalid(
-        brainysoft::Client::builder()
-            .customer_key("acme")
-            .expect("label")
-            .client_id("id")
-            .client_secret(Secret::new(""))
-            .base_url(&base)
-            .expect("base")
-            .build(),
+        brainysoft::Client::builder(brainysoft::Inputs {
+            customer_key: "acme".into(),
+            client_id: "id".into(),
+            client_secret: Secret::new(""),
+        })
+        .base_url(&base)
+        .expect("base")
+        .build(),
         "client_secret",
     );
     assert_invalid(
-        approvalmax::Client::builder()
-            .client_id("id")
-            .client_secret("")
-            .redirect_uri("https://app.example/callback")
-            .base_url(&base)
-            .expect("base")
-            .build(),
+        approvalmax::Client::builder(approvalmax::Inputs {
+            client_id: "id".into(),
+            client_secret: "".into(),
+            redirect_uri: "https://app.example/callback".into(),
+        })
+        .base_url(&base)
+        .expect("base")
+        .build(),
         "client_secret",
     );
 
     // Per-call values of a client that is fine.
-    let approvalmax = approvalmax::Client::builder()
-        .client_id("id")
-        .client_secret("secret")
-        .redirect_uri("https://app.example/callback")
-        .base_url(&base)
-        .expect("base")
-        .build()
-        .expect("client");
+    let approvalmax = approvalmax::Client::builder(approvalmax::Inputs {
+        client_id: "id".into(),
+        client_secret: "secret".into(),
+        redirect_uri: "https://app.example/callback".into(),
+    })
+    .base_url(&base)
+    .expect("base")
+    .build()
+    .expect("client");
     assert_invalid(approvalmax.refresh(&Secret::new("")).await, "refresh_token");
     assert_invalid(approvalmax.exchange_code("", None).await, "code");
     assert_invalid(
@@ -275,11 +308,12 @@ async fn control_characters_cannot_inject_headers_or_parameters() {
     let server = server();
     let base = server.base_url();
     let text = assert_invalid(
-        smartway::Client::builder()
-            .company_api_key("key\r\nX-Injected: 1")
-            .base_url(&base)
-            .expect("base")
-            .build(),
+        smartway::Client::builder(smartway::Inputs {
+            company_api_key: "key\r\nX-Injected: 1".into(),
+        })
+        .base_url(&base)
+        .expect("base")
+        .build(),
         "company_api_key",
     );
     assert!(
@@ -287,25 +321,19 @@ async fn control_characters_cannot_inject_headers_or_parameters() {
         "a secret is not echoed: {text}"
     );
     assert_invalid(
-        learnlink::Client::builder()
-            .tenant_id("tenant\r\nHost: evil.example")
-            .map(|_| ()),
+        learnlink_with_tenant("tenant\r\nHost: evil.example").build(),
         "tenant_id",
     );
-    assert_invalid(
-        brainysoft::Client::builder()
-            .customer_key("acme\n")
-            .map(|_| ()),
-        "customer_key",
-    );
-    let approvalmax = approvalmax::Client::builder()
-        .client_id("id")
-        .client_secret("secret")
-        .redirect_uri("https://app.example/callback")
-        .base_url(&base)
-        .expect("base")
-        .build()
-        .expect("client");
+    assert_invalid(brainysoft_with_key("acme\n").build(), "customer_key");
+    let approvalmax = approvalmax::Client::builder(approvalmax::Inputs {
+        client_id: "id".into(),
+        client_secret: "secret".into(),
+        redirect_uri: "https://app.example/callback".into(),
+    })
+    .base_url(&base)
+    .expect("base")
+    .build()
+    .expect("client");
     assert_invalid(
         approvalmax.refresh(&Secret::new("r\0t")).await,
         "refresh_token",
@@ -317,6 +345,12 @@ async fn control_characters_cannot_inject_headers_or_parameters() {
 // ---------------------------------------------------------------------------------------------
 // base_url: https anywhere, plain http only on loopback.
 
+fn smartway_builder() -> smartway::ClientBuilder {
+    smartway::Client::builder(smartway::Inputs {
+        company_api_key: "key".into(),
+    })
+}
+
 #[test]
 fn base_url_is_scheme_host_and_port_only_and_never_echoed() {
     for url in [
@@ -325,7 +359,7 @@ fn base_url_is_scheme_host_and_port_only_and_never_echoed() {
         "http://127.0.0.1:8080/?x=1",
         "http://127.0.0.1:8080/#frag",
     ] {
-        match smartway::Client::builder().base_url(url).map(|_| ()) {
+        match smartway_builder().base_url(url).map(|_| ()) {
             Err(smartway::Error::InvalidInput(e)) => {
                 assert_eq!(e.input, "base_url");
                 assert!(!e.reason.contains("pa55word"), "{}", e.reason);
@@ -352,12 +386,9 @@ fn base_url_refuses_plain_http_off_loopback() {
         "",
     ];
     for url in refused {
+        assert_invalid(smartway_builder().base_url(url).map(|_| ()), "base_url");
         assert_invalid(
-            smartway::Client::builder().base_url(url).map(|_| ()),
-            "base_url",
-        );
-        assert_invalid(
-            learnlink::Client::builder().base_url(url).map(|_| ()),
+            learnlink_with_tenant("tenant").base_url(url).map(|_| ()),
             "base_url",
         );
         let mut client = tokenspec_providers::client("brainysoft").expect("registered");
@@ -369,7 +400,7 @@ fn base_url_refuses_plain_http_off_loopback() {
         "http://[::1]:1",
         "https://proxy.example",
     ] {
-        let accepted = smartway::Client::builder().base_url(url);
+        let accepted = smartway_builder().base_url(url);
         assert!(accepted.is_ok(), "{url}: {accepted:?}");
     }
 }
@@ -480,11 +511,11 @@ fn assert_hidden(what: &str, text: &str) {
 
 #[tokio::test]
 async fn debug_and_display_never_show_secrets() {
-    // Builders, before and after the secret is set, and the clients they build.
-    let builder = learnlink::Client::builder()
-        .tenant_id("eu-west-2_AbcdEfghI")
-        .expect("tenant")
-        .client_secret(CANARY);
+    // Builders holding a secret, and the clients they build.
+    let builder = learnlink::Client::builder(learnlink::Inputs {
+        tenant_id: "eu-west-2_AbcdEfghI".into(),
+        client_secret: CANARY.into(),
+    });
     assert_hidden("learnlink builder", &format!("{builder:?}"));
     let client = builder.build().expect("client");
     assert_hidden("learnlink client", &format!("{client:?}"));
@@ -494,17 +525,20 @@ async fn debug_and_display_never_show_secrets() {
         &format!("{:?}", client.runtime().inputs()),
     );
 
-    let builder = smartway::Client::builder().company_api_key(CANARY);
+    let builder = smartway::Client::builder(smartway::Inputs {
+        company_api_key: CANARY.into(),
+    });
     assert_hidden("smartway builder", &format!("{builder:?}"));
     assert_hidden(
         "smartway client",
         &format!("{:?}", builder.build().expect("client")),
     );
 
-    let builder = approvalmax::Client::builder()
-        .client_id("id")
-        .client_secret(CANARY)
-        .redirect_uri("https://app.example/callback");
+    let builder = approvalmax::Client::builder(approvalmax::Inputs {
+        client_id: "id".into(),
+        client_secret: CANARY.into(),
+        redirect_uri: "https://app.example/callback".into(),
+    });
     assert_hidden("approvalmax builder", &format!("{builder:?}"));
     assert_hidden(
         "approvalmax client",
@@ -518,10 +552,11 @@ async fn debug_and_display_never_show_secrets() {
     assert_hidden("registry client", &format!("{registry:?}"));
 
     // Input errors about a secret say "the value", not the value.
-    let error = smartway::Client::builder()
-        .company_api_key(format!("{CANARY}\n"))
-        .build()
-        .expect_err("control character");
+    let error = smartway::Client::builder(smartway::Inputs {
+        company_api_key: format!("{CANARY}\n").into(),
+    })
+    .build()
+    .expect_err("control character");
     assert_hidden("input error Display", &error.to_string());
     assert_hidden("input error Debug", &format!("{error:?}"));
 
@@ -530,14 +565,15 @@ async fn debug_and_display_never_show_secrets() {
         200,
         &json!({"access_token": CANARY, "refresh_token": CANARY, "expires_in": 3600}),
     )]);
-    let client = approvalmax::Client::builder()
-        .client_id("id")
-        .client_secret(CANARY)
-        .redirect_uri("https://app.example/callback")
-        .base_url(&server.base_url())
-        .expect("base")
-        .build()
-        .expect("client");
+    let client = approvalmax::Client::builder(approvalmax::Inputs {
+        client_id: "id".into(),
+        client_secret: CANARY.into(),
+        redirect_uri: "https://app.example/callback".into(),
+    })
+    .base_url(&server.base_url())
+    .expect("base")
+    .build()
+    .expect("client");
     let token = client.refresh(&Secret::new(CANARY)).await.expect("token");
     assert_eq!(token.access_token.expose(), CANARY);
     assert_hidden("TokenResponse", &format!("{token:?}"));
@@ -631,14 +667,15 @@ fn ok_response(body: &str) -> http::Response<Vec<u8>> {
 #[tokio::test]
 async fn a_code_verifier_outside_rfc7636_is_refused_at_once() {
     let server = server();
-    let client = approvalmax::Client::builder()
-        .client_id("id")
-        .client_secret("secret")
-        .redirect_uri("https://app.example/callback")
-        .base_url(&server.base_url())
-        .expect("base")
-        .build()
-        .expect("client");
+    let client = approvalmax::Client::builder(approvalmax::Inputs {
+        client_id: "id".into(),
+        client_secret: "secret".into(),
+        redirect_uri: "https://app.example/callback".into(),
+    })
+    .base_url(&server.base_url())
+    .expect("base")
+    .build()
+    .expect("client");
     let bad = [
         "a".repeat(42),
         "a".repeat(129),
@@ -662,7 +699,7 @@ async fn a_code_verifier_outside_rfc7636_is_refused_at_once() {
             "code_verifier",
         );
         assert_invalid(
-            client.exchange_code_request("code", Some(verifier)),
+            client.exchange_code("code", Some(verifier)).request(),
             "code_verifier",
         );
     }
@@ -674,7 +711,8 @@ async fn a_code_verifier_outside_rfc7636_is_refused_at_once() {
             .authorize_url("state", Some(&verifier))
             .expect("a valid verifier");
         client
-            .exchange_code_request("code", Some(&verifier))
+            .exchange_code("code", Some(&verifier))
+            .request()
             .expect("a valid verifier");
     }
 }
@@ -803,13 +841,9 @@ async fn brainysoft_numeric_customer_keys_stay_inside_their_dns_name() {
         200,
         &json!({"access_token": "t", "token_type": "Bearer"}),
     ));
-    let client = brainysoft::Client::builder()
+    let client = brainysoft_with_key("2852039166")
         .base_url(&server.base_url())
         .expect("loopback base URL")
-        .customer_key("2852039166")
-        .expect("a DNS label")
-        .client_id("id")
-        .client_secret("s")
         .build()
         .expect("builds");
     client.fetch_token().await.expect("fetched");
