@@ -3,14 +3,16 @@
 //! comments, as inert Markdown ([`crate::text`]: no code block, HTML or link can form).
 
 use crate::model::{
-    BasicEncoding, BodyFormat, ErrorFormat, Field, FieldType, Grant, GrantKind, Input,
-    InputLocation, ParamLocation, ParamSource, Pkce, Placement, Provider,
+    ErrorFormat, Field, FieldType, Grant, GrantKind, Input,
+    InputLocation, ParamSource, Pkce, Placement, Provider,
 };
 use crate::text::{self, literal};
 use crate::validate::is_keyword;
 use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
+
+mod spec_static;
 
 /// The command that regenerates `generated/`, named in every header.
 pub const REGENERATE: &str = "cargo run -p tokenspec -- generate";
@@ -33,24 +35,13 @@ impl EmitError {
     }
 }
 
-/// The generated crate's feature that adds the `*_blocking` methods.
-const BLOCKING_FEATURE: &str = "blocking";
-
 /// Names the generated crate already gives to something at its root, each with what it is.
-/// A provider is a module, a cargo feature and a file `src/<name>.rs` of the same name, so a
-/// provider named like one of these would clash with it: validation and `tokenspec new` refuse
-/// them, naming the clash. Kept here, beside `lib_rs`, `cargo_toml` and `generate_tree`'s
-/// file list, so a new crate-level item is reserved where it is added; a test parses the
-/// emitted `lib.rs` and `Cargo.toml` and checks that no emitted name is a valid provider name.
+/// A provider is a module and a file `src/<name>.rs` of the same name, so a provider named like
+/// one of these would clash with it: validation and `tokenspec new` refuse them, naming the
+/// clash. Kept here, beside `lib_rs` and `generate_tree`'s file list, so a new crate-level item
+/// is reserved where it is added; a test parses the emitted `lib.rs` and checks that no emitted
+/// name is a valid provider name.
 pub const CRATE_NAMES: &[(&str, &str)] = &[
-    (
-        "default",
-        "the `default` feature of the generated Cargo.toml",
-    ),
-    (
-        BLOCKING_FEATURE,
-        "the `blocking` feature of the generated Cargo.toml",
-    ),
     (
         "runtime",
         "the generated crate's `runtime` (its re-export of tokenspec-runtime)",
@@ -78,20 +69,6 @@ pub fn crate_name_clash(name: &str) -> Option<&'static str> {
         .find(|(reserved, _)| *reserved == name)
         .map(|(_, what)| *what)
 }
-
-/// Methods of every generated `ClientBuilder` besides the input setters. Validation refuses
-/// client inputs of these names (their setters would clash); kept here, beside the code that
-/// emits them, so the two cannot drift.
-pub const BUILDER_METHODS: &[&str] = &[
-    "build",
-    "environment",
-    "base_url",
-    "transport",
-    "credential_placement",
-    "http_options",
-    "timeout",
-    "retry",
-];
 
 fn header(source: &str) -> String {
     format!(
@@ -177,34 +154,28 @@ fn paragraphs<S: AsRef<str>>(parts: &[S]) -> String {
         .join("\n\n")
 }
 
-fn opt_str(value: Option<&str>) -> TokenStream {
-    match value {
-        Some(v) => {
-            let v = literal(v);
-            quote!(::core::option::Option::Some(#v))
-        }
-        None => quote!(::core::option::Option::None),
-    }
-}
-
-fn opt_u64(value: Option<u64>) -> TokenStream {
-    match value {
-        Some(v) => quote!(::core::option::Option::Some(#v)),
-        None => quote!(::core::option::Option::None),
-    }
-}
-
-/// The generated module of one provider.
+/// The generated module of one provider, as the crate `tokenspec-provider-<name>` holds it.
 pub fn provider_module(p: &Provider) -> Result<String, EmitError> {
+    provider_module_at(p, Some(&provider_crate_lib(&p.name)))
+}
+
+/// The library name of the crate that holds provider `name` in `generated/providers/`.
+pub fn provider_crate_lib(name: &str) -> String {
+    format!("tokenspec_provider_{name}")
+}
+
+/// The generated module of one provider, its doc example naming it `example_path`
+/// (`tokenspec_provider_brainysoft`, `acme_tokens::brainysoft`), or without an example.
+pub fn provider_module_at(p: &Provider, example_path: Option<&str>) -> Result<String, EmitError> {
     let module_doc = inner_doc(&module_doc_text(p));
-    let provider_static = provider_static(p);
+    let (inputs, has_optional) = inputs(p);
+    let provider = provider_impl(p, has_optional);
     let environment = environment_enum(p);
     let placement = placement_enum(p);
     let (error_body, error_body_item) = error_body(p);
     let response = token_response(p);
     let claims = claims_struct(p);
-    let client = client(p);
-    let builder = builder(p);
+    let client = client(p, example_path);
     // A provider's own error body can make `Error` larger than clippy likes in a `Result`;
     // boxing it would cost every caller an allocation to please a lint.
     let allow_large_error = matches!(p.errors, ErrorFormat::Custom(_))
@@ -215,7 +186,8 @@ pub fn provider_module(p: &Provider) -> Result<String, EmitError> {
 
         use ::tokenspec_runtime as rt;
 
-        #provider_static
+        #provider
+        #inputs
         #environment
         #placement
 
@@ -228,9 +200,8 @@ pub fn provider_module(p: &Provider) -> Result<String, EmitError> {
         #response
         #claims
         #client
-        #builder
     };
-    format(&p.name, &p.source, tokens)
+    Ok(format(&p.name, &p.source, tokens)? + "\n" + &spec_static::spec_static(p))
 }
 
 fn module_doc_text(p: &Provider) -> String {
@@ -256,203 +227,12 @@ fn module_doc_text(p: &Provider) -> String {
     ])
 }
 
-fn field_type_path(ty: FieldType) -> TokenStream {
-    let variant = format_ident!("{}", format!("{ty:?}"));
-    quote!(rt::FieldType::#variant)
-}
-
-fn field_specs(fields: &[Field]) -> TokenStream {
-    let items = fields.iter().map(|f| {
-        let name = literal(&f.name);
-        let wire = f.wire.iter().map(|w| literal(w));
-        let ty = field_type_path(f.ty);
-        let required = f.required;
-        let default = opt_str(f.default.as_deref());
-        let description = literal(&f.description);
-        quote! {
-            rt::FieldSpec {
-                name: #name,
-                wire: &[#(#wire),*],
-                ty: #ty,
-                required: #required,
-                default: #default,
-                description: #description,
-            }
-        }
-    });
-    quote!(&[#(#items),*])
-}
-
-fn params(params: &[crate::model::Param]) -> TokenStream {
-    let items = params.iter().map(|param| {
-        let name = literal(&param.name);
-        let source = match &param.source {
-            ParamSource::Fixed(v) => {
-                let v = literal(v);
-                quote!(rt::ParamSource::Fixed(#v))
-            }
-            ParamSource::Input(i) => {
-                let i = literal(i);
-                quote!(rt::ParamSource::Input(#i))
-            }
-        };
-        let location = match param.location {
-            ParamLocation::Body => quote!(rt::ParamLocation::Body),
-            ParamLocation::Query => quote!(rt::ParamLocation::Query),
-        };
-        quote!(rt::ParamSpec { name: #name, source: #source, location: #location })
-    });
-    quote!(&[#(#items),*])
-}
-
 fn grant_kind(kind: GrantKind) -> TokenStream {
     match kind {
         GrantKind::None => quote!(rt::GrantKind::None),
         GrantKind::ClientCredentials => quote!(rt::GrantKind::ClientCredentials),
         GrantKind::AuthorizationCode => quote!(rt::GrantKind::AuthorizationCode),
         GrantKind::RefreshToken => quote!(rt::GrantKind::RefreshToken),
-    }
-}
-
-fn provider_static(p: &Provider) -> TokenStream {
-    let name = literal(&p.name);
-    let title = literal(&p.title);
-    let description = literal(&p.description);
-    let docs = literal(&p.docs);
-    let default_environment = literal(&p.default_environment);
-    let environments = p.environments.iter().map(|e| {
-        let name = literal(&e.name);
-        let token_url = literal(&e.token_url);
-        let authorize_url = opt_str(e.authorize_url.as_deref());
-        quote!(rt::EnvironmentSpec { name: #name, token_url: #token_url, authorize_url: #authorize_url })
-    });
-    let inputs = p.inputs.iter().map(|i| {
-        let name = literal(&i.name);
-        let description = literal(&i.description);
-        let secret = i.secret;
-        let required = i.required;
-        let per_request = i.per_request;
-        let pattern = opt_str(i.pattern.as_deref());
-        let default = opt_str(i.default.as_deref());
-        let location = match i.location {
-            InputLocation::Host => quote!(rt::InputLocation::Host),
-            InputLocation::Path => quote!(rt::InputLocation::Path),
-            InputLocation::Param => quote!(rt::InputLocation::Param),
-        };
-        quote! {
-            rt::InputSpec {
-                name: #name,
-                description: #description,
-                secret: #secret,
-                required: #required,
-                per_request: #per_request,
-                pattern: #pattern,
-                default: #default,
-                location: #location,
-            }
-        }
-    });
-    let preferred = p.credentials.preferred;
-    let accepted = p.credentials.accepted.iter().map(|a| match a {
-        Placement::Header {
-            name,
-            input,
-            prefix,
-        } => {
-            let (name, input, prefix) = (literal(name), literal(input), literal(prefix));
-            quote!(rt::Placement::Header { name: #name, input: #input, prefix: #prefix })
-        }
-        Placement::Basic {
-            user,
-            password,
-            encoding,
-        } => {
-            let encoding = match encoding {
-                BasicEncoding::Form => quote!(rt::BasicEncoding::Form),
-                BasicEncoding::Raw => quote!(rt::BasicEncoding::Raw),
-            };
-            let (user, password) = (literal(user), literal(password));
-            quote!(rt::Placement::Basic { user: #user, password: #password, encoding: #encoding })
-        }
-        Placement::Body(fields) | Placement::Query(fields) => {
-            let pairs = fields.iter().map(|(w, i)| {
-                let (w, i) = (literal(w), literal(i));
-                quote!((#w, #i))
-            });
-            let variant = if a.kind() == "body" {
-                quote!(Body)
-            } else {
-                quote!(Query)
-            };
-            quote!(rt::Placement::#variant(&[#(#pairs),*]))
-        }
-    });
-    let body = match p.body {
-        BodyFormat::None => quote!(rt::BodyFormat::None),
-        BodyFormat::Form => quote!(rt::BodyFormat::Form),
-        BodyFormat::Json => quote!(rt::BodyFormat::Json),
-    };
-    let grants = p.grants.iter().map(|g| {
-        let kind = grant_kind(g.kind);
-        let description = literal(&g.description);
-        let token_params = params(&g.params);
-        let authorize_params = params(&g.authorize_params);
-        let pkce = match g.pkce {
-            Pkce::None => quote!(rt::Pkce::None),
-            Pkce::Optional => quote!(rt::Pkce::Optional),
-            Pkce::Required => quote!(rt::Pkce::Required),
-        };
-        quote! {
-            rt::GrantSpec {
-                kind: #kind,
-                description: #description,
-                params: #token_params,
-                authorize_params: #authorize_params,
-                pkce: #pkce,
-            }
-        }
-    });
-    let delimiter = literal(&p.scopes.delimiter);
-    let known = p.scopes.known.iter().map(|(s, d)| {
-        let (s, d) = (literal(s), literal(d));
-        quote!((#s, #d))
-    });
-    let response = field_specs(&p.response);
-    let errors = match &p.errors {
-        ErrorFormat::OAuth2 => quote!(rt::ErrorFormat::OAuth2),
-        ErrorFormat::Custom(fields) => {
-            let fields = field_specs(fields);
-            quote!(rt::ErrorFormat::Custom(#fields))
-        }
-    };
-    let access_lifetime = opt_u64(p.access_lifetime);
-    let refresh_lifetime = opt_u64(p.refresh_lifetime);
-    let claims = field_specs(&p.claims);
-    quote! {
-        /// What the runtime knows of this provider: environments, inputs, credentials, grants,
-        /// response and error shapes. The registry hands it to programs that pick providers at
-        /// run time.
-        pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
-            name: #name,
-            title: #title,
-            description: #description,
-            docs: #docs,
-            default_environment: #default_environment,
-            environments: &[#(#environments),*],
-            inputs: &[#(#inputs),*],
-            credentials: rt::CredentialsSpec {
-                preferred: #preferred,
-                accepted: &[#(#accepted),*],
-            },
-            body: #body,
-            grants: &[#(#grants),*],
-            scopes: rt::ScopesSpec { delimiter: #delimiter, known: &[#(#known),*] },
-            response: #response,
-            errors: #errors,
-            access_lifetime: #access_lifetime,
-            refresh_lifetime: #refresh_lifetime,
-            claims: #claims,
-        };
     }
 }
 
@@ -464,14 +244,10 @@ fn environment_enum(p: &Provider) -> TokenStream {
         let default = (e.name == p.default_environment).then(|| quote!(#[default]));
         quote!(#doc #default #variant)
     });
-    let arms = p.environments.iter().map(|e| {
+    let index_arms = p.environments.iter().enumerate().map(|(index, e)| {
         let variant = camel(&e.name);
-        let name = literal(&e.name);
-        quote!(Environment::#variant => #name)
-    });
-    let spec_arms = p.environments.iter().enumerate().map(|(index, e)| {
-        let variant = camel(&e.name);
-        quote!(Environment::#variant => &PROVIDER.environments[#index])
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        quote!(Environment::#variant => #index)
     });
     quote! {
         /// Environments of this provider; the default is the spec's `default_environment`.
@@ -483,19 +259,10 @@ fn environment_enum(p: &Provider) -> TokenStream {
             #(#variants),*
         }
 
-        impl Environment {
-            /// The environment's name in the spec.
-            pub fn name(self) -> &'static str {
+        impl rt::Environment for Environment {
+            fn index(self) -> usize {
                 match self {
-                    #(#arms),*
-                }
-            }
-
-            /// The environment's URLs.
-            pub fn spec(self) -> &'static rt::EnvironmentSpec {
-                // Emitted together with PROVIDER: every index is in bounds.
-                match self {
-                    #(#spec_arms),*
+                    #(#index_arms),*
                 }
             }
         }
@@ -522,10 +289,10 @@ fn placement_enum(p: &Provider) -> Option<TokenStream> {
         let default = (i == p.credentials.preferred).then(|| quote!(#[default]));
         quote!(#doc #default #variant)
     });
-    let arms = p.credentials.accepted.iter().map(|a| {
+    let arms = p.credentials.accepted.iter().enumerate().map(|(index, a)| {
         let variant = camel(a.kind());
-        let kind = a.kind();
-        quote!(CredentialPlacement::#variant => #kind)
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        quote!(CredentialPlacement::#variant => #index)
     });
     Some(quote! {
         /// Where the client sends its credentials; every variant is accepted by the provider.
@@ -537,8 +304,8 @@ fn placement_enum(p: &Provider) -> Option<TokenStream> {
             #(#variants),*
         }
 
-        impl CredentialPlacement {
-            fn kind(self) -> &'static str {
+        impl rt::PlacementChoice for CredentialPlacement {
+            fn index(self) -> usize {
                 match self {
                     #(#arms),*
                 }
@@ -658,7 +425,7 @@ fn token_response(p: &Provider) -> TokenStream {
         /// `Duration`, scope lists split.
         ///
         /// Non-exhaustive: a spec may add an optional field in a minor version. Build one from
-        /// a response with [`Client::parse_response`].
+        /// a response with [`parse_response`](rt::TypedClient::parse_response).
         #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
         #[non_exhaustive]
         pub struct TokenResponse {
@@ -702,12 +469,13 @@ struct Arg<'a> {
 }
 
 impl Arg<'_> {
-    fn param(&self) -> TokenStream {
+    /// The parameter, borrowing for `lifetime` (`'a`, the call it goes into) or elided.
+    fn param(&self, lifetime: &TokenStream) -> TokenStream {
         let name = ident(&self.input.name);
         let ty = if self.input.secret {
-            quote!(&rt::Secret)
+            quote!(&#lifetime rt::Secret)
         } else {
-            quote!(&str)
+            quote!(&#lifetime str)
         };
         if self.required {
             quote!(#name: #ty)
@@ -716,12 +484,17 @@ impl Arg<'_> {
         }
     }
 
-    fn value(&self, of: TokenStream) -> TokenStream {
-        if self.input.secret {
-            quote!(#of.expose())
-        } else {
-            of
-        }
+    /// `("name", Option<&str>)` for the runtime.
+    fn pair(&self) -> TokenStream {
+        let var = ident(&self.input.name);
+        let name = literal(&self.input.name);
+        let value = match (self.required, self.input.secret) {
+            (true, true) => quote!(::core::option::Option::Some(#var.expose())),
+            (true, false) => quote!(::core::option::Option::Some(#var)),
+            (false, true) => quote!(#var.map(rt::Secret::expose)),
+            (false, false) => quote!(#var),
+        };
+        quote!((#name, #value))
     }
 }
 
@@ -757,96 +530,56 @@ fn call_args<'a>(p: &'a Provider, params: &[crate::model::Param], extra: &[&str]
     out
 }
 
-/// `let call = ...;`: the per-call inputs for the runtime, as `(name, value)` pairs.
-///
-/// Every input is read in this one expression, before `call` is bound: the parameters are
-/// named after the spec's inputs, so a local bound first could shadow one of them (an optional
-/// input named `call` after a required `a` once read the local vector instead, E0308). The
-/// closure's own names are only used inside it, where no input is read.
-fn call_inputs(args: &[Arg]) -> TokenStream {
-    if args.iter().all(|a| a.required) {
-        let pairs = args.iter().map(|a| {
-            let var = ident(&a.input.name);
-            let name = literal(&a.input.name);
-            let value = a.value(quote!(#var));
-            quote!((#name, #value))
-        });
-        return quote!(let call: [(&str, &str); _] = [#(#pairs),*];);
-    }
-    let pairs = args.iter().map(|a| {
-        let var = ident(&a.input.name);
-        let name = literal(&a.input.name);
-        let value = match (a.required, a.input.secret) {
-            (true, _) => {
-                let value = a.value(quote!(#var));
-                quote!(::core::option::Option::Some(#value))
-            }
-            (false, true) => quote!(#var.map(rt::Secret::expose)),
-            (false, false) => quote!(#var),
-        };
-        quote!((#name, #value))
-    });
-    quote! {
-        let call: ::std::vec::Vec<(&str, &str)> = [#(#pairs),*]
-            .into_iter()
-            .filter_map(|(name, value)| value.map(|value| (name, value)))
-            .collect();
-    }
-}
-
-fn grant_methods(p: &Provider, g: &Grant) -> TokenStream {
-    let (method, what) = match g.kind {
+/// The generated method of a grant: its name and what it does.
+fn grant_method(kind: GrantKind) -> (&'static str, &'static str) {
+    match kind {
         GrantKind::None | GrantKind::ClientCredentials => ("fetch_token", "Fetches a new token"),
         GrantKind::AuthorizationCode => (
             "exchange_code",
             "Exchanges an authorization code for tokens",
         ),
         GrantKind::RefreshToken => ("refresh", "Exchanges a refresh token for new tokens"),
-    };
+    }
+}
+
+/// One method per grant. It builds nothing and sends nothing: the [`rt::Call`] it returns does,
+/// when awaited, `.blocking()` or asked for its `.request()`.
+fn grant_method_item(p: &Provider, g: &Grant) -> TokenStream {
+    let (method, what) = grant_method(g.kind);
     let method_ident = format_ident!("{method}");
-    let request_ident = format_ident!("{method}_request");
     let args = call_args(p, &g.params, &[]);
-    let params: Vec<TokenStream> = args.iter().map(Arg::param).collect();
-    let names: Vec<Ident> = args.iter().map(|a| ident(&a.input.name)).collect();
-    let call = call_inputs(&args);
+    let params: Vec<TokenStream> = args.iter().map(|a| a.param(&quote!('a))).collect();
+    let pairs: Vec<TokenStream> = args.iter().map(Arg::pair).collect();
     let many = allow_many_args(args.len());
     let kind = grant_kind(g.kind);
     let method_doc = doc(&paragraphs(&[
-        format!("{what} (grant `{}`).", g.kind.name()),
+        format!(
+            "{what} (grant `{}`): `.await` the call, run it with `.blocking()` (runtime \
+             feature `blocking`), or take the request it would send with `.request()`.",
+            g.kind.name()
+        ),
         text::prose(&g.description),
     ]));
-    let request_doc = doc(&format!(
-        "The request [`Client::{method}`] sends, without sending it (grant `{}`).\n\n\
-         It carries the credentials: do not log it (`http::Request`'s `Debug` shows the body).",
-        g.kind.name()
-    ));
-    let blocking_ident = format_ident!("{method}_blocking");
-    let blocking_doc = doc(&format!(
-        "[`Client::{method}`] for synchronous code: runs it to completion on this thread.\n\n\
-         # Errors\n\
-         As [`Client::{method}`]; a transport error when called inside an async runtime."
-    ));
+    let (generics, lifetime) = if args.is_empty() {
+        (None, quote!('_))
+    } else {
+        (Some(quote!(<'a>)), quote!('a))
+    };
+    let receiver = if args.is_empty() {
+        quote!(&self)
+    } else {
+        quote!(&'a self)
+    };
+    let list = if pairs.is_empty() {
+        quote!(::std::vec::Vec::new())
+    } else {
+        quote!(::std::vec![#(#pairs),*])
+    };
     quote! {
         #method_doc
         #many
-        pub async fn #method_ident(&self, #(#params),*) -> ::core::result::Result<TokenResponse, Error> {
-            let request = self.#request_ident(#(#names),*)?;
-            let response = self.inner.send(request).await.map_err(rt::Error::into_typed)?;
-            self.parse_response(&response)
-        }
-
-        #blocking_doc
-        #[cfg(feature = #BLOCKING_FEATURE)]
-        #many
-        pub fn #blocking_ident(&self, #(#params),*) -> ::core::result::Result<TokenResponse, Error> {
-            rt::blocking::block_on(self.#method_ident(#(#names),*))
-        }
-
-        #request_doc
-        #many
-        pub fn #request_ident(&self, #(#params),*) -> ::core::result::Result<rt::__private::http::Request<::std::vec::Vec<u8>>, Error> {
-            #call
-            self.inner.token_request(#kind, &call).map_err(rt::Error::into_typed)
+        pub fn #method_ident #generics(#receiver, #(#params),*) -> rt::Call<#lifetime, Provider> {
+            self.0.call(#kind, #list)
         }
     }
 }
@@ -859,8 +592,8 @@ fn authorize_method(p: &Provider) -> Option<TokenStream> {
         &["code_verifier"]
     };
     let args = call_args(p, &g.authorize_params, extra);
-    let params: Vec<TokenStream> = args.iter().map(Arg::param).collect();
-    let call = call_inputs(&args);
+    let params: Vec<TokenStream> = args.iter().map(|a| a.param(&quote!())).collect();
+    let pairs: Vec<TokenStream> = args.iter().map(Arg::pair).collect();
     let many = allow_many_args(args.len());
     let pkce = match g.pkce {
         Pkce::None => "",
@@ -876,22 +609,174 @@ fn authorize_method(p: &Provider) -> Option<TokenStream> {
         #method_doc
         #many
         pub fn authorize_url(&self, #(#params),*) -> ::core::result::Result<rt::__private::url::Url, Error> {
-            #call
-            self.inner.authorize_url(&call).map_err(rt::Error::into_typed)
+            self.0.authorize(&[#(#pairs),*])
         }
     })
 }
 
-fn client(p: &Provider) -> TokenStream {
-    let grants = p.grants.iter().map(|g| grant_methods(p, g));
+/// The client inputs the builder takes: required ones as fields of `Inputs` (a struct literal
+/// that forgets one does not compile), optional ones as variants of `OptionalInput`.
+fn inputs(p: &Provider) -> (TokenStream, bool) {
+    let client_inputs: Vec<&Input> = p.inputs.iter().filter(|i| !i.per_request).collect();
+    let field_doc = |i: &Input| {
+        let mut parts = vec![text::prose(&i.description)];
+        if let Some(e) = &i.example {
+            parts.push(format!("Example: {}.", text::code(e)));
+        }
+        if let Some(d) = &i.default {
+            parts.push(format!("Default: {}.", text::code(d)));
+        }
+        let mut refused = vec!["an empty value".to_owned()];
+        refused.push(
+            match i.location {
+                InputLocation::Host => "one that is not a DNS label",
+                InputLocation::Path => "one with `/`, `?`, `#`, `\\` or `..`",
+                InputLocation::Param => "one with control characters",
+            }
+            .to_owned(),
+        );
+        if let Some(pat) = &i.pattern {
+            refused.push(format!("one that does not match {}", text::code(pat)));
+        }
+        let last = refused.pop().unwrap_or_default();
+        let check = format!("`build` refuses {}, or {last}.", refused.join(", "));
+        parts.push(check);
+        doc(&paragraphs(&parts))
+    };
+    let required: Vec<&Input> = client_inputs.iter().copied().filter(|i| i.required).collect();
+    let fields = required.iter().map(|i| {
+        let name = ident(&i.name);
+        let ty = if i.secret {
+            quote!(rt::Secret)
+        } else {
+            quote!(::std::string::String)
+        };
+        let doc = field_doc(i);
+        quote!(#doc pub #name: #ty)
+    });
+    let values = required.iter().map(|i| {
+        let name = ident(&i.name);
+        let key = literal(&i.name);
+        if i.secret {
+            quote!((#key, self.#name))
+        } else {
+            quote!((#key, rt::Secret::new(self.#name)))
+        }
+    });
+    let values = if required.is_empty() {
+        quote!(::std::vec::Vec::new())
+    } else {
+        quote!(::std::vec![#(#values),*])
+    };
+    let optional: Vec<&Input> = client_inputs.iter().copied().filter(|i| !i.required).collect();
+    let optional_enum = (!optional.is_empty()).then(|| {
+        let variants = optional.iter().map(|i| {
+            let variant = camel(&i.name);
+            let doc = field_doc(i);
+            quote!(#doc #variant)
+        });
+        let arms = optional.iter().map(|i| {
+            let variant = camel(&i.name);
+            let name = literal(&i.name);
+            quote!(OptionalInput::#variant => #name)
+        });
+        quote! {
+            /// Optional client inputs, each set with
+            /// [`ClientBuilder::input`](rt::Builder::input).
+            ///
+            /// Non-exhaustive: a spec may add an optional input in a minor version.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+            #[non_exhaustive]
+            pub enum OptionalInput {
+                #(#variants),*
+            }
+
+            impl rt::InputName for OptionalInput {
+                fn name(self) -> &'static str {
+                    match self {
+                        #(#arms),*
+                    }
+                }
+            }
+        }
+    });
+    let tokens = quote! {
+        /// The inputs every client needs, as a struct literal: one that forgets an input does
+        /// not compile. Values are checked by `build`, which names the first bad one; secret
+        /// ones are [`rt::Secret`]s, which never print themselves.
+        #[derive(Debug, Clone)]
+        pub struct Inputs {
+            #(#fields),*
+        }
+
+        impl rt::ClientInputs for Inputs {
+            fn into_values(self) -> ::std::vec::Vec<(&'static str, rt::Secret)> {
+                #values
+            }
+        }
+
+        #optional_enum
+    };
+    (tokens, !optional.is_empty())
+}
+
+/// The doctest on `Client`: the three lines from inputs to a token, under `path`.
+fn client_example(p: &Provider, path: &str) -> String {
+    let module = ident(&p.name);
+    let mut fields = String::new();
+    for input in p.inputs.iter().filter(|i| i.required && !i.per_request) {
+        // A Rust string literal inside the doctest: data, whatever the example holds.
+        let value = literal(input.example.as_deref().unwrap_or("example"));
+        fields.push_str(&format!("\n    {}: {value}.into(),", ident(&input.name)));
+    }
+    let call = match p.grants.first() {
+        Some(g) => {
+            let (method, _) = grant_method(g.kind);
+            let args: Vec<String> = call_args(p, &g.params, &[])
+                .iter()
+                .map(|a| match (a.required, a.input.secret) {
+                    (false, _) => "None".to_owned(),
+                    (true, true) => "&\"example\".into()".to_owned(),
+                    (true, false) => "\"example\"".to_owned(),
+                })
+                .collect();
+            format!(
+                "let token = client.{method}({}).await?;\nprintln!(\"{{:?}}\", token.bearer_header());\n",
+                args.join(", ")
+            )
+        }
+        None => String::new(),
+    };
+    format!(
+        "```no_run\n\
+         use {path} as {module};\n\n\
+         # async fn run() -> Result<(), {module}::Error> {{\n\
+         let client = {module}::Client::builder({module}::Inputs {{{fields}\n}})\n.build()?;\n\
+         {call}\
+         # Ok(())\n\
+         # }}\n\
+         ```"
+    )
+}
+
+fn client(p: &Provider, example_path: Option<&str>) -> TokenStream {
+    let grants = p.grants.iter().map(|g| grant_method_item(p, g));
     let authorize = authorize_method(p);
     let title = text::inline(&p.title);
-    let text =
-        format!("A client for {title}'s token endpoint. Build one with [`Client::builder`].");
+    let mut text = format!(
+        "A client for {title}'s token endpoint. Build one with [`Client::builder`]; the \
+         provider-independent methods (`token_source`, `parse_response`, `runtime`) come from \
+         [`rt::TypedClient`]."
+    );
+    if let Some(path) = example_path {
+        text.push_str("\n\n");
+        text.push_str(&client_example(p, path));
+    }
     let client_doc = doc(&text);
     let mut source_text = String::from(
-        "A cached token source over this client: the token is reused until shortly before \
-         it expires, and one fetch serves every caller waiting for a new one.",
+        "A cached, single-flight token source for this provider, from \
+         [`token_source`](rt::TypedClient::token_source): the token is reused until shortly \
+         before it expires, and one fetch serves every caller waiting for a new one.",
     );
     if p.grant(GrantKind::RefreshToken).is_some() {
         source_text.push_str(
@@ -913,328 +798,120 @@ fn client(p: &Provider) -> TokenStream {
     }
     let token_source_doc = doc(&source_text);
     quote! {
-        /// A cached, single-flight token source for this provider; see [`Client::token_source`].
+        #token_source_doc
         pub type TokenSource = rt::CachedTokenSource<ErrorBody>;
+
+        /// Builds a [`Client`] from [`Inputs`]: environment, base URL, transport, timeouts,
+        /// retries and credential placement have defaults; `build` checks every value.
+        pub type ClientBuilder = rt::Builder<Provider>;
 
         #client_doc
         #[derive(Debug, Clone)]
-        pub struct Client {
-            inner: rt::Client,
+        pub struct Client(rt::TypedClient<Provider>);
+
+        impl ::core::convert::From<rt::TypedClient<Provider>> for Client {
+            fn from(client: rt::TypedClient<Provider>) -> Self {
+                Client(client)
+            }
+        }
+
+        impl ::core::ops::Deref for Client {
+            type Target = rt::TypedClient<Provider>;
+
+            fn deref(&self) -> &Self::Target {
+                &self.0
+            }
         }
 
         impl Client {
-            /// A builder; `build` is available once every required input is set.
-            pub fn builder() -> ClientBuilder {
-                ClientBuilder {
-                    inner: rt::Client::new(&PROVIDER),
-                    deferred: ::std::vec::Vec::new(),
-                    state: ::core::marker::PhantomData,
-                }
-            }
-
-            /// The provider-independent client underneath.
-            pub fn runtime(&self) -> &rt::Client {
-                &self.inner
-            }
-
-            #token_source_doc
-            pub fn token_source(&self) -> TokenSource {
-                rt::CachedTokenSource::new(self.inner.clone())
+            /// A builder over the required inputs.
+            pub fn builder(inputs: Inputs) -> ClientBuilder {
+                rt::Builder::new(inputs)
             }
 
             #(#grants)*
 
             #authorize
-
-            /// Parses a token endpoint response into a token or a typed error.
-            pub fn parse_response(&self, response: &rt::__private::http::Response<::std::vec::Vec<u8>>) -> ::core::result::Result<TokenResponse, Error> {
-                self.inner
-                    .parse_response(response)
-                    .map_err(rt::Error::into_typed)?
-                    .into_typed()
-            }
         }
     }
 }
 
-/// Whether an input's setter must check its value at once (it has a format to respect).
-fn checked_at_once(i: &Input) -> bool {
-    i.location != InputLocation::Param || i.pattern.is_some()
-}
-
-fn builder(p: &Provider) -> TokenStream {
-    let client_inputs: Vec<&Input> = p.inputs.iter().filter(|i| !i.per_request).collect();
-    let required: Vec<&Input> = client_inputs
-        .iter()
-        .copied()
-        .filter(|i| i.required)
-        .collect();
-    let states: Vec<Ident> = required
-        .iter()
-        .map(|i| format_ident!("{}State", i.name.to_upper_camel_case()))
-        .collect();
-    let missing = quote!(rt::builder::Missing);
-    let set = quote!(rt::builder::Set);
-
-    let struct_generics = (!states.is_empty()).then(|| quote!(<#(#states = #missing),*>));
-    let all_generics = (!states.is_empty()).then(|| quote!(<#(#states),*>));
-
-    let setter = |i: &Input, target: TokenStream, required: bool| -> TokenStream {
-        let name = ident(&i.name);
-        let key = literal(&i.name);
-        let value_ty = if i.secret {
-            quote!(impl ::core::convert::Into<rt::Secret>)
-        } else {
-            quote!(impl ::core::convert::Into<::std::string::String>)
-        };
-        let value = if i.secret {
-            quote!(value.into().expose())
-        } else {
-            quote!(value.into())
-        };
-        let deferred = if i.secret {
-            quote!(value.into())
-        } else {
-            quote!(rt::Secret::new(value.into()))
-        };
-        let mut parts = vec![text::prose(&i.description)];
-        if let Some(e) = &i.example {
-            parts.push(format!("Example: {}.", text::code(e)));
-        }
-        if let Some(d) = &i.default {
-            parts.push(format!("Default: {}.", text::code(d)));
-        }
-        let mut text = paragraphs(&parts);
-        if checked_at_once(i) {
-            text.push_str("\n\n# Errors\nAn invalid-input error if the value is empty or ");
-            text.push_str(match i.location {
-                InputLocation::Host => "not a DNS label",
-                InputLocation::Path => "contains `/`, `?`, `#`, `\\` or `..`",
-                InputLocation::Param => "malformed",
-            });
-            if let Some(pat) = &i.pattern {
-                text.push_str(&format!(", or does not match {}", text::code(pat)));
-            }
-            text.push('.');
-        } else {
-            text.push_str("\n\nChecked (not empty, no control characters) by `build`.");
-        }
-        let setter_doc = doc(&text);
-        let (target_ty, construct) = if required {
-            (
-                target.clone(),
-                quote!(ClientBuilder {
-                    inner,
-                    deferred,
-                    state: ::core::marker::PhantomData
-                }),
-            )
-        } else {
-            (
-                quote!(Self),
-                quote!(ClientBuilder {
-                    inner,
-                    deferred,
-                    state: self.state
-                }),
-            )
-        };
-        if checked_at_once(i) {
-            quote! {
-                #setter_doc
-                pub fn #name(self, value: #value_ty) -> ::core::result::Result<#target_ty, Error> {
-                    let mut inner = self.inner;
-                    inner.set(#key, #value)?;
-                    let deferred = self.deferred;
-                    Ok(#construct)
-                }
-            }
-        } else {
-            quote! {
-                #setter_doc
-                pub fn #name(self, value: #value_ty) -> #target_ty {
-                    let inner = self.inner;
-                    let mut deferred = self.deferred;
-                    deferred.push((#key, #deferred));
-                    #construct
-                }
-            }
-        }
-    };
-
-    let required_impls = required.iter().enumerate().map(|(n, i)| {
-        let others: Vec<&Ident> = states
-            .iter()
-            .enumerate()
-            .filter(|(m, _)| *m != n)
-            .map(|(_, s)| s)
-            .collect();
-        let before: Vec<TokenStream> = states
-            .iter()
-            .enumerate()
-            .map(|(m, s)| if m == n { missing.clone() } else { quote!(#s) })
-            .collect();
-        let after: Vec<TokenStream> = states
-            .iter()
-            .enumerate()
-            .map(|(m, s)| if m == n { set.clone() } else { quote!(#s) })
-            .collect();
-        let generics = (!others.is_empty()).then(|| quote!(<#(#others),*>));
-        let method = setter(i, quote!(ClientBuilder<#(#after),*>), true);
-        quote! {
-            impl #generics ClientBuilder<#(#before),*> {
-                #method
-            }
-        }
-    });
-    let optional_setters = client_inputs
-        .iter()
-        .filter(|i| !i.required)
-        .map(|i| setter(i, quote!(Self), false));
-    let placement = (p.credentials.accepted.len() > 1).then(|| {
-        quote! {
-            /// Sends credentials as `placement` instead of the default.
-            ///
-            /// # Errors
-            /// None for the placements of [`CredentialPlacement`]; the `Result` guards against a
-            /// spec and runtime out of step.
-            pub fn credential_placement(mut self, placement: CredentialPlacement) -> ::core::result::Result<Self, Error> {
-                self.inner.set_placement(placement.kind())?;
-                Ok(self)
-            }
-        }
-    });
-    let all_set: Vec<TokenStream> = states.iter().map(|_| set.clone()).collect();
-    let build_ty = (!all_set.is_empty()).then(|| quote!(<#(#all_set),*>));
+/// The marker type through which the runtime's generic builder and client know this provider.
+fn provider_impl(p: &Provider, has_optional: bool) -> TokenStream {
     let title = text::inline(&p.title);
-    let mut builder_text = format!(
-        "Builds a [`Client`] for {title}. Each required input has a setter; `build` exists \
-         only once all of them are called, so none can be forgotten."
-    );
-    if !required.is_empty() {
-        // Doctests that prove it: with every setter the chain compiles; without them it does
-        // not.
-        // `r#box` for a provider named `box`: the doctest is Rust, so the path is too.
-        let module = ident(&p.name);
-        let mut chain = String::new();
-        for input in &required {
-            let value = input.example.as_deref().unwrap_or("example");
-            let question = if checked_at_once(input) { "?" } else { "" };
-            let setter = ident(&input.name);
-            // A Rust string literal inside the doctest: data, whatever the example holds.
-            let value = literal(value);
-            chain.push_str(&format!("\n    .{setter}({value}){question}"));
-        }
-        builder_text.push_str(&format!(
-            "\n\n```no_run\n\
-             # fn main() -> Result<(), tokenspec_providers::{module}::Error> {{\n\
-             let client = tokenspec_providers::{module}::Client::builder(){chain}\n    .build()?;\n\
-             # Ok(())\n\
-             # }}\n\
-             ```\n\n\
-             ```compile_fail\n\
-             // error: no method `build` until every required input is set\n\
-             let client = tokenspec_providers::{module}::Client::builder().build();\n\
-             ```"
-        ));
-    }
-    let builder_doc = doc(&builder_text);
-
+    let doc = doc(&format!(
+        "{title}, as the runtime's generic [`rt::Builder`] and [`rt::TypedClient`] know it."
+    ));
+    let placement = if p.credentials.accepted.len() > 1 {
+        quote!(CredentialPlacement)
+    } else {
+        quote!(rt::OnlyPlacement)
+    };
+    let optional = if has_optional {
+        quote!(OptionalInput)
+    } else {
+        quote!(rt::NoOptionalInputs)
+    };
     quote! {
-        #builder_doc
-        #[must_use]
-        pub struct ClientBuilder #struct_generics {
-            inner: rt::Client,
-            /// Inputs checked by `build`, kept as secrets until then so `Debug` shows none.
-            deferred: ::std::vec::Vec<(&'static str, rt::Secret)>,
-            state: ::core::marker::PhantomData<(#(#states,)*)>,
-        }
+        #doc
+        #[derive(Debug, Clone, Copy)]
+        pub struct Provider;
 
-        impl #all_generics ::core::fmt::Debug for ClientBuilder #all_generics {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("ClientBuilder").field("inner", &self.inner).finish_non_exhaustive()
-            }
-        }
-
-        #(#required_impls)*
-
-        impl #all_generics ClientBuilder #all_generics {
-            #(#optional_setters)*
-
-            /// Uses `environment` instead of the default.
-            pub fn environment(mut self, environment: Environment) -> Self {
-                self.inner.use_environment(environment.spec());
-                self
-            }
-
-            /// Replaces scheme, host and port of the provider's URLs, for a local server or a
-            /// proxy; plain `http` only for loopback hosts.
-            ///
-            /// # Errors
-            /// An invalid-input error naming `base_url`.
-            pub fn base_url(mut self, url: &str) -> ::core::result::Result<Self, Error> {
-                self.inner.set_base_url(url)?;
-                Ok(self)
-            }
-
-            /// Sends requests with `transport` instead of the default reqwest client.
-            pub fn transport(mut self, transport: ::std::sync::Arc<dyn rt::Transport>) -> Self {
-                self.inner.set_transport(transport);
-                self
-            }
-
-            /// Timeouts, body limit and retries, all at once (default: [`rt::HttpOptions::default`]).
-            pub fn http_options(mut self, options: rt::HttpOptions) -> Self {
-                self.inner.set_options(options);
-                self
-            }
-
-            /// Longest time one attempt may take, connection to last body byte (default 30 s).
-            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                let mut options = self.inner.options().clone();
-                options.timeout = timeout;
-                self.inner.set_options(options);
-                self
-            }
-
-            /// How failed requests are retried (default: [`rt::RetryPolicy::default`]; connection
-            /// failures, timeouts, 429 and 5xx only).
-            pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
-                let mut options = self.inner.options().clone();
-                options.retry = policy;
-                self.inner.set_options(options);
-                self
-            }
-
-            #placement
-        }
-
-        impl ClientBuilder #build_ty {
-            /// The client.
-            ///
-            /// # Errors
-            /// An invalid-input error naming the first input that is empty or malformed.
-            pub fn build(self) -> ::core::result::Result<Client, Error> {
-                let mut inner = self.inner;
-                for (name, value) in &self.deferred {
-                    inner.set(name, value.expose())?;
-                }
-                Ok(Client { inner })
-            }
+        impl rt::Provider for Provider {
+            const SPEC: &'static rt::ProviderSpec = &PROVIDER;
+            type Environment = Environment;
+            type Placement = #placement;
+            type Inputs = Inputs;
+            type OptionalInput = #optional;
+            type TokenResponse = TokenResponse;
+            type ErrorBody = ErrorBody;
+            type Client = Client;
         }
     }
 }
 
-/// `generated/src/lib.rs`: modules behind features, and the registry.
-pub fn lib_rs(providers: &[Provider]) -> Result<String, EmitError> {
+/// How the providers of one generated crate are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// The committed `generated/` folder: the registry crate holds each provider's spec as data
+    /// (`src/<name>.rs`), and each typed client is a crate of its own
+    /// (`providers/<name>/`), so a program that needs one provider compiles only that one.
+    Crates,
+    /// One crate (a standalone crate, or a build script's include file): each provider is a
+    /// typed module, and the registry refers to the modules' specs.
+    Modules,
+}
+
+/// The package name of provider `name`'s crate: `tokenspec-provider-smart-way`.
+pub fn provider_crate_name(name: &str) -> String {
+    format!("tokenspec-provider-{}", name.replace('_', "-"))
+}
+
+/// The registry crate's `src/<name>.rs`: the provider's spec and nothing else, so the
+/// registry compiles no provider's types.
+pub fn spec_module(p: &Provider) -> Result<String, EmitError> {
+    let title = text::inline(&p.title);
+    let crate_name = provider_crate_name(&p.name);
+    let module_doc = inner_doc(&format!(
+        "{title}: its token endpoint as data, for programs that pick a provider at run time.\n\n\
+         The typed client is the crate `{crate_name}`."
+    ));
+    let tokens = quote! {
+        #module_doc
+
+        use ::tokenspec_runtime as rt;
+    };
+    Ok(format(&p.name, &p.source, tokens)? + "\n" + &spec_static::spec_static(p))
+}
+
+/// `src/lib.rs` of a generated crate: the provider modules and the registry.
+pub fn lib_rs(providers: &[Provider], layout: Layout) -> Result<String, EmitError> {
     let modules = providers.iter().map(|p| {
         let name = ident(&p.name);
-        let feature = literal(&p.name);
         let text = format!("{}: {}", text::inline(&p.title), text::link(&p.docs));
         let doc = doc(&text);
         quote! {
             #doc
-            #[cfg(feature = #feature)]
             pub mod #name;
         }
     });
@@ -1242,16 +919,34 @@ pub fn lib_rs(providers: &[Provider]) -> Result<String, EmitError> {
         .iter()
         .map(|p| {
             let title = text::inline(&p.title);
-            format!("- [`{0}`]({0}/index.html): {title}", p.name)
+            match layout {
+                Layout::Crates => format!(
+                    "- [`{0}`]({0}/index.html): {title}; typed client: crate `{1}`",
+                    p.name,
+                    provider_crate_name(&p.name)
+                ),
+                Layout::Modules => format!("- [`{0}`]({0}/index.html): {title}", p.name),
+            }
         })
         .collect();
+    let intro = match layout {
+        Layout::Crates => {
+            "The registry of the token endpoints tokenspec generated from `specs/`: each \
+             provider's spec as data, for programs that pick a provider at run time \
+             ([`by_name`], [`providers`], [`client`]).\n\n\
+             Typed clients are one crate per provider, so a program that needs one provider \
+             compiles only that one:"
+        }
+        Layout::Modules => {
+            "Typed token-endpoint clients generated by tokenspec, one module per provider:"
+        }
+    };
     let crate_doc = inner_doc(&format!(
-        "Typed token-endpoint clients generated by tokenspec from `specs/`.\n\n\
-         Each provider is a module behind a cargo feature of the same name (all on by default):\n\n{}\n\n\
+        "{intro}\n\n{}\n\n\
          Programs that pick a provider at run time use the registry: [`by_name`] and [`providers`].",
         list.join("\n")
     ));
-    let registry = registry(providers, true);
+    let registry = registry(providers);
     let tokens = quote! {
         #crate_doc
         #![warn(missing_docs)]
@@ -1265,31 +960,22 @@ pub fn lib_rs(providers: &[Provider]) -> Result<String, EmitError> {
     format("lib.rs", "specs/", tokens)
 }
 
-/// The registry: `PROVIDERS`, `providers()`, `by_name()` and `client()`, each provider's entry
-/// behind its cargo feature when `gated` (the committed crate), or always there (a build
-/// script's include file, whose crate has no such features).
-pub(crate) fn registry(providers: &[Provider], gated: bool) -> TokenStream {
+/// The registry: `PROVIDERS`, `providers()`, `by_name()` and `client()`.
+pub(crate) fn registry(providers: &[Provider]) -> TokenStream {
     let entries = providers.iter().map(|p| {
         let name = ident(&p.name);
-        let feature = literal(&p.name);
-        let gate = gated.then(|| quote!(#[cfg(feature = #feature)]));
-        quote!(#gate &#name::PROVIDER)
-    });
-    let provider_doc = doc(if gated {
-        "Every provider compiled in (by enabled features), in name order."
-    } else {
-        "Every provider, in name order."
+        quote!(&#name::PROVIDER)
     });
     quote! {
-        #provider_doc
+        /// Every provider, in name order.
         pub static PROVIDERS: &[&::tokenspec_runtime::ProviderSpec] = &[#(#entries),*];
 
-        /// Every provider compiled in, in name order.
+        /// Every provider, in name order.
         pub fn providers() -> &'static [&'static ::tokenspec_runtime::ProviderSpec] {
             PROVIDERS
         }
 
-        /// The provider registered as `name` (`brainysoft`), if compiled in.
+        /// The provider registered as `name` (`brainysoft`), if there is one.
         pub fn by_name(name: &str) -> ::core::option::Option<&'static ::tokenspec_runtime::ProviderSpec> {
             PROVIDERS.iter().copied().find(|p| p.name == name)
         }
@@ -1301,36 +987,44 @@ pub(crate) fn registry(providers: &[Provider], gated: bool) -> TokenStream {
     }
 }
 
-/// `generated/Cargo.toml`: one feature per provider, all on by default.
-pub fn cargo_toml(providers: &[Provider]) -> String {
-    let names: Vec<String> = providers
-        .iter()
-        .map(|p| format!("\"{}\"", p.name))
-        .collect();
-    let mut out = String::from(
-        "# This file is @generated by tokenspec from specs/.\n\
-         # Do not edit it: change the specs and run `cargo run -p tokenspec -- generate`.\n\n\
+/// The header of every generated manifest.
+const MANIFEST_HEADER: &str = "# This file is @generated by tokenspec from specs/.\n\
+     # Do not edit it: change the specs and run `cargo run -p tokenspec -- generate`.\n\n";
+
+/// `generated/Cargo.toml`: the registry crate. No features: crates.io allows 300 per crate,
+/// and a program that wants one typed client depends on that provider's crate instead.
+pub fn cargo_toml(_providers: &[Provider]) -> String {
+    format!(
+        "{MANIFEST_HEADER}\
          [package]\n\
          name = \"tokenspec-providers\"\n\
-         description = \"Typed token-endpoint clients generated by tokenspec\"\n\
+         description = \"Registry of the token endpoints generated by tokenspec, as data\"\n\
          version.workspace = true\n\
          edition.workspace = true\n\
          license.workspace = true\n\
          rust-version.workspace = true\n\n\
          [dependencies]\n\
+         tokenspec-runtime.workspace = true\n"
+    )
+}
+
+/// `generated/providers/<name>/Cargo.toml`: one provider's typed client.
+pub fn provider_cargo_toml(p: &Provider) -> String {
+    format!(
+        "{MANIFEST_HEADER}\
+         [package]\n\
+         name = \"{}\"\n\
+         description = \"Typed client for the `{}` token endpoint, generated by tokenspec\"\n\
+         version.workspace = true\n\
+         edition.workspace = true\n\
+         license.workspace = true\n\
+         rust-version.workspace = true\n\n\
+         [lib]\n\
+         path = \"src/lib.rs\"\n\n\
+         [dependencies]\n\
          tokenspec-runtime.workspace = true\n\
-         serde.workspace = true\n\n\
-         [features]\n",
-    );
-    out.push_str(&format!("default = [{}]\n", names.join(", ")));
-    for p in providers {
-        out.push_str(&format!("{} = []\n", p.name));
-    }
-    out.push_str(
-        "# `*_blocking` twins of the async methods, for programs without an async runtime.\n",
-    );
-    out.push_str(&format!(
-        "{BLOCKING_FEATURE} = [\"tokenspec-runtime/blocking\"]\n"
-    ));
-    out
+         serde.workspace = true\n",
+        provider_crate_name(&p.name),
+        p.name
+    )
 }

@@ -139,8 +139,52 @@ pub fn changes(dir: &Path, tree: &Tree) -> std::io::Result<Vec<Change>> {
         extra.sort();
         out.extend(extra.into_iter().map(Change::Remove));
     }
+    out.extend(stale_crates(dir, tree)?.into_iter().map(Change::Remove));
     Ok(out)
 }
+
+/// Files of provider crates (`providers/<name>/`) whose spec is gone: every file in a crate
+/// folder the tree does not mention. A link or anything but a folder or a regular file in
+/// such a folder is refused, not removed.
+fn stale_crates(dir: &Path, tree: &Tree) -> std::io::Result<Vec<PathBuf>> {
+    let crates = dir.join(CRATES);
+    if !std::fs::symlink_metadata(&crates).is_ok_and(|m| m.is_dir()) {
+        return Ok(Vec::new());
+    }
+    let mut stale = Vec::new();
+    for entry in std::fs::read_dir(&crates)? {
+        let entry = entry?;
+        let rel = Path::new(CRATES).join(entry.file_name());
+        if tree.keys().any(|known| known.starts_with(&rel)) {
+            continue;
+        }
+        collect_files(&entry.path(), &mut stale)?;
+    }
+    stale.sort();
+    Ok(stale)
+}
+
+/// Every regular file below `path` (a folder, or a file), refusing links.
+fn collect_files(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let kind = std::fs::symlink_metadata(path)?.file_type();
+    if kind.is_symlink() {
+        return Err(refuse(path, "it is a symbolic link"));
+    }
+    if kind.is_file() {
+        out.push(path.to_path_buf());
+        return Ok(());
+    }
+    if !kind.is_dir() {
+        return Err(refuse(path, "it is not a regular file"));
+    }
+    for entry in std::fs::read_dir(path)? {
+        collect_files(&entry?.path(), out)?;
+    }
+    Ok(())
+}
+
+/// The folder of `generated/` that holds one crate per provider.
+pub const CRATES: &str = "providers";
 
 /// Applies `changes` (from [`changes`] on the same `dir` and `tree`), writing only what
 /// differs. Each path is checked again right before it is written or removed, so a link
@@ -167,6 +211,15 @@ pub fn apply(dir: &Path, tree: &Tree, changes: &[Change]) -> std::io::Result<()>
                 // `remove_file` on a link would remove the link only; `check_path` has refused
                 // links anyway.
                 std::fs::remove_file(path)?;
+                // A removed provider crate leaves empty folders: remove them, up to (not
+                // including) `providers/`. `remove_dir` refuses a folder that is not empty.
+                let mut parent = rel.parent();
+                while let Some(folder) = parent.filter(|f| f.starts_with(CRATES) && *f != Path::new(CRATES)) {
+                    if std::fs::remove_dir(dir.join(folder)).is_err() {
+                        break;
+                    }
+                    parent = folder.parent();
+                }
             }
         }
     }

@@ -16,11 +16,10 @@
 //!
 //! A file brought in by `include!` cannot carry inner attributes (`//!` docs, `#![allow]`), so
 //! a module's inner attributes become outer attributes of its `pub mod` item, which mean the
-//! same. Its doctests are left out: they name the committed crate (`tokenspec_providers::..`),
-//! a path that does not exist in the including crate. The `*_blocking` methods sit behind the
-//! committed crate's own `blocking` feature; here they are either left out or, with
-//! [`Builder::blocking`], always present (the including crate then enables
-//! `tokenspec-runtime/blocking`).
+//! same. Its modules carry no doc example: it would have to name the including crate's path to
+//! them, which the generator does not know. Blocking calls (`.blocking()` on a call) come with
+//! the `blocking` feature of `tokenspec-runtime`, which the including crate enables if it wants
+//! them.
 
 use crate::emit::EmitError;
 use crate::{Error, model};
@@ -37,7 +36,6 @@ pub struct Builder {
     out_dir: Option<PathBuf>,
     file_name: String,
     cargo_metadata: bool,
-    blocking: bool,
 }
 
 impl Default for Builder {
@@ -55,7 +53,6 @@ impl Builder {
             out_dir: None,
             file_name: DEFAULT_FILE_NAME.to_owned(),
             cargo_metadata: true,
-            blocking: false,
         }
     }
 
@@ -87,13 +84,6 @@ impl Builder {
     /// that are not build scripts.
     pub fn cargo_metadata(mut self, on: bool) -> Self {
         self.cargo_metadata = on;
-        self
-    }
-
-    /// Emits the `*_blocking` twin of each async method (default: no). The including crate
-    /// must then enable the `blocking` feature of `tokenspec-runtime`.
-    pub fn blocking(mut self, on: bool) -> Self {
-        self.blocking = on;
         self
     }
 
@@ -146,7 +136,7 @@ impl Builder {
         }
         let providers = crate::validate_files(read)?;
         let from: Vec<String> = self.specs.iter().map(|p| p.display().to_string()).collect();
-        Ok(include_file(&providers, &from.join(", "), self.blocking)?)
+        Ok(include_file(&providers, &from.join(", "))?)
     }
 }
 
@@ -154,16 +144,11 @@ impl Builder {
 pub fn include_file(
     providers: &[model::Provider],
     from: &str,
-    blocking: bool,
 ) -> Result<String, EmitError> {
     let mut modules = Vec::new();
     for p in providers {
-        let file = parse(&p.name, &crate::emit::provider_module(p)?)?;
-        let mut items = file.items;
-        for item in &mut items {
-            doctests(item_attrs(item), Doctests::Drop);
-            blocking_items(item, blocking);
-        }
+        let file = parse(&p.name, &crate::emit::provider_module_at(p, None)?)?;
+        let items = file.items;
         // Inner attributes of the file mean the same as outer ones on the module item.
         let attrs = file.attrs.into_iter().map(|mut a| {
             a.style = syn::AttrStyle::Outer;
@@ -177,7 +162,7 @@ pub fn include_file(
             }
         });
     }
-    let registry = crate::emit::registry(providers, false);
+    let registry = crate::emit::registry(providers);
     let tokens = quote! {
         #(#modules)*
         #registry
@@ -198,118 +183,6 @@ fn parse(what: &str, text: &str) -> Result<syn::File, EmitError> {
     syn::parse_file(text).map_err(|e| EmitError::new(what, e.to_string()))
 }
 
-/// What becomes of the doctests (fenced code blocks) in generated documentation. Every fence in
-/// it is the generator's own: spec text cannot form one (see [`crate::text`]).
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Doctests<'a> {
-    /// Left out: the code names a crate the reader does not have.
-    Drop,
-    /// Kept, with the committed crate's name replaced by this crate name (`acme_tokens`).
-    Rename(&'a str),
-}
-
-/// The doc-attribute text of `attr`, if it is `#[doc = ".."]`.
-fn doc_text(attr: &syn::Attribute) -> Option<String> {
-    match &attr.meta {
-        syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
-            syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(s),
-                ..
-            }) => Some(s.value()),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// Applies `what` to the fenced blocks in the doc lines of `attrs`.
-pub(crate) fn doctests(attrs: Option<&mut Vec<syn::Attribute>>, what: Doctests) {
-    let Some(attrs) = attrs else { return };
-    let mut in_block = false;
-    let mut kept: Vec<syn::Attribute> = Vec::with_capacity(attrs.len());
-    for attr in attrs.drain(..) {
-        let Some(text) = doc_text(&attr) else {
-            kept.push(attr);
-            continue;
-        };
-        let fence = text.trim_start().starts_with("```");
-        match what {
-            Doctests::Drop => {
-                if fence {
-                    in_block = !in_block;
-                } else if !in_block {
-                    kept.push(attr);
-                }
-            }
-            Doctests::Rename(name) => {
-                if fence {
-                    in_block = !in_block;
-                }
-                if in_block && text.contains("tokenspec_providers::") {
-                    let renamed = text.replace("tokenspec_providers::", &format!("{name}::"));
-                    let span = proc_macro2::Span::call_site();
-                    let lit = syn::LitStr::new(&renamed, span);
-                    kept.push(syn::parse_quote!(#[doc = #lit]));
-                } else {
-                    kept.push(attr);
-                }
-            }
-        }
-    }
-    // A dropped block leaves the blank line that separated it: no doc ends on a blank line.
-    while let Some(last_doc) = kept.iter().rposition(|a| doc_text(a).is_some()) {
-        if doc_text(&kept[last_doc]).is_some_and(|t| t.trim().is_empty()) {
-            kept.remove(last_doc);
-        } else {
-            break;
-        }
-    }
-    *attrs = kept;
-}
-
-/// The attributes of an item, if it is of a kind the generator emits.
-pub(crate) fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
-    use syn::Item;
-    match item {
-        Item::Const(i) => Some(&mut i.attrs),
-        Item::Enum(i) => Some(&mut i.attrs),
-        Item::Fn(i) => Some(&mut i.attrs),
-        Item::Impl(i) => Some(&mut i.attrs),
-        Item::Mod(i) => Some(&mut i.attrs),
-        Item::Static(i) => Some(&mut i.attrs),
-        Item::Struct(i) => Some(&mut i.attrs),
-        Item::Trait(i) => Some(&mut i.attrs),
-        Item::Type(i) => Some(&mut i.attrs),
-        Item::Use(i) => Some(&mut i.attrs),
-        _ => None,
-    }
-}
-
-/// Whether `attr` is `#[cfg(feature = "blocking")]`.
-fn is_blocking_cfg(attr: &syn::Attribute) -> bool {
-    attr.path().is_ident("cfg")
-        && matches!(&attr.meta, syn::Meta::List(list)
-            if list.tokens.to_string().replace(' ', "") == "feature=\"blocking\"")
-}
-
-/// In an `impl`: drops the methods behind the `blocking` feature, or keeps them without the
-/// gate; and applies [`Doctests::Drop`] to each method's docs.
-fn blocking_items(item: &mut syn::Item, keep: bool) {
-    let syn::Item::Impl(imp) = item else { return };
-    imp.items.retain_mut(|member| match member {
-        syn::ImplItem::Fn(f) => {
-            let gated = f.attrs.iter().any(is_blocking_cfg);
-            if gated && !keep {
-                return false;
-            }
-            f.attrs.retain(|a| !is_blocking_cfg(a));
-            doctests(Some(&mut f.attrs), Doctests::Drop);
-            true
-        }
-        _ => true,
-    });
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -323,7 +196,7 @@ mod tests {
     #[test]
     fn the_include_file_is_rust_without_inner_attributes_doctests_or_feature_gates() {
         let providers = providers();
-        let text = include_file(&providers, "specs", false).expect("emits");
+        let text = include_file(&providers, "specs").expect("emits");
         let file = syn::parse_file(&text).expect("parses");
         assert!(file.attrs.is_empty(), "no inner attribute at the top");
         assert!(!text.contains("//!") && !text.contains("#!["));
@@ -332,7 +205,6 @@ mod tests {
             !text.contains("cfg(feature"),
             "no feature of the including crate"
         );
-        assert!(!text.contains("_blocking("));
         let modules: Vec<String> = file
             .items
             .iter()
@@ -349,35 +221,6 @@ mod tests {
         if brainysoft.is_some() {
             assert!(text.contains("/// Brainysoft\n"), "{text}");
         }
-    }
-
-    #[test]
-    fn blocking_twins_are_kept_ungated_when_asked_for() {
-        let text = include_file(&providers(), "specs", true).expect("emits");
-        assert!(text.contains("_blocking("));
-        assert!(!text.contains("cfg(feature"));
-    }
-
-    #[test]
-    fn renamed_doctests_name_the_crate() {
-        let mut item: syn::Item = syn::parse_quote! {
-            /// Builds.
-            ///
-            /// ```no_run
-            /// let c = tokenspec_providers::x::Client::builder();
-            /// ```
-            pub struct B;
-        };
-        doctests(item_attrs(&mut item), Doctests::Rename("acme_tokens"));
-        let text = quote!(#item).to_string();
-        assert!(text.contains("acme_tokens::x::Client"), "{text}");
-        doctests(item_attrs(&mut item), Doctests::Drop);
-        let text = quote!(#item).to_string();
-        assert!(
-            !text.contains("```") && !text.contains("acme_tokens"),
-            "{text}"
-        );
-        assert!(text.contains("Builds."));
     }
 
     #[test]

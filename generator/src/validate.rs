@@ -594,19 +594,6 @@ impl Checker<'_> {
             if let Some(p) = &input.pattern {
                 self.pattern(name, input, p, location);
             }
-            if !per_request && crate::emit::BUILDER_METHODS.contains(&name.value.as_str()) {
-                self.error(
-                    name.referenced,
-                    format!(
-                        "input `{}` would clash with the builder's own `{}` method",
-                        name.value, name.value
-                    ),
-                    format!(
-                        "rename the input (the wire name stays in credentials and params), e.g. `{}_value`",
-                        name.value
-                    ),
-                );
-            }
             if per_request && location != InputLocation::Param {
                 self.error(
                     name.referenced,

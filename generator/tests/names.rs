@@ -66,14 +66,7 @@ fn names_the_crate_uses_are_refused_by_validate_and_new_alike() {
             format!("it would clash with {what}")
         );
     }
-    for name in [
-        "default",
-        "blocking",
-        "runtime",
-        "providers",
-        "by_name",
-        "client",
-    ] {
+    for name in ["runtime", "providers", "by_name", "client", "lib", "main"] {
         assert!(tokenspec::emit::crate_name_clash(name).is_some(), "{name}");
     }
 }
@@ -143,13 +136,16 @@ fn tokenspec(specs: &Path, args: &[&str]) -> std::process::Output {
 fn the_new_command_refuses_crate_names_and_writes_keyword_names() {
     let dir = tempfile::tempdir().expect("tempdir");
     let specs = dir.path().join("specs");
-    for name in ["default", "blocking"] {
+    for (name, what) in [
+        ("by_name", "the generated crate's registry function `by_name`"),
+        ("runtime", "the generated crate's `runtime`"),
+    ] {
         let out = tokenspec(&specs, &["new", name]);
         assert!(!out.status.success(), "`new {name}` succeeds");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
             stderr.contains(&format!(
-                "`{name}` cannot be a provider name: it would clash with the `{name}` feature"
+                "`{name}` cannot be a provider name: it would clash with {what}"
             )),
             "{stderr}"
         );
@@ -216,19 +212,6 @@ fn root_items(lib_rs: &str) -> (Vec<String>, Vec<String>) {
     (items, modules)
 }
 
-/// The feature names of an emitted `Cargo.toml`.
-fn features(cargo_toml: &str) -> Vec<String> {
-    let start = cargo_toml.find("[features]\n").expect("a features table");
-    cargo_toml[start..]
-        .lines()
-        .skip(1)
-        .take_while(|l| !l.starts_with('['))
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .filter_map(|l| l.split(" = ").next())
-        .map(str::to_owned)
-        .collect()
-}
-
 #[test]
 fn every_name_the_crate_emits_at_its_root_is_refused_as_a_provider_name() {
     let providers = tokenspec::load_and_validate(
@@ -236,21 +219,25 @@ fn every_name_the_crate_emits_at_its_root_is_refused_as_a_provider_name() {
     )
     .expect("the fixture validates");
     let names: Vec<&str> = providers.iter().map(|p| p.name.as_str()).collect();
-    let (items, modules) = root_items(&tokenspec::emit::lib_rs(&providers).expect("emits"));
-    assert_eq!(
-        modules, names,
-        "one module per provider, named as in the spec"
-    );
-    let features = features(&tokenspec::emit::cargo_toml(&providers));
-    let mut emitted: Vec<&String> = items.iter().chain(&features).collect();
-    emitted.retain(|n| !names.contains(&n.as_str()));
-    assert!(emitted.len() >= 6, "{emitted:?}");
-    for name in emitted {
-        assert!(
-            tokenspec::validate::check_provider_name(name).is_err(),
-            "the crate emits `{name}` at its root, yet a provider may take that name: \
-             add it to emit::CRATE_NAMES"
+    for layout in [tokenspec::emit::Layout::Crates, tokenspec::emit::Layout::Modules] {
+        let lib_rs = tokenspec::emit::lib_rs(&providers, layout).expect("emits");
+        let (items, modules) = root_items(&lib_rs);
+        assert_eq!(
+            modules, names,
+            "one module per provider, named as in the spec"
         );
+        // No features: crates.io allows 300 per crate, and blocking is the runtime's.
+        assert!(!tokenspec::emit::cargo_toml(&providers).contains("[features]"));
+        let mut emitted: Vec<&String> = items.iter().collect();
+        emitted.retain(|n| !names.contains(&n.as_str()));
+        assert!(emitted.len() >= 4, "{emitted:?}");
+        for name in emitted {
+            assert!(
+                tokenspec::validate::check_provider_name(name).is_err(),
+                "the crate emits `{name}` at its root, yet a provider may take that name: \
+                 add it to emit::CRATE_NAMES"
+            );
+        }
     }
     // The files `generate` writes besides the modules.
     let tree = tokenspec::generate_tree(&providers).expect("emits");
@@ -276,24 +263,22 @@ fn keyword_providers_keep_their_names_in_every_generated_file() {
     .expect("the fixture validates");
     let tree = tokenspec::generate_tree(&providers).expect("emits");
     let lib = &tree[Path::new("src/lib.rs")];
-    assert!(
-        lib.contains("#[cfg(feature = \"box\")]\npub mod r#box;"),
-        "{lib}"
-    );
+    assert!(lib.contains("\npub mod r#box;"), "{lib}");
     assert!(lib.contains("pub mod std;"), "not a keyword: not raw");
     assert!(tree.contains_key(Path::new("src/box.rs")));
     assert!(tree.contains_key(Path::new("src/type.rs")));
-    let cargo = &tree[Path::new("Cargo.toml")];
+    let cargo = &tree[Path::new("providers/box/Cargo.toml")];
     assert!(
-        cargo.contains("\nbox = []\n") && cargo.contains("\"box\", "),
+        cargo.contains("name = \"tokenspec-provider-box\""),
         "{cargo}"
     );
     let table = &tree[Path::new("PROVIDERS.md")];
     assert!(table.contains("`box`") && !table.contains("r#"), "{table}");
-    let module = &tree[Path::new("src/box.rs")];
+    let module = &tree[Path::new("providers/box/src/lib.rs")];
     assert!(
-        module.contains("tokenspec_providers::r#box::Client::builder()"),
-        "the builder's doctest names the module as Rust does"
+        module.contains("use tokenspec_provider_box as r#box;")
+            && module.contains("r#box::Client::builder(r#box::Inputs {"),
+        "the client's doctest names the module as Rust does"
     );
 }
 
@@ -304,16 +289,17 @@ fn write_crate(dir: &Path) {
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/names"),
     )
     .expect("the fixture validates");
-    let tree = tokenspec::generate_tree(&providers).expect("emits");
+    let standalone = tokenspec::manifest::Standalone {
+        name: "names-fixture".to_owned(),
+        version: "0.1.0".to_owned(),
+        runtime: tokenspec::manifest::Runtime::Path(workspace().join("runtime")),
+    };
+    let tree = tokenspec::manifest::standalone_tree(&providers, &standalone, dir).expect("emits");
     let generated = &tree[Path::new("Cargo.toml")];
-    let features = &generated[generated.find("[features]").expect("features")..];
-    let runtime = workspace().join("runtime");
     let manifest = format!(
-        "[package]\nname = \"names-fixture\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\
-         publish = false\n\n[dependencies]\ntokenspec-runtime = {{ path = '{}' }}\n\
-         serde = {{ version = \"1\", features = [\"derive\"] }}\n\n{features}\n\
+        "{generated}\n[dev-dependencies]\ntokenspec-runtime = {{ path = '{}', features = [\"blocking\"] }}\n\n\
          # Not a member of the tokenspec workspace above this folder.\n[workspace]\n",
-        runtime.display()
+        workspace().join("runtime").display()
     );
     let mut files: Vec<(PathBuf, String)> = tree
         .into_iter()
@@ -389,7 +375,6 @@ fn the_crate_of_keyword_and_clashing_names_passes_clippy_and_its_tests() {
             "warnings",
         ],
     );
-    // `--test registry`: the builder doctests name the crate `tokenspec_providers`.
     cargo(
         &dir,
         &[

@@ -1,0 +1,271 @@
+//! The spec static of a provider (`pub static PROVIDER: rt::ProviderSpec = ..`), printed as
+//! text rather than built with `quote!` and formatted by prettyplease.
+//!
+//! Why: it is pure data, half of every module, and it was most of the generator's time (a
+//! `syn` parse and a prettyplease pass over a few hundred tokens per provider). Printed
+//! directly, every struct literal sits on one line and names only the fields that differ from
+//! the runtime's `DEFAULT` (struct update syntax), so a reviewer reads one line per input,
+//! field or environment, and a spec diff changes the lines it should.
+//!
+//! Safety is the same as with `quote!`: every piece of spec text goes through
+//! [`text::literal`] (a Rust string literal, escaped), every number is printed by Rust, and
+//! every other token is the generator's own. Tests parse the result with `syn`.
+
+use crate::model::{
+    BasicEncoding, BodyFormat, Environment, ErrorFormat, Field, FieldType, Grant, Input,
+    InputLocation, Param, ParamLocation, ParamSource, Pkce, Placement, Provider,
+};
+use crate::text;
+use std::fmt::Write;
+
+/// A Rust string literal for spec text.
+fn lit(value: &str) -> String {
+    text::literal(value).to_string()
+}
+
+fn opt(value: Option<&str>) -> String {
+    match value {
+        Some(v) => format!("Some({})", lit(v)),
+        None => "None".to_owned(),
+    }
+}
+
+/// `rt::Name { a: x, b: y, ..rt::Name::BASE }`: the fields named, the rest from the runtime's
+/// `DEFAULT` (or `REQUIRED`) constant; no update when all `total` fields are named (clippy's
+/// `needless_update`).
+fn literal_struct(name: &str, fields: &[(&str, String)], base: &str, total: usize) -> String {
+    let mut out = format!("rt::{name} {{ ");
+    for (i, (field, value)) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let _ = write!(out, "{field}: {value}");
+    }
+    if fields.len() < total {
+        if !fields.is_empty() {
+            out.push_str(", ");
+        }
+        let _ = write!(out, "..rt::{name}::{base}");
+    }
+    out.push_str(" }");
+    out
+}
+
+fn environment(e: &Environment) -> String {
+    let mut fields = vec![("name", lit(&e.name)), ("token_url", lit(&e.token_url))];
+    if let Some(url) = &e.authorize_url {
+        fields.push(("authorize_url", opt(Some(url))));
+    }
+    literal_struct("EnvironmentSpec", &fields, "DEFAULT", 3)
+}
+
+fn input(i: &Input) -> String {
+    let mut fields = vec![("name", lit(&i.name)), ("description", lit(&i.description))];
+    if i.secret {
+        fields.push(("secret", "true".to_owned()));
+    }
+    if i.per_request {
+        fields.push(("per_request", "true".to_owned()));
+    }
+    if let Some(p) = &i.pattern {
+        fields.push(("pattern", opt(Some(p))));
+    }
+    if let Some(d) = &i.default {
+        fields.push(("default", opt(Some(d))));
+    }
+    match i.location {
+        InputLocation::Param => {}
+        InputLocation::Host => fields.push(("location", "rt::InputLocation::Host".to_owned())),
+        InputLocation::Path => fields.push(("location", "rt::InputLocation::Path".to_owned())),
+    }
+    let base = if i.required { "REQUIRED" } else { "DEFAULT" };
+    literal_struct("InputSpec", &fields, base, 8)
+}
+
+fn pairs(pairs: &[(String, String)]) -> String {
+    let items: Vec<String> = pairs
+        .iter()
+        .map(|(a, b)| format!("({}, {})", lit(a), lit(b)))
+        .collect();
+    format!("&[{}]", items.join(", "))
+}
+
+fn placement(p: &Placement) -> String {
+    match p {
+        Placement::Header {
+            name,
+            input,
+            prefix,
+        } => format!(
+            "rt::Placement::Header {{ name: {}, input: {}, prefix: {} }}",
+            lit(name),
+            lit(input),
+            lit(prefix)
+        ),
+        Placement::Basic {
+            user,
+            password,
+            encoding,
+        } => {
+            let encoding = match encoding {
+                BasicEncoding::Form => "Form",
+                BasicEncoding::Raw => "Raw",
+            };
+            format!(
+                "rt::Placement::Basic {{ user: {}, password: {}, encoding: rt::BasicEncoding::{encoding} }}",
+                lit(user),
+                lit(password)
+            )
+        }
+        Placement::Body(fields) => format!("rt::Placement::Body({})", pairs(fields)),
+        Placement::Query(fields) => format!("rt::Placement::Query({})", pairs(fields)),
+    }
+}
+
+fn param(p: &Param) -> String {
+    let source = match &p.source {
+        ParamSource::Fixed(v) => format!("rt::ParamSource::Fixed({})", lit(v)),
+        ParamSource::Input(i) => format!("rt::ParamSource::Input({})", lit(i)),
+    };
+    let mut fields = vec![("name", lit(&p.name)), ("source", source)];
+    if p.location == ParamLocation::Query {
+        fields.push(("location", "rt::ParamLocation::Query".to_owned()));
+    }
+    literal_struct("ParamSpec", &fields, "DEFAULT", 3)
+}
+
+fn list(items: &[String]) -> String {
+    format!("&[{}]", items.join(", "))
+}
+
+/// A list with one item per line, indented by `indent` spaces, for the top-level lists.
+fn block(items: &[String], indent: usize) -> String {
+    if items.is_empty() {
+        return "&[]".to_owned();
+    }
+    let pad = " ".repeat(indent + 4);
+    let mut out = String::from("&[\n");
+    for item in items {
+        let _ = writeln!(out, "{pad}{item},");
+    }
+    let _ = write!(out, "{}]", " ".repeat(indent));
+    out
+}
+
+fn grant(g: &Grant) -> String {
+    let kind = format!("rt::GrantKind::{:?}", g.kind);
+    let mut fields = vec![("kind", kind), ("description", lit(&g.description))];
+    if !g.params.is_empty() {
+        let params: Vec<String> = g.params.iter().map(param).collect();
+        fields.push(("params", list(&params)));
+    }
+    if !g.authorize_params.is_empty() {
+        let params: Vec<String> = g.authorize_params.iter().map(param).collect();
+        fields.push(("authorize_params", list(&params)));
+    }
+    match g.pkce {
+        Pkce::None => {}
+        Pkce::Optional => fields.push(("pkce", "rt::Pkce::Optional".to_owned())),
+        Pkce::Required => fields.push(("pkce", "rt::Pkce::Required".to_owned())),
+    }
+    literal_struct("GrantSpec", &fields, "DEFAULT", 5)
+}
+
+fn field(f: &Field) -> String {
+    let wire: Vec<String> = f.wire.iter().map(|w| lit(w)).collect();
+    let mut fields = vec![("name", lit(&f.name)), ("wire", list(&wire))];
+    if f.ty != FieldType::String {
+        fields.push(("ty", format!("rt::FieldType::{:?}", f.ty)));
+    }
+    if f.required {
+        fields.push(("required", "true".to_owned()));
+    }
+    if let Some(d) = &f.default {
+        fields.push(("default", opt(Some(d))));
+    }
+    fields.push(("description", lit(&f.description)));
+    literal_struct("FieldSpec", &fields, "DEFAULT", 6)
+}
+
+fn fields(fields: &[Field], indent: usize) -> String {
+    let items: Vec<String> = fields.iter().map(field).collect();
+    block(&items, indent)
+}
+
+/// How many fields `rt::ProviderSpec` has.
+const PROVIDER_SPEC_FIELDS: usize = 16;
+
+/// The static, documented, as the last item of a module.
+pub(crate) fn spec_static(p: &Provider) -> String {
+    let mut out = String::from(
+        "/// What the runtime knows of this provider: environments, inputs, credentials, grants,\n\
+         /// response and error shapes. The registry hands it to programs that pick providers at\n\
+         /// run time.\n\
+         pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {\n",
+    );
+    let mut named = 0;
+    let mut line = |name: &str, value: String| {
+        named += 1;
+        let _ = writeln!(out, "    {name}: {value},");
+    };
+    line("name", lit(&p.name));
+    line("title", lit(&p.title));
+    line("description", lit(&p.description));
+    line("docs", lit(&p.docs));
+    line("default_environment", lit(&p.default_environment));
+    let environments: Vec<String> = p.environments.iter().map(environment).collect();
+    line("environments", block(&environments, 4));
+    let inputs: Vec<String> = p.inputs.iter().map(input).collect();
+    line("inputs", block(&inputs, 4));
+    let accepted: Vec<String> = p.credentials.accepted.iter().map(placement).collect();
+    line(
+        "credentials",
+        format!(
+            "rt::CredentialsSpec {{\n        preferred: {},\n        accepted: {},\n    }}",
+            p.credentials.preferred,
+            block(&accepted, 8)
+        ),
+    );
+    match p.body {
+        BodyFormat::Form => {}
+        BodyFormat::None => line("body", "rt::BodyFormat::None".to_owned()),
+        BodyFormat::Json => line("body", "rt::BodyFormat::Json".to_owned()),
+    }
+    let grants: Vec<String> = p.grants.iter().map(grant).collect();
+    line("grants", block(&grants, 4));
+    let known: Vec<String> = p
+        .scopes
+        .known
+        .iter()
+        .map(|(s, d)| format!("({}, {})", lit(s), lit(d)))
+        .collect();
+    if p.scopes.delimiter != " " || !known.is_empty() {
+        line(
+            "scopes",
+            format!(
+                "rt::ScopesSpec {{\n        delimiter: {},\n        known: {},\n    }}",
+                lit(&p.scopes.delimiter),
+                block(&known, 8)
+            ),
+        );
+    }
+    line("response", fields(&p.response, 4));
+    if let ErrorFormat::Custom(custom) = &p.errors {
+        line("errors", format!("rt::ErrorFormat::Custom({})", fields(custom, 4)));
+    }
+    if let Some(l) = p.access_lifetime {
+        line("access_lifetime", format!("Some({l})"));
+    }
+    if let Some(l) = p.refresh_lifetime {
+        line("refresh_lifetime", format!("Some({l})"));
+    }
+    if !p.claims.is_empty() {
+        line("claims", fields(&p.claims, 4));
+    }
+    // Every field named: no update (clippy's `needless_update`).
+    if named < PROVIDER_SPEC_FIELDS {
+        out.push_str("    ..rt::ProviderSpec::DEFAULT\n");
+    }
+    out.push_str("};\n");
+    out
+}
