@@ -18,7 +18,7 @@ use futures_util::FutureExt;
 use serde_json::json;
 use std::sync::{Arc, LazyLock, RwLock};
 use std::time::Duration;
-use tokenspec_providers::smartdocumentor;
+use tokenspec_provider_smartdocumentor as smartdocumentor;
 use tokenspec_runtime::{RetryPolicy, Secret};
 use tokenspec_tests::{Reply, TestServer};
 
@@ -43,14 +43,15 @@ static SERVER: LazyLock<TestServer> = LazyLock::new(|| {
 });
 
 fn client() -> smartdocumentor::Client {
-    smartdocumentor::Client::builder()
-        .client_id("bench-client")
-        .client_secret("bench-secret")
-        .base_url(&SERVER.base_url())
-        .expect("loopback")
-        .retry(RetryPolicy::none())
-        .build()
-        .expect("client")
+    smartdocumentor::Client::builder(smartdocumentor::Inputs {
+        client_id: "bench-client".into(),
+        client_secret: "bench-secret".into(),
+    })
+    .base_url(&SERVER.base_url())
+    .expect("loopback")
+    .retry(RetryPolicy::none())
+    .build()
+    .expect("client")
 }
 
 mod cache_hit {
@@ -228,15 +229,16 @@ mod full_fetch {
             // may hold a pooled connection that an earlier benchmark opened on the
             // multi-thread runtime, whose threads would then carry every request.
             let transport = tokenspec_runtime::ReqwestTransport::with_defaults().expect("reqwest");
-            let client = smartdocumentor::Client::builder()
-                .client_id("bench-client")
-                .client_secret("bench-secret")
-                .base_url(&SERVER.base_url())
-                .expect("loopback")
-                .retry(RetryPolicy::none())
-                .transport(Arc::new(transport))
-                .build()
-                .expect("client");
+            let client = smartdocumentor::Client::builder(smartdocumentor::Inputs {
+                client_id: "bench-client".into(),
+                client_secret: "bench-secret".into(),
+            })
+            .base_url(&SERVER.base_url())
+            .expect("loopback")
+            .retry(RetryPolicy::none())
+            .transport(Arc::new(transport))
+            .build()
+            .expect("client");
             // Checked and dropped inside, as the bare side does with its JSON value.
             bencher.bench_local(|| {
                 let token = LOCAL.block_on(client.fetch_token()).expect("token");
@@ -288,14 +290,14 @@ mod sans_io {
     fn build_request_first(bencher: divan::Bencher) {
         bencher
             .with_inputs(client)
-            .bench_local_values(|client| client.fetch_token_request().expect("request"));
+            .bench_local_values(|client| client.fetch_token().request().expect("request"));
     }
 
     /// Every later one: a copy of the first (it depends only on the client's settings).
     #[divan::bench]
     fn build_request_again(bencher: divan::Bencher) {
         let client = client();
-        bencher.bench_local(|| client.fetch_token_request().expect("request"));
+        bencher.bench_local(|| client.fetch_token().request().expect("request"));
     }
 
     #[divan::bench]

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 use std::time::{Duration, Instant};
-use tokenspec_providers::learnlink;
+use tokenspec_provider_learnlink as learnlink;
 use tokenspec_tests::{Reply, TestServer};
 
 #[test]
@@ -14,29 +14,29 @@ fn blocking_calls_from_threads_that_end_all_succeed_promptly() {
         200,
         &json!({"access_token": "blocking-token", "token_type": "Bearer", "expires_in": 3600}),
     ));
-    let client = learnlink::Client::builder()
-        .tenant_id("tenant")
-        .expect("tenant")
-        .client_secret("secret")
-        .base_url(&server.base_url())
-        .expect("loopback base URL")
-        // One attempt with a short timeout: a dead pooled connection fails the test instead of
-        // being retried away.
-        .http_options(tokenspec_runtime::HttpOptions {
-            timeout: Duration::from_secs(3),
-            retry: tokenspec_runtime::RetryPolicy::none(),
-            ..Default::default()
-        })
-        .build()
-        .expect("client");
+    let client = learnlink::Client::builder(learnlink::Inputs {
+        tenant_id: "tenant".into(),
+        client_secret: "secret".into(),
+    })
+    .base_url(&server.base_url())
+    .expect("loopback base URL")
+    // One attempt with a short timeout: a dead pooled connection fails the test instead of
+    // being retried away.
+    .http_options(tokenspec_runtime::HttpOptions {
+        timeout: Duration::from_secs(3),
+        retry: tokenspec_runtime::RetryPolicy::none(),
+        ..Default::default()
+    })
+    .build()
+    .expect("client");
     let threads = 12;
     for round in 0..threads {
         let client = client.clone();
         let started = Instant::now();
         let result = std::thread::spawn(move || {
             // Two calls per thread: the second reuses the thread's own connection.
-            let first = client.fetch_token_blocking();
-            let second = client.fetch_token_blocking();
+            let first = client.fetch_token().blocking();
+            let second = client.fetch_token().blocking();
             (first, second)
         })
         .join()
@@ -66,26 +66,27 @@ fn a_connection_of_an_idle_thread_is_not_used_by_another() {
         200,
         &json!({"access_token": "blocking-token", "token_type": "Bearer", "expires_in": 3600}),
     ));
-    let client = learnlink::Client::builder()
-        .tenant_id("tenant")
-        .expect("tenant")
-        .client_secret("secret")
-        .base_url(&server.base_url())
-        .expect("loopback base URL")
-        .http_options(tokenspec_runtime::HttpOptions {
-            timeout: Duration::from_secs(3),
-            retry: tokenspec_runtime::RetryPolicy::none(),
-            ..Default::default()
-        })
-        .build()
-        .expect("client");
+    let client = learnlink::Client::builder(learnlink::Inputs {
+        tenant_id: "tenant".into(),
+        client_secret: "secret".into(),
+    })
+    .base_url(&server.base_url())
+    .expect("loopback base URL")
+    .http_options(tokenspec_runtime::HttpOptions {
+        timeout: Duration::from_secs(3),
+        retry: tokenspec_runtime::RetryPolicy::none(),
+        ..Default::default()
+    })
+    .build()
+    .expect("client");
     let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
     let (fetched_tx, fetched_rx) = std::sync::mpsc::channel();
     let idle = {
         let client = client.clone();
         std::thread::spawn(move || {
             let token = client
-                .fetch_token_blocking()
+                .fetch_token()
+                .blocking()
                 .map(|t| t.access_token.expose().to_owned());
             fetched_tx.send(token).expect("the test waits");
             // Stay alive, runtime and all, without driving it.
@@ -96,7 +97,7 @@ fn a_connection_of_an_idle_thread_is_not_used_by_another() {
     assert_eq!(first.expect("first token"), "blocking-token");
     for round in 0..3 {
         let started = Instant::now();
-        let token = client.fetch_token_blocking();
+        let token = client.fetch_token().blocking();
         let took = started.elapsed();
         assert_eq!(
             token

@@ -5,7 +5,8 @@
 
 use base64::Engine as _;
 use serde_json::json;
-use tokenspec_providers::{approvalmax, smartdocumentor};
+use tokenspec_provider_approvalmax as approvalmax;
+use tokenspec_provider_smartdocumentor as smartdocumentor;
 use tokenspec_runtime::{Error, Secret};
 use tokenspec_tests::{Reply, TestServer, decode_form};
 
@@ -15,16 +16,16 @@ const AM_SECRET: &str = "am+secret/5&x";
 const AM_REFRESH: &str = "am-refresh-Tt61-0123456789";
 
 fn approvalmax_basic(server: &TestServer) -> approvalmax::Client {
-    approvalmax::Client::builder()
-        .client_id(AM_ID)
-        .client_secret(AM_SECRET)
-        .redirect_uri("https://app.example/callback")
-        .credential_placement(approvalmax::CredentialPlacement::Basic)
-        .expect("accepted placement")
-        .base_url(&server.base_url())
-        .expect("loopback base URL")
-        .build()
-        .expect("client")
+    approvalmax::Client::builder(approvalmax::Inputs {
+        client_id: AM_ID.into(),
+        client_secret: AM_SECRET.into(),
+        redirect_uri: "https://app.example/callback".into(),
+    })
+    .credential_placement(approvalmax::CredentialPlacement::Basic)
+    .base_url(&server.base_url())
+    .expect("loopback base URL")
+    .build()
+    .expect("client")
 }
 
 /// Every form of the approvalmax credentials that must not show.
@@ -97,17 +98,18 @@ async fn an_html_page_quoting_the_secret_shows_none_of_it() {
         "=".repeat(170)
     );
     let server = TestServer::start([Reply::text(502, "text/html", page)]);
-    let client = smartdocumentor::Client::builder()
-        .client_id("sd-client-id")
-        .client_secret(SD_SECRET)
-        .base_url(&server.base_url())
-        .expect("loopback base URL")
-        .retry(tokenspec_runtime::RetryPolicy {
-            max_attempts: 1,
-            ..Default::default()
-        })
-        .build()
-        .expect("client");
+    let client = smartdocumentor::Client::builder(smartdocumentor::Inputs {
+        client_id: "sd-client-id".into(),
+        client_secret: SD_SECRET.into(),
+    })
+    .base_url(&server.base_url())
+    .expect("loopback base URL")
+    .retry(tokenspec_runtime::RetryPolicy {
+        max_attempts: 1,
+        ..Default::default()
+    })
+    .build()
+    .expect("client");
     let error = client.fetch_token().await.expect_err("502");
     assert_hidden(
         &error,

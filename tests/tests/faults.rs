@@ -6,7 +6,8 @@
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokenspec_providers::smartdocumentor;
+use tokenspec_provider_learnlink as learnlink;
+use tokenspec_provider_smartdocumentor as smartdocumentor;
 use tokenspec_runtime::{Error, HttpOptions, RetryPolicy, Secret, TokenType, TransportErrorKind};
 use tokenspec_tests::{Reply, TestServer};
 
@@ -343,13 +344,14 @@ async fn http_200_carrying_an_oauth_error_is_an_error_and_not_cached() {
         Reply::json(200, &json!({"error": "invalid_grant"})),
         Reply::json(200, &token_body(ACCESS_TOKEN)),
     ]);
-    let client = smartdocumentor::Client::builder()
-        .client_id("client-1")
-        .client_secret(CLIENT_SECRET)
-        .base_url(&server.base_url())
-        .expect("url")
-        .build()
-        .expect("client");
+    let client = smartdocumentor::Client::builder(smartdocumentor::Inputs {
+        client_id: "client-1".into(),
+        client_secret: CLIENT_SECRET.into(),
+    })
+    .base_url(&server.base_url())
+    .expect("url")
+    .build()
+    .expect("client");
     let source = client.token_source();
     match source.access_token().await {
         Err(Error::Provider(e)) => {
@@ -569,14 +571,14 @@ async fn an_error_body_of_the_wrong_shape_is_masked_in_the_excerpt() {
         401,
         &json!({"status": 401, "access_token": ACCESS_TOKEN}),
     )]);
-    let client = tokenspec_providers::learnlink::Client::builder()
-        .tenant_id("eu-west-2_AbcdEfghI")
-        .expect("tenant")
-        .client_secret(CLIENT_SECRET)
-        .base_url(&server.base_url())
-        .expect("url")
-        .build()
-        .expect("client");
+    let client = learnlink::Client::builder(learnlink::Inputs {
+        tenant_id: "eu-west-2_AbcdEfghI".into(),
+        client_secret: CLIENT_SECRET.into(),
+    })
+    .base_url(&server.base_url())
+    .expect("url")
+    .build()
+    .expect("client");
     let error = client.fetch_token().await.expect_err("401");
     let text = format!("{error} {error:?}");
     assert!(!text.contains(ACCESS_TOKEN), "{text}");

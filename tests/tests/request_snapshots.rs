@@ -2,7 +2,11 @@
 //! headers, body. Secrets are masked, so a snapshot diff shows what changed on the wire and
 //! never a credential.
 
-use tokenspec_providers::{approvalmax, brainysoft, learnlink, smartdocumentor, smartway};
+use tokenspec_provider_approvalmax as approvalmax;
+use tokenspec_provider_brainysoft as brainysoft;
+use tokenspec_provider_learnlink as learnlink;
+use tokenspec_provider_smartdocumentor as smartdocumentor;
+use tokenspec_provider_smartway as smartway;
 use tokenspec_runtime::Secret;
 
 /// Values used as secrets below; each is replaced by `***` in snapshots.
@@ -48,94 +52,96 @@ fn render(request: &http::Request<Vec<u8>>) -> String {
 
 #[test]
 fn smartway_none() {
-    let client = smartway::Client::builder()
-        .company_api_key("sw-api-key-1")
-        .build()
-        .expect("client");
-    let request = client.fetch_token_request().expect("request");
+    let client = smartway::Client::builder(smartway::Inputs {
+        company_api_key: "sw-api-key-1".into(),
+    })
+    .build()
+    .expect("client");
+    let request = client.fetch_token().request().expect("request");
     insta::assert_snapshot!(render(&request));
 }
 
 #[test]
 fn smartdocumentor_client_credentials() {
-    let client = smartdocumentor::Client::builder()
-        .client_id("sd-client")
-        .client_secret("sd-secret-2")
-        .build()
-        .expect("client");
-    let request = client.fetch_token_request().expect("request");
+    let client = smartdocumentor::Client::builder(smartdocumentor::Inputs {
+        client_id: "sd-client".into(),
+        client_secret: "sd-secret-2".into(),
+    })
+    .build()
+    .expect("client");
+    let request = client.fetch_token().request().expect("request");
     insta::assert_snapshot!(render(&request));
 }
 
 #[test]
 fn learnlink_client_credentials_basic() {
-    let client = learnlink::Client::builder()
-        .tenant_id("eu-west-2_AbcdEfghI")
-        .expect("tenant")
-        .client_secret("ll-secret-3")
-        .scope("api/read api/write")
-        .build()
-        .expect("client");
-    let request = client.fetch_token_request().expect("request");
+    let client = learnlink::Client::builder(learnlink::Inputs {
+        tenant_id: "eu-west-2_AbcdEfghI".into(),
+        client_secret: "ll-secret-3".into(),
+    })
+    .input(learnlink::OptionalInput::Scope, "api/read api/write")
+    .build()
+    .expect("client");
+    let request = client.fetch_token().request().expect("request");
     insta::assert_snapshot!(render(&request));
 }
 
 #[test]
 fn learnlink_client_credentials_body_staging_mea_webhooks() {
-    let client = learnlink::Client::builder()
-        .tenant_id("eu-west-2_AbcdEfghI")
-        .expect("tenant")
-        .client_secret("ll-secret-3")
-        .environment(learnlink::Environment::StagingMeaWebhooks)
-        .credential_placement(learnlink::CredentialPlacement::Body)
-        .expect("accepted")
-        .build()
-        .expect("client");
-    let request = client.fetch_token_request().expect("request");
+    let client = learnlink::Client::builder(learnlink::Inputs {
+        tenant_id: "eu-west-2_AbcdEfghI".into(),
+        client_secret: "ll-secret-3".into(),
+    })
+    .environment(learnlink::Environment::StagingMeaWebhooks)
+    .credential_placement(learnlink::CredentialPlacement::Body)
+    .build()
+    .expect("client");
+    let request = client.fetch_token().request().expect("request");
     insta::assert_snapshot!(render(&request));
 }
 
 #[test]
 fn brainysoft_client_credentials_body() {
-    let client = brainysoft::Client::builder()
-        .customer_key("acme")
-        .expect("label")
-        .client_id("f81f7fb9-0000-0000-0000-000000000000")
-        .client_secret("bs-secret-4")
-        .build()
-        .expect("client");
-    let request = client.fetch_token_request().expect("request");
+    let client = brainysoft::Client::builder(brainysoft::Inputs {
+        customer_key: "acme".into(),
+        client_id: "f81f7fb9-0000-0000-0000-000000000000".into(),
+        client_secret: "bs-secret-4".into(),
+    })
+    .build()
+    .expect("client");
+    let request = client.fetch_token().request().expect("request");
     insta::assert_snapshot!(render(&request));
 }
 
 #[test]
 fn brainysoft_client_credentials_query() {
-    let client = brainysoft::Client::builder()
-        .customer_key("acme")
-        .expect("label")
-        .client_id("f81f7fb9-0000-0000-0000-000000000000")
-        .client_secret("bs-secret-4")
-        .credential_placement(brainysoft::CredentialPlacement::Query)
-        .expect("accepted")
-        .build()
-        .expect("client");
-    let request = client.fetch_token_request().expect("request");
+    let client = brainysoft::Client::builder(brainysoft::Inputs {
+        customer_key: "acme".into(),
+        client_id: "f81f7fb9-0000-0000-0000-000000000000".into(),
+        client_secret: "bs-secret-4".into(),
+    })
+    .credential_placement(brainysoft::CredentialPlacement::Query)
+    .build()
+    .expect("client");
+    let request = client.fetch_token().request().expect("request");
     insta::assert_snapshot!(render(&request));
 }
 
 fn approvalmax_client() -> approvalmax::Client {
-    approvalmax::Client::builder()
-        .client_id("8A59498C02D54104B7295D1CA08EA586")
-        .client_secret("am-secret-5")
-        .redirect_uri("https://app.example/callback")
-        .build()
-        .expect("client")
+    approvalmax::Client::builder(approvalmax::Inputs {
+        client_id: "8A59498C02D54104B7295D1CA08EA586".into(),
+        client_secret: "am-secret-5".into(),
+        redirect_uri: "https://app.example/callback".into(),
+    })
+    .build()
+    .expect("client")
 }
 
 #[test]
 fn approvalmax_authorization_code_with_pkce() {
     let request = approvalmax_client()
-        .exchange_code_request("code-123", Some(VERIFIER))
+        .exchange_code("code-123", Some(VERIFIER))
+        .request()
         .expect("request");
     insta::assert_snapshot!(render(&request));
 }
@@ -144,16 +150,17 @@ fn approvalmax_authorization_code_with_pkce() {
 /// the ID is `%3A`, the space `+`, and the secret's `%`, `+`, `:` and `/` are escaped.
 #[test]
 fn approvalmax_refresh_token_client_secret_basic_form_encoded() {
-    let request = approvalmax::Client::builder()
-        .client_id("am:client id")
-        .client_secret("p%41ss+w:rd/x-7")
-        .redirect_uri("https://app.example/callback")
-        .credential_placement(approvalmax::CredentialPlacement::Basic)
-        .expect("accepted")
-        .build()
-        .expect("client")
-        .refresh_request(&Secret::new("am-refresh-6"))
-        .expect("request");
+    let request = approvalmax::Client::builder(approvalmax::Inputs {
+        client_id: "am:client id".into(),
+        client_secret: "p%41ss+w:rd/x-7".into(),
+        redirect_uri: "https://app.example/callback".into(),
+    })
+    .credential_placement(approvalmax::CredentialPlacement::Basic)
+    .build()
+    .expect("client")
+    .refresh(&Secret::new("am-refresh-6"))
+    .request()
+    .expect("request");
     let text = render(&request);
     assert!(text.contains("Basic base64(am%3Aclient+id:***)"), "{text}");
     insta::assert_snapshot!(text);
@@ -162,7 +169,8 @@ fn approvalmax_refresh_token_client_secret_basic_form_encoded() {
 #[test]
 fn approvalmax_refresh_token() {
     let request = approvalmax_client()
-        .refresh_request(&Secret::new("am-refresh-6"))
+        .refresh(&Secret::new("am-refresh-6"))
+        .request()
         .expect("request");
     insta::assert_snapshot!(render(&request));
 }

@@ -10,7 +10,9 @@ use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-use tokenspec_providers::{approvalmax, brainysoft, smartdocumentor};
+use tokenspec_provider_approvalmax as approvalmax;
+use tokenspec_provider_brainysoft as brainysoft;
+use tokenspec_provider_smartdocumentor as smartdocumentor;
 use tokenspec_runtime as rt;
 use tokenspec_runtime::{CachedTokenSource, Error, ManualClock, RetryPolicy, Secret};
 use tokenspec_tests::{Reply, TestServer};
@@ -25,16 +27,16 @@ fn brainysoft_for(
     client_id: &str,
     client_secret: &str,
 ) -> brainysoft::Client {
-    brainysoft::Client::builder()
-        .customer_key(customer_key)
-        .expect("key")
-        .client_id(client_id)
-        .client_secret(client_secret)
-        .base_url(&server.base_url())
-        .expect("url")
-        .retry(RetryPolicy::none())
-        .build()
-        .expect("client")
+    brainysoft::Client::builder(brainysoft::Inputs {
+        customer_key: customer_key.into(),
+        client_id: client_id.into(),
+        client_secret: client_secret.into(),
+    })
+    .base_url(&server.base_url())
+    .expect("url")
+    .retry(RetryPolicy::none())
+    .build()
+    .expect("client")
 }
 
 fn token(access_token: &str, expires_in: u64) -> Reply {
@@ -342,15 +344,15 @@ async fn a_panicking_fetch_is_an_error_and_the_next_call_tries_again() {
     let transport = Arc::new(PanicsOnce {
         calls: AtomicUsize::new(0),
     });
-    let client = brainysoft::Client::builder()
-        .customer_key("acme")
-        .expect("key")
-        .client_id("client-1")
-        .client_secret("client-secret")
-        .retry(RetryPolicy::none())
-        .transport(transport.clone())
-        .build()
-        .expect("client");
+    let client = brainysoft::Client::builder(brainysoft::Inputs {
+        customer_key: "acme".into(),
+        client_id: "client-1".into(),
+        client_secret: "client-secret".into(),
+    })
+    .retry(RetryPolicy::none())
+    .transport(transport.clone())
+    .build()
+    .expect("client");
     let source = client.token_source();
     match source.access_token().await {
         Err(Error::Transport(e)) => assert!(e.message.contains("panicked"), "{e}"),
@@ -440,15 +442,16 @@ async fn an_expired_user_token_without_refresh_token_needs_reauthorization() {
 #[tokio::test]
 async fn a_generated_user_source_reports_the_typed_refusal() {
     let server = TestServer::start([Reply::json(400, &json!({"error": "invalid_grant"}))]);
-    let client = approvalmax::Client::builder()
-        .client_id("client-1")
-        .client_secret("secret")
-        .redirect_uri("https://app.example/callback")
-        .base_url(&server.base_url())
-        .expect("url")
-        .retry(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let client = approvalmax::Client::builder(approvalmax::Inputs {
+        client_id: "client-1".into(),
+        client_secret: "secret".into(),
+        redirect_uri: "https://app.example/callback".into(),
+    })
+    .base_url(&server.base_url())
+    .expect("url")
+    .retry(RetryPolicy::none())
+    .build()
+    .expect("client");
     let source = client.token_source();
     source
         .insert(
@@ -667,14 +670,15 @@ async fn insert_takes_the_fields_of_a_token_response_as_they_are() {
         200,
         &json!({"access_token": "user-1", "expires_in": 3600, "refresh_token": "r1", "token_type": "Bearer"}),
     )]);
-    let client = approvalmax::Client::builder()
-        .client_id("client-1")
-        .client_secret("secret")
-        .redirect_uri("https://app.example/callback")
-        .base_url(&server.base_url())
-        .expect("url")
-        .build()
-        .expect("client");
+    let client = approvalmax::Client::builder(approvalmax::Inputs {
+        client_id: "client-1".into(),
+        client_secret: "secret".into(),
+        redirect_uri: "https://app.example/callback".into(),
+    })
+    .base_url(&server.base_url())
+    .expect("url")
+    .build()
+    .expect("client");
     let token = client
         .exchange_code("code-1", None)
         .await
@@ -711,14 +715,15 @@ async fn insert_takes_the_fields_of_a_token_response_as_they_are() {
 #[test]
 fn the_blocking_api_works_without_an_async_runtime() {
     let server = TestServer::start([token("sync", 299), token("sync-2", 299)]);
-    let client = smartdocumentor::Client::builder()
-        .client_id("client-1")
-        .client_secret("secret")
-        .base_url(&server.base_url())
-        .expect("url")
-        .build()
-        .expect("client");
-    let token = client.fetch_token_blocking().expect("token");
+    let client = smartdocumentor::Client::builder(smartdocumentor::Inputs {
+        client_id: "client-1".into(),
+        client_secret: "secret".into(),
+    })
+    .base_url(&server.base_url())
+    .expect("url")
+    .build()
+    .expect("client");
+    let token = client.fetch_token().blocking().expect("token");
     assert_eq!(token.access_token.expose(), "sync");
     let source = client.token_source();
     assert_eq!(
@@ -737,7 +742,7 @@ async fn the_blocking_api_refuses_inside_a_runtime() {
     let server = TestServer::start([]);
     let client = brainysoft(&server);
     assert!(matches!(
-        client.fetch_token_blocking(),
+        client.fetch_token().blocking(),
         Err(Error::Transport(_))
     ));
     assert_eq!(server.request_count(), 0);
