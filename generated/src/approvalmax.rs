@@ -16,7 +16,7 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
     docs: "https://www.approvalmax.com/",
     default_environment: "production",
     environments: &[
-        rt::EnvironmentSpec { name: "production", token_url: "https://identity.approvalmax.com/connect/token", authorize_url: Some("https://identity.approvalmax.com/connect/authorize"), ..rt::EnvironmentSpec::DEFAULT },
+        rt::EnvironmentSpec { name: "production", token_url: "https://identity.approvalmax.com/connect/token", authorize_url: Some("https://identity.approvalmax.com/connect/authorize") },
     ],
     inputs: &[
         rt::InputSpec { name: "client_id", description: "Your application's client ID.", ..rt::InputSpec::REQUIRED },
@@ -36,7 +36,7 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
         ],
     },
     grants: &[
-        rt::GrantSpec { kind: rt::GrantKind::AuthorizationCode, description: "Exchange the authorization code for tokens.", params: &[rt::ParamSpec { name: "code", source: rt::ParamSource::Input("code"), ..rt::ParamSpec::DEFAULT }, rt::ParamSpec { name: "redirect_uri", source: rt::ParamSource::Input("redirect_uri"), ..rt::ParamSpec::DEFAULT }, rt::ParamSpec { name: "code_verifier", source: rt::ParamSource::Input("code_verifier"), ..rt::ParamSpec::DEFAULT }], authorize_params: &[rt::ParamSpec { name: "client_id", source: rt::ParamSource::Input("client_id"), ..rt::ParamSpec::DEFAULT }, rt::ParamSpec { name: "redirect_uri", source: rt::ParamSource::Input("redirect_uri"), ..rt::ParamSpec::DEFAULT }, rt::ParamSpec { name: "scope", source: rt::ParamSource::Input("scope"), ..rt::ParamSpec::DEFAULT }, rt::ParamSpec { name: "state", source: rt::ParamSource::Input("state"), ..rt::ParamSpec::DEFAULT }], pkce: rt::Pkce::Optional, ..rt::GrantSpec::DEFAULT },
+        rt::GrantSpec { kind: rt::GrantKind::AuthorizationCode, description: "Exchange the authorization code for tokens.", params: &[rt::ParamSpec { name: "code", source: rt::ParamSource::Input("code"), ..rt::ParamSpec::DEFAULT }, rt::ParamSpec { name: "redirect_uri", source: rt::ParamSource::Input("redirect_uri"), ..rt::ParamSpec::DEFAULT }, rt::ParamSpec { name: "code_verifier", source: rt::ParamSource::Input("code_verifier"), ..rt::ParamSpec::DEFAULT }], authorize_params: &[rt::ParamSpec { name: "client_id", source: rt::ParamSource::Input("client_id"), ..rt::ParamSpec::DEFAULT }, rt::ParamSpec { name: "redirect_uri", source: rt::ParamSource::Input("redirect_uri"), ..rt::ParamSpec::DEFAULT }, rt::ParamSpec { name: "scope", source: rt::ParamSource::Input("scope"), ..rt::ParamSpec::DEFAULT }, rt::ParamSpec { name: "state", source: rt::ParamSource::Input("state"), ..rt::ParamSpec::DEFAULT }], pkce: rt::Pkce::Optional },
         rt::GrantSpec { kind: rt::GrantKind::RefreshToken, description: "Exchange a refresh token for new tokens.", params: &[rt::ParamSpec { name: "refresh_token", source: rt::ParamSource::Input("refresh_token"), ..rt::ParamSpec::DEFAULT }], ..rt::GrantSpec::DEFAULT },
     ],
     scopes: rt::ScopesSpec {
