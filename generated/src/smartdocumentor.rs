@@ -29,7 +29,14 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
         ],
     },
     grants: &[
-        rt::GrantSpec { kind: rt::GrantKind::ClientCredentials, description: "Client credentials flow for external client applications.", params: &[rt::ParamSpec { name: "scope", source: rt::ParamSource::Fixed("WebAPI"), ..rt::ParamSpec::DEFAULT }], ..rt::GrantSpec::DEFAULT },
+        rt::GrantSpec {
+            kind: rt::GrantKind::ClientCredentials,
+            description: "Client credentials flow for external client applications.",
+            params: &[
+                rt::ParamSpec { name: "scope", source: rt::ParamSource::Fixed("WebAPI"), ..rt::ParamSpec::DEFAULT },
+            ],
+            ..rt::GrantSpec::DEFAULT
+        },
     ],
     scopes: rt::ScopesSpec {
         delimiter: " ",

@@ -137,7 +137,6 @@ fn param(p: &Param) -> String {
 fn list(items: &[String]) -> String {
     format!("&[{}]", items.join(", "))
 }
-
 /// A list with one item per line, indented by `indent` spaces, for the top-level lists.
 fn block(items: &[String], indent: usize) -> String {
     if items.is_empty() {
@@ -152,23 +151,36 @@ fn block(items: &[String], indent: usize) -> String {
     out
 }
 
+/// A grant on one line, or, when it has parameters, one line per parameter.
 fn grant(g: &Grant) -> String {
     let kind = format!("rt::GrantKind::{:?}", g.kind);
     let mut fields = vec![("kind", kind), ("description", lit(&g.description))];
-    if !g.params.is_empty() {
-        let params: Vec<String> = g.params.iter().map(param).collect();
-        fields.push(("params", list(&params)));
-    }
-    if !g.authorize_params.is_empty() {
-        let params: Vec<String> = g.authorize_params.iter().map(param).collect();
-        fields.push(("authorize_params", list(&params)));
-    }
     match g.pkce {
         Pkce::None => {}
         Pkce::Optional => fields.push(("pkce", "rt::Pkce::Optional".to_owned())),
         Pkce::Required => fields.push(("pkce", "rt::Pkce::Required".to_owned())),
     }
-    literal_struct("GrantSpec", &fields, "DEFAULT", 5)
+    if g.params.is_empty() && g.authorize_params.is_empty() {
+        return literal_struct("GrantSpec", &fields, "DEFAULT", 5);
+    }
+    // Inside `grants: &[` of the static: the grant's fields sit 12 spaces in.
+    if !g.params.is_empty() {
+        let params: Vec<String> = g.params.iter().map(param).collect();
+        fields.push(("params", block(&params, 12)));
+    }
+    if !g.authorize_params.is_empty() {
+        let params: Vec<String> = g.authorize_params.iter().map(param).collect();
+        fields.push(("authorize_params", block(&params, 12)));
+    }
+    let mut out = String::from("rt::GrantSpec {\n");
+    for (name, value) in &fields {
+        let _ = writeln!(out, "            {name}: {value},");
+    }
+    if fields.len() < 5 {
+        out.push_str("            ..rt::GrantSpec::DEFAULT\n");
+    }
+    out.push_str("        }");
+    out
 }
 
 fn field(f: &Field) -> String {
@@ -183,7 +195,9 @@ fn field(f: &Field) -> String {
     if let Some(d) = &f.default {
         fields.push(("default", opt(Some(d))));
     }
-    fields.push(("description", lit(&f.description)));
+    if !f.description.is_empty() {
+        fields.push(("description", lit(&f.description)));
+    }
     literal_struct("FieldSpec", &fields, "DEFAULT", 6)
 }
 

@@ -324,8 +324,30 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
         ],
     },
     grants: &[
-        rt::GrantSpec { kind: rt::GrantKind::AuthorizationCode, description: "Exchange the authorization code for tokens.", params: &[rt::ParamSpec { name: "code", source: rt::ParamSource::Input("code"), ..rt::ParamSpec::DEFAULT }, rt::ParamSpec { name: "redirect_uri", source: rt::ParamSource::Input("redirect_uri"), ..rt::ParamSpec::DEFAULT }, rt::ParamSpec { name: "code_verifier", source: rt::ParamSource::Input("code_verifier"), ..rt::ParamSpec::DEFAULT }], authorize_params: &[rt::ParamSpec { name: "client_id", source: rt::ParamSource::Input("client_id"), ..rt::ParamSpec::DEFAULT }, rt::ParamSpec { name: "redirect_uri", source: rt::ParamSource::Input("redirect_uri"), ..rt::ParamSpec::DEFAULT }, rt::ParamSpec { name: "scope", source: rt::ParamSource::Input("scope"), ..rt::ParamSpec::DEFAULT }, rt::ParamSpec { name: "state", source: rt::ParamSource::Input("state"), ..rt::ParamSpec::DEFAULT }], pkce: rt::Pkce::Optional },
-        rt::GrantSpec { kind: rt::GrantKind::RefreshToken, description: "Exchange a refresh token for new tokens.", params: &[rt::ParamSpec { name: "refresh_token", source: rt::ParamSource::Input("refresh_token"), ..rt::ParamSpec::DEFAULT }], ..rt::GrantSpec::DEFAULT },
+        rt::GrantSpec {
+            kind: rt::GrantKind::AuthorizationCode,
+            description: "Exchange the authorization code for tokens.",
+            pkce: rt::Pkce::Optional,
+            params: &[
+                rt::ParamSpec { name: "code", source: rt::ParamSource::Input("code"), ..rt::ParamSpec::DEFAULT },
+                rt::ParamSpec { name: "redirect_uri", source: rt::ParamSource::Input("redirect_uri"), ..rt::ParamSpec::DEFAULT },
+                rt::ParamSpec { name: "code_verifier", source: rt::ParamSource::Input("code_verifier"), ..rt::ParamSpec::DEFAULT },
+            ],
+            authorize_params: &[
+                rt::ParamSpec { name: "client_id", source: rt::ParamSource::Input("client_id"), ..rt::ParamSpec::DEFAULT },
+                rt::ParamSpec { name: "redirect_uri", source: rt::ParamSource::Input("redirect_uri"), ..rt::ParamSpec::DEFAULT },
+                rt::ParamSpec { name: "scope", source: rt::ParamSource::Input("scope"), ..rt::ParamSpec::DEFAULT },
+                rt::ParamSpec { name: "state", source: rt::ParamSource::Input("state"), ..rt::ParamSpec::DEFAULT },
+            ],
+        },
+        rt::GrantSpec {
+            kind: rt::GrantKind::RefreshToken,
+            description: "Exchange a refresh token for new tokens.",
+            params: &[
+                rt::ParamSpec { name: "refresh_token", source: rt::ParamSource::Input("refresh_token"), ..rt::ParamSpec::DEFAULT },
+            ],
+            ..rt::GrantSpec::DEFAULT
+        },
     ],
     scopes: rt::ScopesSpec {
         delimiter: " ",

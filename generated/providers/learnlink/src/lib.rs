@@ -261,7 +261,14 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
         ],
     },
     grants: &[
-        rt::GrantSpec { kind: rt::GrantKind::ClientCredentials, description: "Client credentials flow.", params: &[rt::ParamSpec { name: "scope", source: rt::ParamSource::Input("scope"), ..rt::ParamSpec::DEFAULT }], ..rt::GrantSpec::DEFAULT },
+        rt::GrantSpec {
+            kind: rt::GrantKind::ClientCredentials,
+            description: "Client credentials flow.",
+            params: &[
+                rt::ParamSpec { name: "scope", source: rt::ParamSource::Input("scope"), ..rt::ParamSpec::DEFAULT },
+            ],
+            ..rt::GrantSpec::DEFAULT
+        },
     ],
     scopes: rt::ScopesSpec {
         delimiter: " ",
