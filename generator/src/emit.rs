@@ -3,8 +3,8 @@
 //! comments, as inert Markdown ([`crate::text`]: no code block, HTML or link can form).
 
 use crate::model::{
-    ErrorFormat, Field, FieldType, Grant, GrantKind, Input,
-    InputLocation, ParamSource, Pkce, Placement, Provider,
+    ErrorFormat, Field, FieldType, Grant, GrantKind, Input, InputLocation, ParamSource, Pkce,
+    Placement, Provider,
 };
 use crate::text::{self, literal};
 use crate::validate::is_keyword;
@@ -643,7 +643,11 @@ fn inputs(p: &Provider) -> (TokenStream, bool) {
         parts.push(check);
         doc(&paragraphs(&parts))
     };
-    let required: Vec<&Input> = client_inputs.iter().copied().filter(|i| i.required).collect();
+    let required: Vec<&Input> = client_inputs
+        .iter()
+        .copied()
+        .filter(|i| i.required)
+        .collect();
     let fields = required.iter().map(|i| {
         let name = ident(&i.name);
         let ty = if i.secret {
@@ -668,7 +672,11 @@ fn inputs(p: &Provider) -> (TokenStream, bool) {
     } else {
         quote!(::std::vec![#(#values),*])
     };
-    let optional: Vec<&Input> = client_inputs.iter().copied().filter(|i| !i.required).collect();
+    let optional: Vec<&Input> = client_inputs
+        .iter()
+        .copied()
+        .filter(|i| !i.required)
+        .collect();
     let optional_enum = (!optional.is_empty()).then(|| {
         let variants = optional.iter().map(|i| {
             let variant = camel(&i.name);

@@ -214,7 +214,9 @@ pub fn apply(dir: &Path, tree: &Tree, changes: &[Change]) -> std::io::Result<()>
                 // A removed provider crate leaves empty folders: remove them, up to (not
                 // including) `providers/`. `remove_dir` refuses a folder that is not empty.
                 let mut parent = rel.parent();
-                while let Some(folder) = parent.filter(|f| f.starts_with(CRATES) && *f != Path::new(CRATES)) {
+                while let Some(folder) =
+                    parent.filter(|f| f.starts_with(CRATES) && *f != Path::new(CRATES))
+                {
                     if std::fs::remove_dir(dir.join(folder)).is_err() {
                         break;
                     }

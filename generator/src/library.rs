@@ -141,10 +141,7 @@ impl Builder {
 }
 
 /// The text of the include file for `providers`, generated from `from` (named in its header).
-pub fn include_file(
-    providers: &[model::Provider],
-    from: &str,
-) -> Result<String, EmitError> {
+pub fn include_file(providers: &[model::Provider], from: &str) -> Result<String, EmitError> {
     let mut modules = Vec::new();
     for p in providers {
         let file = parse(&p.name, &crate::emit::provider_module_at(p, None)?)?;

@@ -254,7 +254,10 @@ pub fn standalone_tree(
         PathBuf::from("Cargo.toml"),
         cargo_toml(providers, crate_, out_dir),
     );
-    tree.insert(PathBuf::from("rustfmt.toml"), crate::RUSTFMT_TOML.to_owned());
+    tree.insert(
+        PathBuf::from("rustfmt.toml"),
+        crate::RUSTFMT_TOML.to_owned(),
+    );
     tree.insert(
         PathBuf::from("src/lib.rs"),
         crate::emit::lib_rs(providers, crate::emit::Layout::Modules)?,

@@ -265,7 +265,10 @@ pub(crate) fn spec_static(p: &Provider) -> String {
     }
     line("response", fields(&p.response, 4));
     if let ErrorFormat::Custom(custom) = &p.errors {
-        line("errors", format!("rt::ErrorFormat::Custom({})", fields(custom, 4)));
+        line(
+            "errors",
+            format!("rt::ErrorFormat::Custom({})", fields(custom, 4)),
+        );
     }
     if let Some(l) = p.access_lifetime {
         line("access_lifetime", format!("Some({l})"));
