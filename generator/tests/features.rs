@@ -2,9 +2,9 @@
 //! request body, every credential placement (a custom header with a prefix, HTTP Basic, the
 //! body, the query string), fixed parameters and parameters sent `in: query`, PKCE required,
 //! nested and renamed response fields of every type, a custom error body and JWT claims. Its
-//! generated module is compiled here with warnings denied and driven sans-IO: each grant's
-//! `*_request` for each placement (asserted exactly, and snapshotted with secrets masked), the
-//! authorize URL, and `parse_response` on crafted answers. The behaviour asserted is the one
+//! generated module is compiled here with warnings denied and driven sans-IO: the request of
+//! each grant's call (`.request()`) for each placement (asserted exactly, and snapshotted with
+//! secrets masked), the authorize URL, and `parse_response` on crafted answers. The behaviour asserted is the one
 //! `docs/spec-format.md` documents.
 //!
 //! The module generated from `fixtures/features.yaml` is committed as
@@ -37,7 +37,7 @@ fn committed_module_is_what_the_generator_emits() {
     assert_eq!(committed, fresh, "run with TOKENSPEC_BLESS=1 to refresh");
 }
 
-use features::{CredentialPlacement, Environment};
+use features::{CredentialPlacement, Environment, OptionalInput};
 use std::time::Duration;
 use tokenspec_runtime::__private::http;
 use tokenspec_runtime::__private::serde_json::{self, Value, json};
@@ -105,30 +105,27 @@ fn jwt(claims: &Value) -> String {
     format!("{header}.{payload}.")
 }
 
-fn builder() -> features::ClientBuilder<
-    tokenspec_runtime::builder::Set,
-    tokenspec_runtime::builder::Set,
-    tokenspec_runtime::builder::Set,
-    tokenspec_runtime::builder::Set,
-    tokenspec_runtime::builder::Set,
-> {
-    features::Client::builder()
-        .account("mycorp")
-        .expect("a DNS label matching the pattern")
-        .tenant_id("t1")
-        .expect("one segment")
-        .client_id("cid")
-        .client_secret(CLIENT_SECRET)
-        .redirect_uri(REDIRECT_URI)
+/// The required inputs, every one valid.
+fn inputs() -> features::Inputs {
+    features::Inputs {
+        account: "mycorp".into(),
+        tenant_id: "t1".into(),
+        client_id: "cid".into(),
+        client_secret: CLIENT_SECRET.into(),
+        redirect_uri: REDIRECT_URI.into(),
+    }
+}
+
+fn builder() -> features::ClientBuilder {
+    features::Client::builder(inputs())
 }
 
 /// Every input set, credentials sent as `placement`.
 fn client(placement: CredentialPlacement) -> features::Client {
     builder()
-        .api_key(API_KEY)
-        .audience("https://api.features.example")
+        .input(OptionalInput::ApiKey, API_KEY)
+        .input(OptionalInput::Audience, "https://api.features.example")
         .credential_placement(placement)
-        .expect("an accepted placement")
         .build()
         .expect("every input set")
 }
@@ -241,7 +238,8 @@ const CC_QUERY: &str =
 #[test]
 fn client_credentials_body() {
     let request = client(CredentialPlacement::Body)
-        .fetch_token_request(Some(REQUEST_ID))
+        .fetch_token(Some(REQUEST_ID))
+        .request()
         .expect("request");
     assert_request(
         &request,
@@ -265,7 +263,7 @@ fn client_credentials_body() {
 fn client_credentials_body_is_the_default_placement() {
     let preferred = builder().build().expect("client");
     assert_eq!(CredentialPlacement::default(), CredentialPlacement::Body);
-    let request = preferred.fetch_token_request(None).expect("request");
+    let request = preferred.fetch_token(None).request().expect("request");
     assert_request(
         &request,
         &format!("{TOKEN_URL}?api-version=2024-05-01"),
@@ -286,7 +284,8 @@ fn client_credentials_body_is_the_default_placement() {
 #[test]
 fn client_credentials_header() {
     let request = client(CredentialPlacement::Header)
-        .fetch_token_request(Some(REQUEST_ID))
+        .fetch_token(Some(REQUEST_ID))
+        .request()
         .expect("request");
     assert_request(
         &request,
@@ -308,7 +307,8 @@ fn client_credentials_header() {
 #[test]
 fn client_credentials_basic() {
     let request = client(CredentialPlacement::Basic)
-        .fetch_token_request(Some(REQUEST_ID))
+        .fetch_token(Some(REQUEST_ID))
+        .request()
         .expect("request");
     assert_request(
         &request,
@@ -332,7 +332,8 @@ fn client_credentials_query() {
     // With the query placement every parameter goes into the query string and no body is sent
     // (spec format 6.4).
     let request = client(CredentialPlacement::Query)
-        .fetch_token_request(Some(REQUEST_ID))
+        .fetch_token(Some(REQUEST_ID))
+        .request()
         .expect("request");
     assert_request(
         &request,
@@ -349,8 +350,11 @@ fn client_credentials_query() {
 
 #[test]
 fn optional_inputs_are_left_out_and_defaults_replaced() {
-    let client = builder().scope("read,write").build().expect("client");
-    let request = client.fetch_token_request(None).expect("request");
+    let client = builder()
+        .input(OptionalInput::Scope, "read,write")
+        .build()
+        .expect("client");
+    let request = client.fetch_token(None).request().expect("request");
     assert_request(
         &request,
         &format!("{TOKEN_URL}?api-version=2024-05-01"),
@@ -372,7 +376,8 @@ fn optional_inputs_are_left_out_and_defaults_replaced() {
 fn bad_inputs_are_refused_before_anything_is_built() {
     // A per-request input is checked against its pattern.
     let error = client(CredentialPlacement::Body)
-        .fetch_token_request(Some("NOT HEX"))
+        .fetch_token(Some("NOT HEX"))
+        .request()
         .expect_err("the pattern is [0-9a-f-]{1,36}");
     assert_eq!(invalid_input(error).0, "request_id");
 
@@ -380,25 +385,40 @@ fn bad_inputs_are_refused_before_anything_is_built() {
     // it: unset, it is an invalid input (spec format 5).
     let without_key = builder()
         .credential_placement(CredentialPlacement::Header)
-        .expect("accepted")
         .build()
         .expect("api_key is optional");
     let error = without_key
-        .fetch_token_request(None)
+        .fetch_token(None)
+        .request()
         .expect_err("no api_key for the header");
     assert_eq!(invalid_input(error).0, "api_key");
 
-    // Host variables are DNS labels matching the pattern, path variables one segment.
-    let error = features::Client::builder()
-        .account("evil.com/x#")
+    // Host variables are DNS labels matching the pattern, path variables one segment; `build`
+    // checks them and names the first bad one in spec order (account before tenant_id).
+    let bad_account = features::Inputs {
+        account: "evil.com/x#".into(),
+        ..inputs()
+    };
+    let error = features::Client::builder(bad_account.clone())
+        .build()
         .expect_err("not a DNS label");
     assert_eq!(invalid_input(error).0, "account");
-    let error = features::Client::builder()
-        .account("mycorp")
-        .expect("label")
-        .tenant_id("a/../b")
+    let bad_tenant = features::Inputs {
+        tenant_id: "a/../b".into(),
+        ..inputs()
+    };
+    let error = features::Client::builder(bad_tenant.clone())
+        .build()
         .expect_err("not one segment");
     assert_eq!(invalid_input(error).0, "tenant_id");
+    let both_bad = features::Inputs {
+        tenant_id: bad_tenant.tenant_id,
+        ..bad_account
+    };
+    let error = features::Client::builder(both_bad)
+        .build()
+        .expect_err("two bad inputs");
+    assert_eq!(invalid_input(error).0, "account", "the first in spec order");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -407,7 +427,8 @@ fn bad_inputs_are_refused_before_anything_is_built() {
 #[test]
 fn authorization_code_body() {
     let request = client(CredentialPlacement::Body)
-        .exchange_code_request("code-1", Some(VERIFIER))
+        .exchange_code("code-1", Some(VERIFIER))
+        .request()
         .expect("request");
     assert_request(
         &request,
@@ -432,7 +453,8 @@ fn authorization_code_body() {
 #[test]
 fn authorization_code_header() {
     let request = client(CredentialPlacement::Header)
-        .exchange_code_request("code-1", Some(VERIFIER))
+        .exchange_code("code-1", Some(VERIFIER))
+        .request()
         .expect("request");
     assert_request(
         &request,
@@ -456,7 +478,8 @@ fn authorization_code_header() {
 #[test]
 fn authorization_code_basic() {
     let request = client(CredentialPlacement::Basic)
-        .exchange_code_request("code-1", Some(VERIFIER))
+        .exchange_code("code-1", Some(VERIFIER))
+        .request()
         .expect("request");
     assert_request(
         &request,
@@ -480,7 +503,8 @@ fn authorization_code_basic() {
 #[test]
 fn authorization_code_query() {
     let request = client(CredentialPlacement::Query)
-        .exchange_code_request("code-1", Some(VERIFIER))
+        .exchange_code("code-1", Some(VERIFIER))
+        .request()
         .expect("request");
     assert_request(
         &request,
@@ -504,7 +528,8 @@ fn pkce_required_refuses_a_code_exchange_without_verifier() {
         CredentialPlacement::Query,
     ] {
         let error = client(placement)
-            .exchange_code_request("code-1", None)
+            .exchange_code("code-1", None)
+            .request()
             .expect_err("PKCE is required");
         let (input, reason) = invalid_input(error);
         assert_eq!(input, "code_verifier", "{placement:?}: {reason}");
@@ -564,7 +589,8 @@ fn authorize_url_without_verifier_is_refused() {
 #[test]
 fn refresh_token_body() {
     let request = client(CredentialPlacement::Body)
-        .refresh_request(&Secret::new(REFRESH_TOKEN))
+        .refresh(&Secret::new(REFRESH_TOKEN))
+        .request()
         .expect("request");
     assert_request(
         &request,
@@ -587,7 +613,8 @@ fn refresh_token_body() {
 #[test]
 fn refresh_token_header() {
     let request = client(CredentialPlacement::Header)
-        .refresh_request(&Secret::new(REFRESH_TOKEN))
+        .refresh(&Secret::new(REFRESH_TOKEN))
+        .request()
         .expect("request");
     assert_request(
         &request,
@@ -609,7 +636,8 @@ fn refresh_token_header() {
 #[test]
 fn refresh_token_basic() {
     let request = client(CredentialPlacement::Basic)
-        .refresh_request(&Secret::new(REFRESH_TOKEN))
+        .refresh(&Secret::new(REFRESH_TOKEN))
+        .request()
         .expect("request");
     assert_request(
         &request,
@@ -631,7 +659,8 @@ fn refresh_token_basic() {
 #[test]
 fn refresh_token_query() {
     let request = client(CredentialPlacement::Query)
-        .refresh_request(&Secret::new(REFRESH_TOKEN))
+        .refresh(&Secret::new(REFRESH_TOKEN))
+        .request()
         .expect("request");
     assert_request(
         &request,
@@ -650,21 +679,26 @@ fn refresh_token_query() {
 
 #[test]
 fn sandbox_environment_and_path_encoding() {
-    let client = features::Client::builder()
-        .account("mycorp")
-        .expect("label")
-        .tenant_id("t 1")
-        .expect("one segment; the pattern allows spaces")
-        .client_id("cid")
-        .client_secret(CLIENT_SECRET)
-        .redirect_uri(REDIRECT_URI)
-        .environment(Environment::Sandbox)
-        .build()
-        .expect("client");
+    // One segment; the pattern allows spaces.
+    let client = features::Client::builder(features::Inputs {
+        tenant_id: "t 1".into(),
+        ..inputs()
+    })
+    .environment(Environment::Sandbox)
+    .build()
+    .expect("client");
     assert_eq!(Environment::default(), Environment::Production);
-    assert_eq!(Environment::Sandbox.name(), "sandbox");
+    // Each variant stands for its own entry of the spec the runtime reads.
+    for (variant, name) in [
+        (Environment::Production, "production"),
+        (Environment::Sandbox, "sandbox"),
+    ] {
+        let index = tokenspec_runtime::Environment::index(variant);
+        assert_eq!(features::PROVIDER.environments[index].name, name);
+    }
     let request = client
-        .refresh_request(&Secret::new(REFRESH_TOKEN))
+        .refresh(&Secret::new(REFRESH_TOKEN))
+        .request()
         .expect("request");
     assert_eq!(
         request.uri().to_string(),
@@ -684,13 +718,14 @@ fn sandbox_environment_and_path_encoding() {
 #[test]
 fn base_url_replaces_scheme_host_and_port_only() {
     let client = builder()
-        .audience("https://api.features.example")
+        .input(OptionalInput::Audience, "https://api.features.example")
         .base_url("http://127.0.0.1:1")
         .expect("loopback")
         .build()
         .expect("client");
     let request = client
-        .fetch_token_request(Some(REQUEST_ID))
+        .fetch_token(Some(REQUEST_ID))
+        .request()
         .expect("request");
     assert_eq!(
         request.uri().to_string(),
