@@ -720,6 +720,38 @@ async fn read_chunked(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Ve
     }
 }
 
+/// Compile-time checks of the generated client API, as doctests (`cargo test -p
+/// tokenspec-tests --doc`). A client's required inputs are the fields of its `Inputs` struct,
+/// so a literal that has every one builds a client:
+///
+/// ```
+/// use tokenspec_provider_brainysoft as brainysoft;
+///
+/// let client = brainysoft::Client::builder(brainysoft::Inputs {
+///     customer_key: "acme".into(),
+///     client_id: "id".into(),
+///     client_secret: "secret".into(),
+/// })
+/// .build();
+/// assert!(client.is_ok());
+/// ```
+///
+/// and the same literal without `client_secret` does not compile (E0063 names the missing
+/// field). Stable rustdoc does not check a `compile_fail` block's error code, so the block
+/// above, which differs from this one by that field only, shows it fails for that reason:
+///
+/// ```compile_fail
+/// use tokenspec_provider_brainysoft as brainysoft;
+///
+/// let client = brainysoft::Client::builder(brainysoft::Inputs {
+///     customer_key: "acme".into(),
+///     client_id: "id".into(),
+/// })
+/// .build();
+/// assert!(client.is_ok());
+/// ```
+pub mod compile_checks {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
