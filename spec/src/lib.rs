@@ -161,6 +161,468 @@ impl FieldType {
     }
 }
 
+/// Everything the runtime needs to know about one provider's token endpoint.
+///
+/// The runtime holds a `ProviderSpec<'static>` per generated module; the generator builds
+/// `ProviderSpec<'arena>` values while it lowers checked specs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProviderSpec<'a> {
+    /// Registry key, module and feature name (`brainysoft`).
+    pub name: &'a str,
+    /// Human-readable provider name.
+    pub title: &'a str,
+    /// What the endpoint is for, from the spec.
+    pub description: &'a str,
+    /// Link to the provider's own documentation of the endpoint.
+    pub docs: &'a str,
+    /// Name of the environment used when the caller picks none.
+    pub default_environment: &'a str,
+    /// Named environments, in spec order.
+    pub environments: &'a [EnvironmentSpec<'a>],
+    /// Every value a caller can or must supply.
+    pub inputs: &'a [InputSpec<'a>],
+    /// How the caller proves who it is.
+    pub credentials: CredentialsSpec<'a>,
+    /// Encoding of the request body.
+    pub body: BodyFormat,
+    /// Supported grants; the first is the default.
+    pub grants: &'a [GrantSpec<'a>],
+    /// Scope conventions.
+    pub scopes: ScopesSpec<'a>,
+    /// Fields of a successful token response.
+    pub response: &'a [FieldSpec<'a>],
+    /// Shape of error bodies.
+    pub errors: ErrorFormat<'a>,
+    /// Access-token lifetime in seconds, used when the response has no `expires_in`.
+    pub access_lifetime: Option<u64>,
+    /// Refresh-token lifetime in seconds, when the provider documents one.
+    pub refresh_lifetime: Option<u64>,
+    /// JWT claims of the access token worth a typed struct (empty when none).
+    pub claims: &'a [FieldSpec<'a>],
+}
+
+/// Token-request parameters whose values OAuth makes confidential, whether or not a spec marks
+/// the inputs behind them `secret`: `client_secret` (RFC 6749 §2.3.1), `code` (§10.5),
+/// `password` (§4.3), `refresh_token` (§10.4), `code_verifier` (RFC 7636 §7.1) and
+/// `client_assertion` / `assertion` (RFC 7521 §5.2).
+pub const CONFIDENTIAL_PARAMS: &[&str] = &[
+    "client_secret",
+    "code",
+    "password",
+    "refresh_token",
+    "code_verifier",
+    "client_assertion",
+    "assertion",
+];
+
+impl<'a> ProviderSpec<'a> {
+    /// Every field empty (strings, lists, lifetimes), form body, RFC 6749 errors: the base of
+    /// a struct literal that names only what a provider sets.
+    pub const DEFAULT: Self = ProviderSpec {
+        name: "",
+        title: "",
+        description: "",
+        docs: "",
+        default_environment: "",
+        environments: &[],
+        inputs: &[],
+        credentials: CredentialsSpec::DEFAULT,
+        body: BodyFormat::Form,
+        grants: &[],
+        scopes: ScopesSpec::DEFAULT,
+        response: &[],
+        errors: ErrorFormat::OAuth2,
+        access_lifetime: None,
+        refresh_lifetime: None,
+        claims: &[],
+    };
+
+    /// The environment called `name`.
+    pub fn environment(&self, name: &str) -> Option<&'a EnvironmentSpec<'a>> {
+        self.environments.iter().find(|e| e.name == name)
+    }
+
+    /// The input called `name`.
+    pub fn input(&self, name: &str) -> Option<&'a InputSpec<'a>> {
+        self.inputs.iter().find(|i| i.name == name)
+    }
+
+    /// Whether the value of `input` must be kept out of Debug, errors and logs: the spec marks
+    /// it `secret`, or it feeds a grant parameter that OAuth makes confidential whatever a spec
+    /// says (see [`CONFIDENTIAL_PARAMS`]): an authorization code (RFC 6749 §10.5) or a PKCE
+    /// code verifier (RFC 7636 §7.1) leaked before its use lets another party redeem it.
+    pub fn is_secret_input(&self, input: &InputSpec<'_>) -> bool {
+        input.secret
+            || CONFIDENTIAL_PARAMS.contains(&input.name)
+            || self.grants.iter().any(|grant| {
+                grant.params.iter().any(|param| {
+                    param.source == ParamSource::Input(input.name)
+                        && CONFIDENTIAL_PARAMS.contains(&param.name)
+                })
+            })
+    }
+
+    /// The grant of this kind.
+    pub fn grant(&self, kind: GrantKind) -> Option<&'a GrantSpec<'a>> {
+        self.grants.iter().find(|g| g.kind == kind)
+    }
+
+    /// The grant called `name` (`client_credentials`, `none`, ...).
+    pub fn grant_by_name(&self, name: &str) -> Option<&'a GrantSpec<'a>> {
+        self.grants.iter().find(|g| g.kind.name() == name)
+    }
+
+    /// The grant used when the caller names none: the first in the spec.
+    pub fn default_grant(&self) -> Option<&'a GrantSpec<'a>> {
+        self.grants.first()
+    }
+
+    /// Where an input is sent, as `describe` reports it: `host`, `path`, `header:<Name>`,
+    /// `basic_user`, `basic_password`, `body` or `query` (the preferred placement when several
+    /// are accepted).
+    pub fn placement_of(&self, input: &str) -> Option<String> {
+        let spec = self.input(input)?;
+        match spec.location {
+            InputLocation::Host => return Some("host".into()),
+            InputLocation::Path => return Some("path".into()),
+            InputLocation::Param => {}
+        }
+        let preferred = self.credentials.preferred();
+        if let Some(p) = preferred.and_then(|p| p.placement_of(input)) {
+            return Some(p);
+        }
+        for grant in self.grants {
+            for param in grant.params.iter().chain(grant.authorize_params) {
+                if matches!(param.source, ParamSource::Input(i) if i == input) {
+                    return Some(match param.location {
+                        ParamLocation::Body => "body".into(),
+                        ParamLocation::Query => "query".into(),
+                    });
+                }
+            }
+        }
+        self.credentials
+            .accepted
+            .iter()
+            .find_map(|p| p.placement_of(input))
+    }
+}
+
+impl Default for ProviderSpec<'_> {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// A named deployment of the provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EnvironmentSpec<'a> {
+    /// Environment name (`production`).
+    pub name: &'a str,
+    /// Token URL template; `{input}` marks a host or path variable.
+    pub token_url: &'a str,
+    /// Authorize URL template, for the authorization-code grant.
+    pub authorize_url: Option<&'a str>,
+}
+
+impl EnvironmentSpec<'_> {
+    /// Empty name and token URL, no authorize URL.
+    pub const DEFAULT: Self = EnvironmentSpec {
+        name: "",
+        token_url: "",
+        authorize_url: None,
+    };
+}
+
+impl Default for EnvironmentSpec<'_> {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// A value supplied by the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InputSpec<'a> {
+    /// snake_case name, as in the provider's document.
+    pub name: &'a str,
+    /// What the value is.
+    pub description: &'a str,
+    /// Never printed: the runtime wraps it in its `Secret`.
+    pub secret: bool,
+    /// Must be set whenever a request uses it.
+    pub required: bool,
+    /// Supplied per call (a code, a refresh token) rather than once per client.
+    pub per_request: bool,
+    /// A regular expression the whole value must match.
+    pub pattern: Option<&'a str>,
+    /// Used when the caller gives no value.
+    pub default: Option<&'a str>,
+    /// Where the value goes in the URL, if it does.
+    pub location: InputLocation,
+}
+
+impl InputSpec<'_> {
+    /// An optional, public, per-client parameter input without pattern or default.
+    pub const DEFAULT: Self = InputSpec {
+        name: "",
+        description: "",
+        secret: false,
+        required: false,
+        per_request: false,
+        pattern: None,
+        default: None,
+        location: InputLocation::Param,
+    };
+
+    /// [`InputSpec::DEFAULT`], but required.
+    pub const REQUIRED: Self = InputSpec {
+        required: true,
+        ..Self::DEFAULT
+    };
+}
+
+impl Default for InputSpec<'_> {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// Accepted credential placements and the preferred one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CredentialsSpec<'a> {
+    /// Index into `accepted` of the placement used by default.
+    pub preferred: usize,
+    /// Every placement the provider accepts.
+    pub accepted: &'a [Placement<'a>],
+}
+
+impl<'a> CredentialsSpec<'a> {
+    /// No credentials at all.
+    pub const DEFAULT: Self = CredentialsSpec {
+        preferred: 0,
+        accepted: &[],
+    };
+
+    /// The placement used by default, if the provider takes credentials at all.
+    pub fn preferred(&self) -> Option<&'a Placement<'a>> {
+        self.accepted.get(self.preferred)
+    }
+}
+
+impl Default for CredentialsSpec<'_> {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// One way of sending credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement<'a> {
+    /// A header with a custom name whose value is `prefix` + the input.
+    Header {
+        /// Header name as sent (`X-API-Key`).
+        name: &'a str,
+        /// Input carried by the header.
+        input: &'a str,
+        /// Text put before the value (often empty).
+        prefix: &'a str,
+    },
+    /// HTTP Basic authentication.
+    Basic {
+        /// Input used as the user name.
+        user: &'a str,
+        /// Input used as the password.
+        password: &'a str,
+        /// How user and password are encoded before they are joined with `:` and base64ed.
+        encoding: BasicEncoding,
+    },
+    /// Fields of the request body (form or JSON, per [`BodyFormat`]): `(wire name, input)`.
+    Body(&'a [(&'a str, &'a str)]),
+    /// Query-string parameters: `(wire name, input)`.
+    Query(&'a [(&'a str, &'a str)]),
+}
+
+impl<'a> Placement<'a> {
+    /// Short name: `header`, `basic`, `body` or `query`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Placement::Header { .. } => "header",
+            Placement::Basic { .. } => "basic",
+            Placement::Body(_) => "body",
+            Placement::Query(_) => "query",
+        }
+    }
+
+    fn placement_of(&self, input: &str) -> Option<String> {
+        match self {
+            Placement::Header { name, input: i, .. } if *i == input => {
+                Some(format!("header:{name}"))
+            }
+            Placement::Basic { user, .. } if *user == input => Some("basic_user".into()),
+            Placement::Basic { password, .. } if *password == input => {
+                Some("basic_password".into())
+            }
+            Placement::Body(fields) if fields.iter().any(|(_, i)| *i == input) => {
+                Some("body".into())
+            }
+            Placement::Query(fields) if fields.iter().any(|(_, i)| *i == input) => {
+                Some("query".into())
+            }
+            _ => None,
+        }
+    }
+
+    /// The inputs this placement sends.
+    pub fn inputs(&self) -> Vec<&'a str> {
+        match *self {
+            Placement::Header { input, .. } => vec![input],
+            Placement::Basic { user, password, .. } => vec![user, password],
+            Placement::Body(fields) | Placement::Query(fields) => {
+                fields.iter().map(|(_, i)| *i).collect()
+            }
+        }
+    }
+}
+
+/// One grant of a provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GrantSpec<'a> {
+    /// Which grant.
+    pub kind: GrantKind,
+    /// What the grant is for, from the spec.
+    pub description: &'a str,
+    /// Token request parameters besides `grant_type` and credentials, in wire order.
+    pub params: &'a [ParamSpec<'a>],
+    /// Parameters of the authorize URL (authorization code only), besides `response_type`.
+    pub authorize_params: &'a [ParamSpec<'a>],
+    /// PKCE support (authorization code only).
+    pub pkce: Pkce,
+}
+
+impl GrantSpec<'_> {
+    /// A plain key exchange ([`GrantKind::None`]) without parameters or PKCE.
+    pub const DEFAULT: Self = GrantSpec {
+        kind: GrantKind::None,
+        description: "",
+        params: &[],
+        authorize_params: &[],
+        pkce: Pkce::None,
+    };
+}
+
+impl Default for GrantSpec<'_> {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// A request parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParamSpec<'a> {
+    /// Name on the wire.
+    pub name: &'a str,
+    /// Where the value comes from.
+    pub source: ParamSource<'a>,
+    /// Body or query string.
+    pub location: ParamLocation,
+}
+
+impl ParamSpec<'_> {
+    /// An unnamed body parameter with the fixed value `""`.
+    pub const DEFAULT: Self = ParamSpec {
+        name: "",
+        source: ParamSource::Fixed(""),
+        location: ParamLocation::Body,
+    };
+}
+
+impl Default for ParamSpec<'_> {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// Where a parameter's value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamSource<'a> {
+    /// Always this value.
+    Fixed(&'a str),
+    /// The caller's input of this name; the parameter is left out when it is unset.
+    Input(&'a str),
+}
+
+/// Scope conventions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScopesSpec<'a> {
+    /// Separator between scopes in requests and responses.
+    pub delimiter: &'a str,
+    /// Known scopes and what they grant.
+    pub known: &'a [(&'a str, &'a str)],
+}
+
+impl ScopesSpec<'_> {
+    /// Space-delimited (RFC 6749 section 3.3), no known scopes.
+    pub const DEFAULT: Self = ScopesSpec {
+        delimiter: " ",
+        known: &[],
+    };
+}
+
+impl Default for ScopesSpec<'_> {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// A field of a response body or a JWT claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldSpec<'a> {
+    /// snake_case Rust name, also the key in normalized data.
+    pub name: &'a str,
+    /// Where the value lives: a path of object keys (usually one: the wire name).
+    pub wire: &'a [&'a str],
+    /// What it holds.
+    pub ty: FieldType,
+    /// Absent means the response is unusable.
+    pub required: bool,
+    /// JSON text of the value used when the field is absent.
+    pub default: Option<&'a str>,
+    /// What the field means.
+    pub description: &'a str,
+}
+
+impl FieldSpec<'_> {
+    /// An optional string field without name, wire path or default.
+    pub const DEFAULT: Self = FieldSpec {
+        name: "",
+        wire: &[],
+        ty: FieldType::String,
+        required: false,
+        default: None,
+        description: "",
+    };
+
+    /// The wire name of a top-level field, or the dotted path of a nested one.
+    pub fn wire_name(&self) -> String {
+        self.wire.join(".")
+    }
+}
+
+impl Default for FieldSpec<'_> {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// Shape of the provider's error bodies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorFormat<'a> {
+    /// RFC 6749 section 5.2: `error`, `error_description`, `error_uri`.
+    OAuth2,
+    /// The provider's own object.
+    Custom(&'a [FieldSpec<'a>]),
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,5 +685,200 @@ mod tests {
                 "json"
             ]
         );
+    }
+
+    /// The runtime names these types through `'static` aliases; generated statics are built
+    /// through them too.
+    type Field = FieldSpec<'static>;
+    type Input = InputSpec<'static>;
+
+    static CLIENT_ID: Input = Input {
+        name: "client_id",
+        ..Input::REQUIRED
+    };
+    static CODE: Input = Input {
+        name: "code",
+        per_request: true,
+        ..Input::DEFAULT
+    };
+    static AUDIENCE: Input = Input {
+        name: "audience",
+        location: InputLocation::Host,
+        ..Input::DEFAULT
+    };
+    static SIGNING_KEY: Input = Input {
+        name: "signing_key",
+        ..Input::DEFAULT
+    };
+    static PROVIDER: ProviderSpec<'static> = ProviderSpec {
+        name: "example",
+        environments: &[EnvironmentSpec {
+            name: "production",
+            token_url: "https://{audience}.example.com/token",
+            ..EnvironmentSpec::DEFAULT
+        }],
+        inputs: &[CLIENT_ID, CODE, AUDIENCE, SIGNING_KEY],
+        credentials: CredentialsSpec {
+            preferred: 1,
+            accepted: &[
+                Placement::Body(&[("client_id", "client_id")]),
+                Placement::Header {
+                    name: "X-Client",
+                    input: "client_id",
+                    prefix: "",
+                },
+            ],
+        },
+        grants: &[
+            GrantSpec {
+                kind: GrantKind::AuthorizationCode,
+                params: &[ParamSpec {
+                    name: "code",
+                    source: ParamSource::Input("code"),
+                    location: ParamLocation::Body,
+                }],
+                pkce: Pkce::Optional,
+                ..GrantSpec::DEFAULT
+            },
+            GrantSpec {
+                kind: GrantKind::ClientCredentials,
+                params: &[ParamSpec {
+                    name: "client_assertion",
+                    source: ParamSource::Input("signing_key"),
+                    location: ParamLocation::Query,
+                }],
+                ..GrantSpec::DEFAULT
+            },
+        ],
+        response: &[Field {
+            name: "tenant",
+            wire: &["data", "tenant"],
+            required: true,
+            ..Field::DEFAULT
+        }],
+        ..ProviderSpec::DEFAULT
+    };
+
+    #[test]
+    fn defaults_build_statics_and_keep_unnamed_fields() {
+        assert!(CLIENT_ID.required && !CLIENT_ID.secret && !CLIENT_ID.per_request);
+        assert!(!CODE.required && CODE.per_request);
+        assert_eq!(CODE.location, InputLocation::Param);
+        assert_eq!(PROVIDER.body, BodyFormat::Form);
+        assert_eq!(PROVIDER.errors, ErrorFormat::OAuth2);
+        assert_eq!(PROVIDER.scopes.delimiter, " ");
+        assert_eq!(PROVIDER.access_lifetime, None);
+        assert!(PROVIDER.claims.is_empty());
+        assert_eq!(PROVIDER.environments[0].authorize_url, None);
+        assert_eq!(PROVIDER.grants[1].pkce, Pkce::None);
+        assert_eq!(ProviderSpec::default(), ProviderSpec::DEFAULT);
+        assert_eq!(InputSpec::default(), InputSpec::DEFAULT);
+        assert_eq!(
+            InputSpec::REQUIRED,
+            InputSpec {
+                required: true,
+                ..InputSpec::DEFAULT
+            }
+        );
+    }
+
+    #[test]
+    fn lookups_find_by_name_and_kind() {
+        assert_eq!(PROVIDER.input("code"), Some(&CODE));
+        assert_eq!(PROVIDER.input("Code"), None);
+        assert_eq!(
+            PROVIDER.environment("production").map(|e| e.token_url),
+            Some("https://{audience}.example.com/token")
+        );
+        assert_eq!(PROVIDER.environment("sandbox"), None);
+        assert_eq!(
+            PROVIDER.grant(GrantKind::ClientCredentials).map(|g| g.kind),
+            Some(GrantKind::ClientCredentials)
+        );
+        assert_eq!(PROVIDER.grant(GrantKind::RefreshToken), None);
+        assert_eq!(
+            PROVIDER.grant_by_name("authorization_code").map(|g| g.pkce),
+            Some(Pkce::Optional)
+        );
+        assert_eq!(PROVIDER.grant_by_name("password"), None);
+        assert_eq!(
+            PROVIDER.default_grant().map(|g| g.kind),
+            Some(GrantKind::AuthorizationCode)
+        );
+        assert_eq!(ProviderSpec::DEFAULT.default_grant(), None);
+        assert_eq!(PROVIDER.response[0].wire_name(), "data.tenant");
+    }
+
+    #[test]
+    fn confidential_parameters_make_their_inputs_secret() {
+        // `code` by name (RFC 6749 §10.5); `signing_key` because it feeds `client_assertion`
+        // (RFC 7521 §5.2); `client_id` and `audience` are public.
+        assert!(PROVIDER.is_secret_input(&CODE));
+        assert!(PROVIDER.is_secret_input(&SIGNING_KEY));
+        assert!(!PROVIDER.is_secret_input(&CLIENT_ID));
+        assert!(!PROVIDER.is_secret_input(&AUDIENCE));
+        let marked = Input {
+            secret: true,
+            ..AUDIENCE
+        };
+        assert!(PROVIDER.is_secret_input(&marked));
+    }
+
+    #[test]
+    fn placement_of_prefers_url_then_preferred_credentials_then_params() {
+        assert_eq!(PROVIDER.placement_of("audience").as_deref(), Some("host"));
+        // The preferred placement (the header) wins over the accepted body field.
+        assert_eq!(
+            PROVIDER.placement_of("client_id").as_deref(),
+            Some("header:X-Client")
+        );
+        assert_eq!(PROVIDER.placement_of("code").as_deref(), Some("body"));
+        assert_eq!(
+            PROVIDER.placement_of("signing_key").as_deref(),
+            Some("query")
+        );
+        assert_eq!(PROVIDER.placement_of("unknown"), None);
+        assert_eq!(
+            PROVIDER.credentials.preferred().map(|p| p.kind()),
+            Some("header")
+        );
+        assert_eq!(CredentialsSpec::DEFAULT.preferred(), None);
+    }
+
+    #[test]
+    fn placements_list_the_inputs_they_send() {
+        let basic = Placement::Basic {
+            user: "client_id",
+            password: "client_secret",
+            encoding: BasicEncoding::Form,
+        };
+        assert_eq!(basic.kind(), "basic");
+        assert_eq!(basic.inputs(), ["client_id", "client_secret"]);
+        let query = Placement::Query(&[("id", "client_id"), ("key", "api_key")]);
+        assert_eq!(query.kind(), "query");
+        assert_eq!(query.inputs(), ["client_id", "api_key"]);
+        assert_eq!(PROVIDER.credentials.accepted[1].inputs(), ["client_id"]);
+    }
+
+    #[test]
+    fn borrowed_specs_work_for_shorter_lifetimes() {
+        // What the generator does: every string and list lives only as long as its arena.
+        let name = String::from("scratch");
+        let wire = [name.as_str()];
+        let fields = [FieldSpec {
+            name: &name,
+            wire: &wire,
+            ..FieldSpec::DEFAULT
+        }];
+        let spec = ProviderSpec {
+            name: &name,
+            response: &fields,
+            errors: ErrorFormat::Custom(&fields),
+            ..ProviderSpec::DEFAULT
+        };
+        let copy = spec;
+        assert_eq!(copy, spec);
+        assert_eq!(spec.response[0].wire_name(), "scratch");
+        assert_ne!(spec, ProviderSpec::DEFAULT);
     }
 }
