@@ -299,3 +299,124 @@ fn typed_and_registry_clients_build_the_same_requests() {
         "approvalmax, authorize URL"
     );
 }
+
+/// The generated `Environment` and `CredentialPlacement` enums are indexes into their crate's
+/// spec (`rt::Environment::index`, `rt::PlacementChoice::index`): each variant must point at
+/// the entry of its own name, and each enum's default at the spec's default environment and
+/// preferred placement, or a client would silently talk to another host or send credentials
+/// elsewhere than asked.
+#[test]
+fn generated_enums_index_the_entries_of_their_names() {
+    #[track_caller]
+    fn environments<E: rt::Environment + Default + std::fmt::Debug>(
+        spec: &ProviderSpec,
+        variants: &[(E, &str)],
+    ) {
+        let names: Vec<&str> = spec.environments.iter().map(|e| e.name).collect();
+        assert_eq!(
+            variants.len(),
+            names.len(),
+            "{}: every environment",
+            spec.name
+        );
+        for (variant, name) in variants {
+            assert_eq!(
+                names.get(variant.index()),
+                Some(name),
+                "{}: {variant:?}",
+                spec.name
+            );
+        }
+        assert_eq!(
+            names.get(E::default().index()),
+            Some(&spec.default_environment),
+            "{}: the default environment",
+            spec.name
+        );
+    }
+    #[track_caller]
+    fn placements<C: rt::PlacementChoice + Default + std::fmt::Debug>(
+        spec: &ProviderSpec,
+        variants: &[(C, &str)],
+    ) {
+        let kinds: Vec<&str> = spec.credentials.accepted.iter().map(|p| p.kind()).collect();
+        assert_eq!(
+            variants.len(),
+            kinds.len(),
+            "{}: every placement",
+            spec.name
+        );
+        for (variant, kind) in variants {
+            assert_eq!(
+                kinds.get(variant.index()),
+                Some(kind),
+                "{}: {variant:?}",
+                spec.name
+            );
+        }
+        assert_eq!(
+            C::default().index(),
+            spec.credentials.preferred,
+            "{}: the default placement is the preferred one",
+            spec.name
+        );
+    }
+
+    {
+        use learnlink::Environment as E;
+        environments(
+            &learnlink::PROVIDER,
+            &[
+                (E::Production, "production"),
+                (E::Staging, "staging"),
+                (E::ProductionMea, "production_mea"),
+                (E::StagingMea, "staging_mea"),
+                (E::ProductionWebhooks, "production_webhooks"),
+                (E::StagingWebhooks, "staging_webhooks"),
+                (E::ProductionMeaWebhooks, "production_mea_webhooks"),
+                (E::StagingMeaWebhooks, "staging_mea_webhooks"),
+            ],
+        );
+    }
+    environments(
+        &approvalmax::PROVIDER,
+        &[(approvalmax::Environment::Production, "production")],
+    );
+    environments(
+        &brainysoft::PROVIDER,
+        &[(brainysoft::Environment::Production, "production")],
+    );
+    environments(
+        &smartdocumentor::PROVIDER,
+        &[(smartdocumentor::Environment::Production, "production")],
+    );
+    environments(
+        &smartway::PROVIDER,
+        &[(smartway::Environment::Production, "production")],
+    );
+
+    placements(
+        &approvalmax::PROVIDER,
+        &[
+            (approvalmax::CredentialPlacement::Basic, "basic"),
+            (approvalmax::CredentialPlacement::Body, "body"),
+        ],
+    );
+    placements(
+        &brainysoft::PROVIDER,
+        &[
+            (brainysoft::CredentialPlacement::Body, "body"),
+            (brainysoft::CredentialPlacement::Query, "query"),
+        ],
+    );
+    placements(
+        &learnlink::PROVIDER,
+        &[
+            (learnlink::CredentialPlacement::Basic, "basic"),
+            (learnlink::CredentialPlacement::Body, "body"),
+        ],
+    );
+    // One accepted placement: nothing to choose (the type has no value).
+    assert_eq!(smartway::PROVIDER.credentials.accepted.len(), 1);
+    assert_eq!(smartdocumentor::PROVIDER.credentials.accepted.len(), 1);
+}
