@@ -64,15 +64,14 @@ fn keywords_become_raw_identifiers() {
 
 #[test]
 fn the_breakout_prefix_is_sent_as_data() {
-    let client = evil::Client::builder()
-        .tenant("acme")
-        .expect("a DNS label that matches the pattern")
-        .path_var("p")
-        .expect("one segment")
-        .api_key("k")
-        .build()
-        .expect("all inputs set");
-    let request = client.fetch_token_request().expect("builds");
+    let client = evil::Client::builder(evil::Inputs {
+        tenant: "acme".into(),
+        path_var: "p".into(),
+        api_key: "k".into(),
+    })
+    .build()
+    .expect("a DNS label and one segment, both matching their patterns");
+    let request = client.fetch_token().request().expect("builds");
     let header = request.headers().get("x-evil").expect("credential header");
     assert_eq!(header.to_str().expect("ascii"), format!("{BREAKOUT}k"));
 }
