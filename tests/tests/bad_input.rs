@@ -574,7 +574,18 @@ async fn debug_and_display_never_show_secrets() {
     .expect("base")
     .build()
     .expect("client");
-    let token = client.refresh(&Secret::new(CANARY)).await.expect("token");
+    // A call not sent yet holds its per-call values (a refresh token, an authorization code):
+    // its `Debug` names them only.
+    let refresh_token = Secret::new(CANARY);
+    let call = client.refresh(&refresh_token);
+    let text = format!("{call:?}");
+    assert_hidden("refresh call", &text);
+    assert!(text.contains("refresh_token"), "{text}");
+    assert_hidden(
+        "exchange call",
+        &format!("{:?}", client.exchange_code(CANARY, None)),
+    );
+    let token = call.await.expect("token");
     assert_eq!(token.access_token.expose(), CANARY);
     assert_hidden("TokenResponse", &format!("{token:?}"));
     assert_hidden("access token", &format!("{}", token.access_token));
