@@ -1,8 +1,9 @@
 //! Names that are Rust keywords still work: a spec whose environments, inputs, response,
 //! error and claim fields are all keywords generates a module that compiles (warnings denied)
-//! and uses raw identifiers (`r#type`), while the wire keeps the spec's names. Provider names
-//! that are keywords (`box`: `pub mod r#box;`, a feature and a registry key `box`) need the
-//! whole crate around them: `tests/names.rs` builds one.
+//! and uses raw identifiers (`r#type`), while the wire keeps the spec's names. Inputs named
+//! like the builder's methods (`build`, `environment`) are plain inputs too. Provider names
+//! that are keywords (`box`: `pub mod r#box;` and a registry key `box`) need the whole crate
+//! around them: `tests/names.rs` builds one.
 //!
 //! The module generated from `fixtures/keywords.yaml` is committed as
 //! `fixtures/keywords_generated.rs` and compiled right here; the first test keeps it fresh
@@ -35,19 +36,24 @@ fn committed_module_is_what_the_generator_emits() {
     assert_eq!(committed, fresh, "run with TOKENSPEC_BLESS=1 to refresh");
 }
 
+fn inputs() -> keywords::Inputs {
+    keywords::Inputs {
+        r#async: "acme".into(),
+        r#fn: "tenant".into(),
+        r#type: "client-id".into(),
+        r#static: "client-secret".into(),
+        r#loop: "https://app.example/callback".into(),
+        build: "b-42".into(),
+    }
+}
+
 fn client() -> keywords::Client {
-    keywords::Client::builder()
-        .r#async("acme")
-        .expect("a DNS label")
-        .r#fn("tenant")
-        .expect("one segment")
-        .r#type("client-id")
-        .r#static("client-secret")
-        .r#loop("https://app.example/callback")
-        .r#ref("read write")
+    keywords::Client::builder(inputs())
+        .input(keywords::OptionalInput::Ref, "read write")
+        .input(keywords::OptionalInput::Environment, "blue")
         .environment(keywords::Environment::Match)
         .build()
-        .expect("every input set")
+        .expect("a DNS label, one segment, every input set")
 }
 
 /// RFC 7636 appendix B: a verifier the runtime accepts (43 to 128 unreserved characters).
@@ -57,7 +63,8 @@ const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 fn keyword_inputs_and_environments_are_raw_identifiers() {
     let client = client();
     let request = client
-        .exchange_code_request("the-code", Some(VERIFIER))
+        .exchange_code("the-code", Some(VERIFIER))
+        .request()
         .expect("builds");
     assert_eq!(
         request.uri().to_string(),
@@ -73,14 +80,63 @@ fn keyword_inputs_and_environments_are_raw_identifiers() {
     assert!(url.as_str().contains("client_id=client-id"), "{url}");
     assert!(url.as_str().contains("state=xyz"), "{url}");
     let secret = tokenspec_runtime::Secret::new("r".to_owned());
-    let refresh = client.refresh_request(&secret).expect("builds");
+    let refresh = client.refresh(&secret).request().expect("builds");
     let body = String::from_utf8(refresh.body().clone()).expect("utf-8");
     assert!(body.contains("refresh_token=r"), "{body}");
-    assert_eq!(keywords::Environment::Type.name(), "type");
+    for (variant, name) in [
+        (keywords::Environment::Type, "type"),
+        (keywords::Environment::Match, "match"),
+    ] {
+        let index = tokenspec_runtime::Environment::index(variant);
+        assert_eq!(keywords::PROVIDER.environments[index].name, name);
+    }
     assert_eq!(
         keywords::Environment::default(),
         keywords::Environment::Type
     );
+}
+
+/// Inputs named like the builder's own methods: `build` is a field of `Inputs`, `environment` a
+/// variant of `OptionalInput`; the builder's `build` and `environment` still do their own work
+/// beside them, and each input's value reaches the wire under its parameter.
+#[test]
+fn inputs_named_like_builder_methods_are_plain_inputs() {
+    let request = client()
+        .exchange_code("the-code", Some(VERIFIER))
+        .request()
+        .expect("builds");
+    let body = String::from_utf8(request.body().clone()).expect("utf-8");
+    assert!(body.contains("&build=b-42"), "{body}");
+    let refresh = client()
+        .refresh(&tokenspec_runtime::Secret::new("r".to_owned()))
+        .request()
+        .expect("builds");
+    let body = String::from_utf8(refresh.body().clone()).expect("utf-8");
+    assert!(body.contains("&environment=blue"), "{body}");
+    // The optional `environment` input is optional: left out, the parameter is not sent.
+    let without = keywords::Client::builder(inputs()).build().expect("client");
+    let refresh = without
+        .refresh(&tokenspec_runtime::Secret::new("r".to_owned()))
+        .request()
+        .expect("builds");
+    let body = String::from_utf8(refresh.body().clone()).expect("utf-8");
+    assert!(!body.contains("environment"), "{body}");
+    assert_eq!(
+        refresh.uri().to_string(),
+        "https://acme.example.com/tenant/token",
+        "the builder's environment() was not called: the default environment"
+    );
+    // `build` checks the input `build` like any other.
+    let error = keywords::Client::builder(keywords::Inputs {
+        build: String::new(),
+        ..inputs()
+    })
+    .build()
+    .expect_err("empty");
+    match error {
+        keywords::Error::InvalidInput(e) => assert_eq!(e.input, "build"),
+        other => panic!("expected an invalid-input error, got {other:?}"),
+    }
 }
 
 #[test]
