@@ -88,18 +88,37 @@ fn authorize_url_follows_the_token_url() {
     );
 }
 
+/// `default` and `blocking` were refused while the generated crate had cargo features of those
+/// names; it has none now (each provider is a crate of its own, blocking is the runtime's
+/// feature), so they are provider names like any other: the skeleton validates and emits, and
+/// no generated manifest declares a feature they could clash with.
+#[test]
+fn names_of_former_cargo_features_are_provider_names() {
+    for name in ["default", "blocking"] {
+        let text = render(&request(
+            name,
+            GrantKind::ClientCredentials,
+            Auth::Basic,
+            None,
+        ))
+        .expect("renders");
+        let providers = validate(name, &text);
+        assert_eq!(providers[0].name, name);
+        let tree = tokenspec::generate_tree(&providers).expect("emits");
+        let manifests: Vec<_> = tree
+            .iter()
+            .filter(|(path, _)| path.ends_with("Cargo.toml"))
+            .collect();
+        assert!(manifests.len() >= 2, "the registry's and the provider's");
+        for (path, text) in manifests {
+            assert!(!text.contains("[features]"), "{}: {text}", path.display());
+        }
+    }
+}
+
 #[test]
 fn bad_names_and_variables_are_refused() {
-    for name in [
-        "Acme",
-        "acme-corp",
-        "default",
-        "self",
-        "runtime",
-        "blocking",
-        "",
-        "9lives",
-    ] {
+    for name in ["Acme", "acme-corp", "self", "runtime", "", "9lives"] {
         let e = render(&request(name, GrantKind::None, Auth::Header, None));
         assert!(
             matches!(e, Err(ScaffoldError::Name { .. })),
