@@ -302,6 +302,9 @@ fn present<'a>(
 /// `.await` it to send it and parse the answer, call [`Call::request`] for the
 /// `http::Request` it would send, or [`Call::blocking`] from synchronous code (feature
 /// `blocking`). `Debug` shows the grant and the parameter names, never their values.
+///
+/// A `Call` is [`IntoFuture`], not a `Future`: where an API wants a future (`block_on`,
+/// `tokio::spawn`, `FutureExt` combinators), pass `call.into_future()` or `call.send()`.
 #[must_use = "a call sends nothing until it is awaited or `.blocking()`"]
 pub struct Call<'a, P: Provider> {
     client: &'a TypedClient<P>,

@@ -105,7 +105,13 @@ fn the_registry_holds_data_only_and_depends_on_no_provider_crate() {
 #[test]
 fn generated_crates_declare_no_features() {
     // crates.io allows 300 features per crate: one per provider would not scale to 1,000.
-    let metadata = cargo(&["metadata", "--offline", "--no-deps", "--format-version", "1"]);
+    let metadata = cargo(&[
+        "metadata",
+        "--offline",
+        "--no-deps",
+        "--format-version",
+        "1",
+    ]);
     let metadata: serde_json::Value = serde_json::from_str(&metadata).expect("json");
     let packages = metadata["packages"].as_array().expect("packages");
     let generated: Vec<&serde_json::Value> = packages
