@@ -300,7 +300,7 @@ fn present<'a>(
 /// One token request of provider `P`, not sent yet.
 ///
 /// `.await` it to send it and parse the answer, call [`Call::request`] for the
-/// `http::Request` it would send, or [`Call::blocking`] from synchronous code (feature
+/// `http::Request` it would send, or `Call::blocking` from synchronous code (feature
 /// `blocking`). `Debug` shows the grant and the parameter names, never their values.
 ///
 /// A `Call` is [`IntoFuture`], not a `Future`: where an API wants a future (`block_on`,
