@@ -92,18 +92,29 @@ fn tokenspec(dir: &Path, args: &[&str]) -> Output {
 }
 
 /// The program both user crates run: a brainysoft client built from its inputs, the request
-/// it would send, and the registry.
+/// it would send, an input `build` refuses, and the registry.
 const USE_BRAINYSOFT: &str = r#"
-    let client = providers::brainysoft::Client::builder()
-        .customer_key("acme")?
-        .client_id("id")
-        .client_secret("secret")
-        .build()?;
-    let request = client.fetch_token_request()?;
+    use providers::brainysoft;
+    let inputs = brainysoft::Inputs {
+        customer_key: "acme".into(),
+        client_id: "id".into(),
+        client_secret: "secret".into(),
+    };
+    let client = brainysoft::Client::builder(inputs.clone()).build()?;
+    let request = client.fetch_token().request()?;
     println!("{} {}", request.method(), request.uri());
+    let refused = brainysoft::Client::builder(brainysoft::Inputs {
+        customer_key: "acme.evil".into(),
+        ..inputs
+    })
+    .build();
+    assert!(
+        matches!(&refused, Err(brainysoft::Error::InvalidInput(e)) if e.input == "customer_key"),
+        "a host variable that is not one DNS label"
+    );
     let names: Vec<&str> = providers::providers().iter().map(|p| p.name).collect();
     println!("{}", names.join(","));
-    println!("{}", providers::brainysoft::PROVIDER.title);
+    println!("{}", brainysoft::PROVIDER.title);
     assert!(providers::by_name("approvalmax").is_some());
     assert!(providers::client("approvalmax").is_some());
     Ok(())
@@ -229,8 +240,12 @@ fn a_standalone_crate_builds_outside_the_workspace() {
     );
     let module =
         std::fs::read_to_string(ws.join("acme-tokens/src/brainysoft.rs")).expect("a module");
-    assert!(module.contains("acme_tokens::brainysoft::Client::builder()"));
-    assert!(!module.contains("tokenspec_providers"));
+    // The doc example names the crate by the name it was given, and compiles under it.
+    assert!(
+        module.contains("use acme_tokens::brainysoft as brainysoft;"),
+        "{module}"
+    );
+    assert!(!module.contains("tokenspec_provider"), "{module}");
 
     write(
         &ws.join("acme-user/Cargo.toml"),
@@ -251,6 +266,14 @@ fn a_standalone_crate_builds_outside_the_workspace() {
     assert_eq!(
         out,
         "POST https://acme-auth.brainysoft.ru/oauth/token\napprovalmax,brainysoft\nBrainysoft\n"
+    );
+    let doc = success(
+        "cargo test --doc",
+        &cargo(&ws, &["test", "--quiet", "--doc", "-p", "acme-tokens"]),
+    );
+    assert!(
+        doc.contains("test result: ok.") && !doc.contains("ok. 0 passed"),
+        "the module doc examples compile: {doc}"
     );
 
     // `check` with the same options: fresh now, stale once a spec changes.
