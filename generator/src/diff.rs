@@ -74,12 +74,12 @@ pub fn diff(old: &[Provider], new: &[Provider]) -> Vec<Change> {
         ) {
             (Some(_), None) => d.breaking(
                 "provider removed",
-                format!("the `{name}` module, its cargo feature and its registry entry are gone"),
+                "its crate and its registry entry are gone",
             ),
             (None, Some(p)) => d.compatible(
                 "provider added",
                 format!(
-                    "a new `{name}` module and feature (grants: {})",
+                    "a new crate and registry entry (grants: {})",
                     p.grants
                         .iter()
                         .map(|g| g.kind.name())
@@ -307,8 +307,10 @@ impl Differ<'_> {
         let place = |i: &Input| {
             if i.per_request {
                 format!("the `{}` argument of the grant methods", i.name)
+            } else if i.required {
+                format!("the `Inputs` field `{}`", i.name)
             } else {
-                format!("the builder's `{}` setter", i.name)
+                format!("the `OptionalInput` variant for `{}`", i.name)
             }
         };
         for old in &a.inputs {
@@ -332,7 +334,7 @@ impl Differ<'_> {
             if old.secret != new.secret {
                 self.breaking(
                     format!("input `{name}` secret {} → {}", old.secret, new.secret),
-                    "the type of its setter or argument changes (`Secret` or text)",
+                    "the type of its `Inputs` field or argument changes (`Secret` or `String`)",
                 );
             }
             if old.required != new.required {
@@ -342,7 +344,9 @@ impl Differ<'_> {
                         if new.per_request {
                             "each call must now pass it".to_owned()
                         } else {
-                            "`build` is unavailable until its setter is called".to_owned()
+                            "it becomes a field of `Inputs`: struct literals without it no longer \
+                             compile"
+                                .to_owned()
                         },
                     );
                 } else if new.per_request && old.per_request {
@@ -351,9 +355,11 @@ impl Differ<'_> {
                         "its argument becomes an `Option`",
                     );
                 } else {
-                    self.compatible(
+                    // Cargo's semver rules: removing a public field is a major change.
+                    self.breaking(
                         format!("input `{name}` becomes optional"),
-                        "callers that set it keep working",
+                        "it leaves `Inputs` for `OptionalInput`: struct literals that name it no \
+                         longer compile",
                     );
                 }
             }
@@ -415,7 +421,8 @@ impl Differ<'_> {
                     if new.per_request {
                         "each call must pass it".to_owned()
                     } else {
-                        "`build` is unavailable until its setter is called".to_owned()
+                        "`Inputs` gains a field: struct literals without it do not compile"
+                            .to_owned()
                     },
                 );
             } else if new.per_request && old_methods_take_it {
@@ -432,7 +439,7 @@ impl Differ<'_> {
                     if new.per_request {
                         "an argument of new methods only"
                     } else {
-                        "callers that do not set it are unaffected"
+                        "a new variant of the non-exhaustive `OptionalInput`"
                     },
                 );
             }

@@ -30,6 +30,7 @@ const BREAKING: &[&str] = &[
     "error_body_changed",
     "fixed_parameter_added",
     "grant_removed",
+    "input_becomes_optional",
     "input_pattern_tightened",
     "input_removed",
     "optional_per_request_input_added",
