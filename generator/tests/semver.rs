@@ -12,7 +12,8 @@
 //!   would notice a break), and `diff` calls each of those breaking;
 //! - users that rely on exhaustiveness (a match without `_`, a struct literal or a pattern
 //!   without `..`) are refused already against the base, which is what lets a later version
-//!   add an environment, a placement, a response field or a claim in a minor release.
+//!   add an environment, a placement, an optional input, a response field or a claim in a
+//!   minor release.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -28,22 +29,34 @@ fn fixtures() -> PathBuf {
 }
 
 /// The cases whose change breaks the Rust API the user touches, so that the user of the base
-/// no longer compiles. Every other case must keep it compiling: what `diff` calls compatible,
+/// no longer compiles, each with the error rustc gives (so the user fails for the reason the
+/// case is about). Every other case must keep it compiling: what `diff` calls compatible,
 /// and breaking changes that are on the wire or in behaviour only (a token URL, a content
 /// type, a fixed parameter, a tighter pattern, a new required response field, the default
 /// environment or placement, the scope delimiter).
-const API_BREAKING: &[&str] = &[
-    "claim_removed",
-    "environment_removed",
-    "error_body_changed",
-    "grant_removed",
-    "input_removed",
-    "optional_per_request_input_added",
-    "placement_removed",
-    "required_input_added",
-    "response_field_becomes_required",
-    "response_field_removed",
-    "response_field_type_changed",
+const API_BREAKING: &[(&str, &str)] = &[
+    // `Claims::roles` is gone.
+    ("claim_removed", "E0609"),
+    // `Environment::Staging` is gone.
+    ("environment_removed", "E0599"),
+    // `ErrorBody` becomes `OAuthErrorBody`, without `message`.
+    ("error_body_changed", "E0609"),
+    // `Client::refresh` is gone.
+    ("grant_removed", "E0599"),
+    // It leaves `Inputs` for `OptionalInput`: the struct literal naming it fails.
+    ("input_becomes_optional", "E0560"),
+    // `scope` was the only optional input: `OptionalInput` is gone.
+    ("input_removed", "E0432"),
+    // The grant method gains an `Option` argument.
+    ("optional_per_request_input_added", "E0061"),
+    // One placement left: `CredentialPlacement` is gone.
+    ("placement_removed", "E0432"),
+    // `Inputs` gains a field: the struct literal without it fails.
+    ("required_input_added", "E0063"),
+    // `TokenResponse::session` changes from `Option<String>` to `String`.
+    ("response_field_becomes_required", "E0308"),
+    ("response_field_removed", "E0609"),
+    ("response_field_type_changed", "E0308"),
 ];
 
 /// Users of the base that rely on a generated type being exhaustive, each with the error
@@ -52,35 +65,41 @@ const EXHAUSTIVE_USERS: &[(&str, &str, &str)] = &[
     (
         "exhaustive-environment-match",
         "E0004",
-        "pub fn f(e: demo::demo::Environment) -> u8 {\n    match e {\n        \
-         demo::demo::Environment::Production => 0,\n        \
-         demo::demo::Environment::Staging => 1,\n    }\n}\n",
+        "pub fn f(e: demo::Environment) -> u8 {\n    match e {\n        \
+         demo::Environment::Production => 0,\n        \
+         demo::Environment::Staging => 1,\n    }\n}\n",
     ),
     (
         "exhaustive-placement-match",
         "E0004",
-        "pub fn f(p: demo::demo::CredentialPlacement) -> u8 {\n    match p {\n        \
-         demo::demo::CredentialPlacement::Basic => 0,\n        \
-         demo::demo::CredentialPlacement::Body => 1,\n    }\n}\n",
+        "pub fn f(p: demo::CredentialPlacement) -> u8 {\n    match p {\n        \
+         demo::CredentialPlacement::Basic => 0,\n        \
+         demo::CredentialPlacement::Body => 1,\n    }\n}\n",
+    ),
+    (
+        "exhaustive-optional-input-match",
+        "E0004",
+        "pub fn f(i: demo::OptionalInput) -> u8 {\n    match i {\n        \
+         demo::OptionalInput::Scope => 0,\n    }\n}\n",
     ),
     (
         "exhaustive-response-pattern",
         "E0638",
-        "pub fn f(t: demo::demo::TokenResponse) {\n    let demo::demo::TokenResponse {\n        \
+        "pub fn f(t: demo::TokenResponse) {\n    let demo::TokenResponse {\n        \
          access_token, token_type, expires_in, refresh_token, session,\n    } = t;\n    \
          drop((access_token, token_type, expires_in, refresh_token, session));\n}\n",
     ),
     (
         "exhaustive-claims-pattern",
         "E0638",
-        "pub fn f(c: demo::demo::Claims) -> String {\n    \
-         let demo::demo::Claims { tenant_id, roles } = c;\n    drop(roles);\n    tenant_id\n}\n",
+        "pub fn f(c: demo::Claims) -> String {\n    \
+         let demo::Claims { tenant_id, roles } = c;\n    drop(roles);\n    tenant_id\n}\n",
     ),
     (
         "error-body-literal",
         "E0639",
-        "pub fn f() -> demo::demo::ErrorBody {\n    \
-         demo::demo::ErrorBody { error: String::new(), message: None }\n}\n",
+        "pub fn f() -> demo::ErrorBody {\n    \
+         demo::ErrorBody { error: String::new(), message: None }\n}\n",
     ),
 ];
 
@@ -101,8 +120,9 @@ fn write(path: &Path, text: &str) {
     std::fs::write(path, text).expect("write");
 }
 
-/// The provider crate generated from `fixtures/diff/<case>/demo.yaml`: its module as
-/// `demo::demo`, on the runtime without its default transport (only `cargo check` runs).
+/// The provider crate generated from `fixtures/diff/<case>/demo.yaml`, laid out as
+/// `generated/providers/<name>` is (the module is the library root), its library named
+/// `demo`, on the runtime without its default transport (only `cargo check` runs).
 fn write_provider(root: &Path, case: &str) {
     let providers = models(case);
     assert_eq!(providers.len(), 1, "{case}");
@@ -115,17 +135,12 @@ fn write_provider(root: &Path, case: &str) {
             "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
              [lib]\nname = \"demo\"\n\n[dependencies]\n\
              tokenspec-runtime = {{ path = {:?}, default-features = false }}\n\
-             serde = {{ version = \"1\", features = [\"derive\"] }}\n\n\
-             [features]\nblocking = [\"tokenspec-runtime/blocking\"]\n",
+             serde = {{ version = \"1\", features = [\"derive\"] }}\n",
             provider_package(case),
             runtime.display().to_string(),
         ),
     );
-    write(
-        &dir.join("src/lib.rs"),
-        "//! One provider of the semver test.\npub mod demo;\n",
-    );
-    write(&dir.join("src/demo.rs"), &module);
+    write(&dir.join("src/lib.rs"), &module);
 }
 
 /// A user crate named `package` with `source` as its library, depending on the provider
@@ -212,7 +227,7 @@ fn diff_classes_agree_with_what_a_user_of_the_old_api_compiles() {
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("semver");
     let user = std::fs::read_to_string(fixtures().join("semver_user.rs")).expect("readable");
     let cases = cases();
-    for case in API_BREAKING {
+    for (case, _) in API_BREAKING {
         assert!(cases.iter().any(|c| c == case), "no fixture `{case}`");
     }
     let mut members = Vec::new();
@@ -256,15 +271,17 @@ fn diff_classes_agree_with_what_a_user_of_the_old_api_compiles() {
         );
         let breaking = tokenspec::diff::has_breaking(&tokenspec::diff::diff(&base, &models(case)));
         let user_compiles = !failed(&diagnostics, &user_package(case));
-        if API_BREAKING.contains(&case.as_str()) {
+        if let Some((_, code)) = API_BREAKING.iter().find(|(c, _)| c == case) {
             assert!(
                 breaking,
                 "{case} breaks the Rust API, yet `tokenspec diff` calls it compatible"
             );
+            let errors = errors_in(&diagnostics, &user_package(case));
             assert!(
-                !user_compiles,
-                "{case} breaks the API, yet the user of the base version compiles: it no \
-                 longer uses all of the API"
+                !user_compiles && errors.iter().any(|l| l.contains(&format!("error[{code}]"))),
+                "{case} breaks the API, yet the user of the base version does not fail with \
+                 {code}: it no longer uses all of the API, or fails for another reason:\n{}",
+                errors.join("\n")
             );
         } else {
             assert!(
