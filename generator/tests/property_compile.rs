@@ -6,10 +6,11 @@
 //! text, and control and bidi characters (written as YAML escapes in double-quoted scalars, the
 //! one way validation accepts them: raw in the file they are refused). Each goes through the
 //! whole pipeline; those that validate (with distinct provider names) are generated together as
-//! one crate, which `cargo check --all-features` compiles once with warnings denied
-//! (`[lints.rust] warnings = "deny"` in its manifest).
+//! one tree (the registry crate and one typed-client crate per provider), which one
+//! `cargo check --workspace` compiles with warnings denied (`[lints.rust] warnings = "deny"` in
+//! every manifest).
 //!
-//! The scratch crate lives in a temp folder with a `[workspace]` of its own and a path
+//! The scratch crates live in a temp folder with a `[workspace]` of their own and a path
 //! dependency on `runtime/`; its target folder is this workspace's `target/`, so the
 //! dependencies the workspace build compiled are reused.
 //!
@@ -349,9 +350,10 @@ fn env_number(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-/// The generated crate's manifest made standalone: the workspace-inherited keys spelled out,
-/// the runtime a path dependency, and a `[workspace]` of its own.
-fn standalone_manifest(generated: &str) -> String {
+/// A generated crate's manifest made standalone: the workspace-inherited keys spelled out,
+/// the runtime a path dependency, warnings denied. `workspace` is the `[workspace]` table the
+/// root manifest gets (none for the member crates).
+fn standalone_manifest(generated: &str, workspace_table: Option<&str>) -> String {
     let runtime = workspace().join("runtime");
     let mut out = String::new();
     for line in generated.lines() {
@@ -374,9 +376,13 @@ fn standalone_manifest(generated: &str) -> String {
         out.push_str(&line);
         out.push('\n');
     }
-    // Warnings denied for this crate only (a `RUSTFLAGS=-Dwarnings` would rebuild every
+    // Warnings denied for these crates only (a `RUSTFLAGS=-Dwarnings` would rebuild every
     // dependency in another configuration than the workspace's, minutes on a fresh machine).
-    out.push_str("\n[lints.rust]\nwarnings = \"deny\"\n\n[workspace]\n");
+    out.push_str("\n[lints.rust]\nwarnings = \"deny\"\n");
+    if let Some(table) = workspace_table {
+        out.push('\n');
+        out.push_str(table);
+    }
     out
 }
 
@@ -429,12 +435,30 @@ fn every_random_spec_that_validates_generates_code_that_compiles() {
     );
 
     let tree = tokenspec::generate_tree(&providers).expect("valid specs emit");
+    // The registry crate at the root and one typed-client crate per provider: every one of
+    // them a member of the scratch workspace, so `cargo check --workspace` compiles the typed
+    // modules too, not only the registry's data.
+    let members: Vec<String> = tree
+        .keys()
+        .filter(|rel| rel.file_name().is_some_and(|f| f == "Cargo.toml"))
+        .filter_map(|rel| rel.parent())
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .map(|dir| format!("{:?}", dir.display().to_string()))
+        .collect();
+    assert_eq!(
+        members.len(),
+        providers.len(),
+        "one crate per provider besides the registry: {members:?}"
+    );
+    let workspace_table = format!("[workspace]\nmembers = [{}]\n", members.join(", "));
     let dir = tempfile::tempdir().expect("tempdir");
     for (rel, text) in &tree {
         let path = dir.path().join(rel);
         std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
         let text = if rel == Path::new("Cargo.toml") {
-            standalone_manifest(text)
+            standalone_manifest(text, Some(&workspace_table))
+        } else if rel.ends_with("Cargo.toml") {
+            standalone_manifest(text, None)
         } else {
             text.clone()
         };
@@ -448,7 +472,7 @@ fn every_random_spec_that_validates_generates_code_that_compiles() {
     .expect("copy Cargo.lock");
     let output = Command::new(env!("CARGO"))
         .current_dir(dir.path())
-        .args(["check", "--quiet", "--all-features", "--all-targets"])
+        .args(["check", "--quiet", "--workspace", "--all-targets"])
         // The workspace's target folder (the parent of this test's), so the runtime and its
         // dependencies built for the workspace are reused.
         .env(
