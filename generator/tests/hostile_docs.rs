@@ -276,35 +276,33 @@ fn providers_table_keeps_spec_text_inert() {
     assert!(code.contains(&"X-Evil`|~".to_owned()), "{code:?}");
 }
 
-/// The generated module as a crate of its own (named `tokenspec-providers`, as its doctests
-/// expect), on this repository's runtime and lock file. The runtime comes without its default
-/// reqwest transport, which no doctest here needs (they are `no_run` and `compile_fail`), so
-/// the first run compiles far fewer dependencies; the build directory is kept under cargo's
-/// per-test temporary directory (not the workspace's target, whose `doc/tokenspec_providers`
-/// is the real crate's), so later runs compile only this crate.
+/// The generated module as the crate of its own it is in `generated/providers/` (named
+/// `tokenspec-provider-hostile`, as its doc example expects), on this repository's runtime and
+/// lock file, with warnings denied. The runtime comes without its default reqwest transport,
+/// which no doctest here needs (they are `no_run`), so the first run compiles far fewer
+/// dependencies; the build directory is kept under cargo's per-test temporary directory, so
+/// later runs compile only this crate.
 fn scratch_crate(dir: &Path) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let runtime = root.join("runtime").canonicalize().expect("runtime/");
     let manifest = format!(
-        "[package]\nname = \"tokenspec-providers\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\
+        "[package]\nname = \"tokenspec-provider-hostile\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\
          publish = false\n\n[dependencies]\ntokenspec-runtime = {{ path = {runtime:?}, default-features = false }}\n\
-         serde = {{ version = \"1\", features = [\"derive\"] }}\n\n[features]\n\
-         blocking = [\"tokenspec-runtime/blocking\"]\n\n[workspace]\n",
+         serde = {{ version = \"1\", features = [\"derive\"] }}\n\n[workspace]\n",
         runtime = runtime.to_string_lossy()
     );
     std::fs::write(dir.join("Cargo.toml"), manifest).expect("manifest");
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).expect("lock file");
     std::fs::create_dir_all(dir.join("src")).expect("src/");
-    std::fs::write(
-        dir.join("src/lib.rs"),
-        "//! The hostile fixture as a crate.\n#![deny(warnings)]\npub mod hostile;\n",
-    )
-    .expect("lib.rs");
-    std::fs::copy(
-        fixtures().join("hostile_generated.rs"),
-        dir.join("src/hostile.rs"),
-    )
-    .expect("module");
+    let module = std::fs::read_to_string(fixtures().join("hostile_generated.rs")).expect("module");
+    // Inner attributes go after the module's inner docs and before its first item.
+    let lib = module.replacen(
+        "use ::tokenspec_runtime as rt;",
+        "#![deny(warnings)]\nuse ::tokenspec_runtime as rt;",
+        1,
+    );
+    assert_ne!(lib, module, "the module starts its items with the runtime alias");
+    std::fs::write(dir.join("src/lib.rs"), lib).expect("lib.rs");
 }
 
 fn cargo(dir: &Path, args: &[&str]) -> std::process::Output {
@@ -338,16 +336,14 @@ fn doctests_run_without_running_spec_text() {
         !dir.path().join("marker").exists(),
         "a doctest ran spec text"
     );
-    // Only the generator's two builder examples are doctests: a spec fence would add one.
+    // Only the generator's client example is a doctest: a spec fence would add one.
     let doctests: Vec<&str> = stdout
         .lines()
         .filter(|l| l.starts_with("test ") && l.ends_with(" ok"))
         .collect();
-    assert_eq!(doctests.len(), 2, "{stdout}");
+    assert_eq!(doctests.len(), 1, "{stdout}");
     assert!(
-        doctests
-            .iter()
-            .all(|l| l.contains("hostile::ClientBuilder")),
+        doctests.iter().all(|l| l.contains("src/lib.rs - Client ")),
         "{stdout}"
     );
 
@@ -358,7 +354,7 @@ fn doctests_run_without_running_spec_text() {
         String::from_utf8_lossy(&doc.stderr)
     );
     let html_dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("hostile-scratch/doc/tokenspec_providers/hostile");
+        .join("hostile-scratch/doc/tokenspec_provider_hostile");
     let mut pages = 0;
     for entry in std::fs::read_dir(&html_dir).expect("rendered module") {
         let path = entry.expect("entry").path();
