@@ -301,7 +301,10 @@ fn scratch_crate(dir: &Path) {
         "#![deny(warnings)]\nuse ::tokenspec_runtime as rt;",
         1,
     );
-    assert_ne!(lib, module, "the module starts its items with the runtime alias");
+    assert_ne!(
+        lib, module,
+        "the module starts its items with the runtime alias"
+    );
     std::fs::write(dir.join("src/lib.rs"), lib).expect("lib.rs");
 }
 

@@ -137,7 +137,10 @@ fn the_new_command_refuses_crate_names_and_writes_keyword_names() {
     let dir = tempfile::tempdir().expect("tempdir");
     let specs = dir.path().join("specs");
     for (name, what) in [
-        ("by_name", "the generated crate's registry function `by_name`"),
+        (
+            "by_name",
+            "the generated crate's registry function `by_name`",
+        ),
         ("runtime", "the generated crate's `runtime`"),
     ] {
         let out = tokenspec(&specs, &["new", name]);
@@ -219,7 +222,10 @@ fn every_name_the_crate_emits_at_its_root_is_refused_as_a_provider_name() {
     )
     .expect("the fixture validates");
     let names: Vec<&str> = providers.iter().map(|p| p.name.as_str()).collect();
-    for layout in [tokenspec::emit::Layout::Crates, tokenspec::emit::Layout::Modules] {
+    for layout in [
+        tokenspec::emit::Layout::Crates,
+        tokenspec::emit::Layout::Modules,
+    ] {
         let lib_rs = tokenspec::emit::lib_rs(&providers, layout).expect("emits");
         let (items, modules) = root_items(&lib_rs);
         assert_eq!(
