@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
     // pipeline sees text, so the lossy text is what is worth fuzzing.
     let text = String::from_utf8_lossy(data).into_owned();
     let source = tokenspec::load::Source::new("specs/fuzzed.yaml", text);
-    match tokenspec::validate_sources(vec![source]) {
+    match tokenspec::validate_sources(&tokenspec::Bump::new(), vec![source]) {
         Ok(providers) => {
             // A spec that validates must emit; if it does not, that is a generator bug the
             // fuzzer should report like a panic.

@@ -16,10 +16,10 @@
 use crate::docs::{cell, placement_words};
 use crate::load::{self, Source, is_spec_file};
 use crate::model::{
-    ErrorFormat, Field, Grant, GrantKind, Input, InputLocation, Param, ParamSource, Pkce, Provider,
+    CredentialsSpec, ErrorFormat, FieldSpec, GrantKind, GrantSpec, InputLocation, InputSpec,
+    ParamSource, ParamSpec, Pkce, Provider,
 };
 use crate::text;
-use crate::validate::type_name;
 use heck::ToUpperCamelCase;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -60,7 +60,7 @@ pub struct Change {
 
 /// Every change from `old` to `new`, by provider name, breaking ones first within a provider.
 pub fn diff(old: &[Provider], new: &[Provider]) -> Vec<Change> {
-    let names: BTreeSet<&str> = old.iter().chain(new).map(|p| p.name.as_str()).collect();
+    let names: BTreeSet<&str> = old.iter().chain(new).map(|p| p.name).collect();
     let mut out = Vec::new();
     for name in names {
         let mut d = Differ {
@@ -114,7 +114,7 @@ fn quoted(v: Option<&str>) -> String {
     v.map_or_else(|| "none".to_owned(), text::code)
 }
 
-fn param_source(p: &Param) -> String {
+fn param_source(p: &ParamSpec) -> String {
     match &p.source {
         ParamSource::Fixed(v) => format!("the fixed value {}", text::code(v)),
         ParamSource::Input(i) => format!("input `{i}`"),
@@ -146,15 +146,11 @@ impl Differ<'_> {
     }
 
     fn provider(&mut self, a: &Provider, b: &Provider) {
-        self.documentation("title", &a.title, &b.title);
-        self.documentation("description", &a.description, &b.description);
+        self.documentation("title", a.title, b.title);
+        self.documentation("description", a.description, b.description);
         if a.docs != b.docs {
             self.compatible(
-                format!(
-                    "docs link {} → {}",
-                    text::code(&a.docs),
-                    text::code(&b.docs)
-                ),
+                format!("docs link {} → {}", text::code(a.docs), text::code(b.docs)),
                 "documentation only",
             );
         }
@@ -172,13 +168,13 @@ impl Differ<'_> {
             self.breaking(
                 format!(
                     "scope delimiter {} → {}",
-                    text::code(&a.scopes.delimiter),
-                    text::code(&b.scopes.delimiter)
+                    text::code(a.scopes.delimiter),
+                    text::code(b.scopes.delimiter)
                 ),
                 "scope lists are joined and split differently on the wire",
             );
         }
-        for (scope, _) in &b.scopes.known {
+        for (scope, _) in b.scopes.known {
             if !a.scopes.known.iter().any(|(s, _)| s == scope) {
                 self.compatible(
                     format!("known scope {} added", text::code(scope)),
@@ -186,7 +182,7 @@ impl Differ<'_> {
                 );
             }
         }
-        for (scope, _) in &a.scopes.known {
+        for (scope, _) in a.scopes.known {
             if !b.scopes.known.iter().any(|(s, _)| s == scope) {
                 self.compatible(
                     format!("known scope {} removed", text::code(scope)),
@@ -200,7 +196,7 @@ impl Differ<'_> {
                 b.access_lifetime.map(|l| l.to_string()),
             ));
         }
-        self.fields("response field", "TokenResponse", &a.response, &b.response);
+        self.fields("response field", "TokenResponse", a.response, b.response);
         self.lifetime_defaults = None;
         match (&a.errors, &b.errors) {
             (ErrorFormat::OAuth2, ErrorFormat::OAuth2) => {}
@@ -236,11 +232,11 @@ impl Differ<'_> {
                 "documentation only",
             );
         }
-        self.fields("claim", "Claims", &a.claims, &b.claims);
+        self.fields("claim", "Claims", a.claims, b.claims);
     }
 
     fn environments(&mut self, a: &Provider, b: &Provider) {
-        for old in &a.environments {
+        for old in a.environments {
             let variant = old.name.to_upper_camel_case();
             let Some(new) = b.environments.iter().find(|e| e.name == old.name) else {
                 self.breaking(
@@ -254,8 +250,8 @@ impl Differ<'_> {
                     format!(
                         "token_url of `{}`: {} → {}",
                         old.name,
-                        text::code(&old.token_url),
-                        text::code(&new.token_url)
+                        text::code(old.token_url),
+                        text::code(new.token_url)
                     ),
                     "token requests go to another URL",
                 );
@@ -281,7 +277,7 @@ impl Differ<'_> {
                 _ => {}
             }
         }
-        for new in &b.environments {
+        for new in b.environments {
             if !a.environments.iter().any(|e| e.name == new.name) {
                 self.compatible(
                     format!("environment `{}` added", new.name),
@@ -304,7 +300,7 @@ impl Differ<'_> {
     }
 
     fn inputs(&mut self, a: &Provider, b: &Provider) {
-        let place = |i: &Input| {
+        let place = |i: &InputSpec| {
             if i.per_request {
                 format!("the `{}` argument of the grant methods", i.name)
             } else if i.required {
@@ -313,8 +309,8 @@ impl Differ<'_> {
                 format!("the `OptionalInput` variant for `{}`", i.name)
             }
         };
-        for old in &a.inputs {
-            let Some(new) = b.input(&old.name) else {
+        for old in a.inputs {
+            let Some(new) = b.input(old.name) else {
                 self.breaking(
                     format!("input `{}` removed", old.name),
                     format!("{} is gone", place(old)),
@@ -366,8 +362,8 @@ impl Differ<'_> {
             if old.pattern != new.pattern {
                 let what = format!(
                     "pattern of input `{name}` {} → {}",
-                    quoted(old.pattern.as_deref()),
-                    quoted(new.pattern.as_deref())
+                    quoted(old.pattern),
+                    quoted(new.pattern)
                 );
                 if new.pattern.is_none() {
                     self.compatible(what, "every value accepted before is still accepted");
@@ -379,8 +375,8 @@ impl Differ<'_> {
                 self.breaking(
                     format!(
                         "default of input `{name}` {} → {}",
-                        quoted(old.default.as_deref()),
-                        quoted(new.default.as_deref())
+                        quoted(old.default),
+                        quoted(new.default)
                     ),
                     "callers that set nothing send another value",
                 );
@@ -391,15 +387,15 @@ impl Differ<'_> {
                     "its value must now be a DNS label",
                 );
             }
-            if old.description != new.description || old.example != new.example {
+            if old.description != new.description || a.example(name) != b.example(name) {
                 self.compatible(
                     format!("description of input `{name}` changed"),
                     "documentation only",
                 );
             }
         }
-        for new in &b.inputs {
-            if a.input(&new.name).is_some() {
+        for new in b.inputs {
+            if a.input(new.name).is_some() {
                 continue;
             }
             // A per-request input reaches only the methods of the grants that send it.
@@ -407,8 +403,8 @@ impl Differ<'_> {
                 a.grant(g.kind).is_some()
                     && g.params
                         .iter()
-                        .chain(&g.authorize_params)
-                        .any(|p| p.source == ParamSource::Input(new.name.clone()))
+                        .chain(g.authorize_params)
+                        .any(|p| p.source == ParamSource::Input(new.name))
             });
             if new.required && new.per_request && !old_methods_take_it {
                 self.compatible(
@@ -448,7 +444,7 @@ impl Differ<'_> {
 
     fn credentials(&mut self, a: &Provider, b: &Provider) {
         let (x, y) = (&a.credentials, &b.credentials);
-        for old in &x.accepted {
+        for old in x.accepted {
             match y.accepted.iter().find(|p| p.kind() == old.kind()) {
                 None => self.breaking(
                     format!("credential placement {} removed", placement_words(old)),
@@ -461,7 +457,7 @@ impl Differ<'_> {
                 Some(_) => {}
             }
         }
-        for new in &y.accepted {
+        for new in y.accepted {
             if !x.accepted.iter().any(|p| p.kind() == new.kind()) {
                 self.compatible(
                     format!("credential placement {} added", placement_words(new)),
@@ -469,9 +465,8 @@ impl Differ<'_> {
                 );
             }
         }
-        let preferred = |c: &crate::model::Credentials| {
-            c.accepted.get(c.preferred).map(|p| p.kind().to_owned())
-        };
+        let preferred =
+            |c: &CredentialsSpec| c.accepted.get(c.preferred).map(|p| p.kind().to_owned());
         let (old, new) = (preferred(x), preferred(y));
         if old != new && old.is_some() && new.is_some() {
             self.breaking(
@@ -491,7 +486,7 @@ impl Differ<'_> {
             GrantKind::AuthorizationCode => "`exchange_code` and `authorize_url`",
             GrantKind::RefreshToken => "`refresh`",
         };
-        for old in &a.grants {
+        for old in a.grants {
             let Some(new) = b.grant(old.kind) else {
                 self.breaking(
                     format!("grant `{}` removed", old.kind.name()),
@@ -501,7 +496,7 @@ impl Differ<'_> {
             };
             self.grant(b, old, new);
         }
-        for new in &b.grants {
+        for new in b.grants {
             if a.grant(new.kind).is_none() {
                 self.compatible(
                     format!("grant `{}` added", new.kind.name()),
@@ -511,20 +506,20 @@ impl Differ<'_> {
         }
     }
 
-    fn grant(&mut self, b: &Provider, old: &Grant, new: &Grant) {
+    fn grant(&mut self, b: &Provider, old: &GrantSpec, new: &GrantSpec) {
         let grant = old.kind.name();
         self.documentation(
             &format!("description of grant `{grant}`"),
-            &old.description,
-            &new.description,
+            old.description,
+            new.description,
         );
-        self.params(b, grant, "parameter", &old.params, &new.params);
+        self.params(b, grant, "parameter", old.params, new.params);
         self.params(
             b,
             grant,
             "authorize parameter",
-            &old.authorize_params,
-            &new.authorize_params,
+            old.authorize_params,
+            new.authorize_params,
         );
         if old.pkce != new.pkce {
             let what = format!(
@@ -542,7 +537,14 @@ impl Differ<'_> {
         }
     }
 
-    fn params(&mut self, b: &Provider, grant: &str, what: &str, old: &[Param], new: &[Param]) {
+    fn params(
+        &mut self,
+        b: &Provider,
+        grant: &str,
+        what: &str,
+        old: &[ParamSpec],
+        new: &[ParamSpec],
+    ) {
         for p in old {
             match new.iter().find(|q| q.name == p.name) {
                 None => self.breaking(
@@ -593,10 +595,10 @@ impl Differ<'_> {
         }
     }
 
-    fn fields(&mut self, what: &str, ty: &str, old: &[Field], new: &[Field]) {
+    fn fields(&mut self, what: &str, ty: &str, old: &[FieldSpec], new: &[FieldSpec]) {
         // A field always has a value when it is required or has a default: then it is `T`,
         // else `Option<T>`.
-        let always = |f: &Field| f.required || f.default.is_some();
+        let always = |f: &FieldSpec| f.required || f.default.is_some();
         for f in old {
             let Some(g) = new.iter().find(|g| g.name == f.name) else {
                 self.breaking(
@@ -605,14 +607,10 @@ impl Differ<'_> {
                 );
                 continue;
             };
-            let name = &f.name;
+            let name = f.name;
             if f.ty != g.ty {
                 self.breaking(
-                    format!(
-                        "type of {what} `{name}` {} → {}",
-                        type_name(f.ty),
-                        type_name(g.ty)
-                    ),
+                    format!("type of {what} `{name}` {} → {}", f.ty.name(), g.ty.name()),
                     format!("`{ty}::{name}` changes type"),
                 );
             }
@@ -648,21 +646,22 @@ impl Differ<'_> {
                 );
             }
             let follows_lifetime = name == "expires_in"
-                && self.lifetime_defaults == Some((f.default.clone(), g.default.clone()));
+                && self.lifetime_defaults
+                    == Some((f.default.map(str::to_owned), g.default.map(str::to_owned)));
             if f.default != g.default && always(f) == always(g) && !follows_lifetime {
                 self.compatible(
                     format!(
                         "default of {what} `{name}` {} → {}",
-                        quoted(f.default.as_deref()),
-                        quoted(g.default.as_deref())
+                        quoted(f.default),
+                        quoted(g.default)
                     ),
                     "only the value used when the provider omits it changes",
                 );
             }
             self.documentation(
                 &format!("description of {what} `{name}`"),
-                &f.description,
-                &g.description,
+                f.description,
+                g.description,
             );
         }
         for g in new {

@@ -137,15 +137,15 @@ fn row(p: &Provider) -> Row {
         ),
     };
     Row {
-        name: cell_code(&p.name),
-        title: text::inline(&p.title),
-        source: p.source.clone(),
-        docs: text::link(&p.docs).replace('|', "\\|"),
+        name: cell_code(p.name),
+        title: text::inline(p.title),
+        source: p.source.to_owned(),
+        docs: text::link(p.docs).replace('|', "\\|"),
         environments: p
             .environments
             .iter()
             .map(|e| Env {
-                name: cell_code(&e.name),
+                name: cell_code(e.name),
                 default: e.name == p.default_environment,
             })
             .collect(),

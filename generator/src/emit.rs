@@ -3,8 +3,8 @@
 //! comments, as inert Markdown ([`crate::text`]: no code block, HTML or link can form).
 
 use crate::model::{
-    ErrorFormat, Field, FieldType, Grant, GrantKind, Input, InputLocation, ParamSource, Pkce,
-    Placement, Provider,
+    ErrorFormat, FieldSpec, FieldType, GrantKind, GrantSpec, InputLocation, InputSpec, ParamSource,
+    ParamSpec, Pkce, Placement, Provider,
 };
 use crate::text::{self, literal};
 use crate::validate::is_keyword;
@@ -156,7 +156,7 @@ fn paragraphs<S: AsRef<str>>(parts: &[S]) -> String {
 
 /// The generated module of one provider, as the crate `tokenspec-provider-<name>` holds it.
 pub fn provider_module(p: &Provider) -> Result<String, EmitError> {
-    provider_module_at(p, Some(&provider_crate_lib(&p.name)))
+    provider_module_at(p, Some(&provider_crate_lib(p.name)))
 }
 
 /// The library name of the crate that holds provider `name` in `generated/providers/`.
@@ -201,7 +201,7 @@ pub fn provider_module_at(p: &Provider, example_path: Option<&str>) -> Result<St
         #claims
         #client
     };
-    Ok(format(&p.name, &p.source, tokens)? + "\n" + &spec_static::spec_static(p))
+    Ok(format(p.name, p.source, tokens)? + "\n" + &spec_static::spec_static(p))
 }
 
 fn module_doc_text(p: &Provider) -> String {
@@ -219,11 +219,11 @@ fn module_doc_text(p: &Provider) -> String {
         facts.push('.');
     }
     paragraphs(&[
-        text::inline(&p.title),
-        text::prose(&p.description),
-        format!("Provider documentation: {}", text::link(&p.docs)),
+        text::inline(p.title),
+        text::prose(p.description),
+        format!("Provider documentation: {}", text::link(p.docs)),
         facts,
-        format!("Generated from {}.", text::code(&p.source)),
+        format!("Generated from {}.", text::code(p.source)),
     ])
 }
 
@@ -238,14 +238,14 @@ fn grant_kind(kind: GrantKind) -> TokenStream {
 
 fn environment_enum(p: &Provider) -> TokenStream {
     let variants = p.environments.iter().map(|e| {
-        let variant = camel(&e.name);
-        let text = format!("{}: {}", text::code(&e.name), text::code(&e.token_url));
+        let variant = camel(e.name);
+        let text = format!("{}: {}", text::code(e.name), text::code(e.token_url));
         let doc = doc(&text);
         let default = (e.name == p.default_environment).then(|| quote!(#[default]));
         quote!(#doc #default #variant)
     });
     let index_arms = p.environments.iter().enumerate().map(|(index, e)| {
-        let variant = camel(&e.name);
+        let variant = camel(e.name);
         let index = proc_macro2::Literal::usize_unsuffixed(index);
         quote!(Environment::#variant => #index)
     });
@@ -329,15 +329,15 @@ fn rust_type(ty: FieldType) -> TokenStream {
 }
 
 /// Struct fields for normalized data: keys are already the Rust names, so no renames.
-fn struct_fields(fields: &[Field]) -> Vec<TokenStream> {
+fn struct_fields(fields: &[FieldSpec]) -> Vec<TokenStream> {
     fields
         .iter()
         .map(|f| {
-            let name = ident(&f.name);
+            let name = ident(f.name);
             let base = rust_type(f.ty);
             let always = f.required || f.default.is_some();
             let wire = text::code(&f.wire.join("."));
-            let mut parts = vec![text::prose(&f.description)];
+            let mut parts = vec![text::prose(f.description)];
             if parts[0].is_empty() {
                 parts[0] = format!("{wire}.");
             }
@@ -408,7 +408,7 @@ fn error_body(p: &Provider) -> (TokenStream, Option<TokenStream>) {
 }
 
 fn token_response(p: &Provider) -> TokenStream {
-    let fields = struct_fields(&p.response);
+    let fields = struct_fields(p.response);
     let claims = (!p.claims.is_empty()).then(|| {
         quote! {
             /// The access token's JWT claims, decoded **without verifying the signature**: they
@@ -448,7 +448,7 @@ fn claims_struct(p: &Provider) -> Option<TokenStream> {
     if p.claims.is_empty() {
         return None;
     }
-    let fields = struct_fields(&p.claims);
+    let fields = struct_fields(p.claims);
     Some(quote! {
         /// Claims of the access token (a JWT). Read without verifying the signature: use them
         /// to learn about the token, never to authorize anything.
@@ -464,14 +464,14 @@ fn claims_struct(p: &Provider) -> Option<TokenStream> {
 
 /// A per-call argument of a generated method.
 struct Arg<'a> {
-    input: &'a Input,
+    input: &'a InputSpec<'a>,
     required: bool,
 }
 
 impl Arg<'_> {
     /// The parameter, borrowing for `lifetime` (`'a`, the call it goes into) or elided.
     fn param(&self, lifetime: &TokenStream) -> TokenStream {
-        let name = ident(&self.input.name);
+        let name = ident(self.input.name);
         let ty = if self.input.secret {
             quote!(&#lifetime rt::Secret)
         } else {
@@ -486,8 +486,8 @@ impl Arg<'_> {
 
     /// `("name", Option<&str>)` for the runtime.
     fn pair(&self) -> TokenStream {
-        let var = ident(&self.input.name);
-        let name = literal(&self.input.name);
+        let var = ident(self.input.name);
+        let name = literal(self.input.name);
         let value = match (self.required, self.input.secret) {
             (true, true) => quote!(::core::option::Option::Some(#var.expose())),
             (true, false) => quote!(::core::option::Option::Some(#var)),
@@ -506,11 +506,11 @@ fn allow_many_args(count: usize) -> Option<TokenStream> {
 }
 
 /// Per-request inputs sent by `params`, in order, without repeats.
-fn call_args<'a>(p: &'a Provider, params: &[crate::model::Param], extra: &[&str]) -> Vec<Arg<'a>> {
+fn call_args<'a>(p: &'a Provider, params: &[ParamSpec], extra: &[&str]) -> Vec<Arg<'a>> {
     let mut names: Vec<&str> = params
         .iter()
         .filter_map(|param| match &param.source {
-            ParamSource::Input(i) => Some(i.as_str()),
+            ParamSource::Input(i) => Some(*i),
             ParamSource::Fixed(_) => None,
         })
         .collect();
@@ -544,10 +544,10 @@ fn grant_method(kind: GrantKind) -> (&'static str, &'static str) {
 
 /// One method per grant. It builds nothing and sends nothing: the [`rt::Call`] it returns does,
 /// when awaited, `.blocking()` or asked for its `.request()`.
-fn grant_method_item(p: &Provider, g: &Grant) -> TokenStream {
+fn grant_method_item(p: &Provider, g: &GrantSpec) -> TokenStream {
     let (method, what) = grant_method(g.kind);
     let method_ident = format_ident!("{method}");
-    let args = call_args(p, &g.params, &[]);
+    let args = call_args(p, g.params, &[]);
     let params: Vec<TokenStream> = args.iter().map(|a| a.param(&quote!('a))).collect();
     let pairs: Vec<TokenStream> = args.iter().map(Arg::pair).collect();
     let many = allow_many_args(args.len());
@@ -558,7 +558,7 @@ fn grant_method_item(p: &Provider, g: &Grant) -> TokenStream {
              feature `blocking`), or take the request it would send with `.request()`.",
             g.kind.name()
         ),
-        text::prose(&g.description),
+        text::prose(g.description),
     ]));
     let (generics, lifetime) = if args.is_empty() {
         (None, quote!('_))
@@ -591,7 +591,7 @@ fn authorize_method(p: &Provider) -> Option<TokenStream> {
     } else {
         &["code_verifier"]
     };
-    let args = call_args(p, &g.authorize_params, extra);
+    let args = call_args(p, g.authorize_params, extra);
     let params: Vec<TokenStream> = args.iter().map(|a| a.param(&quote!())).collect();
     let pairs: Vec<TokenStream> = args.iter().map(Arg::pair).collect();
     let many = allow_many_args(args.len());
@@ -617,10 +617,10 @@ fn authorize_method(p: &Provider) -> Option<TokenStream> {
 /// The client inputs the builder takes: required ones as fields of `Inputs` (a struct literal
 /// that forgets one does not compile), optional ones as variants of `OptionalInput`.
 fn inputs(p: &Provider) -> (TokenStream, bool) {
-    let client_inputs: Vec<&Input> = p.inputs.iter().filter(|i| !i.per_request).collect();
-    let field_doc = |i: &Input| {
-        let mut parts = vec![text::prose(&i.description)];
-        if let Some(e) = &i.example {
+    let client_inputs: Vec<&InputSpec> = p.inputs.iter().filter(|i| !i.per_request).collect();
+    let field_doc = |i: &InputSpec| {
+        let mut parts = vec![text::prose(i.description)];
+        if let Some(e) = p.example(i.name) {
             parts.push(format!("Example: {}.", text::code(e)));
         }
         if let Some(d) = &i.default {
@@ -643,13 +643,13 @@ fn inputs(p: &Provider) -> (TokenStream, bool) {
         parts.push(check);
         doc(&paragraphs(&parts))
     };
-    let required: Vec<&Input> = client_inputs
+    let required: Vec<&InputSpec> = client_inputs
         .iter()
         .copied()
         .filter(|i| i.required)
         .collect();
     let fields = required.iter().map(|i| {
-        let name = ident(&i.name);
+        let name = ident(i.name);
         let ty = if i.secret {
             quote!(rt::Secret)
         } else {
@@ -659,8 +659,8 @@ fn inputs(p: &Provider) -> (TokenStream, bool) {
         quote!(#doc pub #name: #ty)
     });
     let values = required.iter().map(|i| {
-        let name = ident(&i.name);
-        let key = literal(&i.name);
+        let name = ident(i.name);
+        let key = literal(i.name);
         if i.secret {
             quote!((#key, self.#name))
         } else {
@@ -672,20 +672,20 @@ fn inputs(p: &Provider) -> (TokenStream, bool) {
     } else {
         quote!(::std::vec![#(#values),*])
     };
-    let optional: Vec<&Input> = client_inputs
+    let optional: Vec<&InputSpec> = client_inputs
         .iter()
         .copied()
         .filter(|i| !i.required)
         .collect();
     let optional_enum = (!optional.is_empty()).then(|| {
         let variants = optional.iter().map(|i| {
-            let variant = camel(&i.name);
+            let variant = camel(i.name);
             let doc = field_doc(i);
             quote!(#doc #variant)
         });
         let arms = optional.iter().map(|i| {
-            let variant = camel(&i.name);
-            let name = literal(&i.name);
+            let variant = camel(i.name);
+            let name = literal(i.name);
             quote!(OptionalInput::#variant => #name)
         });
         quote! {
@@ -730,17 +730,17 @@ fn inputs(p: &Provider) -> (TokenStream, bool) {
 
 /// The doctest on `Client`: the three lines from inputs to a token, under `path`.
 fn client_example(p: &Provider, path: &str) -> String {
-    let module = ident(&p.name);
+    let module = ident(p.name);
     let mut fields = String::new();
     for input in p.inputs.iter().filter(|i| i.required && !i.per_request) {
         // A Rust string literal inside the doctest: data, whatever the example holds.
-        let value = literal(input.example.as_deref().unwrap_or("example"));
-        fields.push_str(&format!("\n    {}: {value}.into(),", ident(&input.name)));
+        let value = literal(p.example(input.name).unwrap_or("example"));
+        fields.push_str(&format!("\n    {}: {value}.into(),", ident(input.name)));
     }
     let call = match p.grants.first() {
         Some(g) => {
             let (method, _) = grant_method(g.kind);
-            let args: Vec<String> = call_args(p, &g.params, &[])
+            let args: Vec<String> = call_args(p, g.params, &[])
                 .iter()
                 .map(|a| match (a.required, a.input.secret) {
                     (false, _) => "None".to_owned(),
@@ -770,7 +770,7 @@ fn client_example(p: &Provider, path: &str) -> String {
 fn client(p: &Provider, example_path: Option<&str>) -> TokenStream {
     let grants = p.grants.iter().map(|g| grant_method_item(p, g));
     let authorize = authorize_method(p);
-    let title = text::inline(&p.title);
+    let title = text::inline(p.title);
     let mut text = format!(
         "A client for {title}'s token endpoint. Build one with [`Client::builder`]; the \
          provider-independent methods (`token_source`, `parse_response`, `runtime`) come from \
@@ -846,7 +846,7 @@ fn client(p: &Provider, example_path: Option<&str>) -> TokenStream {
 
 /// The marker type through which the runtime's generic builder and client know this provider.
 fn provider_impl(p: &Provider, has_optional: bool) -> TokenStream {
-    let title = text::inline(&p.title);
+    let title = text::inline(p.title);
     let doc = doc(&format!(
         "{title}, as the runtime's generic [`rt::Builder`] and [`rt::TypedClient`] know it."
     ));
@@ -898,8 +898,8 @@ pub fn provider_crate_name(name: &str) -> String {
 /// The registry crate's `src/<name>.rs`: the provider's spec and nothing else, so the
 /// registry compiles no provider's types.
 pub fn spec_module(p: &Provider) -> Result<String, EmitError> {
-    let title = text::inline(&p.title);
-    let crate_name = provider_crate_name(&p.name);
+    let title = text::inline(p.title);
+    let crate_name = provider_crate_name(p.name);
     let module_doc = inner_doc(&format!(
         "{title}: its token endpoint as data, for programs that pick a provider at run time.\n\n\
          The typed client is the crate `{crate_name}`."
@@ -909,14 +909,14 @@ pub fn spec_module(p: &Provider) -> Result<String, EmitError> {
 
         use ::tokenspec_runtime as rt;
     };
-    Ok(format(&p.name, &p.source, tokens)? + "\n" + &spec_static::spec_static(p))
+    Ok(format(p.name, p.source, tokens)? + "\n" + &spec_static::spec_static(p))
 }
 
 /// `src/lib.rs` of a generated crate: the provider modules and the registry.
 pub fn lib_rs(providers: &[Provider], layout: Layout) -> Result<String, EmitError> {
     let modules = providers.iter().map(|p| {
-        let name = ident(&p.name);
-        let text = format!("{}: {}", text::inline(&p.title), text::link(&p.docs));
+        let name = ident(p.name);
+        let text = format!("{}: {}", text::inline(p.title), text::link(p.docs));
         let doc = doc(&text);
         quote! {
             #doc
@@ -926,12 +926,12 @@ pub fn lib_rs(providers: &[Provider], layout: Layout) -> Result<String, EmitErro
     let list: Vec<String> = providers
         .iter()
         .map(|p| {
-            let title = text::inline(&p.title);
+            let title = text::inline(p.title);
             match layout {
                 Layout::Crates => format!(
                     "- [`{0}`]({0}/index.html): {title}; typed client: crate `{1}`",
                     p.name,
-                    provider_crate_name(&p.name)
+                    provider_crate_name(p.name)
                 ),
                 Layout::Modules => format!("- [`{0}`]({0}/index.html): {title}", p.name),
             }
@@ -971,7 +971,7 @@ pub fn lib_rs(providers: &[Provider], layout: Layout) -> Result<String, EmitErro
 /// The registry: `PROVIDERS`, `providers()`, `by_name()` and `client()`.
 pub(crate) fn registry(providers: &[Provider]) -> TokenStream {
     let entries = providers.iter().map(|p| {
-        let name = ident(&p.name);
+        let name = ident(p.name);
         quote!(&#name::PROVIDER)
     });
     quote! {
@@ -1032,7 +1032,7 @@ pub fn provider_cargo_toml(p: &Provider) -> String {
          [dependencies]\n\
          tokenspec-runtime.workspace = true\n\
          serde.workspace = true\n",
-        provider_crate_name(&p.name),
+        provider_crate_name(p.name),
         p.name
     )
 }

@@ -5,6 +5,16 @@
 //! [`emit`] (model → formatted Rust), and [`files`] (write or check `generated/`).
 //! [`generate_tree`] composes them; [`outputs`] adds the specs folder's `schema.json`.
 //!
+//! The model is the runtime's own description of a provider (`tokenspec-spec`'s
+//! `ProviderSpec`, borrowed), which validation lowers into a [`Bump`] arena the caller owns:
+//!
+//! ```no_run
+//! let arena = tokenspec::Bump::new();
+//! let providers = tokenspec::load_and_validate(&arena, "specs".as_ref())?;
+//! let tree = tokenspec::generate_tree(&providers)?;
+//! # Ok::<(), tokenspec::Error>(())
+//! ```
+//!
 //! Around the pipeline: [`diagnostic`] (rustc-style reports), [`docs`] (`PROVIDERS.md`, from a
 //! minijinja template), [`schema`] (the JSON Schema of the spec format, from the raw types),
 //! [`scaffold`] (`tokenspec new`) and [`diff`] (`tokenspec diff`: model changes, classed).
@@ -28,6 +38,7 @@ pub mod schema;
 pub mod text;
 pub mod validate;
 
+pub use bumpalo::Bump;
 pub use library::Builder;
 
 use diagnostic::{Diagnostic, Diagnostics};
@@ -65,26 +76,35 @@ impl std::fmt::Debug for Error {
 }
 
 /// Loads and validates every spec in `specs_dir`, reporting all errors of all files at once (a
-/// file that cannot be read is one of them).
-pub fn load_and_validate(specs_dir: &Path) -> Result<Vec<model::Provider>, Error> {
+/// file that cannot be read is one of them). The providers borrow from `arena`.
+pub fn load_and_validate<'b>(
+    arena: &'b Bump,
+    specs_dir: &Path,
+) -> Result<Vec<model::Provider<'b>>, Error> {
     let files = load::read_spec_dir(specs_dir).map_err(|source| Error::Io {
         path: specs_dir.display().to_string(),
         source,
     })?;
-    validate_files(files)
+    validate_files(arena, files)
 }
 
 /// Parses and validates the given sources: every shape error and every semantic error of every
-/// file, sorted, with the files' text for display.
-pub fn validate_sources(sources: Vec<load::Source>) -> Result<Vec<model::Provider>, Error> {
-    validate_files(load::Files::from(sources))
+/// file, sorted, with the files' text for display. The providers borrow from `arena`.
+pub fn validate_sources<'b>(
+    arena: &'b Bump,
+    sources: Vec<load::Source>,
+) -> Result<Vec<model::Provider<'b>>, Error> {
+    validate_files(arena, load::Files::from(sources))
 }
 
 /// Parses and validates spec files as read: a diagnostic for each file that could not be read,
 /// every shape error of each file that does not parse (such a file gets no semantic checks,
 /// which need it parsed), and every semantic error of the others; sorted, with the files' text
-/// for display.
-pub fn validate_files(files: load::Files) -> Result<Vec<model::Provider>, Error> {
+/// for display. The providers borrow from `arena`.
+pub fn validate_files<'b>(
+    arena: &'b Bump,
+    files: load::Files,
+) -> Result<Vec<model::Provider<'b>>, Error> {
     let mut texts: BTreeMap<String, String> = files
         .sources
         .iter()
@@ -104,7 +124,7 @@ pub fn validate_files(files: load::Files) -> Result<Vec<model::Provider>, Error>
             Err(d) => diagnostics.extend(d),
         }
     }
-    match validate::validate(&loaded) {
+    match validate::validate(arena, &loaded) {
         Ok(providers) if diagnostics.is_empty() => Ok(providers),
         Ok(_) => Err(Error::Specs(
             Diagnostics::new(diagnostics).with_sources(texts),
@@ -142,7 +162,7 @@ pub fn generate_tree(providers: &[model::Provider]) -> Result<files::Tree, Error
             PathBuf::from(format!("src/{}.rs", p.name)),
             emit::spec_module(p)?,
         );
-        let crate_dir = Path::new(files::CRATES).join(&p.name);
+        let crate_dir = Path::new(files::CRATES).join(p.name);
         tree.insert(crate_dir.join("Cargo.toml"), emit::provider_cargo_toml(p));
         tree.insert(crate_dir.join("src/lib.rs"), emit::provider_module(p)?);
     }

@@ -134,7 +134,8 @@ impl Builder {
                 println!("cargo:rerun-if-changed={}", source.path);
             }
         }
-        let providers = crate::validate_files(read)?;
+        let arena = crate::Bump::new();
+        let providers = crate::validate_files(&arena, read)?;
         let from: Vec<String> = self.specs.iter().map(|p| p.display().to_string()).collect();
         Ok(include_file(&providers, &from.join(", "))?)
     }
@@ -144,14 +145,14 @@ impl Builder {
 pub fn include_file(providers: &[model::Provider], from: &str) -> Result<String, EmitError> {
     let mut modules = Vec::new();
     for p in providers {
-        let file = parse(&p.name, &crate::emit::provider_module_at(p, None)?)?;
+        let file = parse(p.name, &crate::emit::provider_module_at(p, None)?)?;
         let items = file.items;
         // Inner attributes of the file mean the same as outer ones on the module item.
         let attrs = file.attrs.into_iter().map(|mut a| {
             a.style = syn::AttrStyle::Outer;
             a
         });
-        let name = crate::emit::module_ident(&p.name);
+        let name = crate::emit::module_ident(p.name);
         modules.push(quote! {
             #(#attrs)*
             pub mod #name {
@@ -185,14 +186,15 @@ mod tests {
     use super::*;
     use std::path::Path;
 
-    fn providers() -> Vec<model::Provider> {
+    fn providers(arena: &crate::Bump) -> Vec<model::Provider<'_>> {
         let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
-        crate::load_and_validate(&specs).expect("the repository's specs validate")
+        crate::load_and_validate(arena, &specs).expect("the repository's specs validate")
     }
 
     #[test]
     fn the_include_file_is_rust_without_inner_attributes_doctests_or_feature_gates() {
-        let providers = providers();
+        let arena = crate::Bump::new();
+        let providers = providers(&arena);
         let text = include_file(&providers, "specs").expect("emits");
         let file = syn::parse_file(&text).expect("parses");
         assert!(file.attrs.is_empty(), "no inner attribute at the top");
@@ -210,7 +212,7 @@ mod tests {
                 _ => None,
             })
             .collect();
-        let names: Vec<String> = providers.iter().map(|p| p.name.clone()).collect();
+        let names: Vec<String> = providers.iter().map(|p| p.name.to_owned()).collect();
         assert_eq!(modules, names);
         assert!(text.contains("pub fn by_name("));
         // The module docs survive as outer docs of the module item.

@@ -219,7 +219,8 @@ fn run(cli: &Cli) -> Result<ExitCode, tokenspec::Error> {
         Command::Check(standalone) => (files::Mode::Check, standalone.crate_()),
     };
     let (mode, standalone) = mode;
-    let providers = tokenspec::load_and_validate(&cli.specs)?;
+    let arena = tokenspec::Bump::new();
+    let providers = tokenspec::load_and_validate(&arena, &cli.specs)?;
     let outputs = match &standalone {
         None => tokenspec::outputs(&providers, &cli.specs, &cli.out)?,
         Some(crate_) => tokenspec::standalone_outputs(&providers, crate_, &cli.specs, &cli.out)?,
@@ -294,13 +295,14 @@ fn validate(cli: &Cli, paths: &[PathBuf]) -> Result<ExitCode, tokenspec::Error> 
             source,
         })?;
     let files = read.sources.len() + read.unreadable.len();
-    let providers = tokenspec::validate_files(read)?;
+    let arena = tokenspec::Bump::new();
+    let providers = tokenspec::validate_files(&arena, read)?;
     println!(
         "{files} spec{} valid: {}",
         if files == 1 { " is" } else { "s are" },
         providers
             .iter()
-            .map(|p| p.name.as_str())
+            .map(|p| p.name)
             .collect::<Vec<_>>()
             .join(", ")
     );
@@ -352,7 +354,8 @@ fn new(
         stem: provider.to_owned(),
         text: text.clone(),
     };
-    let model = match tokenspec::validate_sources(vec![source]) {
+    let arena = tokenspec::Bump::new();
+    let model = match tokenspec::validate_sources(&arena, vec![source]) {
         Ok(mut providers) => providers.remove(0),
         Err(e) => {
             eprintln!("{}", render_error(cli, &e));
@@ -392,14 +395,15 @@ fn new(
         model.grants.iter().any(|g| {
             g.params
                 .iter()
-                .any(|p| p.source == tokenspec::model::ParamSource::Input(name.to_owned()))
+                .any(|p| p.source == tokenspec::model::ParamSource::Input(name))
         })
     };
     let required = model
         .inputs
         .iter()
-        .filter(|i| i.required && (!i.per_request || sent_per_request(&i.name)));
-    let (secrets, plain): (Vec<_>, Vec<_>) = required.partition(|i| i.secret);
+        .filter(|i| i.required && (!i.per_request || sent_per_request(i.name)));
+    let (secrets, plain): (Vec<&tokenspec::model::InputSpec>, Vec<_>) =
+        required.partition(|i| i.secret);
     let sets: String = plain
         .iter()
         .map(|i| format!(" --set {}=...", i.name))
@@ -459,9 +463,11 @@ fn diff(
             return Ok(ExitCode::FAILURE);
         }
     };
+    // Both sides' models borrow from one arena.
+    let arena = tokenspec::Bump::new();
     let mut models = Vec::new();
     for (side, sources) in [("old", old_sources), ("new", new_sources)] {
-        match tokenspec::validate_sources(sources) {
+        match tokenspec::validate_sources(&arena, sources) {
             Ok(providers) => models.push(providers),
             Err(e) => {
                 eprintln!("{}", render_error(cli, &e));

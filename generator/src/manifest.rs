@@ -268,7 +268,7 @@ pub fn standalone_tree(
     );
     let lib = crate_.lib_name();
     for p in providers {
-        let path = format!("{lib}::{}", crate::emit::module_ident(&p.name));
+        let path = format!("{lib}::{}", crate::emit::module_ident(p.name));
         tree.insert(
             PathBuf::from(format!("src/{}.rs", p.name)),
             crate::emit::provider_module_at(p, Some(&path))?,

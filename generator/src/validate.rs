@@ -1,10 +1,11 @@
 //! Stage 2: every semantic check, all errors collected, each with `file:line:col` and a hint;
-//! the result is the model.
+//! the result is the model, lowered into the caller's arena.
 
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::load::Loaded;
 use crate::model::{self, GrantKind, InputLocation};
 use crate::raw;
+use bumpalo::Bump;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use regex::Regex;
 use serde_saphyr::{Location, Spanned};
@@ -71,12 +72,20 @@ fn provider_name_clash(name: &str) -> Option<String> {
 const NOT_RAW_REASON: &str = "cannot be a Rust identifier, not even a raw one";
 
 /// Validates every loaded spec; returns the models, or every diagnostic of every file.
-pub fn validate(loaded: &[Loaded]) -> Result<Vec<model::Provider>, Diagnostics> {
+///
+/// The models borrow their text and lists from `arena` (nothing from `loaded`), so they
+/// outlive the parsed files; the caller drops the arena when it is done with them. Providers
+/// come sorted by name, whatever the order of `loaded`.
+pub fn validate<'b>(
+    arena: &'b Bump,
+    loaded: &[Loaded],
+) -> Result<Vec<model::Provider<'b>>, Diagnostics> {
     let mut diagnostics = Vec::new();
     let mut providers = Vec::new();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for file in loaded {
         let mut checker = Checker {
+            arena,
             file: &file.source.path,
             text: &file.source.text,
             diagnostics: &mut diagnostics,
@@ -85,7 +94,7 @@ pub fn validate(loaded: &[Loaded]) -> Result<Vec<model::Provider>, Diagnostics> 
             input_index: std::collections::HashMap::new(),
         };
         if let Some(provider) = checker.provider(file) {
-            if let Some(other) = seen.insert(provider.name.clone(), file.source.path.clone()) {
+            if let Some(other) = seen.insert(provider.name.to_owned(), file.source.path.clone()) {
                 checker.error(
                     file.spec.name.referenced,
                     format!("provider `{}` is also defined in {other}", provider.name),
@@ -96,14 +105,16 @@ pub fn validate(loaded: &[Loaded]) -> Result<Vec<model::Provider>, Diagnostics> 
         }
     }
     if diagnostics.is_empty() {
-        providers.sort_by(|a, b| a.name.cmp(&b.name));
+        providers.sort_by(|a, b| a.name.cmp(b.name));
         Ok(providers)
     } else {
         Err(Diagnostics::new(diagnostics))
     }
 }
 
-struct Checker<'a> {
+struct Checker<'a, 'b> {
+    /// Where lowered text and lists go: the providers returned borrow from it.
+    arena: &'b Bump,
     file: &'a str,
     text: &'a str,
     diagnostics: &'a mut Vec<Diagnostic>,
@@ -224,7 +235,22 @@ struct Variable {
     end: usize,
 }
 
-impl Checker<'_> {
+impl<'b> Checker<'_, 'b> {
+    /// `text`, copied into the arena the lowered provider borrows from.
+    fn text(&self, text: &str) -> &'b str {
+        self.arena.alloc_str(text)
+    }
+
+    /// `text` trimmed, copied into the arena: descriptions and titles.
+    fn trimmed(&self, text: &str) -> &'b str {
+        self.text(text.trim())
+    }
+
+    /// `items`, copied into the arena the lowered provider borrows from.
+    fn list<T: Copy>(&self, items: &[T]) -> &'b [T] {
+        self.arena.alloc_slice_copy(items)
+    }
+
     fn error(&mut self, at: Location, message: impl Into<String>, hint: impl Into<String>) {
         self.diagnostics
             .push(Diagnostic::at(self.file, at, message, hint));
@@ -353,7 +379,7 @@ impl Checker<'_> {
         }
     }
 
-    fn provider(&mut self, file: &Loaded) -> Option<model::Provider> {
+    fn provider(&mut self, file: &Loaded) -> Option<model::Provider<'b>> {
         let spec = &file.spec;
         let before = self.diagnostics.len();
 
@@ -396,11 +422,11 @@ impl Checker<'_> {
         }
         self.docs_url(&spec.docs);
 
-        let inputs = self.inputs(spec);
+        let (inputs, examples) = self.inputs(spec);
         self.input_index = inputs
             .iter()
             .enumerate()
-            .map(|(i, input)| (input.name.clone(), i))
+            .map(|(i, input)| (input.name.to_owned(), i))
             .collect();
         let environments = self.environments(spec, &inputs);
         let body = match spec.request.body.as_ref().map(|b| b.value) {
@@ -410,25 +436,28 @@ impl Checker<'_> {
         };
         let credentials = self.credentials(spec, &inputs, body);
         let grants = self.grants(spec, &inputs, body, &credentials);
-        let scopes = model::Scopes {
-            delimiter: match &spec.scopes.delimiter {
-                Some(d) if d.value.is_empty() => {
-                    self.error(
-                        d.referenced,
-                        "the scope delimiter is empty",
-                        "most providers use a space: \" \"",
-                    );
-                    " ".into()
-                }
-                Some(d) => d.value.clone(),
-                None => " ".into(),
-            },
-            known: spec
-                .scopes
-                .known
-                .iter()
-                .map(|(k, v)| (k.value.clone(), v.value.clone()))
-                .collect(),
+        let delimiter = match &spec.scopes.delimiter {
+            Some(d) if d.value.is_empty() => {
+                self.error(
+                    d.referenced,
+                    "the scope delimiter is empty",
+                    "most providers use a space: \" \"",
+                );
+                " "
+            }
+            Some(d) => self.text(&d.value),
+            // RFC 6749 section 3.3: scopes are space-delimited.
+            None => " ",
+        };
+        let known: Vec<(&str, &str)> = spec
+            .scopes
+            .known
+            .iter()
+            .map(|(k, v)| (self.text(&k.value), self.text(&v.value)))
+            .collect();
+        let scopes = model::ScopesSpec {
+            delimiter,
+            known: self.list(&known),
         };
         let access_lifetime = spec.token.access_lifetime.as_ref().map(|l| l.value);
         if let Some(l) = &spec.token.access_lifetime
@@ -470,7 +499,8 @@ impl Checker<'_> {
                         );
                     }
                 }
-                model::ErrorFormat::Custom(self.fields(&spec.errors.fields, "error field", None))
+                let fields = self.fields(&spec.errors.fields, "error field", None);
+                model::ErrorFormat::Custom(self.list(&fields))
             }
         };
         let claims = self.claims(spec);
@@ -480,27 +510,29 @@ impl Checker<'_> {
             return None;
         }
         Some(model::Provider {
-            name: spec.name.value.clone(),
-            source: format!("specs/{}.yaml", file.source.stem),
-            title: spec.title.value.trim().to_owned(),
-            description: spec
-                .description
-                .as_ref()
-                .map(|d| d.value.trim().to_owned())
-                .unwrap_or_default(),
-            docs: spec.docs.value.clone(),
-            default_environment: spec.default_environment.value.clone(),
-            environments,
-            inputs,
-            credentials,
-            body,
-            grants,
-            scopes,
-            response,
-            errors,
-            access_lifetime,
-            refresh_lifetime: spec.token.refresh_lifetime.as_ref().map(|l| l.value),
-            claims,
+            spec: model::ProviderSpec {
+                name: self.text(&spec.name.value),
+                title: self.trimmed(&spec.title.value),
+                description: spec
+                    .description
+                    .as_ref()
+                    .map_or("", |d| self.trimmed(&d.value)),
+                docs: self.text(&spec.docs.value),
+                default_environment: self.text(&spec.default_environment.value),
+                environments: self.list(&environments),
+                inputs: self.list(&inputs),
+                credentials,
+                body,
+                grants: self.list(&grants),
+                scopes,
+                response: self.list(&response),
+                errors,
+                access_lifetime,
+                refresh_lifetime: spec.token.refresh_lifetime.as_ref().map(|l| l.value),
+                claims: self.list(&claims),
+            },
+            source: self.text(&format!("specs/{}.yaml", file.source.stem)),
+            examples: self.list(&examples),
         })
     }
 
@@ -547,7 +579,9 @@ impl Checker<'_> {
         }
     }
 
-    fn inputs(&mut self, spec: &raw::Spec) -> Vec<model::Input> {
+    /// The inputs, and each one's example (documentation only, not part of the spec the
+    /// runtime sees), index for index.
+    fn inputs(&mut self, spec: &raw::Spec) -> (Vec<model::InputSpec<'b>>, Vec<Option<&'b str>>) {
         // Where each input appears in a URL decides its checks at run time.
         let mut locations: BTreeMap<String, InputLocation> = BTreeMap::new();
         for env in spec.environments.values() {
@@ -577,6 +611,7 @@ impl Checker<'_> {
         }
         self.identifiers(spec.inputs.keys(), "input", true, None);
         let mut out = Vec::new();
+        let mut examples = Vec::new();
         for (name, input) in &spec.inputs {
             if input.description.value.trim().is_empty() {
                 self.error(
@@ -615,20 +650,20 @@ impl Checker<'_> {
                     "secrets must come from the caller, never from the spec",
                 );
             }
-            out.push(model::Input {
-                name: name.value.clone(),
-                description: input.description.value.trim().to_owned(),
+            out.push(model::InputSpec {
+                name: self.text(&name.value),
+                description: self.trimmed(&input.description.value),
                 secret,
                 required: input.required.as_ref().is_none_or(|r| r.value)
                     && input.default.is_none(),
                 per_request,
-                pattern: input.pattern.as_ref().map(|p| p.value.clone()),
-                default: input.default.as_ref().map(|d| d.value.clone()),
-                example: input.example.as_ref().map(|e| e.value.clone()),
+                pattern: input.pattern.as_ref().map(|p| self.text(&p.value)),
+                default: input.default.as_ref().map(|d| self.text(&d.value)),
                 location,
             });
+            examples.push(input.example.as_ref().map(|e| self.text(&e.value)));
         }
-        out
+        (out, examples)
     }
 
     /// An input's pattern: it compiles, its example and default match it, and for a host
@@ -698,14 +733,18 @@ impl Checker<'_> {
     }
 
     /// The declared input called `name`, if any (one hash lookup).
-    fn declared<'i>(&self, inputs: &'i [model::Input], name: &str) -> Option<&'i model::Input> {
+    fn declared<'i>(
+        &self,
+        inputs: &'i [model::InputSpec<'i>],
+        name: &str,
+    ) -> Option<&'i model::InputSpec<'i>> {
         self.input_index.get(name).and_then(|&i| inputs.get(i))
     }
 
     fn input_ref(
         &mut self,
         name: &Spanned<String>,
-        inputs: &[model::Input],
+        inputs: &[model::InputSpec],
         used_for: &str,
     ) -> bool {
         self.input_ref_in(&name.value, name.referenced, None, inputs, used_for)
@@ -717,13 +756,13 @@ impl Checker<'_> {
         name: &str,
         at: Location,
         needle: Option<&str>,
-        inputs: &[model::Input],
+        inputs: &[model::InputSpec],
         used_for: &str,
     ) -> bool {
         if self.declared(inputs, name).is_some() {
             return true;
         }
-        let hint = match did_you_mean(name, inputs.iter().map(|i| i.name.as_str())) {
+        let hint = match did_you_mean(name, inputs.iter().map(|i| i.name)) {
             Some(s) => {
                 self.suggested.insert(s.to_owned());
                 format!("did you mean `{s}`?")
@@ -738,7 +777,7 @@ impl Checker<'_> {
         false
     }
 
-    fn url_template(&mut self, url: &Spanned<String>, what: &str, inputs: &[model::Input]) {
+    fn url_template(&mut self, url: &Spanned<String>, what: &str, inputs: &[model::InputSpec]) {
         let text = &url.value;
         if text.matches('{').count() != text.matches('}').count() {
             self.error(
@@ -957,8 +996,8 @@ impl Checker<'_> {
     fn environments(
         &mut self,
         spec: &raw::Spec,
-        inputs: &[model::Input],
-    ) -> Vec<model::Environment> {
+        inputs: &[model::InputSpec],
+    ) -> Vec<model::EnvironmentSpec<'b>> {
         if spec.environments.is_empty() {
             self.error(
                 spec.default_environment.referenced,
@@ -991,10 +1030,10 @@ impl Checker<'_> {
                 ),
                 (None, false) => {}
             }
-            out.push(model::Environment {
-                name: name.value.clone(),
-                token_url: env.token_url.value.clone(),
-                authorize_url: env.authorize_url.as_ref().map(|a| a.value.clone()),
+            out.push(model::EnvironmentSpec {
+                name: self.text(&name.value),
+                token_url: self.text(&env.token_url.value),
+                authorize_url: env.authorize_url.as_ref().map(|a| self.text(&a.value)),
             });
         }
         self.host_variable_values(spec);
@@ -1024,14 +1063,11 @@ impl Checker<'_> {
     fn credentials(
         &mut self,
         spec: &raw::Spec,
-        inputs: &[model::Input],
+        inputs: &[model::InputSpec],
         body: model::BodyFormat,
-    ) -> model::Credentials {
+    ) -> model::CredentialsSpec<'b> {
         let Some(creds) = &spec.credentials else {
-            return model::Credentials {
-                preferred: 0,
-                accepted: Vec::new(),
-            };
+            return model::CredentialsSpec::DEFAULT;
         };
         let a = &creds.accepted;
         let mut accepted = Vec::new();
@@ -1055,13 +1091,9 @@ impl Checker<'_> {
                 self.header_prefix(prefix);
             }
             accepted.push(model::Placement::Header {
-                name: h.name.value.clone(),
-                input: h.input.value.clone(),
-                prefix: h
-                    .prefix
-                    .as_ref()
-                    .map(|p| p.value.clone())
-                    .unwrap_or_default(),
+                name: self.text(&h.name.value),
+                input: self.text(&h.input.value),
+                prefix: h.prefix.as_ref().map_or("", |p| self.text(&p.value)),
             });
             at.push(h.name.referenced);
         }
@@ -1069,8 +1101,8 @@ impl Checker<'_> {
             self.input_ref(&b.user, inputs, "HTTP Basic");
             self.input_ref(&b.password, inputs, "HTTP Basic");
             accepted.push(model::Placement::Basic {
-                user: b.user.value.clone(),
-                password: b.password.value.clone(),
+                user: self.text(&b.user.value),
+                password: self.text(&b.password.value),
                 encoding: match b.encoding {
                     Some(raw::BasicEncoding::Raw) => model::BasicEncoding::Raw,
                     Some(raw::BasicEncoding::Form) | None => model::BasicEncoding::Form,
@@ -1083,7 +1115,7 @@ impl Checker<'_> {
             let mut pairs = Vec::new();
             for (wire, input) in fields {
                 self.input_ref(input, inputs, &format!("the {kind} credentials"));
-                pairs.push((wire.value.clone(), input.value.clone()));
+                pairs.push((self.text(&wire.value), self.text(&input.value)));
             }
             if let Some((k, _)) = fields.first() {
                 at.push(k.referenced);
@@ -1095,6 +1127,7 @@ impl Checker<'_> {
                     );
                 }
             }
+            let pairs = self.list(&pairs);
             accepted.push(if kind == "body" {
                 model::Placement::Body(pairs)
             } else {
@@ -1102,7 +1135,7 @@ impl Checker<'_> {
             });
         }
         for (placement, location) in accepted.iter().zip(&at) {
-            for input in placement_inputs(placement) {
+            for input in placement.inputs() {
                 if self.declared(inputs, input).is_some_and(|i| i.per_request) {
                     self.error(
                         *location,
@@ -1135,19 +1168,19 @@ impl Checker<'_> {
         if creds.preferred.value == "query" && kinds.len() > 1 {
             self.error(creds.preferred.referenced, "credentials are preferred in the query string while the provider accepts another placement", "URLs end up in logs: prefer header, basic or body");
         }
-        model::Credentials {
+        model::CredentialsSpec {
             preferred,
-            accepted,
+            accepted: self.list(&accepted),
         }
     }
 
     fn grants(
         &mut self,
         spec: &raw::Spec,
-        inputs: &[model::Input],
+        inputs: &[model::InputSpec],
         body: model::BodyFormat,
-        credentials: &model::Credentials,
-    ) -> Vec<model::Grant> {
+        credentials: &model::CredentialsSpec,
+    ) -> Vec<model::GrantSpec<'b>> {
         let mut out = Vec::new();
         if spec.grants.is_empty() {
             self.error(spec.name.referenced, "no grants", "declare at least one: none, client_credentials, authorization_code or refresh_token");
@@ -1232,7 +1265,7 @@ impl Checker<'_> {
                     );
                 } else if !params.iter().any(|q| {
                     q.name == "code_verifier"
-                        && q.source == model::ParamSource::Input("code_verifier".into())
+                        && q.source == model::ParamSource::Input("code_verifier")
                 }) {
                     self.error(
                         p.referenced,
@@ -1274,7 +1307,7 @@ impl Checker<'_> {
                 );
             }
             for (pname, _) in &grant.params {
-                for placement in &credentials.accepted {
+                for placement in credentials.accepted {
                     if let model::Placement::Body(pairs) | model::Placement::Query(pairs) =
                         placement
                         && pairs.iter().any(|(wire, _)| *wire == pname.value)
@@ -1299,15 +1332,14 @@ impl Checker<'_> {
                     "add `refresh_token: {input: refresh_token}` under params",
                 );
             }
-            out.push(model::Grant {
+            out.push(model::GrantSpec {
                 kind,
                 description: grant
                     .description
                     .as_ref()
-                    .map(|d| d.value.trim().to_owned())
-                    .unwrap_or_default(),
-                params,
-                authorize_params,
+                    .map_or("", |d| self.trimmed(&d.value)),
+                params: self.list(&params),
+                authorize_params: self.list(&authorize_params),
                 pkce,
             });
         }
@@ -1317,10 +1349,10 @@ impl Checker<'_> {
     fn params(
         &mut self,
         params: &raw::Map<raw::Param>,
-        inputs: &[model::Input],
+        inputs: &[model::InputSpec],
         body: model::BodyFormat,
         what: &str,
-    ) -> Vec<model::Param> {
+    ) -> Vec<model::ParamSpec<'b>> {
         let mut out = Vec::new();
         for (name, param) in params {
             if [
@@ -1339,10 +1371,10 @@ impl Checker<'_> {
                 continue;
             }
             let source = match (&param.value, &param.input) {
-                (Some(v), None) => model::ParamSource::Fixed(v.value.clone()),
+                (Some(v), None) => model::ParamSource::Fixed(self.text(&v.value)),
                 (None, Some(i)) => {
                     self.input_ref(i, inputs, &format!("{what} `{}`", name.value));
-                    model::ParamSource::Input(i.value.clone())
+                    model::ParamSource::Input(self.text(&i.value))
                 }
                 _ => {
                     self.error(
@@ -1398,8 +1430,8 @@ impl Checker<'_> {
                     "set request.body to form or json, or put the parameter `in: query`",
                 );
             }
-            out.push(model::Param {
-                name: name.value.clone(),
+            out.push(model::ParamSpec {
+                name: self.text(&name.value),
                 source,
                 location,
             });
@@ -1453,7 +1485,7 @@ impl Checker<'_> {
                     default.referenced,
                     format!(
                         "default `{shown}` of `{field}` does not fit its type `{}`",
-                        type_name(ty)
+                        ty.name()
                     ),
                     "give a value of the field's type",
                 );
@@ -1468,14 +1500,14 @@ impl Checker<'_> {
         fields: &raw::Map<raw::Field>,
         what: &str,
         access_lifetime: Option<u64>,
-    ) -> Vec<model::Field> {
+    ) -> Vec<model::FieldSpec<'b>> {
         self.identifiers(fields.keys(), what, false, Some("from"));
         let mut out = Vec::new();
         for (name, field) in fields {
-            let wire: Vec<String> = match &field.from {
+            let wire: Vec<&str> = match &field.from {
                 Some(from) => {
-                    let parts: Vec<String> = from.value.split('.').map(str::to_owned).collect();
-                    if parts.iter().any(String::is_empty) {
+                    let parts: Vec<&str> = from.value.split('.').map(|p| self.text(p)).collect();
+                    if parts.iter().any(|p| p.is_empty()) {
                         self.error(
                             from.referenced,
                             format!("`from` of `{}` has an empty segment", name.value),
@@ -1484,7 +1516,7 @@ impl Checker<'_> {
                     }
                     parts
                 }
-                None => vec![name.value.clone()],
+                None => vec![self.text(&name.value)],
             };
             let ty = field_type(field.ty.value);
             let mut default = field
@@ -1494,17 +1526,16 @@ impl Checker<'_> {
             if default.is_none() && ty == model::FieldType::Seconds && name.value == "expires_in" {
                 default = access_lifetime.map(|l| l.to_string());
             }
-            out.push(model::Field {
-                name: name.value.clone(),
-                wire,
+            out.push(model::FieldSpec {
+                name: self.text(&name.value),
+                wire: self.list(&wire),
                 ty,
                 required: field.required.as_ref().is_some_and(|r| r.value),
-                default,
+                default: default.map(|d| self.text(&d)),
                 description: field
                     .description
                     .as_ref()
-                    .map(|d| d.value.trim().to_owned())
-                    .unwrap_or_default(),
+                    .map_or("", |d| self.trimmed(&d.value)),
             });
         }
         self.same_wire(fields.keys(), &out, what);
@@ -1515,12 +1546,12 @@ impl Checker<'_> {
     fn same_wire<'k>(
         &mut self,
         keys: impl IntoIterator<Item = &'k raw::Str>,
-        fields: &[model::Field],
+        fields: &[model::FieldSpec],
         what: &str,
     ) {
-        let mut seen: BTreeMap<Vec<String>, &str> = BTreeMap::new();
+        let mut seen: BTreeMap<&[&str], &str> = BTreeMap::new();
         for (key, field) in keys.into_iter().zip(fields) {
-            if let Some(other) = seen.insert(field.wire.clone(), &field.name) {
+            if let Some(other) = seen.insert(field.wire, field.name) {
                 self.error(
                     key.referenced,
                     format!(
@@ -1534,7 +1565,11 @@ impl Checker<'_> {
         }
     }
 
-    fn response(&mut self, spec: &raw::Spec, access_lifetime: Option<u64>) -> Vec<model::Field> {
+    fn response(
+        &mut self,
+        spec: &raw::Spec,
+        access_lifetime: Option<u64>,
+    ) -> Vec<model::FieldSpec<'b>> {
         let fields = self.fields(&spec.response.fields, "response field", access_lifetime);
         match spec
             .response
@@ -1587,7 +1622,7 @@ impl Checker<'_> {
         fields
     }
 
-    fn claims(&mut self, spec: &raw::Spec) -> Vec<model::Field> {
+    fn claims(&mut self, spec: &raw::Spec) -> Vec<model::FieldSpec<'b>> {
         self.identifiers(spec.token.claims.keys(), "claim", false, Some("claim"));
         let mut out = Vec::new();
         for (name, claim) in &spec.token.claims {
@@ -1599,27 +1634,22 @@ impl Checker<'_> {
                     format!(
                         "claim `{}` cannot be of type `{}`",
                         name.value,
-                        type_name(field_type(claim.ty.value))
+                        field_type(claim.ty.value).name()
                     ),
                     "claims are strings, ids, numbers, timestamps or lists",
                 );
             }
-            out.push(model::Field {
-                name: name.value.clone(),
-                wire: vec![
-                    claim
-                        .claim
-                        .as_ref()
-                        .map_or_else(|| name.value.clone(), |c| c.value.clone()),
-                ],
+            let wire = claim.claim.as_ref().unwrap_or(name);
+            out.push(model::FieldSpec {
+                name: self.text(&name.value),
+                wire: self.list(&[self.text(&wire.value)]),
                 ty: field_type(claim.ty.value),
                 required: claim.required.as_ref().is_some_and(|r| r.value),
                 default: None,
                 description: claim
                     .description
                     .as_ref()
-                    .map(|d| d.value.trim().to_owned())
-                    .unwrap_or_default(),
+                    .map_or("", |d| self.trimmed(&d.value)),
             });
         }
         self.same_wire(spec.token.claims.keys(), &out, "claim");
@@ -1629,10 +1659,10 @@ impl Checker<'_> {
     fn unused_inputs(
         &mut self,
         spec: &raw::Spec,
-        inputs: &[model::Input],
-        environments: &[model::Environment],
-        credentials: &model::Credentials,
-        grants: &[model::Grant],
+        inputs: &[model::InputSpec],
+        environments: &[model::EnvironmentSpec],
+        credentials: &model::CredentialsSpec,
+        grants: &[model::GrantSpec],
     ) {
         let mut used: BTreeSet<String> = BTreeSet::new();
         for env in environments {
@@ -1640,13 +1670,13 @@ impl Checker<'_> {
                 used.extend(variables(url).into_iter().map(|v| v.name));
             }
         }
-        for p in &credentials.accepted {
-            used.extend(placement_inputs(p).into_iter().map(str::to_owned));
+        for p in credentials.accepted {
+            used.extend(p.inputs().into_iter().map(str::to_owned));
         }
         for g in grants {
-            for p in g.params.iter().chain(&g.authorize_params) {
-                if let model::ParamSource::Input(i) = &p.source {
-                    used.insert(i.clone());
+            for p in g.params.iter().chain(g.authorize_params) {
+                if let model::ParamSource::Input(i) = p.source {
+                    used.insert(i.to_owned());
                 }
             }
             if g.pkce != model::Pkce::None {
@@ -1666,21 +1696,6 @@ impl Checker<'_> {
             }
         }
     }
-}
-
-fn placement_inputs(p: &model::Placement) -> Vec<&str> {
-    match p {
-        model::Placement::Header { input, .. } => vec![input],
-        model::Placement::Basic { user, password, .. } => vec![user, password],
-        model::Placement::Body(f) | model::Placement::Query(f) => {
-            f.iter().map(|(_, i)| i.as_str()).collect()
-        }
-    }
-}
-
-/// A field type as the spec spells it.
-pub fn type_name(t: model::FieldType) -> &'static str {
-    t.name()
 }
 
 fn field_type(t: raw::FieldType) -> model::FieldType {

@@ -12,14 +12,14 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff")
 }
 
-fn models(path: &Path) -> Vec<Provider> {
+fn models<'a>(arena: &'a tokenspec::Bump, path: &Path) -> Vec<Provider<'a>> {
     let sources = tokenspec::diff::sources_at_path(path).expect("readable");
-    tokenspec::validate_sources(sources)
+    tokenspec::validate_sources(arena, sources)
         .unwrap_or_else(|e| panic!("{} is valid: {e}", path.display()))
 }
 
-fn case(name: &str) -> Vec<Provider> {
-    models(&fixtures().join(name).join("demo.yaml"))
+fn case<'a>(arena: &'a tokenspec::Bump, name: &str) -> Vec<Provider<'a>> {
+    models(arena, &fixtures().join(name).join("demo.yaml"))
 }
 
 const BREAKING: &[&str] = &[
@@ -77,9 +77,10 @@ fn every_fixture_is_a_known_case() {
 
 #[test]
 fn each_case_is_classed_and_matches_its_snapshot() {
-    let base = case("base");
+    let arena = tokenspec::Bump::new();
+    let base = case(&arena, "base");
     for name in BREAKING.iter().chain(COMPATIBLE) {
-        let changes = diff(&base, &case(name));
+        let changes = diff(&base, &case(&arena, name));
         assert!(!changes.is_empty(), "{name}: a change");
         if BREAKING.contains(name) {
             assert!(
@@ -106,8 +107,9 @@ fn each_case_is_classed_and_matches_its_snapshot() {
 
 #[test]
 fn reversing_a_removal_is_an_addition() {
-    let base = case("base");
-    let changes = diff(&case("grant_removed"), &base);
+    let arena = tokenspec::Bump::new();
+    let base = case(&arena, "base");
+    let changes = diff(&case(&arena, "grant_removed"), &base);
     assert!(!has_breaking(&changes), "{}", render_text(&changes));
     let text = render_text(&changes);
     assert!(text.contains("grant `refresh_token` added"), "{text}");
@@ -122,7 +124,11 @@ fn reversing_a_removal_is_an_addition() {
 
 #[test]
 fn formatting_comments_and_key_order_are_no_change() {
-    let changes = diff(&case("base"), &case("unchanged_but_reformatted"));
+    let arena = tokenspec::Bump::new();
+    let changes = diff(
+        &case(&arena, "base"),
+        &case(&arena, "unchanged_but_reformatted"),
+    );
     assert!(changes.is_empty(), "{}", render_text(&changes));
     assert_eq!(
         render_text(&changes),
@@ -132,8 +138,9 @@ fn formatting_comments_and_key_order_are_no_change() {
 
 #[test]
 fn folders_compare_provider_by_provider() {
-    let old = models(&fixtures().join("folders/old"));
-    let new = models(&fixtures().join("folders/new"));
+    let arena = tokenspec::Bump::new();
+    let old = models(&arena, &fixtures().join("folders/old"));
+    let new = models(&arena, &fixtures().join("folders/new"));
     let changes = diff(&old, &new);
     let text = render_text(&changes);
     assert!(
@@ -152,8 +159,14 @@ fn folders_compare_provider_by_provider() {
         insta::assert_snapshot!("folders_text", text);
     });
     let mut everything = changes;
-    everything.extend(diff(&case("base"), &case("required_input_added")));
-    everything.extend(diff(&case("base"), &case("documentation_changed")));
+    everything.extend(diff(
+        &case(&arena, "base"),
+        &case(&arena, "required_input_added"),
+    ));
+    everything.extend(diff(
+        &case(&arena, "base"),
+        &case(&arena, "documentation_changed"),
+    ));
     insta::with_settings!({
         snapshot_path => "snapshots/diff",
         prepend_module_to_snapshot => false,
@@ -276,8 +289,9 @@ fn the_command_compares_a_git_revision_with_the_working_tree() {
 /// form HTML or a link in the Markdown table.
 #[test]
 fn spec_values_stay_code_in_the_markdown_table() {
+    let arena = tokenspec::Bump::new();
     use pulldown_cmark::{Event, Options, Parser, Tag};
-    let base = case("base");
+    let base = case(&arena, "base");
     let text = std::fs::read_to_string(fixtures().join("fixed_parameter_added/demo.yaml"))
         .expect("fixture");
     let hostile = "x` <script>alert(1)</script> [a](javascript:alert(1)) ``` | ";
@@ -289,8 +303,11 @@ fn spec_values_stay_code_in_the_markdown_table() {
         text.contains("<script>"),
         "the fixture holds the fixed value"
     );
-    let new = tokenspec::validate_sources(vec![tokenspec::load::Source::new("demo.yaml", text)])
-        .expect("the hostile value is a valid fixed value");
+    let new = tokenspec::validate_sources(
+        &arena,
+        vec![tokenspec::load::Source::new("demo.yaml", text)],
+    )
+    .expect("the hostile value is a valid fixed value");
     let markdown = render_markdown(&diff(&base, &new));
     assert!(markdown.contains("alert(1)"), "{markdown}");
     for event in Parser::new_ext(&markdown, Options::ENABLE_TABLES) {

@@ -22,7 +22,9 @@ use std::path::Path;
 fn generate() -> String {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let source = tokenspec::load::read_file(&dir.join("features.yaml")).expect("readable");
-    let providers = tokenspec::validate_sources(vec![source]).expect("the fixture is a valid spec");
+    let arena = tokenspec::Bump::new();
+    let providers =
+        tokenspec::validate_sources(&arena, vec![source]).expect("the fixture is a valid spec");
     tokenspec::emit::provider_module(&providers[0]).expect("emits")
 }
 

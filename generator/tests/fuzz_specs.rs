@@ -163,7 +163,7 @@ fn mutate(rng: &mut Rng, seed: &str) -> String {
 fn pipeline(stem: &str, text: &str) -> Result<bool, String> {
     catch_unwind(AssertUnwindSafe(|| {
         let source = Source::new(format!("specs/{stem}.yaml"), text);
-        match tokenspec::validate_sources(vec![source]) {
+        match tokenspec::validate_sources(&tokenspec::Bump::new(), vec![source]) {
             Ok(providers) => {
                 tokenspec::generate_tree(&providers).expect("a valid spec emits");
                 true

@@ -15,8 +15,9 @@ fn workspace() -> PathBuf {
 }
 
 fn tree() -> tokenspec::files::Tree {
+    let arena = tokenspec::Bump::new();
     let providers =
-        tokenspec::load_and_validate(&workspace().join("specs")).expect("specs are valid");
+        tokenspec::load_and_validate(&arena, &workspace().join("specs")).expect("specs are valid");
     tokenspec::generate_tree(&providers).expect("emission succeeds")
 }
 
@@ -58,7 +59,8 @@ fn generate_writes_only_changed_files_and_removes_deleted_specs() {
         .expect("copy spec");
     }
     let run = |specs: &Path| {
-        let providers = tokenspec::load_and_validate(specs).expect("valid");
+        let arena = tokenspec::Bump::new();
+        let providers = tokenspec::load_and_validate(&arena, specs).expect("valid");
         let tree = tokenspec::generate_tree(&providers).expect("emits");
         let changes = tokenspec::files::changes(&out, &tree).expect("readable");
         tokenspec::files::apply(&out, &tree, &changes).expect("writes");

@@ -24,7 +24,7 @@ mod hostile;
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use tokenspec::model::Provider;
+use tokenspec::model::{FieldSpec, GrantSpec, InputSpec, Provider};
 
 /// The statement every hostile block holds; it must never run, nor become code.
 const PAYLOAD: &str = "std::fs::write(\"marker\", \"ran\").unwrap();";
@@ -40,31 +40,46 @@ fn spiced(text: &str) -> String {
     format!("\u{202E}{text}\u{2069}\r\u{0}\t\u{200F}")
 }
 
-/// The validated fixture, with [`spiced`] prose and examples.
-fn model() -> Provider {
+/// The validated fixture, with [`spiced`] prose and examples (new text and lists in `arena`,
+/// as validation puts them there).
+fn model(arena: &tokenspec::Bump) -> Provider<'_> {
     let source = tokenspec::load::read_file(&fixtures().join("hostile.yaml")).expect("readable");
-    let mut providers = tokenspec::validate_sources(vec![source]).expect("a valid spec");
+    let mut providers = tokenspec::validate_sources(arena, vec![source]).expect("a valid spec");
     let mut p = providers.remove(0);
-    p.title = spiced(&p.title);
-    p.description = spiced(&p.description);
-    for input in &mut p.inputs {
-        input.description = spiced(&input.description);
-        input.example = input.example.as_deref().map(spiced);
-    }
-    for grant in &mut p.grants {
-        grant.description = spiced(&grant.description);
-    }
-    for field in p.response.iter_mut().chain(p.claims.iter_mut()) {
-        field.description = spiced(&field.description);
-    }
-    for (_, description) in &mut p.scopes.known {
-        *description = spiced(description);
-    }
+    let spice = |text: &str| -> &str { arena.alloc_str(&spiced(text)) };
+    p.spec.title = spice(p.title);
+    p.spec.description = spice(p.description);
+    p.spec.inputs = arena.alloc_slice_fill_iter(p.inputs.iter().map(|i| InputSpec {
+        description: spice(i.description),
+        ..*i
+    }));
+    p.examples = arena.alloc_slice_fill_iter(p.examples.iter().map(|e| e.map(spice)));
+    p.spec.grants = arena.alloc_slice_fill_iter(p.grants.iter().map(|g| GrantSpec {
+        description: spice(g.description),
+        ..*g
+    }));
+    p.spec.response = spiced_fields(arena, p.response);
+    p.spec.claims = spiced_fields(arena, p.claims);
+    p.spec.scopes.known = arena.alloc_slice_fill_iter(
+        p.scopes
+            .known
+            .iter()
+            .map(|&(scope, description)| (scope, spice(description))),
+    );
     p
 }
 
+/// `fields` with [`spiced`] descriptions, in `arena`.
+fn spiced_fields<'a>(arena: &'a tokenspec::Bump, fields: &[FieldSpec<'a>]) -> &'a [FieldSpec<'a>] {
+    arena.alloc_slice_fill_iter(fields.iter().map(|f| FieldSpec {
+        description: arena.alloc_str(&spiced(f.description)),
+        ..*f
+    }))
+}
+
 fn generate() -> String {
-    tokenspec::emit::provider_module(&model()).expect("emits")
+    let arena = tokenspec::Bump::new();
+    tokenspec::emit::provider_module(&model(&arena)).expect("emits")
 }
 
 #[test]
@@ -229,7 +244,8 @@ fn documentation_renders_spec_text_as_plain_text() {
 
 #[test]
 fn providers_table_keeps_spec_text_inert() {
-    let table = tokenspec::docs::providers_md(&[model()]).expect("renders");
+    let arena = tokenspec::Bump::new();
+    let table = tokenspec::docs::providers_md(&[model(&arena)]).expect("renders");
     // The table only: the file's own header is an HTML comment the generator writes.
     let rows: String = table
         .lines()

@@ -12,7 +12,10 @@ fn brainysoft() -> String {
 }
 
 fn validate(text: String) -> Result<(), tokenspec::diagnostic::Diagnostics> {
-    match tokenspec::validate_sources(vec![Source::new("specs/brainysoft.yaml", text)]) {
+    match tokenspec::validate_sources(
+        &tokenspec::Bump::new(),
+        vec![Source::new("specs/brainysoft.yaml", text)],
+    ) {
         Ok(_) => Ok(()),
         Err(tokenspec::Error::Specs(d)) => Err(d),
         Err(e) => panic!("{e}"),

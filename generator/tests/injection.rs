@@ -18,7 +18,9 @@ const BREAKOUT: &str = "\"); std::process::exit(1); (\"";
 fn generate() -> String {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let source = tokenspec::load::read_file(&dir.join("evil.yaml")).expect("fixture readable");
-    let providers = tokenspec::validate_sources(vec![source]).expect("fixture is a valid spec");
+    let arena = tokenspec::Bump::new();
+    let providers =
+        tokenspec::validate_sources(&arena, vec![source]).expect("fixture is a valid spec");
     tokenspec::emit::provider_module(&providers[0]).expect("emits")
 }
 

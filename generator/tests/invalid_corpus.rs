@@ -33,7 +33,7 @@ fn corpus() -> Vec<Source> {
 
 fn diagnostics(source: Source) -> tokenspec::diagnostic::Diagnostics {
     let path = source.path.clone();
-    match tokenspec::validate_sources(vec![source]) {
+    match tokenspec::validate_sources(&tokenspec::Bump::new(), vec![source]) {
         Err(tokenspec::Error::Specs(d)) => d,
         Ok(_) => panic!("{path} is valid, but the corpus holds invalid specs only"),
         Err(e) => panic!("{path}: {e}"),
@@ -83,7 +83,7 @@ fn every_diagnostic_matches_its_snapshot() {
 /// The whole pipeline (validate, render both ways, emit when valid) on `text`.
 fn pipeline(path: &str, text: String) {
     let source = Source::new(path, text);
-    match tokenspec::validate_sources(vec![source]) {
+    match tokenspec::validate_sources(&tokenspec::Bump::new(), vec![source]) {
         Ok(providers) => {
             tokenspec::generate_tree(&providers).expect("a valid spec emits");
         }

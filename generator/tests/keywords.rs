@@ -21,7 +21,9 @@ use tokenspec_runtime::__private::http;
 fn generate() -> String {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let source = tokenspec::load::read_file(&dir.join("keywords.yaml")).expect("readable");
-    let providers = tokenspec::validate_sources(vec![source]).expect("keywords are valid names");
+    let arena = tokenspec::Bump::new();
+    let providers =
+        tokenspec::validate_sources(&arena, vec![source]).expect("keywords are valid names");
     tokenspec::emit::provider_module(&providers[0]).expect("emits")
 }
 

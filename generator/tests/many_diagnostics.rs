@@ -21,7 +21,10 @@ fn spec_with_unknown_keys(n: usize) -> String {
 }
 
 fn report(text: String) -> Diagnostics {
-    match tokenspec::validate_sources(vec![Source::new("specs/brainysoft.yaml", text)]) {
+    match tokenspec::validate_sources(
+        &tokenspec::Bump::new(),
+        vec![Source::new("specs/brainysoft.yaml", text)],
+    ) {
         Err(tokenspec::Error::Specs(d)) => d,
         Ok(_) => panic!("the spec has unknown keys"),
         Err(e) => panic!("{e}"),
@@ -99,7 +102,7 @@ fn every_file_gets_its_own_allowance() {
         .expect("smartway")
             + "also_unknown: 1\n",
     );
-    let d = match tokenspec::validate_sources(vec![many, few]) {
+    let d = match tokenspec::validate_sources(&tokenspec::Bump::new(), vec![many, few]) {
         Err(tokenspec::Error::Specs(d)) => d,
         _ => panic!("invalid"),
     };

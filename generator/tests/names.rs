@@ -30,7 +30,7 @@ fn spec(name: &str) -> Source {
 }
 
 fn refusal(name: &str) -> String {
-    match tokenspec::validate_sources(vec![spec(name)]) {
+    match tokenspec::validate_sources(&tokenspec::Bump::new(), vec![spec(name)]) {
         Ok(_) => panic!("provider `{name}` validates"),
         Err(tokenspec::Error::Specs(d)) => {
             assert_eq!(d.len(), 1, "{name}: {d}");
@@ -82,7 +82,8 @@ fn windows_device_names_are_refused() {
         assert!(scaffold_refusal(name).contains("Windows device"), "{name}");
     }
     for name in ["console", "auxiliary", "com10", "lpt"] {
-        tokenspec::validate_sources(vec![spec(name)]).unwrap_or_else(|e| panic!("{name}: {e}"));
+        tokenspec::validate_sources(&tokenspec::Bump::new(), vec![spec(name)])
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
     }
 }
 
@@ -109,8 +110,9 @@ fn keywords_are_provider_names() {
     for name in [
         "box", "type", "match", "async", "gen", "try", "mod", "fn", "dyn", "yield",
     ] {
-        let providers =
-            tokenspec::validate_sources(vec![spec(name)]).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let arena = tokenspec::Bump::new();
+        let providers = tokenspec::validate_sources(&arena, vec![spec(name)])
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(providers[0].name, name);
         scaffold::render(&Request {
             provider: name.to_owned(),
@@ -217,11 +219,13 @@ fn root_items(lib_rs: &str) -> (Vec<String>, Vec<String>) {
 
 #[test]
 fn every_name_the_crate_emits_at_its_root_is_refused_as_a_provider_name() {
+    let arena = tokenspec::Bump::new();
     let providers = tokenspec::load_and_validate(
+        &arena,
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/names"),
     )
     .expect("the fixture validates");
-    let names: Vec<&str> = providers.iter().map(|p| p.name.as_str()).collect();
+    let names: Vec<&str> = providers.iter().map(|p| p.name).collect();
     for layout in [
         tokenspec::emit::Layout::Crates,
         tokenspec::emit::Layout::Modules,
@@ -263,7 +267,9 @@ fn every_name_the_crate_emits_at_its_root_is_refused_as_a_provider_name() {
 
 #[test]
 fn keyword_providers_keep_their_names_in_every_generated_file() {
+    let arena = tokenspec::Bump::new();
     let providers = tokenspec::load_and_validate(
+        &arena,
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/names"),
     )
     .expect("the fixture validates");
@@ -291,7 +297,9 @@ fn keyword_providers_keep_their_names_in_every_generated_file() {
 /// The generated crate as a standalone package, beside its own copy of the workspace's
 /// lock file, so cargo resolves the versions already built in the shared target folder.
 fn write_crate(dir: &Path) {
+    let arena = tokenspec::Bump::new();
     let providers = tokenspec::load_and_validate(
+        &arena,
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/names"),
     )
     .expect("the fixture validates");

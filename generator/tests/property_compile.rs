@@ -398,6 +398,7 @@ fn every_random_spec_that_validates_generates_code_that_compiles() {
     );
     let strategy = case();
 
+    let arena = tokenspec::Bump::new();
     let mut providers = Vec::new();
     let mut names = std::collections::BTreeSet::new();
     let mut refused = Vec::new();
@@ -405,11 +406,11 @@ fn every_random_spec_that_validates_generates_code_that_compiles() {
         let case = strategy.new_tree(&mut runner).expect("a case").current();
         let text = spec_text(&case);
         let source = Source::new(format!("specs/{}.yaml", case.provider), text.clone());
-        match tokenspec::validate_sources(vec![source]) {
+        match tokenspec::validate_sources(&arena, vec![source]) {
             Ok(mut valid) => {
                 let provider = valid.remove(0);
                 // One crate holds them all: a second provider of the same name is left out.
-                if names.insert(provider.name.clone()) {
+                if names.insert(provider.name) {
                     providers.push(provider);
                 }
             }

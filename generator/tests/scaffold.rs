@@ -16,9 +16,13 @@ fn request(provider: &str, grant: GrantKind, auth: Auth, url: Option<&str>) -> R
     }
 }
 
-fn validate(provider: &str, text: &str) -> Vec<tokenspec::model::Provider> {
+fn validate<'a>(
+    arena: &'a tokenspec::Bump,
+    provider: &str,
+    text: &str,
+) -> Vec<tokenspec::model::Provider<'a>> {
     let source = Source::new(format!("specs/{provider}.yaml"), text);
-    match tokenspec::validate_sources(vec![source]) {
+    match tokenspec::validate_sources(arena, vec![source]) {
         Ok(p) => p,
         Err(e) => panic!("{provider}: the skeleton does not validate:\n{e}\n{text}"),
     }
@@ -26,6 +30,7 @@ fn validate(provider: &str, text: &str) -> Vec<tokenspec::model::Provider> {
 
 #[test]
 fn every_grant_and_placement_validates_as_it_is() {
+    let arena = tokenspec::Bump::new();
     let schema: serde_json::Value =
         serde_json::from_str(&tokenspec::schema::schema_json()).expect("the schema is JSON");
     let schema = jsonschema::validator_for(&schema).expect("a JSON Schema");
@@ -33,7 +38,7 @@ fn every_grant_and_placement_validates_as_it_is() {
         for auth in Auth::ALL {
             let provider = format!("acme_{}_{}", grant.name(), auth.name());
             let text = render(&request(&provider, grant, auth, None)).expect("renders");
-            let providers = validate(&provider, &text);
+            let providers = validate(&arena, &provider, &text);
             let p = &providers[0];
             assert_eq!(p.grants.len(), 1);
             assert_eq!(p.grants[0].kind, grant);
@@ -52,6 +57,7 @@ fn every_grant_and_placement_validates_as_it_is() {
 
 #[test]
 fn url_variables_become_inputs() {
+    let arena = tokenspec::Bump::new();
     let text = render(&request(
         "acme",
         GrantKind::ClientCredentials,
@@ -59,7 +65,7 @@ fn url_variables_become_inputs() {
         Some("https://{tenant}.auth.acme.example/v2/{region}/token"),
     ))
     .expect("renders");
-    let providers = validate("acme", &text);
+    let providers = validate(&arena, "acme", &text);
     use tokenspec::model::InputLocation;
     let p = &providers[0];
     assert_eq!(
@@ -74,6 +80,7 @@ fn url_variables_become_inputs() {
 
 #[test]
 fn authorize_url_follows_the_token_url() {
+    let arena = tokenspec::Bump::new();
     let text = render(&request(
         "acme",
         GrantKind::AuthorizationCode,
@@ -81,9 +88,9 @@ fn authorize_url_follows_the_token_url() {
         Some("https://id.acme.example/connect/token"),
     ))
     .expect("renders");
-    let providers = validate("acme", &text);
+    let providers = validate(&arena, "acme", &text);
     assert_eq!(
-        providers[0].environments[0].authorize_url.as_deref(),
+        providers[0].environments[0].authorize_url,
         Some("https://id.acme.example/connect/authorize")
     );
 }
@@ -94,6 +101,7 @@ fn authorize_url_follows_the_token_url() {
 /// no generated manifest declares a feature they could clash with.
 #[test]
 fn names_of_former_cargo_features_are_provider_names() {
+    let arena = tokenspec::Bump::new();
     for name in ["default", "blocking"] {
         let text = render(&request(
             name,
@@ -102,7 +110,7 @@ fn names_of_former_cargo_features_are_provider_names() {
             None,
         ))
         .expect("renders");
-        let providers = validate(name, &text);
+        let providers = validate(&arena, name, &text);
         assert_eq!(providers[0].name, name);
         let tree = tokenspec::generate_tree(&providers).expect("emits");
         let manifests: Vec<_> = tree

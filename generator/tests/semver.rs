@@ -124,7 +124,8 @@ fn write(path: &Path, text: &str) {
 /// `generated/providers/<name>` is (the module is the library root), its library named
 /// `demo`, on the runtime without its default transport (only `cargo check` runs).
 fn write_provider(root: &Path, case: &str) {
-    let providers = models(case);
+    let arena = tokenspec::Bump::new();
+    let providers = models(&arena, case);
     assert_eq!(providers.len(), 1, "{case}");
     let module = tokenspec::emit::provider_module(&providers[0]).expect("emits");
     let dir = root.join(provider_package(case));
@@ -204,10 +205,10 @@ fn errors_in<'a>(diagnostics: &'a str, package: &str) -> Vec<&'a str> {
 }
 
 /// The provider models of one fixture case.
-fn models(case: &str) -> Vec<tokenspec::model::Provider> {
+fn models<'a>(arena: &'a tokenspec::Bump, case: &str) -> Vec<tokenspec::model::Provider<'a>> {
     let path = fixtures().join("diff").join(case).join("demo.yaml");
     let sources = tokenspec::diff::sources_at_path(&path).expect("readable");
-    tokenspec::validate_sources(sources)
+    tokenspec::validate_sources(arena, sources)
         .unwrap_or_else(|e| panic!("{} is valid: {e}", path.display()))
 }
 
@@ -224,6 +225,7 @@ fn cases() -> Vec<String> {
 
 #[test]
 fn diff_classes_agree_with_what_a_user_of_the_old_api_compiles() {
+    let arena = tokenspec::Bump::new();
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("semver");
     let user = std::fs::read_to_string(fixtures().join("semver_user.rs")).expect("readable");
     let cases = cases();
@@ -258,7 +260,7 @@ fn diff_classes_agree_with_what_a_user_of_the_old_api_compiles() {
 
     let diagnostics = check(&root);
 
-    let base = models("base");
+    let base = models(&arena, "base");
     assert!(
         !failed(&diagnostics, &provider_package("base"))
             && !failed(&diagnostics, &user_package("base")),
@@ -269,7 +271,8 @@ fn diff_classes_agree_with_what_a_user_of_the_old_api_compiles() {
             !failed(&diagnostics, &provider_package(case)),
             "{case}: the generated crate does not compile:\n{diagnostics}"
         );
-        let breaking = tokenspec::diff::has_breaking(&tokenspec::diff::diff(&base, &models(case)));
+        let breaking =
+            tokenspec::diff::has_breaking(&tokenspec::diff::diff(&base, &models(&arena, case)));
         let user_compiles = !failed(&diagnostics, &user_package(case));
         if let Some((_, code)) = API_BREAKING.iter().find(|(c, _)| c == case) {
             assert!(

@@ -29,7 +29,7 @@ fn yaml_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn report(sources: Vec<Source>) -> Diagnostics {
-    match tokenspec::validate_sources(sources) {
+    match tokenspec::validate_sources(&tokenspec::Bump::new(), sources) {
         Err(tokenspec::Error::Specs(d)) => d,
         other => panic!("expected diagnostics, got {other:?}"),
     }
@@ -99,7 +99,7 @@ fn broken(changes: &[(&str, &str)]) -> String {
 
 #[test]
 fn the_valid_spec_is_valid() {
-    tokenspec::validate_sources(vec![acme(ACME)]).expect("valid");
+    tokenspec::validate_sources(&tokenspec::Bump::new(), vec![acme(ACME)]).expect("valid");
     assert!(shape_errors(&acme(ACME)).is_empty());
 }
 
@@ -250,7 +250,8 @@ fn anchors_aliases_and_merge_keys_are_read_as_serde_reads_them() {
             "  client_secret:\n    <<: *plain\n    description: The client secret.\n    secret: true\n",
         ),
     ]);
-    tokenspec::validate_sources(vec![acme(&text)]).expect("valid with a merge key");
+    tokenspec::validate_sources(&tokenspec::Bump::new(), vec![acme(&text)])
+        .expect("valid with a merge key");
     assert!(shape_errors(&acme(&text)).is_empty());
 
     // A mistake in an anchored mapping is reported once, at the anchor, however often it is used.
@@ -311,7 +312,7 @@ fn odd_files_get_a_diagnostic_not_a_panic() {
     for text in cases {
         let source = acme(text);
         let walked = shape_errors(&source);
-        match tokenspec::validate_sources(vec![source]) {
+        match tokenspec::validate_sources(&tokenspec::Bump::new(), vec![source]) {
             Err(tokenspec::Error::Specs(d)) => {
                 assert!(!d.is_empty());
                 let _ = d.render(true);

@@ -57,7 +57,8 @@ fn unreadable_files_are_diagnostics_and_the_others_are_checked() {
     let files = load::read_spec_dir(&dir.path().join("specs")).expect("the folder lists");
     assert_eq!(files.sources.len(), 1, "smartway is read");
     assert_eq!(files.unreadable.len(), if cfg!(unix) { 2 } else { 1 });
-    let Err(tokenspec::Error::Specs(d)) = tokenspec::validate_files(files) else {
+    let Err(tokenspec::Error::Specs(d)) = tokenspec::validate_files(&tokenspec::Bump::new(), files)
+    else {
         panic!("errors expected");
     };
     let d: Diagnostics = d;

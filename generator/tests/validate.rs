@@ -21,7 +21,7 @@ fn real(name: &str) -> String {
 }
 
 fn report(sources: Vec<Source>) -> tokenspec::diagnostic::Diagnostics {
-    match tokenspec::validate_sources(sources) {
+    match tokenspec::validate_sources(&tokenspec::Bump::new(), sources) {
         Err(tokenspec::Error::Specs(d)) => d,
         other => panic!("expected diagnostics, got {other:?}"),
     }
@@ -41,10 +41,13 @@ const PROVIDERS: [&str; 5] = [
 
 #[test]
 fn real_specs_make_the_documented_models() {
-    let providers =
-        tokenspec::validate_sources(PROVIDERS.iter().map(|n| source(n, &real(n))).collect())
-            .expect("valid");
-    let names: Vec<&str> = providers.iter().map(|p| p.name.as_str()).collect();
+    let arena = tokenspec::Bump::new();
+    let providers = tokenspec::validate_sources(
+        &arena,
+        PROVIDERS.iter().map(|n| source(n, &real(n))).collect(),
+    )
+    .expect("valid");
+    let names: Vec<&str> = providers.iter().map(|p| p.name).collect();
     assert_eq!(names, PROVIDERS);
 
     let brainysoft = &providers[1];
@@ -59,7 +62,7 @@ fn real_specs_make_the_documented_models() {
             .response
             .iter()
             .find(|f| f.name == "expires_in")
-            .and_then(|f| f.default.as_deref()),
+            .and_then(|f| f.default),
         Some("299")
     );
 
@@ -72,20 +75,24 @@ fn real_specs_make_the_documented_models() {
     assert_eq!(
         learnlink.credentials.accepted[learnlink.credentials.preferred],
         Placement::Basic {
-            user: "tenant_id".into(),
-            password: "client_secret".into(),
+            user: "tenant_id",
+            password: "client_secret",
             encoding: BasicEncoding::Raw,
         }
     );
 
     let approvalmax = &providers[0];
     // RFC 6749 section 2.3.1 for IdentityServer; learn.link's plain Basic is raw (above).
-    assert!(approvalmax.credentials.accepted.iter().any(|p| *p
-        == Placement::Basic {
-            user: "client_id".into(),
-            password: "client_secret".into(),
-            encoding: BasicEncoding::Form,
-        }));
+    assert!(
+        approvalmax
+            .credentials
+            .accepted
+            .contains(&Placement::Basic {
+                user: "client_id",
+                password: "client_secret",
+                encoding: BasicEncoding::Form,
+            })
+    );
     let kinds: Vec<GrantKind> = approvalmax.grants.iter().map(|g| g.kind).collect();
     assert_eq!(
         kinds,
@@ -97,8 +104,35 @@ fn real_specs_make_the_documented_models() {
     let smartway = &providers[4];
     assert_eq!(smartway.grants[0].kind, GrantKind::None);
     assert!(
-        matches!(&smartway.credentials.accepted[0], Placement::Header { name, .. } if name == "X-API-Key")
+        matches!(&smartway.credentials.accepted[0], Placement::Header { name, .. } if *name == "X-API-Key")
     );
+}
+
+/// What only the generator needs stays beside the spec the runtime sees: input examples (index
+/// for index with the inputs) and the source file. Lowering is deterministic: the same specs in
+/// another order, into another arena, make equal models.
+#[test]
+fn lowering_keeps_examples_beside_the_spec_and_is_deterministic() {
+    let sources = || PROVIDERS.iter().map(|n| source(n, &real(n)));
+    let arena = tokenspec::Bump::new();
+    let forward = tokenspec::validate_sources(&arena, sources().collect()).expect("valid");
+    let other = tokenspec::Bump::new();
+    let backward = tokenspec::validate_sources(&other, sources().rev().collect()).expect("valid");
+    assert_eq!(forward, backward);
+
+    let brainysoft = &forward[1];
+    assert_eq!(brainysoft.source, "specs/brainysoft.yaml");
+    assert_eq!(brainysoft.examples.len(), brainysoft.inputs.len());
+    assert_eq!(brainysoft.example("customer_key"), Some("acme"));
+    assert_eq!(brainysoft.example("client_secret"), None);
+    assert_eq!(brainysoft.example("undeclared"), None);
+    // The spec is the runtime's own type, its defaults those of the runtime's statics.
+    let spec: &tokenspec::model::ProviderSpec = &brainysoft.spec;
+    assert_eq!(
+        spec.scopes.delimiter,
+        tokenspec::model::ScopesSpec::DEFAULT.delimiter
+    );
+    assert!(spec.is_secret_input(spec.input("client_secret").expect("declared")));
 }
 
 #[test]
@@ -265,11 +299,15 @@ fn no_mutation_of_a_real_spec_panics() {
                 .filter(|(i, _)| *i != skip)
                 .map(|(_, l)| format!("{l}\n"))
                 .collect();
-            let _ = tokenspec::validate_sources(vec![source(name, &mutated)]);
+            let _ =
+                tokenspec::validate_sources(&tokenspec::Bump::new(), vec![source(name, &mutated)]);
         }
         for cut in (0..text.len()).step_by(37) {
             if text.is_char_boundary(cut) {
-                let _ = tokenspec::validate_sources(vec![source(name, &text[..cut])]);
+                let _ = tokenspec::validate_sources(
+                    &tokenspec::Bump::new(),
+                    vec![source(name, &text[..cut])],
+                );
             }
         }
     }
@@ -291,7 +329,8 @@ fn host_variable_patterns_must_keep_values_inside_a_dns_label() {
     ] {
         let text = with_pattern(ok);
         assert!(
-            tokenspec::validate_sources(vec![source("brainysoft", &text)]).is_ok(),
+            tokenspec::validate_sources(&tokenspec::Bump::new(), vec![source("brainysoft", &text)])
+                .is_ok(),
             "{ok} stays inside a label"
         );
     }
@@ -322,8 +361,9 @@ fn host_variable_patterns_must_keep_values_inside_a_dns_label() {
 #[test]
 fn basic_encoding_defaults_to_form_and_takes_only_form_or_raw() {
     let encoding_of = |text: String| {
+        let arena = tokenspec::Bump::new();
         let providers =
-            tokenspec::validate_sources(vec![source("approvalmax", &text)]).expect("valid");
+            tokenspec::validate_sources(&arena, vec![source("approvalmax", &text)]).expect("valid");
         providers[0]
             .credentials
             .accepted

@@ -12,8 +12,8 @@
 //! every other token is the generator's own. Tests parse the result with `syn`.
 
 use crate::model::{
-    BasicEncoding, BodyFormat, Environment, ErrorFormat, Field, FieldType, Grant, Input,
-    InputLocation, Param, ParamLocation, ParamSource, Pkce, Placement, Provider,
+    BasicEncoding, BodyFormat, EnvironmentSpec, ErrorFormat, FieldSpec, FieldType, GrantSpec,
+    InputLocation, InputSpec, ParamLocation, ParamSource, ParamSpec, Pkce, Placement, Provider,
 };
 use crate::text;
 use std::fmt::Write;
@@ -51,26 +51,26 @@ fn literal_struct(name: &str, fields: &[(&str, String)], base: &str, total: usiz
     out
 }
 
-fn environment(e: &Environment) -> String {
-    let mut fields = vec![("name", lit(&e.name)), ("token_url", lit(&e.token_url))];
-    if let Some(url) = &e.authorize_url {
+fn environment(e: &EnvironmentSpec) -> String {
+    let mut fields = vec![("name", lit(e.name)), ("token_url", lit(e.token_url))];
+    if let Some(url) = e.authorize_url {
         fields.push(("authorize_url", opt(Some(url))));
     }
     literal_struct("EnvironmentSpec", &fields, "DEFAULT", 3)
 }
 
-fn input(i: &Input) -> String {
-    let mut fields = vec![("name", lit(&i.name)), ("description", lit(&i.description))];
+fn input(i: &InputSpec) -> String {
+    let mut fields = vec![("name", lit(i.name)), ("description", lit(i.description))];
     if i.secret {
         fields.push(("secret", "true".to_owned()));
     }
     if i.per_request {
         fields.push(("per_request", "true".to_owned()));
     }
-    if let Some(p) = &i.pattern {
+    if let Some(p) = i.pattern {
         fields.push(("pattern", opt(Some(p))));
     }
-    if let Some(d) = &i.default {
+    if let Some(d) = i.default {
         fields.push(("default", opt(Some(d))));
     }
     match i.location {
@@ -82,7 +82,7 @@ fn input(i: &Input) -> String {
     literal_struct("InputSpec", &fields, base, 8)
 }
 
-fn pairs(pairs: &[(String, String)]) -> String {
+fn pairs(pairs: &[(&str, &str)]) -> String {
     let items: Vec<String> = pairs
         .iter()
         .map(|(a, b)| format!("({}, {})", lit(a), lit(b)))
@@ -122,12 +122,12 @@ fn placement(p: &Placement) -> String {
     }
 }
 
-fn param(p: &Param) -> String {
+fn param(p: &ParamSpec) -> String {
     let source = match &p.source {
         ParamSource::Fixed(v) => format!("rt::ParamSource::Fixed({})", lit(v)),
         ParamSource::Input(i) => format!("rt::ParamSource::Input({})", lit(i)),
     };
-    let mut fields = vec![("name", lit(&p.name)), ("source", source)];
+    let mut fields = vec![("name", lit(p.name)), ("source", source)];
     if p.location == ParamLocation::Query {
         fields.push(("location", "rt::ParamLocation::Query".to_owned()));
     }
@@ -152,9 +152,9 @@ fn block(items: &[String], indent: usize) -> String {
 }
 
 /// A grant on one line, or, when it has parameters, one line per parameter.
-fn grant(g: &Grant) -> String {
+fn grant(g: &GrantSpec) -> String {
     let kind = format!("rt::GrantKind::{:?}", g.kind);
-    let mut fields = vec![("kind", kind), ("description", lit(&g.description))];
+    let mut fields = vec![("kind", kind), ("description", lit(g.description))];
     match g.pkce {
         Pkce::None => {}
         Pkce::Optional => fields.push(("pkce", "rt::Pkce::Optional".to_owned())),
@@ -183,25 +183,25 @@ fn grant(g: &Grant) -> String {
     out
 }
 
-fn field(f: &Field) -> String {
+fn field(f: &FieldSpec) -> String {
     let wire: Vec<String> = f.wire.iter().map(|w| lit(w)).collect();
-    let mut fields = vec![("name", lit(&f.name)), ("wire", list(&wire))];
+    let mut fields = vec![("name", lit(f.name)), ("wire", list(&wire))];
     if f.ty != FieldType::String {
         fields.push(("ty", format!("rt::FieldType::{:?}", f.ty)));
     }
     if f.required {
         fields.push(("required", "true".to_owned()));
     }
-    if let Some(d) = &f.default {
+    if let Some(d) = f.default {
         fields.push(("default", opt(Some(d))));
     }
     if !f.description.is_empty() {
-        fields.push(("description", lit(&f.description)));
+        fields.push(("description", lit(f.description)));
     }
     literal_struct("FieldSpec", &fields, "DEFAULT", 6)
 }
 
-fn fields(fields: &[Field], indent: usize) -> String {
+fn fields(fields: &[FieldSpec], indent: usize) -> String {
     let items: Vec<String> = fields.iter().map(field).collect();
     block(&items, indent)
 }
@@ -222,11 +222,11 @@ pub(crate) fn spec_static(p: &Provider) -> String {
         named += 1;
         let _ = writeln!(out, "    {name}: {value},");
     };
-    line("name", lit(&p.name));
-    line("title", lit(&p.title));
-    line("description", lit(&p.description));
-    line("docs", lit(&p.docs));
-    line("default_environment", lit(&p.default_environment));
+    line("name", lit(p.name));
+    line("title", lit(p.title));
+    line("description", lit(p.description));
+    line("docs", lit(p.docs));
+    line("default_environment", lit(p.default_environment));
     let environments: Vec<String> = p.environments.iter().map(environment).collect();
     line("environments", block(&environments, 4));
     let inputs: Vec<String> = p.inputs.iter().map(input).collect();
@@ -258,12 +258,12 @@ pub(crate) fn spec_static(p: &Provider) -> String {
             "scopes",
             format!(
                 "rt::ScopesSpec {{\n        delimiter: {},\n        known: {},\n    }}",
-                lit(&p.scopes.delimiter),
+                lit(p.scopes.delimiter),
                 block(&known, 8)
             ),
         );
     }
-    line("response", fields(&p.response, 4));
+    line("response", fields(p.response, 4));
     if let ErrorFormat::Custom(custom) = &p.errors {
         line(
             "errors",
@@ -277,7 +277,7 @@ pub(crate) fn spec_static(p: &Provider) -> String {
         line("refresh_lifetime", format!("Some({l})"));
     }
     if !p.claims.is_empty() {
-        line("claims", fields(&p.claims, 4));
+        line("claims", fields(p.claims, 4));
     }
     // Every field named: no update (clippy's `needless_update`).
     if named < PROVIDER_SPEC_FIELDS {
