@@ -260,13 +260,13 @@ impl<P: Provider> TypedClient<P> {
             .into_typed()
     }
 
-    /// A token request for `grant` with per-call `params`; `None` values are left out. Used by
-    /// the generated per-grant methods.
+    /// A token request for `grant` with per-call `params` (an array, usually); `None` values
+    /// are left out. Used by the generated per-grant methods.
     #[doc(hidden)]
     pub fn call<'a>(
         &'a self,
         grant: GrantKind,
-        params: Vec<(&'static str, Option<&'a str>)>,
+        params: impl IntoIterator<Item = (&'static str, Option<&'a str>)>,
     ) -> Call<'a, P> {
         Call {
             client: self,
