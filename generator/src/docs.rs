@@ -175,7 +175,7 @@ pub fn providers_md(providers: &[Provider]) -> Result<String, TemplateError> {
         .and_then(|t| {
             t.render(context! {
                 providers => Serde(rows),
-                regenerate => crate::emit::REGENERATE,
+                regenerate => crate::names::REGENERATE,
                 templates_note => "template: generator/templates/providers.md.j2",
             })
         })

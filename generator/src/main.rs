@@ -274,7 +274,7 @@ fn run(cli: &Cli) -> Result<ExitCode, tokenspec::Error> {
                 eprintln!("{c}");
             }
             let fix = match &standalone {
-                None => format!("`{}`", tokenspec::emit::REGENERATE),
+                None => format!("`{}`", tokenspec::names::REGENERATE),
                 Some(_) => "`tokenspec generate` with the same options".to_owned(),
             };
             eprintln!("{} generated files are stale; run {fix}", changes.len());

@@ -85,7 +85,7 @@ pub fn check_crate_name(name: &str) -> Result<(), String> {
         return Err("a package name is at most 64 characters long (crates.io's limit)".to_owned());
     }
     let lib = name.replace('-', "_");
-    if crate::validate::is_keyword(&lib) {
+    if crate::names::is_keyword(&lib) {
         return Err(format!("`{lib}` is a Rust keyword, not a library name"));
     }
     if RESERVED.contains(&lib.to_ascii_lowercase().as_str()) {
@@ -256,7 +256,7 @@ pub fn standalone_tree(
     );
     tree.insert(
         PathBuf::from("rustfmt.toml"),
-        crate::RUSTFMT_TOML.to_owned(),
+        crate::emit::RUSTFMT_TOML.to_owned(),
     );
     tree.insert(
         PathBuf::from("src/lib.rs"),

@@ -3,7 +3,7 @@
 
 use crate::docs::TemplateError;
 use crate::model::GrantKind;
-use crate::validate;
+use crate::names;
 use heck::{ToSnakeCase, ToTitleCase};
 use minijinja::context;
 
@@ -70,9 +70,9 @@ pub enum ScaffoldError {
 /// The text of `specs/<provider>.yaml` for `request`. It validates as it is (the caller checks
 /// once more before writing, so a bad `--url` is reported as a diagnostic).
 pub fn render(request: &Request) -> Result<String, ScaffoldError> {
-    if let Err(mut reason) = validate::check_provider_name(&request.provider) {
+    if let Err(mut reason) = names::check_provider_name(&request.provider) {
         let snake = request.provider.to_snake_case();
-        if snake != request.provider && validate::check_provider_name(&snake).is_ok() {
+        if snake != request.provider && names::check_provider_name(&snake).is_ok() {
             reason.push_str(&format!(" (did you mean `{snake}`?)"));
         }
         return Err(ScaffoldError::Name {

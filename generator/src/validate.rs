@@ -4,72 +4,13 @@
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::load::Loaded;
 use crate::model::{self, GrantKind, InputLocation};
+use crate::names::{NOT_RAW, NOT_RAW_REASON, provider_name_clash, snake_case};
 use crate::raw;
 use bumpalo::Bump;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use regex::Regex;
 use serde_saphyr::{Location, Spanned};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// Names that cannot be a module or field identifier even as raw identifiers.
-const NOT_RAW: &[&str] = &["self", "super", "crate", "Self", "_"];
-
-const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
-    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
-    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
-    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
-    "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
-];
-
-/// Whether `name` is a Rust keyword (emitted as a raw identifier).
-pub fn is_keyword(name: &str) -> bool {
-    KEYWORDS.contains(&name)
-}
-
-/// Why `name` cannot be a provider name (a module, a cargo feature, a file name), if it
-/// cannot. Keywords can: the module is a raw identifier (`pub mod r#box;` in `box.rs`). Used by
-/// `validate` and `tokenspec new`, so both give the same reason.
-pub fn check_provider_name(name: &str) -> Result<(), String> {
-    if !snake_case(name) {
-        Err(
-            "use lower-case ASCII letters, digits and single underscores, starting with a letter"
-                .into(),
-        )
-    } else if NOT_RAW.contains(&name) {
-        Err(format!("it {NOT_RAW_REASON}"))
-    } else if let Some(reason) = provider_name_clash(name) {
-        Err(format!("it {reason}"))
-    } else {
-        Ok(())
-    }
-}
-
-/// Device names Windows reserves whatever the extension (`aux.rs` is the device `AUX`): a
-/// provider of such a name gets a file `src/<name>.rs` that cannot be created or checked out
-/// there. Provider names are lower-case, so only the lower-case spellings matter.
-const WINDOWS_DEVICES: &[&str] = &[
-    "con", "prn", "aux", "nul", "com0", "com1", "com2", "com3", "com4", "com5", "com6", "com7",
-    "com8", "com9", "lpt0", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
-];
-
-/// Why a snake_case name that can be an identifier still cannot name a provider (its module,
-/// feature or file would clash with something), as a predicate: "would clash with ...".
-fn provider_name_clash(name: &str) -> Option<String> {
-    if let Some(what) = crate::emit::crate_name_clash(name) {
-        Some(format!("would clash with {what}"))
-    } else if WINDOWS_DEVICES.contains(&name) {
-        Some(format!(
-            "would clash with the Windows device `{}`: `src/{name}.rs` cannot exist there",
-            name.to_uppercase()
-        ))
-    } else {
-        None
-    }
-}
-
-/// Why a name of [`NOT_RAW`] cannot be a module or field: rustc refuses `r#self` too.
-const NOT_RAW_REASON: &str = "cannot be a Rust identifier, not even a raw one";
 
 /// Validates every loaded spec; returns the models, or every diagnostic of every file.
 ///
@@ -126,14 +67,6 @@ struct Checker<'a, 'b> {
     /// Where each lowered input sits in the inputs list, so a reference is one lookup rather
     /// than a scan: a spec with thousands of inputs and references stays linear.
     input_index: std::collections::HashMap<String, usize>,
-}
-
-fn snake_case(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_lowercase())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        && !name.contains("__")
-        && !name.ends_with('_')
 }
 
 fn suggestion<'a>(

@@ -55,7 +55,7 @@ fn scaffold_refusal(name: &str) -> String {
 
 #[test]
 fn names_the_crate_uses_are_refused_by_validate_and_new_alike() {
-    for (name, what) in tokenspec::emit::CRATE_NAMES {
+    for (name, what) in tokenspec::names::CRATE_NAMES {
         let message = refusal(name);
         assert_eq!(
             message,
@@ -67,7 +67,7 @@ fn names_the_crate_uses_are_refused_by_validate_and_new_alike() {
         );
     }
     for name in ["runtime", "providers", "by_name", "client", "lib", "main"] {
-        assert!(tokenspec::emit::crate_name_clash(name).is_some(), "{name}");
+        assert!(tokenspec::names::crate_name_clash(name).is_some(), "{name}");
     }
 }
 
@@ -243,9 +243,9 @@ fn every_name_the_crate_emits_at_its_root_is_refused_as_a_provider_name() {
         assert!(emitted.len() >= 4, "{emitted:?}");
         for name in emitted {
             assert!(
-                tokenspec::validate::check_provider_name(name).is_err(),
+                tokenspec::names::check_provider_name(name).is_err(),
                 "the crate emits `{name}` at its root, yet a provider may take that name: \
-                 add it to emit::CRATE_NAMES"
+                 add it to names::CRATE_NAMES"
             );
         }
     }
@@ -257,12 +257,12 @@ fn every_name_the_crate_emits_at_its_root_is_refused_as_a_provider_name() {
             && !names.contains(&stem)
         {
             assert!(
-                tokenspec::validate::check_provider_name(stem).is_err(),
+                tokenspec::names::check_provider_name(stem).is_err(),
                 "src/{stem}.rs is generated, yet a provider may take that name"
             );
         }
     }
-    assert!(tokenspec::validate::check_provider_name("main").is_err());
+    assert!(tokenspec::names::check_provider_name("main").is_err());
 }
 
 #[test]
