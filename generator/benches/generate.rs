@@ -83,7 +83,7 @@ fn yaml_parse(bencher: divan::Bencher, n: usize) {
         sources
             .iter()
             .map(|s| {
-                serde_saphyr::from_str::<tokenspec::raw::Spec>(&s.text)
+                serde_saphyr::from_str::<tokenspec::load::raw::Spec>(&s.text)
                     .expect("a synthetic spec parses")
             })
             .collect::<Vec<_>>()

@@ -33,9 +33,7 @@ pub mod load;
 pub mod manifest;
 pub mod model;
 pub mod names;
-pub mod raw;
 pub mod scaffold;
-pub mod schema;
 pub mod text;
 pub mod validate;
 
@@ -169,7 +167,7 @@ pub fn generate_tree(providers: &[model::Provider]) -> Result<files::Tree, Error
 /// Everything the specs folder holds besides the specs: `schema.json`.
 pub fn spec_tree() -> files::Tree {
     let mut tree = files::Tree::new();
-    tree.insert(PathBuf::from(schema::FILE), schema::schema_json());
+    tree.insert(PathBuf::from(load::schema::FILE), load::schema::schema_json());
     tree
 }
 

@@ -264,7 +264,7 @@ fn run(cli: &Cli) -> Result<ExitCode, tokenspec::Error> {
             println!(
                 "{} and {} are up to date with {} specs",
                 cli.out.display(),
-                cli.specs.join(tokenspec::schema::FILE).display(),
+                cli.specs.join(tokenspec::load::schema::FILE).display(),
                 providers.len()
             );
             Ok(ExitCode::SUCCESS)

@@ -113,7 +113,7 @@ pub fn render(request: &Request) -> Result<String, ScaffoldError> {
         .get_template("spec.yaml.j2")
         .and_then(|t| {
             t.render(context! {
-                modeline => crate::schema::MODELINE,
+                modeline => crate::load::schema::MODELINE,
                 command => command(request),
                 provider => request.provider.as_str(),
                 name => yaml_name(&request.provider),

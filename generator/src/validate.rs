@@ -5,7 +5,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::load::Loaded;
 use crate::model::{self, GrantKind, InputLocation};
 use crate::names::{NOT_RAW, NOT_RAW_REASON, provider_name_clash, snake_case};
-use crate::raw;
+use crate::load::raw;
 use bumpalo::Bump;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use regex::Regex;

@@ -32,7 +32,7 @@ fn validate<'a>(
 fn every_grant_and_placement_validates_as_it_is() {
     let arena = tokenspec::Bump::new();
     let schema: serde_json::Value =
-        serde_json::from_str(&tokenspec::schema::schema_json()).expect("the schema is JSON");
+        serde_json::from_str(&tokenspec::load::schema::schema_json()).expect("the schema is JSON");
     let schema = jsonschema::validator_for(&schema).expect("a JSON Schema");
     for grant in GrantKind::ALL {
         for auth in Auth::ALL {
@@ -49,7 +49,7 @@ fn every_grant_and_placement_validates_as_it_is() {
             tokenspec::generate_tree(&providers).expect("the skeleton emits");
             let value: serde_json::Value = serde_saphyr::from_str(&text).expect("YAML");
             assert!(schema.is_valid(&value), "{provider} fails the schema");
-            assert!(text.starts_with(tokenspec::schema::MODELINE));
+            assert!(text.starts_with(tokenspec::load::schema::MODELINE));
             assert!(text.contains("TODO"), "says what to fill in");
         }
     }

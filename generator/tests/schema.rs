@@ -48,7 +48,7 @@ fn committed_schema_is_fresh() {
         std::fs::read_to_string(workspace().join("specs/schema.json")).expect("committed");
     assert_eq!(
         committed,
-        tokenspec::schema::schema_json(),
+        tokenspec::load::schema::schema_json(),
         "run `cargo run -p tokenspec -- generate`"
     );
     assert!(committed.contains("@generated"));
@@ -73,7 +73,7 @@ fn every_spec_points_editors_at_the_schema() {
         let text = std::fs::read_to_string(&path).expect("readable");
         assert_eq!(
             text.lines().next(),
-            Some(tokenspec::schema::MODELINE),
+            Some(tokenspec::load::schema::MODELINE),
             "{}",
             path.display()
         );
@@ -107,7 +107,7 @@ fn shape_mistakes_of_the_corpus_fail_the_schema() {
 
 #[test]
 fn the_schema_knows_every_key_and_value() {
-    let schema = tokenspec::schema::schema();
+    let schema = tokenspec::load::schema::schema();
     let text = schema.to_string();
     for word in [
         "spec_version",

@@ -339,7 +339,7 @@ fn is_yaml(text: &str) -> bool {
 /// Where the walk and serde disagree on `text`, in words; `None` when they agree.
 fn disagreement(path: &str, text: &str) -> Option<String> {
     let found = shape_errors(&Source::new(path, text));
-    match serde_saphyr::from_str::<tokenspec::raw::Spec>(text) {
+    match serde_saphyr::from_str::<tokenspec::load::raw::Spec>(text) {
         Ok(_) if found.is_empty() => None,
         Ok(_) => Some(format!("serde accepts it, the walk finds {found:#?}")),
         // Not YAML at all: nothing to walk; serde's error is reported.

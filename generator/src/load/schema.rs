@@ -4,7 +4,7 @@
 //!
 //! It describes the *shape* (keys, types, values); `validate` checks the meaning.
 
-use crate::raw;
+use crate::load::raw;
 use schemars::generate::SchemaSettings;
 
 /// File name of the schema, in the specs folder.

@@ -2,7 +2,7 @@
 //!
 //! Shape checks (unknown keys, wrong types, unknown enum values) happen here, through serde;
 //! everything semantic happens in `validate`. The same types describe the format as a JSON
-//! Schema (`specs/schema.json`, see [`crate::schema`]): the doc comments below are its
+//! Schema (`specs/schema.json`, see [`crate::load::schema`]): the doc comments below are its
 //! descriptions, shown by editors.
 
 use indexmap::IndexMap;
