@@ -130,8 +130,8 @@ fn generate_to_dir(bencher: divan::Bencher, n: usize) {
             let outputs = tokenspec::outputs(&providers, specs.path(), &out_dir)
                 .expect("the synthetic specs generate");
             for (dir, tree) in &outputs {
-                let changes = tokenspec::files::changes(dir, tree).expect("compare the output");
-                tokenspec::files::apply(dir, tree, &changes).expect("write the output");
+                let changes = tokenspec::output::changes(dir, tree).expect("compare the output");
+                tokenspec::output::apply(dir, tree, &changes).expect("write the output");
             }
             // Returned, so that removing the folder is not timed.
             out

@@ -2,7 +2,7 @@
 //!
 //! The pipeline is four stages, each a module with one job:
 //! [`load`] (YAML → located raw types), [`validate`] (every semantic check → [`model`]),
-//! [`emit`] (model → formatted Rust), and [`files`] (write or check `generated/`).
+//! [`emit`] (model → formatted Rust), and [`output`] (write or check `generated/`).
 //! [`generate_tree`] composes them; [`outputs`] adds the specs folder's `schema.json`.
 //!
 //! The model is the runtime's own description of a provider (`tokenspec-spec`'s
@@ -27,12 +27,12 @@ pub mod diagnostic;
 pub mod diff;
 pub mod docs;
 pub mod emit;
-pub mod files;
 pub mod library;
 pub mod load;
 pub mod manifest;
 pub mod model;
 pub mod names;
+pub mod output;
 pub mod scaffold;
 pub mod text;
 pub mod validate;
@@ -140,8 +140,8 @@ pub fn validate_files<'b>(
 /// Everything `generated/` should contain for `providers`: the registry crate (`Cargo.toml`,
 /// `src/lib.rs`, one data module `src/<name>.rs` per provider, `PROVIDERS.md`) and one typed
 /// client crate per provider in `providers/<name>/`.
-pub fn generate_tree(providers: &[model::Provider]) -> Result<files::Tree, Error> {
-    let mut tree = files::Tree::new();
+pub fn generate_tree(providers: &[model::Provider]) -> Result<output::Tree, Error> {
+    let mut tree = output::Tree::new();
     tree.insert(PathBuf::from("Cargo.toml"), emit::cargo_toml(providers));
     tree.insert(PathBuf::from("rustfmt.toml"), emit::RUSTFMT_TOML.to_owned());
     tree.insert(
@@ -157,7 +157,7 @@ pub fn generate_tree(providers: &[model::Provider]) -> Result<files::Tree, Error
             PathBuf::from(format!("src/{}.rs", p.name)),
             emit::spec_module(p)?,
         );
-        let crate_dir = Path::new(files::CRATES).join(p.name);
+        let crate_dir = Path::new(output::CRATES).join(p.name);
         tree.insert(crate_dir.join("Cargo.toml"), emit::provider_cargo_toml(p));
         tree.insert(crate_dir.join("src/lib.rs"), emit::provider_module(p)?);
     }
@@ -165,9 +165,12 @@ pub fn generate_tree(providers: &[model::Provider]) -> Result<files::Tree, Error
 }
 
 /// Everything the specs folder holds besides the specs: `schema.json`.
-pub fn spec_tree() -> files::Tree {
-    let mut tree = files::Tree::new();
-    tree.insert(PathBuf::from(load::schema::FILE), load::schema::schema_json());
+pub fn spec_tree() -> output::Tree {
+    let mut tree = output::Tree::new();
+    tree.insert(
+        PathBuf::from(load::schema::FILE),
+        load::schema::schema_json(),
+    );
     tree
 }
 
@@ -176,7 +179,7 @@ pub fn outputs(
     providers: &[model::Provider],
     specs_dir: &Path,
     out_dir: &Path,
-) -> Result<Vec<(PathBuf, files::Tree)>, Error> {
+) -> Result<Vec<(PathBuf, output::Tree)>, Error> {
     Ok(vec![
         (out_dir.to_path_buf(), generate_tree(providers)?),
         (specs_dir.to_path_buf(), spec_tree()),
@@ -190,7 +193,7 @@ pub fn standalone_outputs(
     crate_: &manifest::Standalone,
     specs_dir: &Path,
     out_dir: &Path,
-) -> Result<Vec<(PathBuf, files::Tree)>, Error> {
+) -> Result<Vec<(PathBuf, output::Tree)>, Error> {
     Ok(vec![
         (
             out_dir.to_path_buf(),

@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tokenspec::diagnostic::ColorChoice;
-use tokenspec::{files, manifest};
+use tokenspec::{manifest, output};
 
 #[derive(Parser)]
 #[command(
@@ -215,8 +215,8 @@ fn run(cli: &Cli) -> Result<ExitCode, tokenspec::Error> {
                 *deny_breaking,
             );
         }
-        Command::Generate(standalone) => (files::Mode::Write, standalone.crate_()),
-        Command::Check(standalone) => (files::Mode::Check, standalone.crate_()),
+        Command::Generate(standalone) => (output::Mode::Write, standalone.crate_()),
+        Command::Check(standalone) => (output::Mode::Check, standalone.crate_()),
     };
     let (mode, standalone) = mode;
     let arena = tokenspec::Bump::new();
@@ -229,7 +229,7 @@ fn run(cli: &Cli) -> Result<ExitCode, tokenspec::Error> {
     // them is written, so a refused run writes nothing at all.
     let mut planned = Vec::new();
     for (dir, tree) in &outputs {
-        let found = files::changes(dir, tree).map_err(|source| tokenspec::Error::Io {
+        let found = output::changes(dir, tree).map_err(|source| tokenspec::Error::Io {
             path: dir.display().to_string(),
             source,
         })?;
@@ -237,8 +237,8 @@ fn run(cli: &Cli) -> Result<ExitCode, tokenspec::Error> {
     }
     let mut changes = Vec::new();
     for (dir, tree, found) in planned {
-        if mode == files::Mode::Write {
-            files::apply(dir, tree, &found).map_err(|source| tokenspec::Error::Io {
+        if mode == output::Mode::Write {
+            output::apply(dir, tree, &found).map_err(|source| tokenspec::Error::Io {
                 path: dir.display().to_string(),
                 source,
             })?;
@@ -246,11 +246,11 @@ fn run(cli: &Cli) -> Result<ExitCode, tokenspec::Error> {
         changes.extend(found);
     }
     match mode {
-        files::Mode::Write => {
+        output::Mode::Write => {
             for c in &changes {
                 match c {
-                    files::Change::Write(p) => println!("wrote {}", p.display()),
-                    files::Change::Remove(p) => println!("removed {}", p.display()),
+                    output::Change::Write(p) => println!("wrote {}", p.display()),
+                    output::Change::Remove(p) => println!("removed {}", p.display()),
                 }
             }
             println!(
@@ -260,7 +260,7 @@ fn run(cli: &Cli) -> Result<ExitCode, tokenspec::Error> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        files::Mode::Check if changes.is_empty() => {
+        output::Mode::Check if changes.is_empty() => {
             println!(
                 "{} and {} are up to date with {} specs",
                 cli.out.display(),
@@ -269,7 +269,7 @@ fn run(cli: &Cli) -> Result<ExitCode, tokenspec::Error> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        files::Mode::Check => {
+        output::Mode::Check => {
             for c in &changes {
                 eprintln!("{c}");
             }

@@ -4,7 +4,7 @@
 //!
 //! Without `--crate-name`, `generate` writes the in-workspace crate of [`crate::generate_tree`].
 
-use crate::{Error, files, model};
+use crate::{Error, model, output};
 use std::path::{Component, Path, PathBuf};
 
 /// The runtime crate's package name, the standalone crate's one generated dependency.
@@ -248,8 +248,8 @@ pub fn standalone_tree(
     providers: &[model::Provider],
     crate_: &Standalone,
     out_dir: &Path,
-) -> Result<files::Tree, Error> {
-    let mut tree = files::Tree::new();
+) -> Result<output::Tree, Error> {
+    let mut tree = output::Tree::new();
     tree.insert(
         PathBuf::from("Cargo.toml"),
         cargo_toml(providers, crate_, out_dir),

@@ -3,9 +3,9 @@
 
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::load::Loaded;
+use crate::load::raw;
 use crate::model::{self, GrantKind, InputLocation};
 use crate::names::{NOT_RAW, NOT_RAW_REASON, provider_name_clash, snake_case};
-use crate::load::raw;
 use bumpalo::Bump;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use regex::Regex;

@@ -14,7 +14,7 @@ fn workspace() -> PathBuf {
         .to_path_buf()
 }
 
-fn tree() -> tokenspec::files::Tree {
+fn tree() -> tokenspec::output::Tree {
     let arena = tokenspec::Bump::new();
     let providers =
         tokenspec::load_and_validate(&arena, &workspace().join("specs")).expect("specs are valid");
@@ -38,7 +38,7 @@ fn generation_is_deterministic() {
 #[test]
 fn committed_generated_crate_is_fresh() {
     let changes =
-        tokenspec::files::changes(&workspace().join("generated"), &tree()).expect("readable");
+        tokenspec::output::changes(&workspace().join("generated"), &tree()).expect("readable");
     assert!(
         changes.is_empty(),
         "stale: {changes:?}; run `cargo run -p tokenspec -- generate`"
@@ -62,8 +62,8 @@ fn generate_writes_only_changed_files_and_removes_deleted_specs() {
         let arena = tokenspec::Bump::new();
         let providers = tokenspec::load_and_validate(&arena, specs).expect("valid");
         let tree = tokenspec::generate_tree(&providers).expect("emits");
-        let changes = tokenspec::files::changes(&out, &tree).expect("readable");
-        tokenspec::files::apply(&out, &tree, &changes).expect("writes");
+        let changes = tokenspec::output::changes(&out, &tree).expect("readable");
+        tokenspec::output::apply(&out, &tree, &changes).expect("writes");
         changes
     };
     // Registry: Cargo.toml, rustfmt.toml, PROVIDERS.md, lib.rs, two data modules; two
@@ -83,10 +83,10 @@ fn generate_writes_only_changed_files_and_removes_deleted_specs() {
 
     std::fs::remove_file(specs.join("smartway.yaml")).expect("rm");
     let changes = run(&specs);
-    assert!(changes.contains(&tokenspec::files::Change::Remove(module.clone())));
+    assert!(changes.contains(&tokenspec::output::Change::Remove(module.clone())));
     assert!(!module.exists(), "the module of a deleted spec is removed");
     assert!(
-        changes.contains(&tokenspec::files::Change::Remove(
+        changes.contains(&tokenspec::output::Change::Remove(
             crate_dir.join("src/lib.rs")
         )),
         "{changes:?}"

@@ -164,10 +164,10 @@ fn a_linked_stale_module_is_neither_followed_nor_removed() {
 fn a_tree_path_leaving_the_output_folder_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("generated");
-    let mut tree = tokenspec::files::Tree::new();
+    let mut tree = tokenspec::output::Tree::new();
     tree.insert(PathBuf::from("src/lib.rs"), "// ok\n".to_owned());
     tree.insert(PathBuf::from("../escaped.rs"), "// no\n".to_owned());
-    let error = tokenspec::files::changes(&out, &tree).expect_err("refused");
+    let error = tokenspec::output::changes(&out, &tree).expect_err("refused");
     assert!(
         error.to_string().contains("leaves the output folder"),
         "{error}"

@@ -1,4 +1,6 @@
-//! Writing `generated/` (only files whose bytes change) or checking it is fresh.
+//! The one freshness mechanism: every generated artefact (`generated/`, `specs/schema.json`, a
+//! standalone crate) is a [`Tree`] of paths and texts, compared with the folder by [`changes`]
+//! and written by [`apply`] (only files whose bytes change), or, in check mode, reported stale.
 //!
 //! The output folders are written by CI from specs that came in a pull request, so the tree
 //! that `generate` writes into is treated as untrusted too: a symbolic link planted at a
