@@ -13,7 +13,7 @@
 //! optional added, documentation, and fallbacks (lifetimes, defaults of fields that keep their
 //! type).
 
-use crate::docs::{cell, placement_words};
+use crate::emit::docs::{cell, placement_words};
 use crate::load::{self, Source, is_spec_file};
 use crate::model::{
     CredentialsSpec, ErrorFormat, FieldSpec, GrantKind, GrantSpec, InputLocation, InputSpec,

@@ -25,11 +25,11 @@
 
 pub mod diagnostic;
 pub mod diff;
-pub mod docs;
+
 pub mod emit;
 pub mod library;
 pub mod load;
-pub mod manifest;
+
 pub mod model;
 pub mod names;
 pub mod output;
@@ -65,7 +65,7 @@ pub enum Error {
     Emit(#[from] emit::EmitError),
     /// A template did not render (a generator bug).
     #[error(transparent)]
-    Template(#[from] docs::TemplateError),
+    Template(#[from] emit::docs::TemplateError),
 }
 
 impl std::fmt::Debug for Error {
@@ -149,8 +149,8 @@ pub fn generate_tree(providers: &[model::Provider]) -> Result<output::Tree, Erro
         emit::lib_rs(providers, emit::Layout::Crates)?,
     );
     tree.insert(
-        PathBuf::from(docs::PROVIDERS_FILE),
-        docs::providers_md(providers)?,
+        PathBuf::from(emit::docs::PROVIDERS_FILE),
+        emit::docs::providers_md(providers)?,
     );
     for p in providers {
         tree.insert(
@@ -187,17 +187,17 @@ pub fn outputs(
 }
 
 /// Every generated tree and its folder for a standalone crate (`generate --crate-name`): the
-/// crate of [`manifest::standalone_tree`] in `out_dir`, and the specs folder's `schema.json`.
+/// crate of [`emit::manifest::standalone_tree`] in `out_dir`, and the specs folder's `schema.json`.
 pub fn standalone_outputs(
     providers: &[model::Provider],
-    crate_: &manifest::Standalone,
+    crate_: &emit::manifest::Standalone,
     specs_dir: &Path,
     out_dir: &Path,
 ) -> Result<Vec<(PathBuf, output::Tree)>, Error> {
     Ok(vec![
         (
             out_dir.to_path_buf(),
-            manifest::standalone_tree(providers, crate_, out_dir)?,
+            emit::manifest::standalone_tree(providers, crate_, out_dir)?,
         ),
         (specs_dir.to_path_buf(), spec_tree()),
     ])

@@ -6,7 +6,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tokenspec::diagnostic::ColorChoice;
-use tokenspec::{manifest, output};
+use tokenspec::emit::manifest;
+use tokenspec::output;
 
 #[derive(Parser)]
 #[command(

@@ -245,7 +245,7 @@ fn documentation_renders_spec_text_as_plain_text() {
 #[test]
 fn providers_table_keeps_spec_text_inert() {
     let arena = tokenspec::Bump::new();
-    let table = tokenspec::docs::providers_md(&[model(&arena)]).expect("renders");
+    let table = tokenspec::emit::docs::providers_md(&[model(&arena)]).expect("renders");
     // The table only: the file's own header is an HTML comment the generator writes.
     let rows: String = table
         .lines()

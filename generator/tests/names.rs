@@ -303,12 +303,13 @@ fn write_crate(dir: &Path) {
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/names"),
     )
     .expect("the fixture validates");
-    let standalone = tokenspec::manifest::Standalone {
+    let standalone = tokenspec::emit::manifest::Standalone {
         name: "names-fixture".to_owned(),
         version: "0.1.0".to_owned(),
-        runtime: tokenspec::manifest::Runtime::Path(workspace().join("runtime")),
+        runtime: tokenspec::emit::manifest::Runtime::Path(workspace().join("runtime")),
     };
-    let tree = tokenspec::manifest::standalone_tree(&providers, &standalone, dir).expect("emits");
+    let tree =
+        tokenspec::emit::manifest::standalone_tree(&providers, &standalone, dir).expect("emits");
     let generated = &tree[Path::new("Cargo.toml")];
     let manifest = format!(
         "{generated}\n[dev-dependencies]\ntokenspec-runtime = {{ path = '{}', features = [\"blocking\"] }}\n\n\

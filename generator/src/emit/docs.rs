@@ -13,7 +13,7 @@ use minijinja::{Environment, UndefinedBehavior, context};
 use serde::Serialize;
 
 /// The template of `PROVIDERS.md`.
-const PROVIDERS_MD: &str = include_str!("../templates/providers.md.j2");
+const PROVIDERS_MD: &str = include_str!("../../templates/providers.md.j2");
 
 /// Path of the table inside `generated/`.
 pub const PROVIDERS_FILE: &str = "PROVIDERS.md";

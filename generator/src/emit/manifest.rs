@@ -256,22 +256,22 @@ pub fn standalone_tree(
     );
     tree.insert(
         PathBuf::from("rustfmt.toml"),
-        crate::emit::RUSTFMT_TOML.to_owned(),
+        super::RUSTFMT_TOML.to_owned(),
     );
     tree.insert(
         PathBuf::from("src/lib.rs"),
-        crate::emit::lib_rs(providers, crate::emit::Layout::Modules)?,
+        super::lib_rs(providers, super::Layout::Modules)?,
     );
     tree.insert(
-        PathBuf::from(crate::docs::PROVIDERS_FILE),
-        crate::docs::providers_md(providers)?,
+        PathBuf::from(super::docs::PROVIDERS_FILE),
+        super::docs::providers_md(providers)?,
     );
     let lib = crate_.lib_name();
     for p in providers {
-        let path = format!("{lib}::{}", crate::emit::module_ident(p.name));
+        let path = format!("{lib}::{}", super::module_ident(p.name));
         tree.insert(
             PathBuf::from(format!("src/{}.rs", p.name)),
-            crate::emit::provider_module_at(p, Some(&path))?,
+            super::provider_module_at(p, Some(&path))?,
         );
     }
     Ok(tree)
