@@ -1,0 +1,294 @@
+//! Stage 2: every semantic check, all errors collected, each with `file:line:col` and a hint;
+//! the result is the model, lowered into the caller's arena.
+//!
+//! This file holds the driver ([`validate`]), the `Checker` that collects diagnostics and
+//! lowers into the arena, and the per-spec walk (`Checker::provider`); each section of a spec
+//! is checked in a file of its own (identifiers, urls, inputs, environments, credentials,
+//! grants, response). Lowering to the model is still done while checking: pulling it out into
+//! a `lower` stage is left for when the checks have settled (docs/redesign-plan.md, section 3).
+
+use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use crate::load::Loaded;
+use crate::load::raw;
+use crate::model;
+use crate::names::provider_name_clash;
+use bumpalo::Bump;
+use serde_saphyr::Location;
+use std::collections::{BTreeMap, BTreeSet};
+
+mod credentials;
+mod environments;
+mod grants;
+mod identifiers;
+mod inputs;
+mod response;
+mod urls;
+
+/// Validates every loaded spec; returns the models, or every diagnostic of every file.
+///
+/// The models borrow their text and lists from `arena` (nothing from `loaded`), so they
+/// outlive the parsed files; the caller drops the arena when it is done with them. Providers
+/// come sorted by name, whatever the order of `loaded`.
+pub fn validate<'b>(
+    arena: &'b Bump,
+    loaded: &[Loaded],
+) -> Result<Vec<model::Provider<'b>>, Diagnostics> {
+    let mut diagnostics = Vec::new();
+    let mut providers = Vec::new();
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for file in loaded {
+        let mut checker = Checker {
+            arena,
+            file: &file.source.path,
+            text: &file.source.text,
+            diagnostics: &mut diagnostics,
+            suggested: BTreeSet::new(),
+            lines: std::cell::OnceCell::new(),
+            input_index: std::collections::HashMap::new(),
+        };
+        if let Some(provider) = checker.provider(file) {
+            if let Some(other) = seen.insert(provider.name.to_owned(), file.source.path.clone()) {
+                checker.error(
+                    file.spec.name.referenced,
+                    format!("provider `{}` is also defined in {other}", provider.name),
+                    "give each provider its own name",
+                );
+            }
+            providers.push(provider);
+        }
+    }
+    if diagnostics.is_empty() {
+        providers.sort_by(|a, b| a.name.cmp(b.name));
+        Ok(providers)
+    } else {
+        Err(Diagnostics::new(diagnostics))
+    }
+}
+
+struct Checker<'a, 'b> {
+    /// Where lowered text and lists go: the providers returned borrow from it.
+    arena: &'b Bump,
+    file: &'a str,
+    text: &'a str,
+    diagnostics: &'a mut Vec<Diagnostic>,
+    /// Inputs offered as "did you mean" for an undeclared one: not also reported unused.
+    suggested: BTreeSet<String>,
+    /// The file's line starts, indexed on the first diagnostic that needs a position inside a
+    /// value: thousands of such diagnostics then cost no rescan of the file each.
+    lines: std::cell::OnceCell<crate::diagnostic::LineIndex<'a>>,
+    /// Where each lowered input sits in the inputs list, so a reference is one lookup rather
+    /// than a scan: a spec with thousands of inputs and references stays linear.
+    input_index: std::collections::HashMap<String, usize>,
+}
+
+fn suggestion<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    fallback: String,
+) -> String {
+    match did_you_mean(name, candidates) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => fallback,
+    }
+}
+
+impl<'b> Checker<'_, 'b> {
+    /// `text`, copied into the arena the lowered provider borrows from.
+    fn text(&self, text: &str) -> &'b str {
+        self.arena.alloc_str(text)
+    }
+
+    /// `text` trimmed, copied into the arena: descriptions and titles.
+    fn trimmed(&self, text: &str) -> &'b str {
+        self.text(text.trim())
+    }
+
+    /// `items`, copied into the arena the lowered provider borrows from.
+    fn list<T: Copy>(&self, items: &[T]) -> &'b [T] {
+        self.arena.alloc_slice_copy(items)
+    }
+
+    fn error(&mut self, at: Location, message: impl Into<String>, hint: impl Into<String>) {
+        self.diagnostics
+            .push(Diagnostic::at(self.file, at, message, hint));
+    }
+
+    /// An error marking `needle` inside the located text (a `{variable}` of a URL), or the
+    /// whole located text when it is not found there.
+    fn error_in(
+        &mut self,
+        at: Location,
+        needle: &str,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        let mut d = Diagnostic::at(self.file, at, message, hint);
+        let span = at.span();
+        if let (Some(offset), Some(len)) = (span.byte_offset(), span.byte_len())
+            && let (Ok(offset), Ok(len)) = (usize::try_from(offset), usize::try_from(len))
+            && let Some(located) = self.text.get(offset..offset.saturating_add(len))
+            && let Some(i) = located.find(needle)
+        {
+            let (line, column) = self.line_column(offset + i);
+            d = d.span(line, column, needle.len());
+        }
+        self.diagnostics.push(d);
+    }
+
+    fn provider(&mut self, file: &Loaded) -> Option<model::Provider<'b>> {
+        let spec = &file.spec;
+        let before = self.diagnostics.len();
+
+        if spec.spec_version.value != 1 {
+            self.error(
+                spec.spec_version.referenced,
+                format!("unsupported spec_version {}", spec.spec_version.value),
+                "this tokenspec reads spec_version: 1",
+            );
+        }
+        if self.identifier(&spec.name, "provider name") {
+            if spec.name.value != file.source.stem {
+                self.error(
+                    spec.name.referenced,
+                    format!(
+                        "provider `{}` is in a file named `{}`",
+                        spec.name.value, file.source.stem
+                    ),
+                    format!(
+                        "rename the file to specs/{}.yaml or the provider to `{}`",
+                        spec.name.value, file.source.stem
+                    ),
+                );
+            }
+            // Keywords are fine (`pub mod r#box;`); names the crate itself uses are not.
+            if let Some(reason) = provider_name_clash(&spec.name.value) {
+                self.error(
+                    spec.name.referenced,
+                    format!("provider name `{}` {reason}", spec.name.value),
+                    "each provider is a module, a cargo feature and a file of its name: pick another name",
+                );
+            }
+        }
+        if spec.title.value.trim().is_empty() {
+            self.error(
+                spec.title.referenced,
+                "title is empty",
+                "give the provider's name as people write it",
+            );
+        }
+        self.docs_url(&spec.docs);
+
+        let (inputs, examples) = self.inputs(spec);
+        self.input_index = inputs
+            .iter()
+            .enumerate()
+            .map(|(i, input)| (input.name.to_owned(), i))
+            .collect();
+        let environments = self.environments(spec, &inputs);
+        let body = match spec.request.body.as_ref().map(|b| b.value) {
+            Some(raw::BodyFormat::None) => model::BodyFormat::None,
+            Some(raw::BodyFormat::Json) => model::BodyFormat::Json,
+            Some(raw::BodyFormat::Form) | None => model::BodyFormat::Form,
+        };
+        let credentials = self.credentials(spec, &inputs, body);
+        let grants = self.grants(spec, &inputs, body, &credentials);
+        let delimiter = match &spec.scopes.delimiter {
+            Some(d) if d.value.is_empty() => {
+                self.error(
+                    d.referenced,
+                    "the scope delimiter is empty",
+                    "most providers use a space: \" \"",
+                );
+                " "
+            }
+            Some(d) => self.text(&d.value),
+            // RFC 6749 section 3.3: scopes are space-delimited.
+            None => " ",
+        };
+        let known: Vec<(&str, &str)> = spec
+            .scopes
+            .known
+            .iter()
+            .map(|(k, v)| (self.text(&k.value), self.text(&v.value)))
+            .collect();
+        let scopes = model::ScopesSpec {
+            delimiter,
+            known: self.list(&known),
+        };
+        let access_lifetime = spec.token.access_lifetime.as_ref().map(|l| l.value);
+        if let Some(l) = &spec.token.access_lifetime
+            && l.value == 0
+        {
+            self.error(
+                l.referenced,
+                "access_lifetime is 0",
+                "give the documented lifetime in seconds",
+            );
+        }
+        let response = self.response(spec, access_lifetime);
+        let errors = match spec.errors.format.value {
+            raw::ErrorFormat::Oauth2 => {
+                if let Some((k, _)) = spec.errors.fields.first() {
+                    self.error(
+                        k.referenced,
+                        "an oauth2 error body has fixed fields",
+                        "remove `fields` or use `format: custom`",
+                    );
+                }
+                model::ErrorFormat::OAuth2
+            }
+            raw::ErrorFormat::Custom => {
+                if spec.errors.fields.is_empty() {
+                    self.error(
+                        spec.errors.format.referenced,
+                        "a custom error body needs fields",
+                        "list the body's fields under errors.fields",
+                    );
+                }
+                for (name, field) in &spec.errors.fields {
+                    // Error bodies are printed whole in error messages: no secrets there.
+                    if field.ty.value == raw::FieldType::Secret {
+                        self.error(
+                            field.ty.referenced,
+                            format!("error field `{}` is a secret", name.value),
+                            "error bodies are shown in error messages; declare it `string` if the provider really sends it",
+                        );
+                    }
+                }
+                let fields = self.fields(&spec.errors.fields, "error field", None);
+                model::ErrorFormat::Custom(self.list(&fields))
+            }
+        };
+        let claims = self.claims(spec);
+        self.unused_inputs(spec, &inputs, &environments, &credentials, &grants);
+
+        if self.diagnostics.len() > before {
+            return None;
+        }
+        Some(model::Provider {
+            spec: model::ProviderSpec {
+                name: self.text(&spec.name.value),
+                title: self.trimmed(&spec.title.value),
+                description: spec
+                    .description
+                    .as_ref()
+                    .map_or("", |d| self.trimmed(&d.value)),
+                docs: self.text(&spec.docs.value),
+                default_environment: self.text(&spec.default_environment.value),
+                environments: self.list(&environments),
+                inputs: self.list(&inputs),
+                credentials,
+                body,
+                grants: self.list(&grants),
+                scopes,
+                response: self.list(&response),
+                errors,
+                access_lifetime,
+                refresh_lifetime: spec.token.refresh_lifetime.as_ref().map(|l| l.value),
+                claims: self.list(&claims),
+            },
+            source: self.text(&format!("specs/{}.yaml", file.source.stem)),
+            examples: self.list(&examples),
+        })
+    }
+}
