@@ -1,0 +1,188 @@
+//! The token response: its fields, error format and the claims of the token; field types
+//! lowered to the model's.
+
+use super::Checker;
+use crate::load::raw;
+use crate::model;
+use std::collections::BTreeMap;
+
+impl<'b> Checker<'_, 'b> {
+    pub(super) fn fields(
+        &mut self,
+        fields: &raw::Map<raw::Field>,
+        what: &str,
+        access_lifetime: Option<u64>,
+    ) -> Vec<model::FieldSpec<'b>> {
+        self.identifiers(fields.keys(), what, false, Some("from"));
+        let mut out = Vec::new();
+        for (name, field) in fields {
+            let wire: Vec<&str> = match &field.from {
+                Some(from) => {
+                    let parts: Vec<&str> = from.value.split('.').map(|p| self.text(p)).collect();
+                    if parts.iter().any(|p| p.is_empty()) {
+                        self.error(
+                            from.referenced,
+                            format!("`from` of `{}` has an empty segment", name.value),
+                            "write the wire name, or a dotted path like data.token",
+                        );
+                    }
+                    parts
+                }
+                None => vec![self.text(&name.value)],
+            };
+            let ty = field_type(field.ty.value);
+            let mut default = field
+                .default
+                .as_ref()
+                .and_then(|d| self.default_json(&name.value, ty, d));
+            if default.is_none() && ty == model::FieldType::Seconds && name.value == "expires_in" {
+                default = access_lifetime.map(|l| l.to_string());
+            }
+            out.push(model::FieldSpec {
+                name: self.text(&name.value),
+                wire: self.list(&wire),
+                ty,
+                required: field.required.as_ref().is_some_and(|r| r.value),
+                default: default.map(|d| self.text(&d)),
+                description: field
+                    .description
+                    .as_ref()
+                    .map_or("", |d| self.trimmed(&d.value)),
+            });
+        }
+        self.same_wire(fields.keys(), &out, what);
+        out
+    }
+
+    /// Two fields read from the same place on the wire.
+    pub(super) fn same_wire<'k>(
+        &mut self,
+        keys: impl IntoIterator<Item = &'k raw::Str>,
+        fields: &[model::FieldSpec],
+        what: &str,
+    ) {
+        let mut seen: BTreeMap<&[&str], &str> = BTreeMap::new();
+        for (key, field) in keys.into_iter().zip(fields) {
+            if let Some(other) = seen.insert(field.wire, field.name) {
+                self.error(
+                    key.referenced,
+                    format!(
+                        "{what} `{}` reads `{}`, as `{other}` does",
+                        field.name,
+                        field.wire.join(".")
+                    ),
+                    "each wire name belongs to one field: remove one",
+                );
+            }
+        }
+    }
+
+    pub(super) fn response(
+        &mut self,
+        spec: &raw::Spec,
+        access_lifetime: Option<u64>,
+    ) -> Vec<model::FieldSpec<'b>> {
+        let fields = self.fields(&spec.response.fields, "response field", access_lifetime);
+        match spec
+            .response
+            .fields
+            .iter()
+            .find(|(k, _)| k.value == "access_token")
+        {
+            None => {
+                let at = spec
+                    .response
+                    .fields
+                    .keys()
+                    .next()
+                    .map(|k| k.referenced)
+                    .unwrap_or(spec.name.referenced);
+                self.error(
+                    at,
+                    "the response has no `access_token` field",
+                    "add access_token: {type: secret, required: true}",
+                );
+            }
+            Some((k, f)) => {
+                if f.ty.value != raw::FieldType::Secret {
+                    self.error(
+                        f.ty.referenced,
+                        "`access_token` must be of type secret",
+                        "tokens are never printed: use type: secret",
+                    );
+                }
+                if !f.required.as_ref().is_some_and(|r| r.value) {
+                    self.error(
+                        k.referenced,
+                        "`access_token` must be required",
+                        "add required: true",
+                    );
+                }
+            }
+        }
+        for (k, f) in &spec.response.fields {
+            if ["refresh_token", "id_token"].contains(&k.value.as_str())
+                && f.ty.value != raw::FieldType::Secret
+            {
+                self.error(
+                    f.ty.referenced,
+                    format!("`{}` must be of type secret", k.value),
+                    "tokens are never printed: use type: secret",
+                );
+            }
+        }
+        fields
+    }
+
+    pub(super) fn claims(&mut self, spec: &raw::Spec) -> Vec<model::FieldSpec<'b>> {
+        self.identifiers(spec.token.claims.keys(), "claim", false, Some("claim"));
+        let mut out = Vec::new();
+        for (name, claim) in &spec.token.claims {
+            if claim.ty.value == raw::FieldType::Secret
+                || claim.ty.value == raw::FieldType::TokenType
+            {
+                self.error(
+                    claim.ty.referenced,
+                    format!(
+                        "claim `{}` cannot be of type `{}`",
+                        name.value,
+                        field_type(claim.ty.value).name()
+                    ),
+                    "claims are strings, ids, numbers, timestamps or lists",
+                );
+            }
+            let wire = claim.claim.as_ref().unwrap_or(name);
+            out.push(model::FieldSpec {
+                name: self.text(&name.value),
+                wire: self.list(&[self.text(&wire.value)]),
+                ty: field_type(claim.ty.value),
+                required: claim.required.as_ref().is_some_and(|r| r.value),
+                default: None,
+                description: claim
+                    .description
+                    .as_ref()
+                    .map_or("", |d| self.trimmed(&d.value)),
+            });
+        }
+        self.same_wire(spec.token.claims.keys(), &out, "claim");
+        out
+    }
+}
+
+pub(super) fn field_type(t: raw::FieldType) -> model::FieldType {
+    use model::FieldType as M;
+    match t {
+        raw::FieldType::String => M::String,
+        raw::FieldType::Secret => M::Secret,
+        raw::FieldType::TokenType => M::TokenType,
+        raw::FieldType::Seconds => M::Seconds,
+        raw::FieldType::Timestamp => M::Timestamp,
+        raw::FieldType::Scopes => M::Scopes,
+        raw::FieldType::Strings => M::Strings,
+        raw::FieldType::Id => M::Id,
+        raw::FieldType::Integer => M::Integer,
+        raw::FieldType::Number => M::Number,
+        raw::FieldType::Boolean => M::Boolean,
+        raw::FieldType::Json => M::Json,
+    }
+}
