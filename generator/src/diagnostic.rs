@@ -479,7 +479,8 @@ impl std::error::Error for Diagnostics {}
 /// would otherwise make the suggestions quadratic.
 const SUGGESTION_CANDIDATES: usize = 256;
 
-/// "Did you mean" for a name among candidates (the first [`SUGGESTION_CANDIDATES`] of them).
+/// "Did you mean" for a name among candidates (the first 256 of them: a hostile spec
+/// with thousands of names would otherwise make the suggestions quadratic).
 pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,

@@ -1,9 +1,15 @@
 //! tokenspec: generates typed Rust clients for SaaS token endpoints from YAML specs.
 //!
-//! The pipeline is four stages, each a module with one job:
-//! [`load`] (YAML → located raw types), [`validate`] (every semantic check → [`model`]),
-//! [`emit`] (model → formatted Rust), and [`output`] (write or check `generated/`).
+//! The pipeline is four stages, each a module with one job, and each depends only on the
+//! stages before it (`tests/layering.rs` refuses a reference up the pipeline):
+//! [`load`] (YAML → located raw types; [`load::schema`] is their JSON Schema),
+//! [`validate`] (every semantic check, one file per spec section → [`model`]),
+//! [`emit`] (model → formatted Rust, `PROVIDERS.md`, manifests, the build-script include file),
+//! and [`output`] (the one freshness mechanism: compare a tree of generated files with a
+//! folder, write only what changed, or report it stale).
 //! [`generate_tree`] composes them; [`outputs`] adds the specs folder's `schema.json`.
+//! Leaves every stage may use: [`diagnostic`] (rustc-style reports), [`text`] (spec text made
+//! inert for Rust and Markdown), [`names`] (keywords and reserved names) and [`model`].
 //!
 //! The model is the runtime's own description of a provider (`tokenspec-spec`'s
 //! `ProviderSpec`, borrowed), which validation lowers into a [`Bump`] arena the caller owns:
@@ -15,21 +21,18 @@
 //! # Ok::<(), tokenspec::Error>(())
 //! ```
 //!
-//! Around the pipeline: [`diagnostic`] (rustc-style reports), [`docs`] (`PROVIDERS.md`, from a
-//! minijinja template), [`schema`] (the JSON Schema of the spec format, from the raw types),
-//! [`scaffold`] (`tokenspec new`) and [`diff`] (`tokenspec diff`: model changes, classed).
+//! Beside [`emit`]: [`scaffold`] (`tokenspec new`) and [`diff`] (`tokenspec diff`: model
+//! changes, classed).
 //!
 //! For use outside this repository: [`Builder`] ([`library`]) generates providers from a
-//! crate's own build script into one file it `include!`s; [`manifest`] makes `--out` a
-//! standalone crate (`tokenspec generate --crate-name NAME`).
+//! crate's own build script into one file it `include!`s ([`emit::include`]);
+//! [`emit::manifest`] makes `--out` a standalone crate (`tokenspec generate --crate-name NAME`).
 
 pub mod diagnostic;
 pub mod diff;
-
 pub mod emit;
 pub mod library;
 pub mod load;
-
 pub mod model;
 pub mod names;
 pub mod output;

@@ -5,7 +5,7 @@ use super::EmitError;
 use crate::model;
 use quote::quote;
 
-/// The file [`Builder::generate`] writes unless told otherwise.
+/// The file [`crate::Builder::generate`] writes unless told otherwise.
 pub const DEFAULT_FILE_NAME: &str = "tokenspec_providers.rs";
 
 /// The text of the include file for `providers`, generated from `from` (named in its header).
