@@ -21,6 +21,8 @@
 #[path = "fixtures/hostile_generated.rs"]
 mod hostile;
 
+mod common;
+
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -84,13 +86,7 @@ fn generate() -> String {
 
 #[test]
 fn committed_module_is_what_the_generator_emits() {
-    let path = fixtures().join("hostile_generated.rs");
-    let fresh = generate();
-    if std::env::var_os("TOKENSPEC_BLESS").is_some() {
-        std::fs::write(&path, &fresh).expect("write fixture");
-    }
-    let committed = std::fs::read_to_string(&path).expect("fixture present");
-    assert_eq!(committed, fresh, "run with TOKENSPEC_BLESS=1 to refresh");
+    common::assert_fixture_fresh("hostile_generated.rs", generate());
 }
 
 #[test]

@@ -11,6 +11,8 @@
 #[path = "fixtures/evil_generated.rs"]
 mod evil;
 
+mod common;
+
 use std::path::Path;
 
 const BREAKOUT: &str = "\"); std::process::exit(1); (\"";
@@ -26,13 +28,7 @@ fn generate() -> String {
 
 #[test]
 fn committed_module_is_what_the_generator_emits() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/evil_generated.rs");
-    let fresh = generate();
-    if std::env::var_os("TOKENSPEC_BLESS").is_some() {
-        std::fs::write(&path, &fresh).expect("write fixture");
-    }
-    let committed = std::fs::read_to_string(&path).expect("fixture present");
-    assert_eq!(committed, fresh, "run with TOKENSPEC_BLESS=1 to refresh");
+    common::assert_fixture_fresh("evil_generated.rs", generate());
 }
 
 #[test]

@@ -15,6 +15,8 @@
 #[path = "fixtures/keywords_generated.rs"]
 mod keywords;
 
+mod common;
+
 use std::path::Path;
 use tokenspec_runtime::__private::http;
 
@@ -29,13 +31,7 @@ fn generate() -> String {
 
 #[test]
 fn committed_module_is_what_the_generator_emits() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keywords_generated.rs");
-    let fresh = generate();
-    if std::env::var_os("TOKENSPEC_BLESS").is_some() {
-        std::fs::write(&path, &fresh).expect("write fixture");
-    }
-    let committed = std::fs::read_to_string(&path).expect("fixture present");
-    assert_eq!(committed, fresh, "run with TOKENSPEC_BLESS=1 to refresh");
+    common::assert_fixture_fresh("keywords_generated.rs", generate());
 }
 
 fn inputs() -> keywords::Inputs {
