@@ -14,16 +14,22 @@
 //! Programs that pick a provider at run time use the registry: [`by_name`] and [`providers`].
 #![warn(missing_docs)]
 pub use ::tokenspec_runtime as runtime;
+
 /// ApprovalMax: <https://www.approvalmax.com/>
 pub mod approvalmax;
+
 /// Brainysoft: <https://brainysoft.ru/>
 pub mod brainysoft;
+
 /// learn.link public API: <https://learn.link/>
 pub mod learnlink;
+
 /// SmartDocumentor: <https://cloud.smartdocumentor.net/>
 pub mod smartdocumentor;
+
 /// LMS Smart Way: <https://smartway.pro/>
 pub mod smartway;
+
 /// Every provider, in name order.
 pub static PROVIDERS: &[&::tokenspec_runtime::ProviderSpec] = &[
     &approvalmax::PROVIDER,
@@ -32,16 +38,19 @@ pub static PROVIDERS: &[&::tokenspec_runtime::ProviderSpec] = &[
     &smartdocumentor::PROVIDER,
     &smartway::PROVIDER,
 ];
+
 /// Every provider, in name order.
 pub fn providers() -> &'static [&'static ::tokenspec_runtime::ProviderSpec] {
     PROVIDERS
 }
+
 /// The provider registered as `name` (`brainysoft`), if there is one.
 pub fn by_name(
     name: &str,
 ) -> ::core::option::Option<&'static ::tokenspec_runtime::ProviderSpec> {
     PROVIDERS.iter().copied().find(|p| p.name == name)
 }
+
 /// A provider-independent client for `name`, driven with string inputs.
 pub fn client(name: &str) -> ::core::option::Option<::tokenspec_runtime::Client> {
     by_name(name).map(::tokenspec_runtime::Client::new)

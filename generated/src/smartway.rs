@@ -6,9 +6,7 @@
 //! The typed client is the crate `tokenspec-provider-smartway`.
 use ::tokenspec_runtime as rt;
 
-/// What the runtime knows of this provider: environments, inputs, credentials, grants,
-/// response and error shapes. The registry hands it to programs that pick providers at
-/// run time.
+/// What the runtime knows of this provider: environments, inputs, credentials, grants, response and error shapes.
 pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
     name: "smartway",
     title: "LMS Smart Way",

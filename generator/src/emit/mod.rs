@@ -55,7 +55,29 @@ fn format(what: &str, source: &str, tokens: TokenStream) -> Result<String, EmitE
         what: what.to_owned(),
         message: e.to_string(),
     })?;
-    Ok(header(source) + &prettyplease::unparse(&file))
+    Ok(header(source) + &space_items(&prettyplease::unparse(&file)))
+}
+
+/// prettyplease's output with a blank line between top-level items, as a person would write
+/// it. Only whitespace changes: a line at column 0 that starts an item (its docs, attributes
+/// or first token) gets a blank line before it when the line before it ended an item (`}` or
+/// `;` at column 0, not in a comment). prettyplease writes string literals on one line (their newlines escaped)
+/// and doc comments as one `///` line per line, so no literal or doc text is touched.
+fn space_items(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut previous_ended_item = false;
+    for line in text.lines() {
+        let at_column_0 = !line.is_empty() && !line.starts_with(char::is_whitespace);
+        if previous_ended_item && at_column_0 && !line.starts_with('}') {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous_ended_item = at_column_0
+            && !line.starts_with("//")
+            && (line.starts_with('}') || line.ends_with(';'));
+    }
+    out
 }
 
 /// An identifier for a snake_case name, raw when it is a keyword.
@@ -118,6 +140,17 @@ fn inner_doc(markdown: &str) -> TokenStream {
 }
 
 /// Paragraphs of documentation, empty ones left out (spec prose can be empty once neutralised).
+/// `parts` as one paragraph: the short facts of a field or input (what it is, its example or
+/// default, what `build` refuses) read as one block of text.
+fn sentences<S: AsRef<str>>(parts: &[S]) -> String {
+    parts
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn paragraphs<S: AsRef<str>>(parts: &[S]) -> String {
     parts
         .iter()

@@ -1,7 +1,7 @@
 //! One provider's typed module: its client, inputs, grants, response and error types, as the
 //! crate `tokenspec-provider-<name>` (or a module of a standalone crate) holds it.
 
-use super::{EmitError, camel, doc, format, ident, inner_doc, paragraphs, spec_static};
+use super::{EmitError, camel, doc, format, ident, inner_doc, paragraphs, sentences, spec_static};
 use crate::model::{
     ErrorFormat, FieldSpec, FieldType, GrantKind, GrantSpec, InputLocation, InputSpec, ParamSource,
     ParamSpec, Pkce, Placement, Provider,
@@ -42,20 +42,21 @@ pub fn provider_module_at(p: &Provider, example_path: Option<&str>) -> Result<St
 
         use ::tokenspec_runtime as rt;
 
-        #provider
+        // What a reader looks for first: the client, then what it takes and gives back; the
+        // runtime's view of the provider (the marker and the spec static) comes last.
+        #client
         #inputs
         #environment
         #placement
+        #response
+        #claims
 
-        /// Errors of this provider: bad input, transport, the provider's error body, or an
-        /// unexpected response.
+        /// Errors of this provider: bad input, transport, the provider's error body, or an unexpected response.
         pub type Error = rt::Error<ErrorBody>;
 
         #error_body
         #error_body_item
-        #response
-        #claims
-        #client
+        #provider
     };
     Ok(format(p.name, p.source, tokens)? + "\n" + &spec_static::spec_static(p))
 }
@@ -78,8 +79,8 @@ fn module_doc_text(p: &Provider) -> String {
         text::inline(p.title),
         text::prose(p.description),
         format!("Provider documentation: {}", text::link(p.docs)),
+        // The header comment names the spec file the module comes from.
         facts,
-        format!("Generated from {}.", text::code(p.source)),
     ])
 }
 
@@ -100,15 +101,8 @@ fn environment_enum(p: &Provider) -> TokenStream {
         let default = (e.name == p.default_environment).then(|| quote!(#[default]));
         quote!(#doc #default #variant)
     });
-    let index_arms = p.environments.iter().enumerate().map(|(index, e)| {
-        let variant = camel(e.name);
-        let index = proc_macro2::Literal::usize_unsuffixed(index);
-        quote!(Environment::#variant => #index)
-    });
     quote! {
-        /// Environments of this provider; the default is the spec's `default_environment`.
-        ///
-        /// Non-exhaustive: a spec may add an environment in a minor version.
+        /// Environments of this provider; the default is the spec's `default_environment`. Non-exhaustive: a spec may add an environment in a minor version.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
         #[non_exhaustive]
         pub enum Environment {
@@ -116,10 +110,10 @@ fn environment_enum(p: &Provider) -> TokenStream {
         }
 
         impl rt::Environment for Environment {
+            // Variants are in spec order without explicit discriminants: each one's
+            // discriminant is its index in the spec's environments.
             fn index(self) -> usize {
-                match self {
-                    #(#index_arms),*
-                }
+                self as usize
             }
         }
     }
@@ -145,15 +139,8 @@ fn placement_enum(p: &Provider) -> Option<TokenStream> {
         let default = (i == p.credentials.preferred).then(|| quote!(#[default]));
         quote!(#doc #default #variant)
     });
-    let arms = p.credentials.accepted.iter().enumerate().map(|(index, a)| {
-        let variant = camel(a.kind());
-        let index = proc_macro2::Literal::usize_unsuffixed(index);
-        quote!(CredentialPlacement::#variant => #index)
-    });
     Some(quote! {
-        /// Where the client sends its credentials; every variant is accepted by the provider.
-        ///
-        /// Non-exhaustive: a spec may accept another placement in a minor version.
+        /// Where the client sends its credentials; every variant is accepted by the provider. Non-exhaustive: a spec may accept another placement in a minor version.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
         #[non_exhaustive]
         pub enum CredentialPlacement {
@@ -161,10 +148,10 @@ fn placement_enum(p: &Provider) -> Option<TokenStream> {
         }
 
         impl rt::PlacementChoice for CredentialPlacement {
+            // Variants are in spec order without explicit discriminants: each one's
+            // discriminant is its index in the accepted placements.
             fn index(self) -> usize {
-                match self {
-                    #(#arms),*
-                }
+                self as usize
             }
         }
     })
@@ -172,12 +159,12 @@ fn placement_enum(p: &Provider) -> Option<TokenStream> {
 
 fn rust_type(ty: FieldType) -> TokenStream {
     match ty {
-        FieldType::String | FieldType::Id => quote!(::std::string::String),
+        FieldType::String | FieldType::Id => quote!(String),
         FieldType::Secret => quote!(rt::Secret),
         FieldType::TokenType => quote!(rt::TokenType),
         FieldType::Seconds => quote!(::std::time::Duration),
         FieldType::Timestamp | FieldType::Integer => quote!(i64),
-        FieldType::Scopes | FieldType::Strings => quote!(::std::vec::Vec<::std::string::String>),
+        FieldType::Scopes | FieldType::Strings => quote!(Vec<String>),
         FieldType::Number => quote!(f64),
         FieldType::Boolean => quote!(bool),
         FieldType::Json => quote!(rt::__private::serde_json::Value),
@@ -203,7 +190,7 @@ fn struct_fields(fields: &[FieldSpec]) -> Vec<TokenStream> {
             if let Some(d) = &f.default {
                 parts.push(format!("When absent: {}.", text::code(d)));
             }
-            let doc = doc(&paragraphs(&parts));
+            let doc = doc(&sentences(&parts));
             match (f.ty, always) {
                 (FieldType::Seconds, true) => quote! {
                     #doc
@@ -213,13 +200,13 @@ fn struct_fields(fields: &[FieldSpec]) -> Vec<TokenStream> {
                 (FieldType::Seconds, false) => quote! {
                     #doc
                     #[serde(default, with = "::tokenspec_runtime::wire::option_seconds")]
-                    pub #name: ::core::option::Option<#base>
+                    pub #name: Option<#base>
                 },
                 (_, true) => quote!(#doc pub #name: #base),
                 (_, false) => quote! {
                     #doc
                     #[serde(default)]
-                    pub #name: ::core::option::Option<#base>
+                    pub #name: Option<#base>
                 },
             }
         })
@@ -239,9 +226,7 @@ fn error_body(p: &Provider) -> (TokenStream, Option<TokenStream>) {
             let fields = struct_fields(fields);
             (
                 quote! {
-                    /// The provider's own error body.
-                    ///
-                    /// Non-exhaustive: a spec may add an optional field in a minor version.
+                    /// The provider's own error body. Non-exhaustive: a spec may add an optional field in a minor version.
                     #[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
                     #[non_exhaustive]
                     pub struct ErrorBody {
@@ -267,9 +252,8 @@ fn token_response(p: &Provider) -> TokenStream {
     let fields = struct_fields(p.response);
     let claims = (!p.claims.is_empty()).then(|| {
         quote! {
-            /// The access token's JWT claims, decoded **without verifying the signature**: they
-            /// say what the provider put in the token and prove nothing.
-            pub fn claims(&self) -> ::core::result::Result<Claims, rt::ClaimsError> {
+            /// The access token's JWT claims, decoded **without verifying the signature**: they say what the provider put in the token and prove nothing.
+            pub fn claims(&self) -> Result<Claims, rt::ClaimsError> {
                 rt::jwt::decode_claims(&PROVIDER, self.access_token.expose())?
                     .deserialize()
                     .map_err(|e| rt::ClaimsError { reason: e.to_string() })
@@ -277,11 +261,7 @@ fn token_response(p: &Provider) -> TokenStream {
         }
     });
     quote! {
-        /// A successful token response, normalized: defaults applied, seconds as
-        /// `Duration`, scope lists split.
-        ///
-        /// Non-exhaustive: a spec may add an optional field in a minor version. Build one from
-        /// a response with [`parse_response`](rt::TypedClient::parse_response).
+        /// A successful token response, normalized: defaults applied, seconds as `Duration`, scope lists split. Non-exhaustive: a spec may add an optional field in a minor version. Build one from a response with [`parse_response`](rt::TypedClient::parse_response).
         #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
         #[non_exhaustive]
         pub struct TokenResponse {
@@ -289,8 +269,7 @@ fn token_response(p: &Provider) -> TokenStream {
         }
 
         impl TokenResponse {
-            /// `Authorization: Bearer <access_token>` for calling the provider's API, built from
-            /// a fixed template whatever `token_type` said.
+            /// `Authorization: Bearer <access_token>` for calling the provider's API, built from a fixed template whatever `token_type` said.
             pub fn bearer_header(&self) -> rt::__private::http::HeaderValue {
                 rt::bearer_header(&self.access_token)
             }
@@ -306,10 +285,7 @@ fn claims_struct(p: &Provider) -> Option<TokenStream> {
     }
     let fields = struct_fields(p.claims);
     Some(quote! {
-        /// Claims of the access token (a JWT). Read without verifying the signature: use them
-        /// to learn about the token, never to authorize anything.
-        ///
-        /// Non-exhaustive: a spec may add an optional claim in a minor version.
+        /// Claims of the access token (a JWT). Read without verifying the signature: use them to learn about the token, never to authorize anything. Non-exhaustive: a spec may add an optional claim in a minor version.
         #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
         #[non_exhaustive]
         pub struct Claims {
@@ -336,7 +312,7 @@ impl Arg<'_> {
         if self.required {
             quote!(#name: #ty)
         } else {
-            quote!(#name: ::core::option::Option<#ty>)
+            quote!(#name: Option<#ty>)
         }
     }
 
@@ -345,8 +321,8 @@ impl Arg<'_> {
         let var = ident(self.input.name);
         let name = literal(self.input.name);
         let value = match (self.required, self.input.secret) {
-            (true, true) => quote!(::core::option::Option::Some(#var.expose())),
-            (true, false) => quote!(::core::option::Option::Some(#var)),
+            (true, true) => quote!(Some(#var.expose())),
+            (true, false) => quote!(Some(#var)),
             (false, true) => quote!(#var.map(rt::Secret::expose)),
             (false, false) => quote!(#var),
         };
@@ -427,9 +403,9 @@ fn grant_method_item(p: &Provider, g: &GrantSpec) -> TokenStream {
         quote!(&'a self)
     };
     let list = if pairs.is_empty() {
-        quote!(::std::vec::Vec::new())
+        quote!([])
     } else {
-        quote!(::std::vec![#(#pairs),*])
+        quote!([#(#pairs),*])
     };
     quote! {
         #method_doc
@@ -464,7 +440,7 @@ fn authorize_method(p: &Provider) -> Option<TokenStream> {
     Some(quote! {
         #method_doc
         #many
-        pub fn authorize_url(&self, #(#params),*) -> ::core::result::Result<rt::__private::url::Url, Error> {
+        pub fn authorize_url(&self, #(#params),*) -> Result<rt::__private::url::Url, Error> {
             self.0.authorize(&[#(#pairs),*])
         }
     })
@@ -482,22 +458,25 @@ fn inputs(p: &Provider) -> (TokenStream, bool) {
         if let Some(d) = &i.default {
             parts.push(format!("Default: {}.", text::code(d)));
         }
-        let mut refused = vec!["an empty value".to_owned()];
-        refused.push(
-            match i.location {
-                InputLocation::Host => "one that is not a DNS label",
-                InputLocation::Path => "one with `/`, `?`, `#`, `\\` or `..`",
-                InputLocation::Param => "one with control characters",
+        // Every value is refused when empty or holding control characters (said once, on
+        // `Inputs`); what a field adds to that is said on the field.
+        let mut refused = Vec::new();
+        match i.location {
+            InputLocation::Host => refused.push("a value that is not a DNS label".to_owned()),
+            InputLocation::Path => {
+                refused.push("a value with `/`, `?`, `#`, `\\` or `..`".to_owned())
             }
-            .to_owned(),
-        );
+            InputLocation::Param => {}
+        }
         if let Some(pat) = &i.pattern {
             refused.push(format!("one that does not match {}", text::code(pat)));
         }
-        let last = refused.pop().unwrap_or_default();
-        let check = format!("`build` refuses {}, or {last}.", refused.join(", "));
+        let check = match refused.len() {
+            0 => String::new(),
+            _ => format!("`build` also refuses {}.", refused.join(", or ")),
+        };
         parts.push(check);
-        doc(&paragraphs(&parts))
+        doc(&sentences(&parts))
     };
     let required: Vec<&InputSpec> = client_inputs
         .iter()
@@ -509,7 +488,7 @@ fn inputs(p: &Provider) -> (TokenStream, bool) {
         let ty = if i.secret {
             quote!(rt::Secret)
         } else {
-            quote!(::std::string::String)
+            quote!(String)
         };
         let doc = field_doc(i);
         quote!(#doc pub #name: #ty)
@@ -524,9 +503,9 @@ fn inputs(p: &Provider) -> (TokenStream, bool) {
         }
     });
     let values = if required.is_empty() {
-        quote!(::std::vec::Vec::new())
+        quote!(Vec::new())
     } else {
-        quote!(::std::vec![#(#values),*])
+        quote!(Vec::from([#(#values),*]))
     };
     let optional: Vec<&InputSpec> = client_inputs
         .iter()
@@ -545,10 +524,7 @@ fn inputs(p: &Provider) -> (TokenStream, bool) {
             quote!(OptionalInput::#variant => #name)
         });
         quote! {
-            /// Optional client inputs, each set with
-            /// [`ClientBuilder::input`](rt::Builder::input).
-            ///
-            /// Non-exhaustive: a spec may add an optional input in a minor version.
+            /// Optional client inputs, each set with [`ClientBuilder::input`](rt::Builder::input). Non-exhaustive: a spec may add an optional input in a minor version.
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
             #[non_exhaustive]
             pub enum OptionalInput {
@@ -565,16 +541,14 @@ fn inputs(p: &Provider) -> (TokenStream, bool) {
         }
     });
     let tokens = quote! {
-        /// The inputs every client needs, as a struct literal: one that forgets an input does
-        /// not compile. Values are checked by `build`, which names the first bad one; secret
-        /// ones are [`rt::Secret`]s, which never print themselves.
+        /// The inputs every client needs, as a struct literal: one that forgets an input does not compile. `build` checks every value (none may be empty or hold control characters) and names the first bad one; secret ones are [`rt::Secret`]s, which never print themselves.
         #[derive(Debug, Clone)]
         pub struct Inputs {
             #(#fields),*
         }
 
         impl rt::ClientInputs for Inputs {
-            fn into_values(self) -> ::std::vec::Vec<(&'static str, rt::Secret)> {
+            fn into_values(self) -> Vec<(&'static str, rt::Secret)> {
                 #values
             }
         }
@@ -605,7 +579,7 @@ fn client_example(p: &Provider, path: &str) -> String {
                 })
                 .collect();
             format!(
-                "let token = client.{method}({}).await?;\nprintln!(\"{{:?}}\", token.bearer_header());\n",
+                "let authorization = client.{method}({}).await?.bearer_header();\n",
                 args.join(", ")
             )
         }
@@ -613,7 +587,7 @@ fn client_example(p: &Provider, path: &str) -> String {
     };
     format!(
         "```no_run\n\
-         use {path} as {module};\n\n\
+         use {path} as {module};\n\
          # async fn run() -> Result<(), {module}::Error> {{\n\
          let client = {module}::Client::builder({module}::Inputs {{{fields}\n}})\n.build()?;\n\
          {call}\
@@ -665,21 +639,20 @@ fn client(p: &Provider, example_path: Option<&str>) -> TokenStream {
         #token_source_doc
         pub type TokenSource = rt::CachedTokenSource<ErrorBody>;
 
-        /// Builds a [`Client`] from [`Inputs`]: environment, base URL, transport, timeouts,
-        /// retries and credential placement have defaults; `build` checks every value.
+        /// Builds a [`Client`] from [`Inputs`]: environment, base URL, transport, timeouts, retries and credential placement have defaults; `build` checks every value.
         pub type ClientBuilder = rt::Builder<Provider>;
 
         #client_doc
         #[derive(Debug, Clone)]
         pub struct Client(rt::TypedClient<Provider>);
 
-        impl ::core::convert::From<rt::TypedClient<Provider>> for Client {
+        impl From<rt::TypedClient<Provider>> for Client {
             fn from(client: rt::TypedClient<Provider>) -> Self {
                 Client(client)
             }
         }
 
-        impl ::core::ops::Deref for Client {
+        impl ::std::ops::Deref for Client {
             type Target = rt::TypedClient<Provider>;
 
             fn deref(&self) -> &Self::Target {

@@ -212,9 +212,7 @@ const PROVIDER_SPEC_FIELDS: usize = 16;
 /// The static, documented, as the last item of a module.
 pub(crate) fn spec_static(p: &Provider) -> String {
     let mut out = String::from(
-        "/// What the runtime knows of this provider: environments, inputs, credentials, grants,\n\
-         /// response and error shapes. The registry hands it to programs that pick providers at\n\
-         /// run time.\n\
+        "/// What the runtime knows of this provider: environments, inputs, credentials, grants, response and error shapes.\n\
          pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {\n",
     );
     let mut named = 0;

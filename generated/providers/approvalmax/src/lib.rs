@@ -8,213 +8,20 @@
 //! Provider documentation: <https://www.approvalmax.com/>
 //!
 //! Grants: `authorization_code`, `refresh_token`. Access tokens live 3600 s, refresh tokens 2592000 s.
-//!
-//! Generated from `specs/approvalmax.yaml`.
 use ::tokenspec_runtime as rt;
-/// ApprovalMax, as the runtime's generic [`rt::Builder`] and [`rt::TypedClient`] know it.
-#[derive(Debug, Clone, Copy)]
-pub struct Provider;
-impl rt::Provider for Provider {
-    const SPEC: &'static rt::ProviderSpec = &PROVIDER;
-    type Environment = Environment;
-    type Placement = CredentialPlacement;
-    type Inputs = Inputs;
-    type OptionalInput = OptionalInput;
-    type TokenResponse = TokenResponse;
-    type ErrorBody = ErrorBody;
-    type Client = Client;
-}
-/// The inputs every client needs, as a struct literal: one that forgets an input does
-/// not compile. Values are checked by `build`, which names the first bad one; secret
-/// ones are [`rt::Secret`]s, which never print themselves.
-#[derive(Debug, Clone)]
-pub struct Inputs {
-    /// Your application's client ID.
-    ///
-    /// `build` refuses an empty value, or one with control characters.
-    pub client_id: ::std::string::String,
-    /// Your application's client secret.
-    ///
-    /// `build` refuses an empty value, or one with control characters.
-    pub client_secret: rt::Secret,
-    /// The redirect URI registered for your application; the same in both steps.
-    ///
-    /// `build` refuses an empty value, or one with control characters.
-    pub redirect_uri: ::std::string::String,
-}
-impl rt::ClientInputs for Inputs {
-    fn into_values(self) -> ::std::vec::Vec<(&'static str, rt::Secret)> {
-        ::std::vec![
-            ("client_id", rt::Secret::new(self.client_id)), ("client_secret", self
-            .client_secret), ("redirect_uri", rt::Secret::new(self.redirect_uri))
-        ]
-    }
-}
-/// Optional client inputs, each set with
-/// [`ClientBuilder::input`](rt::Builder::input).
-///
-/// Non-exhaustive: a spec may add an optional input in a minor version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OptionalInput {
-    /// Space-delimited scopes requested at authorization.
-    ///
-    /// Default: `https://www.approvalmax.com/scopes/public_api offline_access`.
-    ///
-    /// `build` refuses an empty value, or one with control characters.
-    Scope,
-}
-impl rt::InputName for OptionalInput {
-    fn name(self) -> &'static str {
-        match self {
-            OptionalInput::Scope => "scope",
-        }
-    }
-}
-/// Environments of this provider; the default is the spec's `default_environment`.
-///
-/// Non-exhaustive: a spec may add an environment in a minor version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub enum Environment {
-    /// `production`: `https://identity.approvalmax.com/connect/token`
-    #[default]
-    Production,
-}
-impl rt::Environment for Environment {
-    fn index(self) -> usize {
-        match self {
-            Environment::Production => 0,
-        }
-    }
-}
-/// Where the client sends its credentials; every variant is accepted by the provider.
-///
-/// Non-exhaustive: a spec may accept another placement in a minor version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub enum CredentialPlacement {
-    /// HTTP Basic authentication.
-    Basic,
-    /// In the request body. The default.
-    #[default]
-    Body,
-}
-impl rt::PlacementChoice for CredentialPlacement {
-    fn index(self) -> usize {
-        match self {
-            CredentialPlacement::Basic => 0,
-            CredentialPlacement::Body => 1,
-        }
-    }
-}
-/// Errors of this provider: bad input, transport, the provider's error body, or an
-/// unexpected response.
-pub type Error = rt::Error<ErrorBody>;
-/// The provider's error body: RFC 6749 `error`, `error_description`, `error_uri`.
-pub type ErrorBody = rt::OAuthErrorBody;
-/// A successful token response, normalized: defaults applied, seconds as
-/// `Duration`, scope lists split.
-///
-/// Non-exhaustive: a spec may add an optional field in a minor version. Build one from
-/// a response with [`parse_response`](rt::TypedClient::parse_response).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TokenResponse {
-    /// Access token (a JWT) for API calls on behalf of the user.
-    pub access_token: rt::Secret,
-    /// Lifetime of the access token, 3600 seconds.
-    ///
-    /// When absent: `3600`.
-    #[serde(with = "::tokenspec_runtime::wire::seconds")]
-    pub expires_in: ::std::time::Duration,
-    /// Usually Bearer.
-    ///
-    /// When absent: `"Bearer"`.
-    pub token_type: rt::TokenType,
-    /// Present when offline_access was requested.
-    #[serde(default)]
-    pub refresh_token: ::core::option::Option<rt::Secret>,
-    /// Scopes granted.
-    #[serde(default)]
-    pub scope: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
-}
-impl TokenResponse {
-    /// `Authorization: Bearer <access_token>` for calling the provider's API, built from
-    /// a fixed template whatever `token_type` said.
-    pub fn bearer_header(&self) -> rt::__private::http::HeaderValue {
-        rt::bearer_header(&self.access_token)
-    }
-    /// The access token's JWT claims, decoded **without verifying the signature**: they
-    /// say what the provider put in the token and prove nothing.
-    pub fn claims(&self) -> ::core::result::Result<Claims, rt::ClaimsError> {
-        rt::jwt::decode_claims(&PROVIDER, self.access_token.expose())?
-            .deserialize()
-            .map_err(|e| rt::ClaimsError {
-                reason: e.to_string(),
-            })
-    }
-}
-/// Claims of the access token (a JWT). Read without verifying the signature: use them
-/// to learn about the token, never to authorize anything.
-///
-/// Non-exhaustive: a spec may add an optional claim in a minor version.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct Claims {
-    /// Not valid before (seconds since the epoch).
-    #[serde(default)]
-    pub nbf: ::core::option::Option<i64>,
-    /// Expiry (seconds since the epoch).
-    pub exp: i64,
-    /// Issuer, <https://identity.approvalmax.com>.
-    #[serde(default)]
-    pub iss: ::core::option::Option<::std::string::String>,
-    /// Client the token was issued to.
-    #[serde(default)]
-    pub client_id: ::core::option::Option<::std::string::String>,
-    /// The user.
-    #[serde(default)]
-    pub sub: ::core::option::Option<::std::string::String>,
-    /// When the user authenticated.
-    #[serde(default)]
-    pub auth_time: ::core::option::Option<i64>,
-    /// Identity provider.
-    #[serde(default)]
-    pub idp: ::core::option::Option<::std::string::String>,
-    /// The ApprovalMax connection the user granted.
-    ///
-    /// On the wire: `https://www.approvalmax.com/connection`.
-    #[serde(default)]
-    pub connection: ::core::option::Option<::std::string::String>,
-    /// Token ID.
-    #[serde(default)]
-    pub jti: ::core::option::Option<::std::string::String>,
-    /// Session ID.
-    #[serde(default)]
-    pub sid: ::core::option::Option<::std::string::String>,
-    /// Issued at (seconds since the epoch).
-    #[serde(default)]
-    pub iat: ::core::option::Option<i64>,
-    /// Scopes, as an array.
-    #[serde(default)]
-    pub scope: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Authentication methods.
-    #[serde(default)]
-    pub amr: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
-}
+
 /// A cached, single-flight token source for this provider, from [`token_source`](rt::TypedClient::token_source): the token is reused until shortly before it expires, and one fetch serves every caller waiting for a new one. Once the provider has issued a refresh token, renewals use it; a rotated refresh token replaces the old one.
 ///
 /// The authorization-code grant needs a user, so the source cannot start on its own: put the answer of [`Client::exchange_code`] in it with [`insert`](rt::CachedTokenSource::insert), or name the user with [`with_user`](rt::CachedTokenSource::with_user) and give it the [`TokenStore`](rt::TokenStore) that holds their token. If the provider refuses the refresh token, the source returns [`ReauthorizationRequired`](rt::Error::ReauthorizationRequired): the user must authorize again; it never falls back to another grant.
 pub type TokenSource = rt::CachedTokenSource<ErrorBody>;
-/// Builds a [`Client`] from [`Inputs`]: environment, base URL, transport, timeouts,
-/// retries and credential placement have defaults; `build` checks every value.
+
+/// Builds a [`Client`] from [`Inputs`]: environment, base URL, transport, timeouts, retries and credential placement have defaults; `build` checks every value.
 pub type ClientBuilder = rt::Builder<Provider>;
+
 /// A client for ApprovalMax's token endpoint. Build one with [`Client::builder`]; the provider-independent methods (`token_source`, `parse_response`, `runtime`) come from [`rt::TypedClient`].
 ///
 /// ```no_run
 /// use tokenspec_provider_approvalmax as approvalmax;
-///
 /// # async fn run() -> Result<(), approvalmax::Error> {
 /// let client = approvalmax::Client::builder(approvalmax::Inputs {
 ///     client_id: "example".into(),
@@ -222,24 +29,26 @@ pub type ClientBuilder = rt::Builder<Provider>;
 ///     redirect_uri: "example".into(),
 /// })
 /// .build()?;
-/// let token = client.exchange_code("example", None).await?;
-/// println!("{:?}", token.bearer_header());
+/// let authorization = client.exchange_code("example", None).await?.bearer_header();
 /// # Ok(())
 /// # }
 /// ```
 #[derive(Debug, Clone)]
 pub struct Client(rt::TypedClient<Provider>);
-impl ::core::convert::From<rt::TypedClient<Provider>> for Client {
+
+impl From<rt::TypedClient<Provider>> for Client {
     fn from(client: rt::TypedClient<Provider>) -> Self {
         Client(client)
     }
 }
-impl ::core::ops::Deref for Client {
+
+impl ::std::ops::Deref for Client {
     type Target = rt::TypedClient<Provider>;
     fn deref(&self) -> &Self::Target {
         &self.0
     }
 }
+
 impl Client {
     /// A builder over the required inputs.
     pub fn builder(inputs: Inputs) -> ClientBuilder {
@@ -251,15 +60,12 @@ impl Client {
     pub fn exchange_code<'a>(
         &'a self,
         code: &'a str,
-        code_verifier: ::core::option::Option<&'a str>,
+        code_verifier: Option<&'a str>,
     ) -> rt::Call<'a, Provider> {
         self.0
             .call(
                 rt::GrantKind::AuthorizationCode,
-                ::std::vec![
-                    ("code", ::core::option::Option::Some(code)), ("code_verifier",
-                    code_verifier)
-                ],
+                [("code", Some(code)), ("code_verifier", code_verifier)],
             )
     }
     /// Exchanges a refresh token for new tokens (grant `refresh_token`): `.await` the call, run it with `.blocking()` (runtime feature `blocking`), or take the request it would send with `.request()`.
@@ -272,31 +78,188 @@ impl Client {
         self.0
             .call(
                 rt::GrantKind::RefreshToken,
-                ::std::vec![
-                    ("refresh_token", ::core::option::Option::Some(refresh_token
-                    .expose()))
-                ],
+                [("refresh_token", Some(refresh_token.expose()))],
             )
     }
     /// The URL to send the user to for authorization: `response_type=code` and the grant's authorize parameters. With a `code_verifier`, adds its S256 `code_challenge` (PKCE).
     pub fn authorize_url(
         &self,
         state: &str,
-        code_verifier: ::core::option::Option<&str>,
-    ) -> ::core::result::Result<rt::__private::url::Url, Error> {
-        self.0
-            .authorize(
-                &[
-                    ("state", ::core::option::Option::Some(state)),
-                    ("code_verifier", code_verifier),
-                ],
-            )
+        code_verifier: Option<&str>,
+    ) -> Result<rt::__private::url::Url, Error> {
+        self.0.authorize(&[("state", Some(state)), ("code_verifier", code_verifier)])
     }
 }
 
-/// What the runtime knows of this provider: environments, inputs, credentials, grants,
-/// response and error shapes. The registry hands it to programs that pick providers at
-/// run time.
+/// The inputs every client needs, as a struct literal: one that forgets an input does not compile. `build` checks every value (none may be empty or hold control characters) and names the first bad one; secret ones are [`rt::Secret`]s, which never print themselves.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    /// Your application's client ID.
+    pub client_id: String,
+    /// Your application's client secret.
+    pub client_secret: rt::Secret,
+    /// The redirect URI registered for your application; the same in both steps.
+    pub redirect_uri: String,
+}
+
+impl rt::ClientInputs for Inputs {
+    fn into_values(self) -> Vec<(&'static str, rt::Secret)> {
+        Vec::from([
+            ("client_id", rt::Secret::new(self.client_id)),
+            ("client_secret", self.client_secret),
+            ("redirect_uri", rt::Secret::new(self.redirect_uri)),
+        ])
+    }
+}
+
+/// Optional client inputs, each set with [`ClientBuilder::input`](rt::Builder::input). Non-exhaustive: a spec may add an optional input in a minor version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OptionalInput {
+    /// Space-delimited scopes requested at authorization. Default: `https://www.approvalmax.com/scopes/public_api offline_access`.
+    Scope,
+}
+
+impl rt::InputName for OptionalInput {
+    fn name(self) -> &'static str {
+        match self {
+            OptionalInput::Scope => "scope",
+        }
+    }
+}
+
+/// Environments of this provider; the default is the spec's `default_environment`. Non-exhaustive: a spec may add an environment in a minor version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Environment {
+    /// `production`: `https://identity.approvalmax.com/connect/token`
+    #[default]
+    Production,
+}
+
+impl rt::Environment for Environment {
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Where the client sends its credentials; every variant is accepted by the provider. Non-exhaustive: a spec may accept another placement in a minor version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum CredentialPlacement {
+    /// HTTP Basic authentication.
+    Basic,
+    /// In the request body. The default.
+    #[default]
+    Body,
+}
+
+impl rt::PlacementChoice for CredentialPlacement {
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// A successful token response, normalized: defaults applied, seconds as `Duration`, scope lists split. Non-exhaustive: a spec may add an optional field in a minor version. Build one from a response with [`parse_response`](rt::TypedClient::parse_response).
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TokenResponse {
+    /// Access token (a JWT) for API calls on behalf of the user.
+    pub access_token: rt::Secret,
+    /// Lifetime of the access token, 3600 seconds. When absent: `3600`.
+    #[serde(with = "::tokenspec_runtime::wire::seconds")]
+    pub expires_in: ::std::time::Duration,
+    /// Usually Bearer. When absent: `"Bearer"`.
+    pub token_type: rt::TokenType,
+    /// Present when offline_access was requested.
+    #[serde(default)]
+    pub refresh_token: Option<rt::Secret>,
+    /// Scopes granted.
+    #[serde(default)]
+    pub scope: Option<Vec<String>>,
+}
+
+impl TokenResponse {
+    /// `Authorization: Bearer <access_token>` for calling the provider's API, built from a fixed template whatever `token_type` said.
+    pub fn bearer_header(&self) -> rt::__private::http::HeaderValue {
+        rt::bearer_header(&self.access_token)
+    }
+    /// The access token's JWT claims, decoded **without verifying the signature**: they say what the provider put in the token and prove nothing.
+    pub fn claims(&self) -> Result<Claims, rt::ClaimsError> {
+        rt::jwt::decode_claims(&PROVIDER, self.access_token.expose())?
+            .deserialize()
+            .map_err(|e| rt::ClaimsError {
+                reason: e.to_string(),
+            })
+    }
+}
+
+/// Claims of the access token (a JWT). Read without verifying the signature: use them to learn about the token, never to authorize anything. Non-exhaustive: a spec may add an optional claim in a minor version.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Claims {
+    /// Not valid before (seconds since the epoch).
+    #[serde(default)]
+    pub nbf: Option<i64>,
+    /// Expiry (seconds since the epoch).
+    pub exp: i64,
+    /// Issuer, <https://identity.approvalmax.com>.
+    #[serde(default)]
+    pub iss: Option<String>,
+    /// Client the token was issued to.
+    #[serde(default)]
+    pub client_id: Option<String>,
+    /// The user.
+    #[serde(default)]
+    pub sub: Option<String>,
+    /// When the user authenticated.
+    #[serde(default)]
+    pub auth_time: Option<i64>,
+    /// Identity provider.
+    #[serde(default)]
+    pub idp: Option<String>,
+    /// The ApprovalMax connection the user granted. On the wire: `https://www.approvalmax.com/connection`.
+    #[serde(default)]
+    pub connection: Option<String>,
+    /// Token ID.
+    #[serde(default)]
+    pub jti: Option<String>,
+    /// Session ID.
+    #[serde(default)]
+    pub sid: Option<String>,
+    /// Issued at (seconds since the epoch).
+    #[serde(default)]
+    pub iat: Option<i64>,
+    /// Scopes, as an array.
+    #[serde(default)]
+    pub scope: Option<Vec<String>>,
+    /// Authentication methods.
+    #[serde(default)]
+    pub amr: Option<Vec<String>>,
+}
+
+/// Errors of this provider: bad input, transport, the provider's error body, or an unexpected response.
+pub type Error = rt::Error<ErrorBody>;
+
+/// The provider's error body: RFC 6749 `error`, `error_description`, `error_uri`.
+pub type ErrorBody = rt::OAuthErrorBody;
+
+/// ApprovalMax, as the runtime's generic [`rt::Builder`] and [`rt::TypedClient`] know it.
+#[derive(Debug, Clone, Copy)]
+pub struct Provider;
+
+impl rt::Provider for Provider {
+    const SPEC: &'static rt::ProviderSpec = &PROVIDER;
+    type Environment = Environment;
+    type Placement = CredentialPlacement;
+    type Inputs = Inputs;
+    type OptionalInput = OptionalInput;
+    type TokenResponse = TokenResponse;
+    type ErrorBody = ErrorBody;
+    type Client = Client;
+}
+
+/// What the runtime knows of this provider: environments, inputs, credentials, grants, response and error shapes.
 pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
     name: "approvalmax",
     title: "ApprovalMax",

@@ -8,59 +8,84 @@
 //! Provider documentation: <https://learn.link/>
 //!
 //! Grants: `client_credentials`. Access tokens live 3600 s.
-//!
-//! Generated from `specs/learnlink.yaml`.
 #![allow(clippy::result_large_err)]
 use ::tokenspec_runtime as rt;
-/// learn.link public API, as the runtime's generic [`rt::Builder`] and [`rt::TypedClient`] know it.
-#[derive(Debug, Clone, Copy)]
-pub struct Provider;
-impl rt::Provider for Provider {
-    const SPEC: &'static rt::ProviderSpec = &PROVIDER;
-    type Environment = Environment;
-    type Placement = CredentialPlacement;
-    type Inputs = Inputs;
-    type OptionalInput = OptionalInput;
-    type TokenResponse = TokenResponse;
-    type ErrorBody = ErrorBody;
-    type Client = Client;
-}
-/// The inputs every client needs, as a struct literal: one that forgets an input does
-/// not compile. Values are checked by `build`, which names the first bad one; secret
-/// ones are [`rt::Secret`]s, which never print themselves.
+
+/// A cached, single-flight token source for this provider, from [`token_source`](rt::TypedClient::token_source): the token is reused until shortly before it expires, and one fetch serves every caller waiting for a new one.
+pub type TokenSource = rt::CachedTokenSource<ErrorBody>;
+
+/// Builds a [`Client`] from [`Inputs`]: environment, base URL, transport, timeouts, retries and credential placement have defaults; `build` checks every value.
+pub type ClientBuilder = rt::Builder<Provider>;
+
+/// A client for learn.link public API's token endpoint. Build one with [`Client::builder`]; the provider-independent methods (`token_source`, `parse_response`, `runtime`) come from [`rt::TypedClient`].
+///
+/// ```no_run
+/// use tokenspec_provider_learnlink as learnlink;
+/// # async fn run() -> Result<(), learnlink::Error> {
+/// let client = learnlink::Client::builder(learnlink::Inputs {
+///     tenant_id: "eu-west-2_AbcdEfghI".into(),
+///     client_secret: "example".into(),
+/// })
+/// .build()?;
+/// let authorization = client.fetch_token().await?.bearer_header();
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
-pub struct Inputs {
-    /// Tenant ID (for example eu-west-2_AbcdEfghI), also the OAuth client_id.
-    ///
-    /// Example: `eu-west-2_AbcdEfghI`.
-    ///
-    /// `build` refuses an empty value, one with `/`, `?`, `#`, `\` or `..`, or one that does not match `[A-Za-z0-9_-]+`.
-    pub tenant_id: ::std::string::String,
-    /// The API secret you received.
-    ///
-    /// `build` refuses an empty value, or one with control characters.
-    pub client_secret: rt::Secret,
-}
-impl rt::ClientInputs for Inputs {
-    fn into_values(self) -> ::std::vec::Vec<(&'static str, rt::Secret)> {
-        ::std::vec![
-            ("tenant_id", rt::Secret::new(self.tenant_id)), ("client_secret", self
-            .client_secret)
-        ]
+pub struct Client(rt::TypedClient<Provider>);
+
+impl From<rt::TypedClient<Provider>> for Client {
+    fn from(client: rt::TypedClient<Provider>) -> Self {
+        Client(client)
     }
 }
-/// Optional client inputs, each set with
-/// [`ClientBuilder::input`](rt::Builder::input).
-///
-/// Non-exhaustive: a spec may add an optional input in a minor version.
+
+impl ::std::ops::Deref for Client {
+    type Target = rt::TypedClient<Provider>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl Client {
+    /// A builder over the required inputs.
+    pub fn builder(inputs: Inputs) -> ClientBuilder {
+        rt::Builder::new(inputs)
+    }
+    /// Fetches a new token (grant `client_credentials`): `.await` the call, run it with `.blocking()` (runtime feature `blocking`), or take the request it would send with `.request()`.
+    ///
+    /// Client credentials flow.
+    pub fn fetch_token(&self) -> rt::Call<'_, Provider> {
+        self.0.call(rt::GrantKind::ClientCredentials, [])
+    }
+}
+
+/// The inputs every client needs, as a struct literal: one that forgets an input does not compile. `build` checks every value (none may be empty or hold control characters) and names the first bad one; secret ones are [`rt::Secret`]s, which never print themselves.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    /// Tenant ID (for example eu-west-2_AbcdEfghI), also the OAuth client_id. Example: `eu-west-2_AbcdEfghI`. `build` also refuses a value with `/`, `?`, `#`, `\` or `..`, or one that does not match `[A-Za-z0-9_-]+`.
+    pub tenant_id: String,
+    /// The API secret you received.
+    pub client_secret: rt::Secret,
+}
+
+impl rt::ClientInputs for Inputs {
+    fn into_values(self) -> Vec<(&'static str, rt::Secret)> {
+        Vec::from([
+            ("tenant_id", rt::Secret::new(self.tenant_id)),
+            ("client_secret", self.client_secret),
+        ])
+    }
+}
+
+/// Optional client inputs, each set with [`ClientBuilder::input`](rt::Builder::input). Non-exhaustive: a spec may add an optional input in a minor version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OptionalInput {
     /// Optional space-delimited scopes (api/all, api/read, api/write, api/webhooks); the server's default applies when unset.
-    ///
-    /// `build` refuses an empty value, or one with control characters.
     Scope,
 }
+
 impl rt::InputName for OptionalInput {
     fn name(self) -> &'static str {
         match self {
@@ -68,9 +93,8 @@ impl rt::InputName for OptionalInput {
         }
     }
 }
-/// Environments of this provider; the default is the spec's `default_environment`.
-///
-/// Non-exhaustive: a spec may add an environment in a minor version.
+
+/// Environments of this provider; the default is the spec's `default_environment`. Non-exhaustive: a spec may add an environment in a minor version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum Environment {
@@ -92,23 +116,14 @@ pub enum Environment {
     /// `staging_mea_webhooks`: `https://user.api.meastaging.learn.tech/oauth2/token/{tenant_id}`
     StagingMeaWebhooks,
 }
+
 impl rt::Environment for Environment {
     fn index(self) -> usize {
-        match self {
-            Environment::Production => 0,
-            Environment::Staging => 1,
-            Environment::ProductionMea => 2,
-            Environment::StagingMea => 3,
-            Environment::ProductionWebhooks => 4,
-            Environment::StagingWebhooks => 5,
-            Environment::ProductionMeaWebhooks => 6,
-            Environment::StagingMeaWebhooks => 7,
-        }
+        self as usize
     }
 }
-/// Where the client sends its credentials; every variant is accepted by the provider.
-///
-/// Non-exhaustive: a spec may accept another placement in a minor version.
+
+/// Where the client sends its credentials; every variant is accepted by the provider. Non-exhaustive: a spec may accept another placement in a minor version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum CredentialPlacement {
@@ -118,32 +133,53 @@ pub enum CredentialPlacement {
     /// In the request body.
     Body,
 }
+
 impl rt::PlacementChoice for CredentialPlacement {
     fn index(self) -> usize {
-        match self {
-            CredentialPlacement::Basic => 0,
-            CredentialPlacement::Body => 1,
-        }
+        self as usize
     }
 }
-/// Errors of this provider: bad input, transport, the provider's error body, or an
-/// unexpected response.
+
+/// A successful token response, normalized: defaults applied, seconds as `Duration`, scope lists split. Non-exhaustive: a spec may add an optional field in a minor version. Build one from a response with [`parse_response`](rt::TypedClient::parse_response).
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TokenResponse {
+    /// The access token to use in the Authorization header.
+    pub access_token: rt::Secret,
+    /// Bearer. When absent: `"Bearer"`.
+    pub token_type: rt::TokenType,
+    /// Token lifetime in seconds. When absent: `3600`.
+    #[serde(with = "::tokenspec_runtime::wire::seconds")]
+    pub expires_in: ::std::time::Duration,
+    /// Scopes granted to the token.
+    #[serde(default)]
+    pub scope: Option<Vec<String>>,
+}
+
+impl TokenResponse {
+    /// `Authorization: Bearer <access_token>` for calling the provider's API, built from a fixed template whatever `token_type` said.
+    pub fn bearer_header(&self) -> rt::__private::http::HeaderValue {
+        rt::bearer_header(&self.access_token)
+    }
+}
+
+/// Errors of this provider: bad input, transport, the provider's error body, or an unexpected response.
 pub type Error = rt::Error<ErrorBody>;
-/// The provider's own error body.
-///
-/// Non-exhaustive: a spec may add an optional field in a minor version.
+
+/// The provider's own error body. Non-exhaustive: a spec may add an optional field in a minor version.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ErrorBody {
     /// HTTP status repeated in the body (400.0, 401.0, 500.0).
     #[serde(default)]
-    pub status: ::core::option::Option<f64>,
+    pub status: Option<f64>,
     /// Status text (Bad Request, Unauthorized, Internal Server Error).
-    pub error: ::std::string::String,
+    pub error: String,
     /// Details; a string or an object.
     #[serde(default)]
-    pub message: ::core::option::Option<rt::__private::serde_json::Value>,
+    pub message: Option<rt::__private::serde_json::Value>,
 }
+
 impl ::core::fmt::Display for ErrorBody {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match rt::__private::serde_json::to_string(self) {
@@ -152,86 +188,23 @@ impl ::core::fmt::Display for ErrorBody {
         }
     }
 }
-/// A successful token response, normalized: defaults applied, seconds as
-/// `Duration`, scope lists split.
-///
-/// Non-exhaustive: a spec may add an optional field in a minor version. Build one from
-/// a response with [`parse_response`](rt::TypedClient::parse_response).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TokenResponse {
-    /// The access token to use in the Authorization header.
-    pub access_token: rt::Secret,
-    /// Bearer.
-    ///
-    /// When absent: `"Bearer"`.
-    pub token_type: rt::TokenType,
-    /// Token lifetime in seconds.
-    ///
-    /// When absent: `3600`.
-    #[serde(with = "::tokenspec_runtime::wire::seconds")]
-    pub expires_in: ::std::time::Duration,
-    /// Scopes granted to the token.
-    #[serde(default)]
-    pub scope: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
-}
-impl TokenResponse {
-    /// `Authorization: Bearer <access_token>` for calling the provider's API, built from
-    /// a fixed template whatever `token_type` said.
-    pub fn bearer_header(&self) -> rt::__private::http::HeaderValue {
-        rt::bearer_header(&self.access_token)
-    }
-}
-/// A cached, single-flight token source for this provider, from [`token_source`](rt::TypedClient::token_source): the token is reused until shortly before it expires, and one fetch serves every caller waiting for a new one.
-pub type TokenSource = rt::CachedTokenSource<ErrorBody>;
-/// Builds a [`Client`] from [`Inputs`]: environment, base URL, transport, timeouts,
-/// retries and credential placement have defaults; `build` checks every value.
-pub type ClientBuilder = rt::Builder<Provider>;
-/// A client for learn.link public API's token endpoint. Build one with [`Client::builder`]; the provider-independent methods (`token_source`, `parse_response`, `runtime`) come from [`rt::TypedClient`].
-///
-/// ```no_run
-/// use tokenspec_provider_learnlink as learnlink;
-///
-/// # async fn run() -> Result<(), learnlink::Error> {
-/// let client = learnlink::Client::builder(learnlink::Inputs {
-///     tenant_id: "eu-west-2_AbcdEfghI".into(),
-///     client_secret: "example".into(),
-/// })
-/// .build()?;
-/// let token = client.fetch_token().await?;
-/// println!("{:?}", token.bearer_header());
-/// # Ok(())
-/// # }
-/// ```
-#[derive(Debug, Clone)]
-pub struct Client(rt::TypedClient<Provider>);
-impl ::core::convert::From<rt::TypedClient<Provider>> for Client {
-    fn from(client: rt::TypedClient<Provider>) -> Self {
-        Client(client)
-    }
-}
-impl ::core::ops::Deref for Client {
-    type Target = rt::TypedClient<Provider>;
-    fn deref(&self) -> &Self::Target {
-        &self.0
-    }
-}
-impl Client {
-    /// A builder over the required inputs.
-    pub fn builder(inputs: Inputs) -> ClientBuilder {
-        rt::Builder::new(inputs)
-    }
-    /// Fetches a new token (grant `client_credentials`): `.await` the call, run it with `.blocking()` (runtime feature `blocking`), or take the request it would send with `.request()`.
-    ///
-    /// Client credentials flow.
-    pub fn fetch_token(&self) -> rt::Call<'_, Provider> {
-        self.0.call(rt::GrantKind::ClientCredentials, ::std::vec::Vec::new())
-    }
+
+/// learn.link public API, as the runtime's generic [`rt::Builder`] and [`rt::TypedClient`] know it.
+#[derive(Debug, Clone, Copy)]
+pub struct Provider;
+
+impl rt::Provider for Provider {
+    const SPEC: &'static rt::ProviderSpec = &PROVIDER;
+    type Environment = Environment;
+    type Placement = CredentialPlacement;
+    type Inputs = Inputs;
+    type OptionalInput = OptionalInput;
+    type TokenResponse = TokenResponse;
+    type ErrorBody = ErrorBody;
+    type Client = Client;
 }
 
-/// What the runtime knows of this provider: environments, inputs, credentials, grants,
-/// response and error shapes. The registry hands it to programs that pick providers at
-/// run time.
+/// What the runtime knows of this provider: environments, inputs, credentials, grants, response and error shapes.
 pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
     name: "learnlink",
     title: "learn.link public API",

@@ -8,12 +8,136 @@
 //! Provider documentation: <https://smartway.pro/>
 //!
 //! Grants: `none`. Access tokens live 900 s.
-//!
-//! Generated from `specs/smartway.yaml`.
 use ::tokenspec_runtime as rt;
+
+/// A cached, single-flight token source for this provider, from [`token_source`](rt::TypedClient::token_source): the token is reused until shortly before it expires, and one fetch serves every caller waiting for a new one.
+pub type TokenSource = rt::CachedTokenSource<ErrorBody>;
+
+/// Builds a [`Client`] from [`Inputs`]: environment, base URL, transport, timeouts, retries and credential placement have defaults; `build` checks every value.
+pub type ClientBuilder = rt::Builder<Provider>;
+
+/// A client for LMS Smart Way's token endpoint. Build one with [`Client::builder`]; the provider-independent methods (`token_source`, `parse_response`, `runtime`) come from [`rt::TypedClient`].
+///
+/// ```no_run
+/// use tokenspec_provider_smartway as smartway;
+/// # async fn run() -> Result<(), smartway::Error> {
+/// let client = smartway::Client::builder(smartway::Inputs {
+///     company_api_key: "example".into(),
+/// })
+/// .build()?;
+/// let authorization = client.fetch_token().await?.bearer_header();
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Client(rt::TypedClient<Provider>);
+
+impl From<rt::TypedClient<Provider>> for Client {
+    fn from(client: rt::TypedClient<Provider>) -> Self {
+        Client(client)
+    }
+}
+
+impl ::std::ops::Deref for Client {
+    type Target = rt::TypedClient<Provider>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl Client {
+    /// A builder over the required inputs.
+    pub fn builder(inputs: Inputs) -> ClientBuilder {
+        rt::Builder::new(inputs)
+    }
+    /// Fetches a new token (grant `none`): `.await` the call, run it with `.blocking()` (runtime feature `blocking`), or take the request it would send with `.request()`.
+    ///
+    /// Exchange the company API key for an access token.
+    pub fn fetch_token(&self) -> rt::Call<'_, Provider> {
+        self.0.call(rt::GrantKind::None, [])
+    }
+}
+
+/// The inputs every client needs, as a struct literal: one that forgets an input does not compile. `build` checks every value (none may be empty or hold control characters) and names the first bad one; secret ones are [`rt::Secret`]s, which never print themselves.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    /// Your company's API key, created by an HRADMIN.
+    pub company_api_key: rt::Secret,
+}
+
+impl rt::ClientInputs for Inputs {
+    fn into_values(self) -> Vec<(&'static str, rt::Secret)> {
+        Vec::from([("company_api_key", self.company_api_key)])
+    }
+}
+
+/// Environments of this provider; the default is the spec's `default_environment`. Non-exhaustive: a spec may add an environment in a minor version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Environment {
+    /// `production`: `https://smartway.pro/api/v1/auth/token`
+    #[default]
+    Production,
+}
+
+impl rt::Environment for Environment {
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// A successful token response, normalized: defaults applied, seconds as `Duration`, scope lists split. Non-exhaustive: a spec may add an optional field in a minor version. Build one from a response with [`parse_response`](rt::TypedClient::parse_response).
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TokenResponse {
+    /// Short-lived JWT for subsequent public API calls.
+    pub access_token: rt::Secret,
+    /// Always Bearer. When absent: `"Bearer"`.
+    pub token_type: rt::TokenType,
+    /// TTL in seconds. When absent: `900`.
+    #[serde(with = "::tokenspec_runtime::wire::seconds")]
+    pub expires_in: ::std::time::Duration,
+    /// Scopes embedded in the token.
+    #[serde(default)]
+    pub scope: Option<Vec<String>>,
+}
+
+impl TokenResponse {
+    /// `Authorization: Bearer <access_token>` for calling the provider's API, built from a fixed template whatever `token_type` said.
+    pub fn bearer_header(&self) -> rt::__private::http::HeaderValue {
+        rt::bearer_header(&self.access_token)
+    }
+    /// The access token's JWT claims, decoded **without verifying the signature**: they say what the provider put in the token and prove nothing.
+    pub fn claims(&self) -> Result<Claims, rt::ClaimsError> {
+        rt::jwt::decode_claims(&PROVIDER, self.access_token.expose())?
+            .deserialize()
+            .map_err(|e| rt::ClaimsError {
+                reason: e.to_string(),
+            })
+    }
+}
+
+/// Claims of the access token (a JWT). Read without verifying the signature: use them to learn about the token, never to authorize anything. Non-exhaustive: a spec may add an optional claim in a minor version.
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Claims {
+    /// Company of the token, for tenant isolation. On the wire: `companyId`.
+    pub company_id: String,
+    /// Email of the HRADMIN who created or rotated the company's active API key. On the wire: `hrEmail`.
+    #[serde(default)]
+    pub hr_email: Option<String>,
+}
+
+/// Errors of this provider: bad input, transport, the provider's error body, or an unexpected response.
+pub type Error = rt::Error<ErrorBody>;
+
+/// The provider's error body: RFC 6749 `error`, `error_description`, `error_uri`.
+pub type ErrorBody = rt::OAuthErrorBody;
+
 /// LMS Smart Way, as the runtime's generic [`rt::Builder`] and [`rt::TypedClient`] know it.
 #[derive(Debug, Clone, Copy)]
 pub struct Provider;
+
 impl rt::Provider for Provider {
     const SPEC: &'static rt::ProviderSpec = &PROVIDER;
     type Environment = Environment;
@@ -24,148 +148,8 @@ impl rt::Provider for Provider {
     type ErrorBody = ErrorBody;
     type Client = Client;
 }
-/// The inputs every client needs, as a struct literal: one that forgets an input does
-/// not compile. Values are checked by `build`, which names the first bad one; secret
-/// ones are [`rt::Secret`]s, which never print themselves.
-#[derive(Debug, Clone)]
-pub struct Inputs {
-    /// Your company's API key, created by an HRADMIN.
-    ///
-    /// `build` refuses an empty value, or one with control characters.
-    pub company_api_key: rt::Secret,
-}
-impl rt::ClientInputs for Inputs {
-    fn into_values(self) -> ::std::vec::Vec<(&'static str, rt::Secret)> {
-        ::std::vec![("company_api_key", self.company_api_key)]
-    }
-}
-/// Environments of this provider; the default is the spec's `default_environment`.
-///
-/// Non-exhaustive: a spec may add an environment in a minor version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub enum Environment {
-    /// `production`: `https://smartway.pro/api/v1/auth/token`
-    #[default]
-    Production,
-}
-impl rt::Environment for Environment {
-    fn index(self) -> usize {
-        match self {
-            Environment::Production => 0,
-        }
-    }
-}
-/// Errors of this provider: bad input, transport, the provider's error body, or an
-/// unexpected response.
-pub type Error = rt::Error<ErrorBody>;
-/// The provider's error body: RFC 6749 `error`, `error_description`, `error_uri`.
-pub type ErrorBody = rt::OAuthErrorBody;
-/// A successful token response, normalized: defaults applied, seconds as
-/// `Duration`, scope lists split.
-///
-/// Non-exhaustive: a spec may add an optional field in a minor version. Build one from
-/// a response with [`parse_response`](rt::TypedClient::parse_response).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TokenResponse {
-    /// Short-lived JWT for subsequent public API calls.
-    pub access_token: rt::Secret,
-    /// Always Bearer.
-    ///
-    /// When absent: `"Bearer"`.
-    pub token_type: rt::TokenType,
-    /// TTL in seconds.
-    ///
-    /// When absent: `900`.
-    #[serde(with = "::tokenspec_runtime::wire::seconds")]
-    pub expires_in: ::std::time::Duration,
-    /// Scopes embedded in the token.
-    #[serde(default)]
-    pub scope: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
-}
-impl TokenResponse {
-    /// `Authorization: Bearer <access_token>` for calling the provider's API, built from
-    /// a fixed template whatever `token_type` said.
-    pub fn bearer_header(&self) -> rt::__private::http::HeaderValue {
-        rt::bearer_header(&self.access_token)
-    }
-    /// The access token's JWT claims, decoded **without verifying the signature**: they
-    /// say what the provider put in the token and prove nothing.
-    pub fn claims(&self) -> ::core::result::Result<Claims, rt::ClaimsError> {
-        rt::jwt::decode_claims(&PROVIDER, self.access_token.expose())?
-            .deserialize()
-            .map_err(|e| rt::ClaimsError {
-                reason: e.to_string(),
-            })
-    }
-}
-/// Claims of the access token (a JWT). Read without verifying the signature: use them
-/// to learn about the token, never to authorize anything.
-///
-/// Non-exhaustive: a spec may add an optional claim in a minor version.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct Claims {
-    /// Company of the token, for tenant isolation.
-    ///
-    /// On the wire: `companyId`.
-    pub company_id: ::std::string::String,
-    /// Email of the HRADMIN who created or rotated the company's active API key.
-    ///
-    /// On the wire: `hrEmail`.
-    #[serde(default)]
-    pub hr_email: ::core::option::Option<::std::string::String>,
-}
-/// A cached, single-flight token source for this provider, from [`token_source`](rt::TypedClient::token_source): the token is reused until shortly before it expires, and one fetch serves every caller waiting for a new one.
-pub type TokenSource = rt::CachedTokenSource<ErrorBody>;
-/// Builds a [`Client`] from [`Inputs`]: environment, base URL, transport, timeouts,
-/// retries and credential placement have defaults; `build` checks every value.
-pub type ClientBuilder = rt::Builder<Provider>;
-/// A client for LMS Smart Way's token endpoint. Build one with [`Client::builder`]; the provider-independent methods (`token_source`, `parse_response`, `runtime`) come from [`rt::TypedClient`].
-///
-/// ```no_run
-/// use tokenspec_provider_smartway as smartway;
-///
-/// # async fn run() -> Result<(), smartway::Error> {
-/// let client = smartway::Client::builder(smartway::Inputs {
-///     company_api_key: "example".into(),
-/// })
-/// .build()?;
-/// let token = client.fetch_token().await?;
-/// println!("{:?}", token.bearer_header());
-/// # Ok(())
-/// # }
-/// ```
-#[derive(Debug, Clone)]
-pub struct Client(rt::TypedClient<Provider>);
-impl ::core::convert::From<rt::TypedClient<Provider>> for Client {
-    fn from(client: rt::TypedClient<Provider>) -> Self {
-        Client(client)
-    }
-}
-impl ::core::ops::Deref for Client {
-    type Target = rt::TypedClient<Provider>;
-    fn deref(&self) -> &Self::Target {
-        &self.0
-    }
-}
-impl Client {
-    /// A builder over the required inputs.
-    pub fn builder(inputs: Inputs) -> ClientBuilder {
-        rt::Builder::new(inputs)
-    }
-    /// Fetches a new token (grant `none`): `.await` the call, run it with `.blocking()` (runtime feature `blocking`), or take the request it would send with `.request()`.
-    ///
-    /// Exchange the company API key for an access token.
-    pub fn fetch_token(&self) -> rt::Call<'_, Provider> {
-        self.0.call(rt::GrantKind::None, ::std::vec::Vec::new())
-    }
-}
 
-/// What the runtime knows of this provider: environments, inputs, credentials, grants,
-/// response and error shapes. The registry hands it to programs that pick providers at
-/// run time.
+/// What the runtime knows of this provider: environments, inputs, credentials, grants, response and error shapes.
 pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
     name: "smartway",
     title: "LMS Smart Way",
