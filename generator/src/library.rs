@@ -21,8 +21,8 @@
 //! the `blocking` feature of `tokenspec-runtime`, which the including crate enables if it wants
 //! them.
 
-use crate::Error;
 use crate::emit::include::{DEFAULT_FILE_NAME, include_file};
+use crate::{Error, output};
 use std::path::PathBuf;
 
 /// Generates provider clients for a crate's own specs from its build script.
@@ -107,10 +107,12 @@ impl Builder {
             path: path.display().to_string(),
             source,
         };
-        if std::fs::read(&path).ok().as_deref() != Some(text.as_bytes()) {
-            std::fs::create_dir_all(&out_dir).map_err(io)?;
-            std::fs::write(&path, text).map_err(io)?;
-        }
+        // Written as `generate` writes `generated/`: only when its bytes change (so cargo does
+        // not rebuild the including crate for nothing), never through a link; nothing else in
+        // the folder is touched.
+        let tree = output::Tree::from([(PathBuf::from(&self.file_name), text)]);
+        let changes = output::file_changes(&out_dir, &tree).map_err(io)?;
+        output::apply(&out_dir, &tree, &changes).map_err(io)?;
         Ok(path)
     }
 

@@ -100,17 +100,7 @@ fn check_path(dir: &Path, rel: &Path) -> std::io::Result<()> {
 /// Fails, naming the path, when a path of the tree or a stale module would be reached through
 /// a symbolic link, is not a regular file, or leaves `dir`: see the module docs.
 pub fn changes(dir: &Path, tree: &Tree) -> std::io::Result<Vec<Change>> {
-    let mut out = Vec::new();
-    for (rel, text) in tree {
-        check_path(dir, rel)?;
-        let path = dir.join(rel);
-        match std::fs::read(&path) {
-            Ok(bytes) if bytes == text.as_bytes() => {}
-            Ok(_) => out.push(Change::Write(path)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => out.push(Change::Write(path)),
-            Err(e) => return Err(e),
-        }
-    }
+    let mut out = file_changes(dir, tree)?;
     let has_modules = tree.keys().any(|rel| rel.starts_with("src"));
     let src = dir.join("src");
     // `check_path` above has seen `src` when the tree has modules: a real folder, or none.
@@ -142,6 +132,25 @@ pub fn changes(dir: &Path, tree: &Tree) -> std::io::Result<Vec<Change>> {
         out.extend(extra.into_iter().map(Change::Remove));
     }
     out.extend(stale_crates(dir, tree)?.into_iter().map(Change::Remove));
+    Ok(out)
+}
+
+/// The files of `tree` that differ from (or are missing in) `dir`, leaving alone whatever else
+/// `dir` holds: for an output folder the generator does not own as a whole (a build script's
+/// `OUT_DIR`, the test fixtures), where [`changes`] would also list stale modules and crates.
+/// Fails as [`changes`] does on a path that is a link, not a regular file, or leaves `dir`.
+pub fn file_changes(dir: &Path, tree: &Tree) -> std::io::Result<Vec<Change>> {
+    let mut out = Vec::new();
+    for (rel, text) in tree {
+        check_path(dir, rel)?;
+        let path = dir.join(rel);
+        match std::fs::read(&path) {
+            Ok(bytes) if bytes == text.as_bytes() => {}
+            Ok(_) => out.push(Change::Write(path)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => out.push(Change::Write(path)),
+            Err(e) => return Err(e),
+        }
+    }
     Ok(out)
 }
 

@@ -191,3 +191,38 @@ fn a_regular_tree_is_still_written_and_rewritten() {
     assert!(s.repo.join("generated/src/brainysoft.rs").is_file());
     assert!(s.repo.join("specs/schema.json").is_file());
 }
+
+/// The build-script include file goes through the same freshness mechanism as `generated/`:
+/// a link planted at it is refused (its target untouched), and a folder's other files,
+/// including a `providers/` folder, are left alone.
+#[test]
+fn the_include_file_is_written_only_as_a_regular_file_and_touches_nothing_else() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(out.join("providers/mine")).expect("mkdir");
+    std::fs::write(out.join("providers/mine/keep.rs"), "// mine\n").expect("write");
+    let builder = || {
+        tokenspec::Builder::new()
+            .specs_dir(&specs)
+            .out_dir(&out)
+            .cargo_metadata(false)
+    };
+    let path = builder().generate().expect("generates");
+    assert!(path.is_file());
+    assert_eq!(
+        std::fs::read_to_string(out.join("providers/mine/keep.rs")).expect("kept"),
+        "// mine\n"
+    );
+
+    let target = dir.path().join("target.rs");
+    std::fs::write(&target, "// not the generator's\n").expect("write");
+    std::fs::remove_file(&path).expect("remove");
+    symlink(&target, &path).expect("symlink");
+    let error = builder().generate().expect_err("refused");
+    assert!(error.to_string().contains("symbolic link"), "{error}");
+    assert_eq!(
+        std::fs::read_to_string(&target).expect("target"),
+        "// not the generator's\n"
+    );
+}

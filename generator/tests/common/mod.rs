@@ -3,15 +3,15 @@
 use std::path::{Path, PathBuf};
 
 /// Asserts that `tests/fixtures/<name>` holds `fresh`, through the generator's own freshness
-/// mechanism ([`tokenspec::output::changes`], as `tokenspec check` compares `generated/`); with
-/// `TOKENSPEC_BLESS` set, writes it first ([`tokenspec::output::apply`]).
+/// mechanism ([`tokenspec::output::file_changes`], the comparison `tokenspec check` makes for
+/// `generated/`); with `TOKENSPEC_BLESS` set, writes it first ([`tokenspec::output::apply`]).
 pub fn assert_fixture_fresh(name: &str, fresh: String) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let tree = tokenspec::output::Tree::from([(PathBuf::from(name), fresh)]);
-    let mut changes = tokenspec::output::changes(&dir, &tree).expect("compare the fixture");
+    let mut changes = tokenspec::output::file_changes(&dir, &tree).expect("compare the fixture");
     if std::env::var_os("TOKENSPEC_BLESS").is_some() {
         tokenspec::output::apply(&dir, &tree, &changes).expect("write the fixture");
-        changes = tokenspec::output::changes(&dir, &tree).expect("compare the fixture");
+        changes = tokenspec::output::file_changes(&dir, &tree).expect("compare the fixture");
     }
     if !changes.is_empty() {
         // Show the difference, not only that there is one.
