@@ -13,12 +13,12 @@
 //! optional added, documentation, and fallbacks (lifetimes, defaults of fields that keep their
 //! type).
 
-use crate::emit::docs::{cell, placement_words};
 use crate::load::{self, Source, is_spec_file};
 use crate::model::{
     CredentialsSpec, ErrorFormat, FieldSpec, GrantKind, GrantSpec, InputLocation, InputSpec,
     ParamSource, ParamSpec, Pkce, Provider,
 };
+use crate::template::{cell, placement_words};
 use crate::text;
 use heck::ToUpperCamelCase;
 use std::collections::BTreeSet;

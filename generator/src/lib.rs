@@ -9,7 +9,8 @@
 //! folder, write only what changed, or report it stale).
 //! [`generate_tree`] composes them; [`outputs`] adds the specs folder's `schema.json`.
 //! Leaves every stage may use: [`diagnostic`] (rustc-style reports), [`text`] (spec text made
-//! inert for Rust and Markdown), [`names`] (keywords and reserved names) and [`model`].
+//! inert for Rust and Markdown), [`names`] (keywords and reserved names), [`template`] (the
+//! minijinja environment and its filters) and [`model`].
 //!
 //! The model is the runtime's own description of a provider (`tokenspec-spec`'s
 //! `ProviderSpec`, borrowed), which validation lowers into a [`Bump`] arena the caller owns:
@@ -37,6 +38,7 @@ pub mod model;
 pub mod names;
 pub mod output;
 pub mod scaffold;
+pub mod template;
 pub mod text;
 pub mod validate;
 
@@ -68,7 +70,7 @@ pub enum Error {
     Emit(#[from] emit::EmitError),
     /// A template did not render (a generator bug).
     #[error(transparent)]
-    Template(#[from] emit::docs::TemplateError),
+    Template(#[from] template::TemplateError),
 }
 
 impl std::fmt::Debug for Error {

@@ -1,9 +1,9 @@
 //! `tokenspec new`: a commented skeleton spec that validates as it is, rendered with minijinja
 //! from `templates/spec.yaml.j2`, for a grant, a credential placement and a token URL.
 
-use crate::emit::docs::TemplateError;
 use crate::model::GrantKind;
 use crate::names;
+use crate::template::TemplateError;
 use heck::{ToSnakeCase, ToTitleCase};
 use minijinja::context;
 
@@ -103,7 +103,7 @@ pub fn render(request: &Request) -> Result<String, ScaffoldError> {
     } else {
         "form"
     };
-    let mut env = crate::emit::docs::environment();
+    let mut env = crate::template::environment();
     let error = |e: minijinja::Error| TemplateError {
         name: "spec.yaml.j2".into(),
         message: e.to_string(),
@@ -139,7 +139,7 @@ pub fn render(request: &Request) -> Result<String, ScaffoldError> {
 fn yaml_name(name: &str) -> String {
     const NOT_STRINGS: &[&str] = &["null", "true", "false", "yes", "no", "on", "off", "y", "n"];
     if NOT_STRINGS.contains(&name) {
-        crate::emit::docs::yaml_scalar(name.to_owned())
+        crate::template::yaml_scalar(name.to_owned())
     } else {
         name.to_owned()
     }

@@ -121,7 +121,7 @@ fn providers_table_has_one_row_per_provider() {
 
 #[test]
 fn table_cells_cannot_break_the_table() {
-    assert_eq!(tokenspec::emit::docs::cell("a | b\nc".into()), "a \\| b c");
+    assert_eq!(tokenspec::template::cell("a | b\nc".into()), "a \\| b c");
     assert_eq!(tokenspec::emit::docs::duration_words(299), "299 s");
     assert_eq!(
         tokenspec::emit::docs::duration_words(2_592_000),

@@ -7,9 +7,10 @@
 //! so no cell can hold HTML, a link, an image or code, nor break the table.
 
 use crate::model::{Placement, Provider};
+use crate::template::{TemplateError, environment, placement_words};
 use crate::text;
+use minijinja::context;
 use minijinja::value::Serde;
-use minijinja::{Environment, UndefinedBehavior, context};
 use serde::Serialize;
 
 /// The template of `PROVIDERS.md`.
@@ -17,53 +18,6 @@ const PROVIDERS_MD: &str = include_str!("../../templates/providers.md.j2");
 
 /// Path of the table inside `generated/`.
 pub const PROVIDERS_FILE: &str = "PROVIDERS.md";
-
-/// A template failed to render: a generator bug, never a spec's.
-#[derive(Debug, thiserror::Error)]
-#[error("template {name} does not render: {message}")]
-pub struct TemplateError {
-    /// The template.
-    pub name: String,
-    /// What minijinja said.
-    pub message: String,
-}
-
-/// A minijinja environment with tokenspec's conventions: undefined values are errors, no
-/// auto-escaping (Markdown and YAML are not HTML), trailing newlines kept, block tags on
-/// lines of their own leave no blank line (`trim_blocks`, `lstrip_blocks`), and the `cell`
-/// (Markdown table cell) and `yaml` (a quoted YAML scalar) filters.
-pub fn environment() -> Environment<'static> {
-    let mut env = Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
-    env.set_syntax(
-        minijinja::syntax::SyntaxConfig::builder()
-            .keep_trailing_newline(true)
-            .trim_blocks(true)
-            .lstrip_blocks(true)
-            .build()
-            .expect("the default delimiters are valid"),
-    );
-    env.add_filter("cell", cell);
-    env.add_filter("yaml", yaml_scalar);
-    env
-}
-
-/// Generator text as one Markdown table cell: no line breaks, `|` escaped. Its backticks stay
-/// code spans, so it is for text the generator writes (`tokenspec diff` uses it); spec text
-/// goes through [`crate::text`] first.
-pub fn cell(text: String) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace('\\', "\\\\")
-        .replace('|', "\\|")
-}
-
-/// Text as a double-quoted YAML scalar (JSON string syntax, which YAML accepts as is).
-pub fn yaml_scalar(text: String) -> String {
-    serde_json::Value::String(text).to_string()
-}
 
 /// One provider's table row; every field is Markdown ready for a cell (spec text made inert).
 #[derive(Serialize)]
@@ -102,16 +56,6 @@ fn placement_cell(p: &Placement) -> String {
     match p {
         Placement::Header { name, .. } => format!("header {}", cell_code(name)),
         other => placement_words(other),
-    }
-}
-
-/// A placement in words: `header X-API-Key`, `basic`, `body`, `query`.
-pub fn placement_words(p: &Placement) -> String {
-    match p {
-        Placement::Header { name, .. } => format!("header `{name}`"),
-        Placement::Basic { .. } => "HTTP Basic".to_owned(),
-        Placement::Body(_) => "body".to_owned(),
-        Placement::Query(_) => "query string".to_owned(),
     }
 }
 
