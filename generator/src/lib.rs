@@ -169,6 +169,40 @@ pub fn generate_tree(providers: &[model::Provider]) -> Result<output::Tree, Erro
     Ok(tree)
 }
 
+/// Everything the standalone crate's folder holds: its manifest, `src/lib.rs` with one typed
+/// module per provider and the registry, each module's doc example naming this crate, and
+/// `PROVIDERS.md`. One crate without features: a company's own providers are few, and a user
+/// who needs one of a thousand uses the per-provider crates of the committed `generated/`.
+pub fn standalone_tree(
+    providers: &[model::Provider],
+    crate_: &emit::manifest::Standalone,
+    out_dir: &Path,
+) -> Result<output::Tree, Error> {
+    let mut tree = output::Tree::new();
+    tree.insert(
+        PathBuf::from("Cargo.toml"),
+        emit::manifest::cargo_toml(providers, crate_, out_dir),
+    );
+    tree.insert(PathBuf::from("rustfmt.toml"), emit::RUSTFMT_TOML.to_owned());
+    tree.insert(
+        PathBuf::from("src/lib.rs"),
+        emit::lib_rs(providers, emit::Layout::Modules)?,
+    );
+    tree.insert(
+        PathBuf::from(emit::docs::PROVIDERS_FILE),
+        emit::docs::providers_md(providers)?,
+    );
+    let lib = crate_.lib_name();
+    for p in providers {
+        let path = format!("{lib}::{}", emit::module_ident(p.name));
+        tree.insert(
+            PathBuf::from(format!("src/{}.rs", p.name)),
+            emit::provider_module_at(p, Some(&path))?,
+        );
+    }
+    Ok(tree)
+}
+
 /// Everything the specs folder holds besides the specs: `schema.json`.
 pub fn spec_tree() -> output::Tree {
     let mut tree = output::Tree::new();
@@ -192,7 +226,7 @@ pub fn outputs(
 }
 
 /// Every generated tree and its folder for a standalone crate (`generate --crate-name`): the
-/// crate of [`emit::manifest::standalone_tree`] in `out_dir`, and the specs folder's `schema.json`.
+/// crate of [`standalone_tree`] in `out_dir`, and the specs folder's `schema.json`.
 pub fn standalone_outputs(
     providers: &[model::Provider],
     crate_: &emit::manifest::Standalone,
@@ -202,7 +236,7 @@ pub fn standalone_outputs(
     Ok(vec![
         (
             out_dir.to_path_buf(),
-            emit::manifest::standalone_tree(providers, crate_, out_dir)?,
+            standalone_tree(providers, crate_, out_dir)?,
         ),
         (specs_dir.to_path_buf(), spec_tree()),
     ])

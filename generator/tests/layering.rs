@@ -7,7 +7,8 @@
 //!
 //! The check reads the source, so an upward `use` fails here with its file and line before it
 //! can become a cycle. Items of the crate root (`crate::Error`, `crate::Bump`, the
-//! `load_and_validate` family) are the public API rather than a stage, and are not ranked.
+//! `load_and_validate` family) are the public API that composes the stages: only `library`,
+//! which wraps that API for build scripts, may name them.
 
 use std::path::{Path, PathBuf};
 
@@ -31,6 +32,15 @@ const RANKS: &[(&str, u8)] = &[
 
 fn rank(module: &str) -> Option<u8> {
     RANKS.iter().find(|(m, _)| *m == module).map(|(_, r)| *r)
+}
+
+/// The stage of the crate root's own items (`crate::Error`, `crate::validate_files`): the
+/// public API, which library.rs wraps; no stage below it may name them.
+const ROOT_ITEMS: u8 = 5;
+
+/// The stage of what `crate::<name>` names: a module's, or the root's for any other item.
+fn rank_of_reference(name: &str) -> u8 {
+    rank(name).unwrap_or(ROOT_ITEMS)
 }
 
 /// Modules beside `emit`: commands of their own (`tokenspec diff`, `tokenspec new`) that read
@@ -128,9 +138,8 @@ fn upward_references(file: &str, module: &str, text: &str) -> Vec<String> {
     let lines: Vec<&str> = text.lines().collect();
     let mut found = Vec::new();
     for (at, name) in crate_references(&code) {
-        if let Some(theirs) = rank(&name)
-            && theirs > own
-        {
+        let theirs = rank_of_reference(&name);
+        if theirs > own {
             let line = code[..at].matches('\n').count();
             found.push(format!(
                 "{file}:{}: `{module}` (may use stages up to {own}) refers to `crate::{name}` \
@@ -244,6 +253,19 @@ fn an_upward_reference_is_reported_with_its_file_and_line() {
     let found = upward_references("generator/src/diff.rs", "diff", text);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].contains("`crate::output` (stage 3)"), "{found:?}");
+    // The root's items are the public API: a stage below library may not name them.
+    let found = upward_references(
+        "generator/src/emit/manifest.rs",
+        "emit",
+        "fn f() -> Result<(), crate::Error> {}\n",
+    );
+    assert_eq!(
+        found,
+        [
+            "generator/src/emit/manifest.rs:1: `emit` (may use stages up to 3) refers to \
+          `crate::Error` (stage 5): fn f() -> Result<(), crate::Error> {}"
+        ]
+    );
     let names: Vec<String> =
         crate_references("use crate::{\n    Error,\n    model::{self, Provider},\n    output,\n};\ntokenspec_crate::x")
             .into_iter()

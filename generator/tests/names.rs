@@ -308,8 +308,7 @@ fn write_crate(dir: &Path) {
         version: "0.1.0".to_owned(),
         runtime: tokenspec::emit::manifest::Runtime::Path(workspace().join("runtime")),
     };
-    let tree =
-        tokenspec::emit::manifest::standalone_tree(&providers, &standalone, dir).expect("emits");
+    let tree = tokenspec::standalone_tree(&providers, &standalone, dir).expect("emits");
     let generated = &tree[Path::new("Cargo.toml")];
     let manifest = format!(
         "{generated}\n[dev-dependencies]\ntokenspec-runtime = {{ path = '{}', features = [\"blocking\"] }}\n\n\

@@ -2,9 +2,10 @@
 //! (`tokenspec generate --crate-name NAME`): a `Cargo.toml` that spells out every value instead
 //! of inheriting it from this workspace, and modules whose doctests name the crate.
 //!
-//! Without `--crate-name`, `generate` writes the in-workspace crate of [`crate::generate_tree`].
+//! [`crate::standalone_tree`] puts the crate together; without `--crate-name`, `generate`
+//! writes the in-workspace crate of [`crate::generate_tree`].
 
-use crate::{Error, model, output};
+use crate::model;
 use std::path::{Component, Path, PathBuf};
 
 /// The runtime crate's package name, the standalone crate's one generated dependency.
@@ -238,43 +239,6 @@ pub fn cargo_toml(_providers: &[model::Provider], crate_: &Standalone, out_dir: 
         toml_string(&crate_.version),
         toml_string(env!("CARGO_PKG_RUST_VERSION")),
     )
-}
-
-/// Everything the standalone crate's folder holds: its manifest, `src/lib.rs` with one typed
-/// module per provider and the registry, each module's doc example naming this crate, and
-/// `PROVIDERS.md`. One crate without features: a company's own providers are few, and a user
-/// who needs one of a thousand uses the per-provider crates of the committed `generated/`.
-pub fn standalone_tree(
-    providers: &[model::Provider],
-    crate_: &Standalone,
-    out_dir: &Path,
-) -> Result<output::Tree, Error> {
-    let mut tree = output::Tree::new();
-    tree.insert(
-        PathBuf::from("Cargo.toml"),
-        cargo_toml(providers, crate_, out_dir),
-    );
-    tree.insert(
-        PathBuf::from("rustfmt.toml"),
-        super::RUSTFMT_TOML.to_owned(),
-    );
-    tree.insert(
-        PathBuf::from("src/lib.rs"),
-        super::lib_rs(providers, super::Layout::Modules)?,
-    );
-    tree.insert(
-        PathBuf::from(super::docs::PROVIDERS_FILE),
-        super::docs::providers_md(providers)?,
-    );
-    let lib = crate_.lib_name();
-    for p in providers {
-        let path = format!("{lib}::{}", super::module_ident(p.name));
-        tree.insert(
-            PathBuf::from(format!("src/{}.rs", p.name)),
-            super::provider_module_at(p, Some(&path))?,
-        );
-    }
-    Ok(tree)
 }
 
 #[cfg(test)]
