@@ -22,6 +22,11 @@
 use std::path::{Path, PathBuf};
 use tokenspec::load::Source;
 
+// The allocator of the `tokenspec` binary, so every benchmark here (the YAML parse included)
+// measures what the command does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }

@@ -2,6 +2,12 @@
 //! `specs/`, or with `--crate-name` a standalone crate in `--out`; `check` fails when they are
 //! stale; `validate` only checks the specs.
 
+// Generation is allocation-bound: most of its time is spent in malloc and free for token
+// streams and syn's buffers. mimalloc takes about a third off (BENCHMARKS.md, "Issue 12"). The
+// library leaves the allocator to the program that uses it (a build script, a test).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -162,11 +162,19 @@ fn stale_crates(dir: &Path, tree: &Tree) -> std::io::Result<Vec<PathBuf>> {
     if !std::fs::symlink_metadata(&crates).is_ok_and(|m| m.is_dir()) {
         return Ok(Vec::new());
     }
+    // The crate folders the tree holds, looked up once each: a scan of the tree per folder
+    // would be quadratic in the number of providers.
+    let known: std::collections::BTreeSet<&std::ffi::OsStr> = tree
+        .keys()
+        .filter_map(|path| {
+            let mut parts = path.strip_prefix(CRATES).ok()?.components();
+            Some(parts.next()?.as_os_str())
+        })
+        .collect();
     let mut stale = Vec::new();
     for entry in std::fs::read_dir(&crates)? {
         let entry = entry?;
-        let rel = Path::new(CRATES).join(entry.file_name());
-        if tree.keys().any(|known| known.starts_with(&rel)) {
+        if known.contains(entry.file_name().as_os_str()) {
             continue;
         }
         collect_files(&entry.path(), &mut stale)?;

@@ -1,7 +1,7 @@
 //! The registry crate: its `lib.rs` (provider modules, `PROVIDERS`, `by_name`, `client`), each
 //! provider's data module, and the manifests of `generated/`.
 
-use super::{EmitError, doc, format, ident, inner_doc, spec_static};
+use super::{EmitError, doc, doc_lines, format, header, ident, inner_doc, spec_static};
 use crate::model::Provider;
 use crate::text;
 use proc_macro2::TokenStream;
@@ -29,16 +29,22 @@ pub fn provider_crate_name(name: &str) -> String {
 pub fn spec_module(p: &Provider) -> Result<String, EmitError> {
     let title = text::inline(p.title);
     let crate_name = provider_crate_name(p.name);
-    let module_doc = inner_doc(&format!(
+    let module_doc = format!(
         "{title}: its token endpoint as data, for programs that pick a provider at run time.\n\n\
          The typed client is the crate `{crate_name}`."
-    ));
-    let tokens = quote! {
-        #module_doc
-
-        use ::tokenspec_runtime as rt;
-    };
-    Ok(format(p.name, p.source, tokens)? + "\n" + &spec_static::spec_static(p))
+    );
+    // Printed, not formatted: a doc comment, one `use` and the spec static (as the typed
+    // module prints its static) need no parse, and there are a thousand of them. Each doc
+    // line is neutralised text without control characters, so it cannot end its comment.
+    let mut out = header(p.source);
+    for line in doc_lines(&module_doc) {
+        out.push_str("//!");
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push_str("use ::tokenspec_runtime as rt;\n\n");
+    out.push_str(&spec_static::spec_static(p));
+    Ok(out)
 }
 
 /// `src/lib.rs` of a generated crate: the provider modules and the registry.
