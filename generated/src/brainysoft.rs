@@ -13,9 +13,7 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
     description: "OAuth 2.0 client credentials on the customer's own authorization host ({customer_key}-auth.brainysoft.ru). Parameters are accepted in the query string or a form body; the body is preferred, so credentials stay out of URLs and logs.",
     docs: "https://brainysoft.ru/",
     default_environment: "production",
-    environments: &[
-        rt::EnvironmentSpec { name: "production", token_url: "https://{customer_key}-auth.brainysoft.ru/oauth/token", ..rt::EnvironmentSpec::DEFAULT },
-    ],
+    environments: &[rt::EnvironmentSpec { name: "production", token_url: "https://{customer_key}-auth.brainysoft.ru/oauth/token", ..rt::EnvironmentSpec::DEFAULT }],
     inputs: &[
         rt::InputSpec { name: "customer_key", description: "Your customer key, the first part of your authorization host name.", pattern: Some("[A-Za-z0-9][A-Za-z0-9-]*"), location: rt::InputLocation::Host, ..rt::InputSpec::REQUIRED },
         rt::InputSpec { name: "client_id", description: "ClientApp client_id (login).", ..rt::InputSpec::REQUIRED },
@@ -28,9 +26,7 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
             rt::Placement::Query(&[("client_id", "client_id"), ("client_secret", "client_secret")]),
         ],
     },
-    grants: &[
-        rt::GrantSpec { kind: rt::GrantKind::ClientCredentials, description: "Client credentials of a ClientApp with GrantType client_credentials.", ..rt::GrantSpec::DEFAULT },
-    ],
+    grants: &[rt::GrantSpec { kind: rt::GrantKind::ClientCredentials, description: "Client credentials of a ClientApp with GrantType client_credentials.", ..rt::GrantSpec::DEFAULT }],
     response: &[
         rt::FieldSpec { name: "access_token", wire: &["access_token"], ty: rt::FieldType::Secret, required: true, description: "Access token for all subsequent API requests.", ..rt::FieldSpec::DEFAULT },
         rt::FieldSpec { name: "token_type", wire: &["token_type"], ty: rt::FieldType::TokenType, default: Some("\"Bearer\""), description: "Token type.", ..rt::FieldSpec::DEFAULT },

@@ -39,9 +39,7 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
         rt::GrantSpec {
             kind: rt::GrantKind::ClientCredentials,
             description: "Client credentials flow.",
-            params: &[
-                rt::ParamSpec { name: "scope", source: rt::ParamSource::Input("scope"), ..rt::ParamSpec::DEFAULT },
-            ],
+            params: &[rt::ParamSpec { name: "scope", source: rt::ParamSource::Input("scope"), ..rt::ParamSpec::DEFAULT }],
             ..rt::GrantSpec::DEFAULT
         },
     ],

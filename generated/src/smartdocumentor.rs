@@ -13,34 +13,23 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
     description: "OAuth 2.0 client credentials for the SmartDocumentor API. The client ID and secret travel in the form body, and the scope must always be WebAPI.",
     docs: "https://cloud.smartdocumentor.net/",
     default_environment: "production",
-    environments: &[
-        rt::EnvironmentSpec { name: "production", token_url: "https://cloud.smartdocumentor.net/connect/token", ..rt::EnvironmentSpec::DEFAULT },
-    ],
+    environments: &[rt::EnvironmentSpec { name: "production", token_url: "https://cloud.smartdocumentor.net/connect/token", ..rt::EnvironmentSpec::DEFAULT }],
     inputs: &[
         rt::InputSpec { name: "client_id", description: "Your Client ID, tied to your organization.", ..rt::InputSpec::REQUIRED },
         rt::InputSpec { name: "client_secret", description: "Your Client Secret, tied to your Client ID.", secret: true, ..rt::InputSpec::REQUIRED },
     ],
-    credentials: rt::CredentialsSpec {
-        preferred: 0,
-        accepted: &[
-            rt::Placement::Body(&[("client_id", "client_id"), ("client_secret", "client_secret")]),
-        ],
-    },
+    credentials: rt::CredentialsSpec { preferred: 0, accepted: &[rt::Placement::Body(&[("client_id", "client_id"), ("client_secret", "client_secret")])] },
     grants: &[
         rt::GrantSpec {
             kind: rt::GrantKind::ClientCredentials,
             description: "Client credentials flow for external client applications.",
-            params: &[
-                rt::ParamSpec { name: "scope", source: rt::ParamSource::Fixed("WebAPI"), ..rt::ParamSpec::DEFAULT },
-            ],
+            params: &[rt::ParamSpec { name: "scope", source: rt::ParamSource::Fixed("WebAPI"), ..rt::ParamSpec::DEFAULT }],
             ..rt::GrantSpec::DEFAULT
         },
     ],
     scopes: rt::ScopesSpec {
         delimiter: " ",
-        known: &[
-            ("WebAPI", "The SmartDocumentor API (the only scope)."),
-        ],
+        known: &[("WebAPI", "The SmartDocumentor API (the only scope).")],
     },
     response: &[
         rt::FieldSpec { name: "access_token", wire: &["access_token"], ty: rt::FieldType::Secret, required: true, description: "Add this to future requests as a Bearer token.", ..rt::FieldSpec::DEFAULT },

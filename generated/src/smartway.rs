@@ -13,22 +13,11 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
     description: "Exchanges the company API key for a short-lived JWT access token for the LMS Smart Way public API. No OAuth grant: the key travels in the X-API-Key header and the request has no body.",
     docs: "https://smartway.pro/",
     default_environment: "production",
-    environments: &[
-        rt::EnvironmentSpec { name: "production", token_url: "https://smartway.pro/api/v1/auth/token", ..rt::EnvironmentSpec::DEFAULT },
-    ],
-    inputs: &[
-        rt::InputSpec { name: "company_api_key", description: "Your company's API key, created by an HRADMIN.", secret: true, ..rt::InputSpec::REQUIRED },
-    ],
-    credentials: rt::CredentialsSpec {
-        preferred: 0,
-        accepted: &[
-            rt::Placement::Header { name: "X-API-Key", input: "company_api_key", prefix: "" },
-        ],
-    },
+    environments: &[rt::EnvironmentSpec { name: "production", token_url: "https://smartway.pro/api/v1/auth/token", ..rt::EnvironmentSpec::DEFAULT }],
+    inputs: &[rt::InputSpec { name: "company_api_key", description: "Your company's API key, created by an HRADMIN.", secret: true, ..rt::InputSpec::REQUIRED }],
+    credentials: rt::CredentialsSpec { preferred: 0, accepted: &[rt::Placement::Header { name: "X-API-Key", input: "company_api_key", prefix: "" }] },
     body: rt::BodyFormat::None,
-    grants: &[
-        rt::GrantSpec { kind: rt::GrantKind::None, description: "Exchange the company API key for an access token.", ..rt::GrantSpec::DEFAULT },
-    ],
+    grants: &[rt::GrantSpec { kind: rt::GrantKind::None, description: "Exchange the company API key for an access token.", ..rt::GrantSpec::DEFAULT }],
     scopes: rt::ScopesSpec {
         delimiter: " ",
         known: &[

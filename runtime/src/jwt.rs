@@ -17,6 +17,22 @@ pub struct ClaimsError {
     pub reason: String,
 }
 
+/// The claims of `token` as the generated `Claims` struct `T`, decoded and normalized by the
+/// provider's claim specs. Nothing is verified: see [`decode_claims`].
+///
+/// # Errors
+/// When the token is not a JWT with a JSON payload, or a claim does not fit its spec.
+pub fn claims<T: crate::FromFields>(
+    provider: &'static ProviderSpec,
+    token: &str,
+) -> Result<T, ClaimsError> {
+    decode_claims(provider, token)?
+        .read()
+        .map_err(|e| ClaimsError {
+            reason: e.to_string(),
+        })
+}
+
 /// Decodes the payload of `token` and normalizes it by the provider's claim specs.
 pub fn decode_claims(
     provider: &'static ProviderSpec,

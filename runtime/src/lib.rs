@@ -28,6 +28,7 @@
 pub mod blocking;
 pub mod client;
 pub mod error;
+pub mod fields;
 pub mod input;
 pub mod jwt;
 pub mod mask;
@@ -48,6 +49,7 @@ pub use error::{
     Error, InvalidInput, JsonErrorBody, OAuthErrorBody, OAuthErrorCode, ProviderError,
     ReauthorizationRequired, StoreError, TransportError, TransportErrorKind, UnexpectedResponse,
 };
+pub use fields::{FieldError, FieldValue, Fields, FromFields};
 pub use input::Inputs;
 pub use jwt::ClaimsError;
 pub use pkce::{PkceVerifier, State};
@@ -69,21 +71,6 @@ pub use transport::ReqwestTransport;
 pub use transport::{BoxFuture, HttpOptions, Transport};
 pub use typed::{Builder, Call, TypedClient};
 pub use wire::{TokenType, bearer_header};
-
-/// Type-state markers of the generated client builders of earlier versions, where `build`
-/// exists only once every required input is [`Set`](builder::Set).
-///
-/// Superseded by [`Builder`]: required inputs now arrive in the provider's `Inputs` struct,
-/// which the compiler checks for completeness without one type parameter per input. Kept
-/// until every generated module uses [`Builder`].
-pub mod builder {
-    /// A required input not set yet.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct Missing;
-    /// A required input that is set.
-    #[derive(Debug, Clone, Copy, Default)]
-    pub struct Set;
-}
 
 /// Re-exports used by generated code, so that generated crates need only this dependency
 /// (plus serde for derives).

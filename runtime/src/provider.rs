@@ -100,9 +100,15 @@
 //!     }
 //! }
 //!
-//! #[derive(Debug, serde::Deserialize)]
+//! #[derive(Debug)]
 //! struct TokenResponse {
 //!     access_token: rt::Secret,
+//! }
+//!
+//! impl rt::FromFields for TokenResponse {
+//!     fn from_fields(fields: &mut rt::Fields) -> Result<Self, rt::FieldError> {
+//!         Ok(TokenResponse { access_token: fields.required("access_token")? })
+//!     }
 //! }
 //!
 //! struct Client(rt::TypedClient<Demo>);
@@ -122,7 +128,7 @@
 //!
 //! impl Client {
 //!     fn fetch_token(&self) -> rt::Call<'_, Demo> {
-//!         self.0.call(rt::GrantKind::ClientCredentials, vec![])
+//!         self.0.call(rt::GrantKind::ClientCredentials, [])
 //!     }
 //! }
 //!
@@ -157,7 +163,7 @@ pub trait Provider: Sized + Send + Sync + 'static {
     /// [`NoOptionalInputs`] when there are none.
     type OptionalInput: InputName;
     /// A successful token response, normalized.
-    type TokenResponse: serde::de::DeserializeOwned + Send + 'static;
+    type TokenResponse: crate::FromFields + Send + 'static;
     /// The provider's error body ([`OAuthErrorBody`](crate::OAuthErrorBody) or a generated
     /// struct). `Debug` and `Display` make [`Error`](crate::Error)`<Self::ErrorBody>` a
     /// `std::error::Error` in generic code too; `Send + Sync` let it cross threads and boxes.

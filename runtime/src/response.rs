@@ -2,6 +2,7 @@
 
 use crate::Error;
 use crate::error::{JsonErrorBody, UnexpectedResponse};
+use crate::fields::{FieldError, Fields, FromFields};
 use crate::mask::SecretMask;
 use crate::spec::{ErrorFormat, FieldSpec, FieldType, ProviderSpec};
 use serde_json::{Map, Value};
@@ -14,8 +15,8 @@ const ALWAYS_SECRET: &[&str] = &["access_token", "refresh_token", "id_token", "c
 const EXCERPT_CHARS: usize = 200;
 
 /// A response or claim set, normalized by its field specs: keyed by the fields' Rust names,
-/// defaults applied, seconds as numbers, scope lists as arrays. Generated structs deserialize
-/// from it; `Debug` masks secret fields.
+/// defaults applied, seconds as numbers, scope lists as arrays. Generated structs are read from
+/// it ([`FromFields`]); `Debug` masks secret fields.
 #[derive(Clone)]
 pub struct TokenData {
     fields: Map<String, Value>,
@@ -33,14 +34,20 @@ impl TokenData {
         &self.fields
     }
 
-    /// Deserializes into a generated struct.
-    pub fn to_typed<T: serde::de::DeserializeOwned, B>(&self) -> Result<T, Error<B>> {
+    /// Builds a generated struct (`TokenResponse`, `Claims`) from a copy of the fields.
+    ///
+    /// # Errors
+    /// An unexpected response naming the first field that does not fit.
+    pub fn to_typed<T: FromFields, B>(&self) -> Result<T, Error<B>> {
         self.clone().into_typed()
     }
 
-    /// Deserializes into a generated struct, without copying the fields.
-    pub fn into_typed<T: serde::de::DeserializeOwned, B>(self) -> Result<T, Error<B>> {
-        serde_json::from_value(Value::Object(self.fields)).map_err(|e| {
+    /// Builds a generated struct (`TokenResponse`, `Claims`) from the fields.
+    ///
+    /// # Errors
+    /// An unexpected response naming the first field that does not fit.
+    pub fn into_typed<T: FromFields, B>(self) -> Result<T, Error<B>> {
+        self.read().map_err(|e| {
             Error::from(UnexpectedResponse {
                 status: 200,
                 content_type: String::new(),
@@ -48,6 +55,14 @@ impl TokenData {
                 excerpt: String::new(),
             })
         })
+    }
+
+    /// Builds a generated struct from the fields, the error naming the field (for claims).
+    ///
+    /// # Errors
+    /// The first field that is missing or does not fit.
+    pub fn read<T: FromFields>(self) -> Result<T, FieldError> {
+        T::from_fields(&mut Fields::new(self.fields))
     }
 
     /// Deserializes into `T` (claims, error bodies).

@@ -250,14 +250,23 @@ impl rt::PlacementChoice for CredentialPlacement {
     }
 }
 
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug)]
 struct TokenResponse {
     access_token: rt::Secret,
     token_type: rt::TokenType,
-    #[serde(with = "tokenspec_runtime::wire::seconds")]
     expires_in: Duration,
-    #[serde(default)]
     scope: Option<Vec<String>>,
+}
+
+impl rt::FromFields for TokenResponse {
+    fn from_fields(fields: &mut rt::Fields) -> Result<Self, rt::FieldError> {
+        Ok(TokenResponse {
+            access_token: fields.required("access_token")?,
+            token_type: fields.required("token_type")?,
+            expires_in: fields.required("expires_in")?,
+            scope: fields.optional("scope")?,
+        })
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -7,7 +7,7 @@ use crate::model::{
     ParamSpec, Pkce, Placement, Provider,
 };
 use crate::text::{self, literal};
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 /// The generated module of one provider, as the crate `tokenspec-provider-<name>` holds it.
@@ -78,9 +78,8 @@ fn module_doc_text(p: &Provider) -> String {
     paragraphs(&[
         text::inline(p.title),
         text::prose(p.description),
-        format!("Provider documentation: {}", text::link(p.docs)),
         // The header comment names the spec file the module comes from.
-        facts,
+        format!("Provider documentation: {}. {facts}", text::link(p.docs)),
     ])
 }
 
@@ -172,7 +171,7 @@ fn rust_type(ty: FieldType) -> TokenStream {
 }
 
 /// Struct fields for normalized data: keys are already the Rust names, so no renames.
-fn struct_fields(fields: &[FieldSpec]) -> Vec<TokenStream> {
+fn struct_fields(fields: &[FieldSpec], serde: bool) -> Vec<TokenStream> {
     fields
         .iter()
         .map(|f| {
@@ -191,6 +190,13 @@ fn struct_fields(fields: &[FieldSpec]) -> Vec<TokenStream> {
                 parts.push(format!("When absent: {}.", text::code(d)));
             }
             let doc = doc(&sentences(&parts));
+            if !serde {
+                return if always {
+                    quote!(#doc pub #name: #base)
+                } else {
+                    quote!(#doc pub #name: Option<#base>)
+                };
+            }
             match (f.ty, always) {
                 (FieldType::Seconds, true) => quote! {
                     #doc
@@ -223,7 +229,9 @@ fn error_body(p: &Provider) -> (TokenStream, Option<TokenStream>) {
             None,
         ),
         ErrorFormat::Custom(fields) => {
-            let fields = struct_fields(fields);
+            // Error bodies keep serde: the runtime reads every provider's error body through
+            // `Error<B>` with `B: Deserialize`, and shows it as JSON.
+            let fields = struct_fields(fields, true);
             (
                 quote! {
                     /// The provider's own error body. Non-exhaustive: a spec may add an optional field in a minor version.
@@ -248,25 +256,48 @@ fn error_body(p: &Provider) -> (TokenStream, Option<TokenStream>) {
     }
 }
 
+/// `impl rt::FromFields`: one line per field, taking its normalized value out (the runtime has
+/// applied defaults and units already), instead of a serde derive, whose visitor code was half
+/// the compile time of a module.
+fn from_fields(ty: &Ident, fields: &[FieldSpec]) -> TokenStream {
+    let lines = fields.iter().map(|f| {
+        let name = ident(f.name);
+        let key = literal(f.name);
+        if f.required || f.default.is_some() {
+            quote!(#name: fields.required(#key)?)
+        } else {
+            quote!(#name: fields.optional(#key)?)
+        }
+    });
+    quote! {
+        impl rt::FromFields for #ty {
+            fn from_fields(fields: &mut rt::Fields) -> Result<Self, rt::FieldError> {
+                Ok(#ty { #(#lines),* })
+            }
+        }
+    }
+}
+
 fn token_response(p: &Provider) -> TokenStream {
-    let fields = struct_fields(p.response);
+    let fields = struct_fields(p.response, false);
+    let read = from_fields(&format_ident!("TokenResponse"), p.response);
     let claims = (!p.claims.is_empty()).then(|| {
         quote! {
             /// The access token's JWT claims, decoded **without verifying the signature**: they say what the provider put in the token and prove nothing.
             pub fn claims(&self) -> Result<Claims, rt::ClaimsError> {
-                rt::jwt::decode_claims(&PROVIDER, self.access_token.expose())?
-                    .deserialize()
-                    .map_err(|e| rt::ClaimsError { reason: e.to_string() })
+                rt::jwt::claims(&PROVIDER, self.access_token.expose())
             }
         }
     });
     quote! {
         /// A successful token response, normalized: defaults applied, seconds as `Duration`, scope lists split. Non-exhaustive: a spec may add an optional field in a minor version. Build one from a response with [`parse_response`](rt::TypedClient::parse_response).
-        #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct TokenResponse {
             #(#fields),*
         }
+
+        #read
 
         impl TokenResponse {
             /// `Authorization: Bearer <access_token>` for calling the provider's API, built from a fixed template whatever `token_type` said.
@@ -283,14 +314,17 @@ fn claims_struct(p: &Provider) -> Option<TokenStream> {
     if p.claims.is_empty() {
         return None;
     }
-    let fields = struct_fields(p.claims);
+    let fields = struct_fields(p.claims, false);
+    let read = from_fields(&format_ident!("Claims"), p.claims);
     Some(quote! {
         /// Claims of the access token (a JWT). Read without verifying the signature: use them to learn about the token, never to authorize anything. Non-exhaustive: a spec may add an optional claim in a minor version.
-        #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct Claims {
             #(#fields),*
         }
+
+        #read
     })
 }
 
@@ -691,7 +725,6 @@ fn provider_impl(p: &Provider, has_optional: bool) -> TokenStream {
     };
     quote! {
         #doc
-        #[derive(Debug, Clone, Copy)]
         pub struct Provider;
 
         impl rt::Provider for Provider {

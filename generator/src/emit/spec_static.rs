@@ -139,8 +139,11 @@ fn list(items: &[String]) -> String {
 }
 /// A list with one item per line, indented by `indent` spaces, for the top-level lists.
 fn block(items: &[String], indent: usize) -> String {
-    if items.is_empty() {
-        return "&[]".to_owned();
+    match items {
+        [] => return "&[]".to_owned(),
+        // One item of one line stays on the line of its field.
+        [item] if !item.contains('\n') => return format!("&[{item}]"),
+        _ => {}
     }
     let pad = " ".repeat(indent + 4);
     let mut out = String::from("&[\n");
@@ -230,14 +233,17 @@ pub(crate) fn spec_static(p: &Provider) -> String {
     let inputs: Vec<String> = p.inputs.iter().map(input).collect();
     line("inputs", block(&inputs, 4));
     let accepted: Vec<String> = p.credentials.accepted.iter().map(placement).collect();
-    line(
-        "credentials",
-        format!(
+    let credentials = match accepted.as_slice() {
+        [only] if p.credentials.preferred == 0 => {
+            format!("rt::CredentialsSpec {{ preferred: 0, accepted: &[{only}] }}")
+        }
+        _ => format!(
             "rt::CredentialsSpec {{\n        preferred: {},\n        accepted: {},\n    }}",
             p.credentials.preferred,
             block(&accepted, 8)
         ),
-    );
+    };
+    line("credentials", credentials);
     match p.body {
         BodyFormat::Form => {}
         BodyFormat::None => line("body", "rt::BodyFormat::None".to_owned()),

@@ -5,9 +5,7 @@
 //!
 //! OAuth 2.0 authorization code exchange and refresh at ApprovalMax's identity server. Request the offline_access scope to receive a refresh token.
 //!
-//! Provider documentation: <https://www.approvalmax.com/>
-//!
-//! Grants: `authorization_code`, `refresh_token`. Access tokens live 3600 s, refresh tokens 2592000 s.
+//! Provider documentation: <https://www.approvalmax.com/>. Grants: `authorization_code`, `refresh_token`. Access tokens live 3600 s, refresh tokens 2592000 s.
 use ::tokenspec_runtime as rt;
 
 /// A cached, single-flight token source for this provider, from [`token_source`](rt::TypedClient::token_source): the token is reused until shortly before it expires, and one fetch serves every caller waiting for a new one. Once the provider has issued a refresh token, renewals use it; a rotated refresh token replaces the old one.
@@ -161,22 +159,31 @@ impl rt::PlacementChoice for CredentialPlacement {
 }
 
 /// A successful token response, normalized: defaults applied, seconds as `Duration`, scope lists split. Non-exhaustive: a spec may add an optional field in a minor version. Build one from a response with [`parse_response`](rt::TypedClient::parse_response).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenResponse {
     /// Access token (a JWT) for API calls on behalf of the user.
     pub access_token: rt::Secret,
     /// Lifetime of the access token, 3600 seconds. When absent: `3600`.
-    #[serde(with = "::tokenspec_runtime::wire::seconds")]
     pub expires_in: ::std::time::Duration,
     /// Usually Bearer. When absent: `"Bearer"`.
     pub token_type: rt::TokenType,
     /// Present when offline_access was requested.
-    #[serde(default)]
     pub refresh_token: Option<rt::Secret>,
     /// Scopes granted.
-    #[serde(default)]
     pub scope: Option<Vec<String>>,
+}
+
+impl rt::FromFields for TokenResponse {
+    fn from_fields(fields: &mut rt::Fields) -> Result<Self, rt::FieldError> {
+        Ok(TokenResponse {
+            access_token: fields.required("access_token")?,
+            expires_in: fields.required("expires_in")?,
+            token_type: fields.required("token_type")?,
+            refresh_token: fields.optional("refresh_token")?,
+            scope: fields.optional("scope")?,
+        })
+    }
 }
 
 impl TokenResponse {
@@ -186,56 +193,60 @@ impl TokenResponse {
     }
     /// The access token's JWT claims, decoded **without verifying the signature**: they say what the provider put in the token and prove nothing.
     pub fn claims(&self) -> Result<Claims, rt::ClaimsError> {
-        rt::jwt::decode_claims(&PROVIDER, self.access_token.expose())?
-            .deserialize()
-            .map_err(|e| rt::ClaimsError {
-                reason: e.to_string(),
-            })
+        rt::jwt::claims(&PROVIDER, self.access_token.expose())
     }
 }
 
 /// Claims of the access token (a JWT). Read without verifying the signature: use them to learn about the token, never to authorize anything. Non-exhaustive: a spec may add an optional claim in a minor version.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Claims {
     /// Not valid before (seconds since the epoch).
-    #[serde(default)]
     pub nbf: Option<i64>,
     /// Expiry (seconds since the epoch).
     pub exp: i64,
     /// Issuer, <https://identity.approvalmax.com>.
-    #[serde(default)]
     pub iss: Option<String>,
     /// Client the token was issued to.
-    #[serde(default)]
     pub client_id: Option<String>,
     /// The user.
-    #[serde(default)]
     pub sub: Option<String>,
     /// When the user authenticated.
-    #[serde(default)]
     pub auth_time: Option<i64>,
     /// Identity provider.
-    #[serde(default)]
     pub idp: Option<String>,
     /// The ApprovalMax connection the user granted. On the wire: `https://www.approvalmax.com/connection`.
-    #[serde(default)]
     pub connection: Option<String>,
     /// Token ID.
-    #[serde(default)]
     pub jti: Option<String>,
     /// Session ID.
-    #[serde(default)]
     pub sid: Option<String>,
     /// Issued at (seconds since the epoch).
-    #[serde(default)]
     pub iat: Option<i64>,
     /// Scopes, as an array.
-    #[serde(default)]
     pub scope: Option<Vec<String>>,
     /// Authentication methods.
-    #[serde(default)]
     pub amr: Option<Vec<String>>,
+}
+
+impl rt::FromFields for Claims {
+    fn from_fields(fields: &mut rt::Fields) -> Result<Self, rt::FieldError> {
+        Ok(Claims {
+            nbf: fields.optional("nbf")?,
+            exp: fields.required("exp")?,
+            iss: fields.optional("iss")?,
+            client_id: fields.optional("client_id")?,
+            sub: fields.optional("sub")?,
+            auth_time: fields.optional("auth_time")?,
+            idp: fields.optional("idp")?,
+            connection: fields.optional("connection")?,
+            jti: fields.optional("jti")?,
+            sid: fields.optional("sid")?,
+            iat: fields.optional("iat")?,
+            scope: fields.optional("scope")?,
+            amr: fields.optional("amr")?,
+        })
+    }
 }
 
 /// Errors of this provider: bad input, transport, the provider's error body, or an unexpected response.
@@ -245,7 +256,6 @@ pub type Error = rt::Error<ErrorBody>;
 pub type ErrorBody = rt::OAuthErrorBody;
 
 /// ApprovalMax, as the runtime's generic [`rt::Builder`] and [`rt::TypedClient`] know it.
-#[derive(Debug, Clone, Copy)]
 pub struct Provider;
 
 impl rt::Provider for Provider {
@@ -266,9 +276,7 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
     description: "OAuth 2.0 authorization code exchange and refresh at ApprovalMax's identity server. Request the offline_access scope to receive a refresh token.",
     docs: "https://www.approvalmax.com/",
     default_environment: "production",
-    environments: &[
-        rt::EnvironmentSpec { name: "production", token_url: "https://identity.approvalmax.com/connect/token", authorize_url: Some("https://identity.approvalmax.com/connect/authorize") },
-    ],
+    environments: &[rt::EnvironmentSpec { name: "production", token_url: "https://identity.approvalmax.com/connect/token", authorize_url: Some("https://identity.approvalmax.com/connect/authorize") }],
     inputs: &[
         rt::InputSpec { name: "client_id", description: "Your application's client ID.", ..rt::InputSpec::REQUIRED },
         rt::InputSpec { name: "client_secret", description: "Your application's client secret.", secret: true, ..rt::InputSpec::REQUIRED },
@@ -306,9 +314,7 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
         rt::GrantSpec {
             kind: rt::GrantKind::RefreshToken,
             description: "Exchange a refresh token for new tokens.",
-            params: &[
-                rt::ParamSpec { name: "refresh_token", source: rt::ParamSource::Input("refresh_token"), ..rt::ParamSpec::DEFAULT },
-            ],
+            params: &[rt::ParamSpec { name: "refresh_token", source: rt::ParamSource::Input("refresh_token"), ..rt::ParamSpec::DEFAULT }],
             ..rt::GrantSpec::DEFAULT
         },
     ],

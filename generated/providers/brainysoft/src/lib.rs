@@ -5,9 +5,7 @@
 //!
 //! OAuth 2.0 client credentials on the customer's own authorization host ({customer_key}-auth.brainysoft.ru). Parameters are accepted in the query string or a form body; the body is preferred, so credentials stay out of URLs and logs.
 //!
-//! Provider documentation: <https://brainysoft.ru/>
-//!
-//! Grants: `client_credentials`. Access tokens live 299 s.
+//! Provider documentation: <https://brainysoft.ru/>. Grants: `client_credentials`. Access tokens live 299 s.
 use ::tokenspec_runtime as rt;
 
 /// A cached, single-flight token source for this provider, from [`token_source`](rt::TypedClient::token_source): the token is reused until shortly before it expires, and one fetch serves every caller waiting for a new one.
@@ -114,7 +112,7 @@ impl rt::PlacementChoice for CredentialPlacement {
 }
 
 /// A successful token response, normalized: defaults applied, seconds as `Duration`, scope lists split. Non-exhaustive: a spec may add an optional field in a minor version. Build one from a response with [`parse_response`](rt::TypedClient::parse_response).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenResponse {
     /// Access token for all subsequent API requests.
@@ -122,14 +120,23 @@ pub struct TokenResponse {
     /// Token type. When absent: `"Bearer"`.
     pub token_type: rt::TokenType,
     /// Token lifetime in seconds (299 = 5 minutes). When absent: `299`.
-    #[serde(with = "::tokenspec_runtime::wire::seconds")]
     pub expires_in: ::std::time::Duration,
     /// Permissions granted to the token.
-    #[serde(default)]
     pub scope: Option<Vec<String>>,
     /// Session identifier.
-    #[serde(default)]
     pub sessid: Option<String>,
+}
+
+impl rt::FromFields for TokenResponse {
+    fn from_fields(fields: &mut rt::Fields) -> Result<Self, rt::FieldError> {
+        Ok(TokenResponse {
+            access_token: fields.required("access_token")?,
+            token_type: fields.required("token_type")?,
+            expires_in: fields.required("expires_in")?,
+            scope: fields.optional("scope")?,
+            sessid: fields.optional("sessid")?,
+        })
+    }
 }
 
 impl TokenResponse {
@@ -146,7 +153,6 @@ pub type Error = rt::Error<ErrorBody>;
 pub type ErrorBody = rt::OAuthErrorBody;
 
 /// Brainysoft, as the runtime's generic [`rt::Builder`] and [`rt::TypedClient`] know it.
-#[derive(Debug, Clone, Copy)]
 pub struct Provider;
 
 impl rt::Provider for Provider {
@@ -167,9 +173,7 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
     description: "OAuth 2.0 client credentials on the customer's own authorization host ({customer_key}-auth.brainysoft.ru). Parameters are accepted in the query string or a form body; the body is preferred, so credentials stay out of URLs and logs.",
     docs: "https://brainysoft.ru/",
     default_environment: "production",
-    environments: &[
-        rt::EnvironmentSpec { name: "production", token_url: "https://{customer_key}-auth.brainysoft.ru/oauth/token", ..rt::EnvironmentSpec::DEFAULT },
-    ],
+    environments: &[rt::EnvironmentSpec { name: "production", token_url: "https://{customer_key}-auth.brainysoft.ru/oauth/token", ..rt::EnvironmentSpec::DEFAULT }],
     inputs: &[
         rt::InputSpec { name: "customer_key", description: "Your customer key, the first part of your authorization host name.", pattern: Some("[A-Za-z0-9][A-Za-z0-9-]*"), location: rt::InputLocation::Host, ..rt::InputSpec::REQUIRED },
         rt::InputSpec { name: "client_id", description: "ClientApp client_id (login).", ..rt::InputSpec::REQUIRED },
@@ -182,9 +186,7 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
             rt::Placement::Query(&[("client_id", "client_id"), ("client_secret", "client_secret")]),
         ],
     },
-    grants: &[
-        rt::GrantSpec { kind: rt::GrantKind::ClientCredentials, description: "Client credentials of a ClientApp with GrantType client_credentials.", ..rt::GrantSpec::DEFAULT },
-    ],
+    grants: &[rt::GrantSpec { kind: rt::GrantKind::ClientCredentials, description: "Client credentials of a ClientApp with GrantType client_credentials.", ..rt::GrantSpec::DEFAULT }],
     response: &[
         rt::FieldSpec { name: "access_token", wire: &["access_token"], ty: rt::FieldType::Secret, required: true, description: "Access token for all subsequent API requests.", ..rt::FieldSpec::DEFAULT },
         rt::FieldSpec { name: "token_type", wire: &["token_type"], ty: rt::FieldType::TokenType, default: Some("\"Bearer\""), description: "Token type.", ..rt::FieldSpec::DEFAULT },

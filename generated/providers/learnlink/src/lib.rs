@@ -5,9 +5,7 @@
 //!
 //! OAuth 2.0 client credentials at /oauth2/token/{tenantId}. HTTP Basic with the tenant ID as user name and the API secret as password (preferred), or client_id and client_secret in the body. Public API servers issue API tokens; users API servers issue webhook tokens.
 //!
-//! Provider documentation: <https://learn.link/>
-//!
-//! Grants: `client_credentials`. Access tokens live 3600 s.
+//! Provider documentation: <https://learn.link/>. Grants: `client_credentials`. Access tokens live 3600 s.
 #![allow(clippy::result_large_err)]
 use ::tokenspec_runtime as rt;
 
@@ -141,7 +139,7 @@ impl rt::PlacementChoice for CredentialPlacement {
 }
 
 /// A successful token response, normalized: defaults applied, seconds as `Duration`, scope lists split. Non-exhaustive: a spec may add an optional field in a minor version. Build one from a response with [`parse_response`](rt::TypedClient::parse_response).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenResponse {
     /// The access token to use in the Authorization header.
@@ -149,11 +147,20 @@ pub struct TokenResponse {
     /// Bearer. When absent: `"Bearer"`.
     pub token_type: rt::TokenType,
     /// Token lifetime in seconds. When absent: `3600`.
-    #[serde(with = "::tokenspec_runtime::wire::seconds")]
     pub expires_in: ::std::time::Duration,
     /// Scopes granted to the token.
-    #[serde(default)]
     pub scope: Option<Vec<String>>,
+}
+
+impl rt::FromFields for TokenResponse {
+    fn from_fields(fields: &mut rt::Fields) -> Result<Self, rt::FieldError> {
+        Ok(TokenResponse {
+            access_token: fields.required("access_token")?,
+            token_type: fields.required("token_type")?,
+            expires_in: fields.required("expires_in")?,
+            scope: fields.optional("scope")?,
+        })
+    }
 }
 
 impl TokenResponse {
@@ -190,7 +197,6 @@ impl ::core::fmt::Display for ErrorBody {
 }
 
 /// learn.link public API, as the runtime's generic [`rt::Builder`] and [`rt::TypedClient`] know it.
-#[derive(Debug, Clone, Copy)]
 pub struct Provider;
 
 impl rt::Provider for Provider {
@@ -237,9 +243,7 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
         rt::GrantSpec {
             kind: rt::GrantKind::ClientCredentials,
             description: "Client credentials flow.",
-            params: &[
-                rt::ParamSpec { name: "scope", source: rt::ParamSource::Input("scope"), ..rt::ParamSpec::DEFAULT },
-            ],
+            params: &[rt::ParamSpec { name: "scope", source: rt::ParamSource::Input("scope"), ..rt::ParamSpec::DEFAULT }],
             ..rt::GrantSpec::DEFAULT
         },
     ],

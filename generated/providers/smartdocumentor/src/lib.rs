@@ -5,9 +5,7 @@
 //!
 //! OAuth 2.0 client credentials for the SmartDocumentor API. The client ID and secret travel in the form body, and the scope must always be WebAPI.
 //!
-//! Provider documentation: <https://cloud.smartdocumentor.net/>
-//!
-//! Grants: `client_credentials`. Access tokens live 3600 s.
+//! Provider documentation: <https://cloud.smartdocumentor.net/>. Grants: `client_credentials`. Access tokens live 3600 s.
 use ::tokenspec_runtime as rt;
 
 /// A cached, single-flight token source for this provider, from [`token_source`](rt::TypedClient::token_source): the token is reused until shortly before it expires, and one fetch serves every caller waiting for a new one.
@@ -93,19 +91,28 @@ impl rt::Environment for Environment {
 }
 
 /// A successful token response, normalized: defaults applied, seconds as `Duration`, scope lists split. Non-exhaustive: a spec may add an optional field in a minor version. Build one from a response with [`parse_response`](rt::TypedClient::parse_response).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenResponse {
     /// Add this to future requests as a Bearer token.
     pub access_token: rt::Secret,
     /// Default expiration is 3600 seconds (1 hour). When absent: `3600`.
-    #[serde(with = "::tokenspec_runtime::wire::seconds")]
     pub expires_in: ::std::time::Duration,
     /// Always Bearer. When absent: `"Bearer"`.
     pub token_type: rt::TokenType,
     /// Scopes of the token; always WebAPI.
-    #[serde(default)]
     pub scope: Option<Vec<String>>,
+}
+
+impl rt::FromFields for TokenResponse {
+    fn from_fields(fields: &mut rt::Fields) -> Result<Self, rt::FieldError> {
+        Ok(TokenResponse {
+            access_token: fields.required("access_token")?,
+            expires_in: fields.required("expires_in")?,
+            token_type: fields.required("token_type")?,
+            scope: fields.optional("scope")?,
+        })
+    }
 }
 
 impl TokenResponse {
@@ -122,7 +129,6 @@ pub type Error = rt::Error<ErrorBody>;
 pub type ErrorBody = rt::OAuthErrorBody;
 
 /// SmartDocumentor, as the runtime's generic [`rt::Builder`] and [`rt::TypedClient`] know it.
-#[derive(Debug, Clone, Copy)]
 pub struct Provider;
 
 impl rt::Provider for Provider {
@@ -143,34 +149,23 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
     description: "OAuth 2.0 client credentials for the SmartDocumentor API. The client ID and secret travel in the form body, and the scope must always be WebAPI.",
     docs: "https://cloud.smartdocumentor.net/",
     default_environment: "production",
-    environments: &[
-        rt::EnvironmentSpec { name: "production", token_url: "https://cloud.smartdocumentor.net/connect/token", ..rt::EnvironmentSpec::DEFAULT },
-    ],
+    environments: &[rt::EnvironmentSpec { name: "production", token_url: "https://cloud.smartdocumentor.net/connect/token", ..rt::EnvironmentSpec::DEFAULT }],
     inputs: &[
         rt::InputSpec { name: "client_id", description: "Your Client ID, tied to your organization.", ..rt::InputSpec::REQUIRED },
         rt::InputSpec { name: "client_secret", description: "Your Client Secret, tied to your Client ID.", secret: true, ..rt::InputSpec::REQUIRED },
     ],
-    credentials: rt::CredentialsSpec {
-        preferred: 0,
-        accepted: &[
-            rt::Placement::Body(&[("client_id", "client_id"), ("client_secret", "client_secret")]),
-        ],
-    },
+    credentials: rt::CredentialsSpec { preferred: 0, accepted: &[rt::Placement::Body(&[("client_id", "client_id"), ("client_secret", "client_secret")])] },
     grants: &[
         rt::GrantSpec {
             kind: rt::GrantKind::ClientCredentials,
             description: "Client credentials flow for external client applications.",
-            params: &[
-                rt::ParamSpec { name: "scope", source: rt::ParamSource::Fixed("WebAPI"), ..rt::ParamSpec::DEFAULT },
-            ],
+            params: &[rt::ParamSpec { name: "scope", source: rt::ParamSource::Fixed("WebAPI"), ..rt::ParamSpec::DEFAULT }],
             ..rt::GrantSpec::DEFAULT
         },
     ],
     scopes: rt::ScopesSpec {
         delimiter: " ",
-        known: &[
-            ("WebAPI", "The SmartDocumentor API (the only scope)."),
-        ],
+        known: &[("WebAPI", "The SmartDocumentor API (the only scope).")],
     },
     response: &[
         rt::FieldSpec { name: "access_token", wire: &["access_token"], ty: rt::FieldType::Secret, required: true, description: "Add this to future requests as a Bearer token.", ..rt::FieldSpec::DEFAULT },

@@ -5,9 +5,7 @@
 //!
 //! Exchanges the company API key for a short-lived JWT access token for the LMS Smart Way public API. No OAuth grant: the key travels in the X-API-Key header and the request has no body.
 //!
-//! Provider documentation: <https://smartway.pro/>
-//!
-//! Grants: `none`. Access tokens live 900 s.
+//! Provider documentation: <https://smartway.pro/>. Grants: `none`. Access tokens live 900 s.
 use ::tokenspec_runtime as rt;
 
 /// A cached, single-flight token source for this provider, from [`token_source`](rt::TypedClient::token_source): the token is reused until shortly before it expires, and one fetch serves every caller waiting for a new one.
@@ -87,7 +85,7 @@ impl rt::Environment for Environment {
 }
 
 /// A successful token response, normalized: defaults applied, seconds as `Duration`, scope lists split. Non-exhaustive: a spec may add an optional field in a minor version. Build one from a response with [`parse_response`](rt::TypedClient::parse_response).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenResponse {
     /// Short-lived JWT for subsequent public API calls.
@@ -95,11 +93,20 @@ pub struct TokenResponse {
     /// Always Bearer. When absent: `"Bearer"`.
     pub token_type: rt::TokenType,
     /// TTL in seconds. When absent: `900`.
-    #[serde(with = "::tokenspec_runtime::wire::seconds")]
     pub expires_in: ::std::time::Duration,
     /// Scopes embedded in the token.
-    #[serde(default)]
     pub scope: Option<Vec<String>>,
+}
+
+impl rt::FromFields for TokenResponse {
+    fn from_fields(fields: &mut rt::Fields) -> Result<Self, rt::FieldError> {
+        Ok(TokenResponse {
+            access_token: fields.required("access_token")?,
+            token_type: fields.required("token_type")?,
+            expires_in: fields.required("expires_in")?,
+            scope: fields.optional("scope")?,
+        })
+    }
 }
 
 impl TokenResponse {
@@ -109,23 +116,27 @@ impl TokenResponse {
     }
     /// The access token's JWT claims, decoded **without verifying the signature**: they say what the provider put in the token and prove nothing.
     pub fn claims(&self) -> Result<Claims, rt::ClaimsError> {
-        rt::jwt::decode_claims(&PROVIDER, self.access_token.expose())?
-            .deserialize()
-            .map_err(|e| rt::ClaimsError {
-                reason: e.to_string(),
-            })
+        rt::jwt::claims(&PROVIDER, self.access_token.expose())
     }
 }
 
 /// Claims of the access token (a JWT). Read without verifying the signature: use them to learn about the token, never to authorize anything. Non-exhaustive: a spec may add an optional claim in a minor version.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Claims {
     /// Company of the token, for tenant isolation. On the wire: `companyId`.
     pub company_id: String,
     /// Email of the HRADMIN who created or rotated the company's active API key. On the wire: `hrEmail`.
-    #[serde(default)]
     pub hr_email: Option<String>,
+}
+
+impl rt::FromFields for Claims {
+    fn from_fields(fields: &mut rt::Fields) -> Result<Self, rt::FieldError> {
+        Ok(Claims {
+            company_id: fields.required("company_id")?,
+            hr_email: fields.optional("hr_email")?,
+        })
+    }
 }
 
 /// Errors of this provider: bad input, transport, the provider's error body, or an unexpected response.
@@ -135,7 +146,6 @@ pub type Error = rt::Error<ErrorBody>;
 pub type ErrorBody = rt::OAuthErrorBody;
 
 /// LMS Smart Way, as the runtime's generic [`rt::Builder`] and [`rt::TypedClient`] know it.
-#[derive(Debug, Clone, Copy)]
 pub struct Provider;
 
 impl rt::Provider for Provider {
@@ -156,22 +166,11 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
     description: "Exchanges the company API key for a short-lived JWT access token for the LMS Smart Way public API. No OAuth grant: the key travels in the X-API-Key header and the request has no body.",
     docs: "https://smartway.pro/",
     default_environment: "production",
-    environments: &[
-        rt::EnvironmentSpec { name: "production", token_url: "https://smartway.pro/api/v1/auth/token", ..rt::EnvironmentSpec::DEFAULT },
-    ],
-    inputs: &[
-        rt::InputSpec { name: "company_api_key", description: "Your company's API key, created by an HRADMIN.", secret: true, ..rt::InputSpec::REQUIRED },
-    ],
-    credentials: rt::CredentialsSpec {
-        preferred: 0,
-        accepted: &[
-            rt::Placement::Header { name: "X-API-Key", input: "company_api_key", prefix: "" },
-        ],
-    },
+    environments: &[rt::EnvironmentSpec { name: "production", token_url: "https://smartway.pro/api/v1/auth/token", ..rt::EnvironmentSpec::DEFAULT }],
+    inputs: &[rt::InputSpec { name: "company_api_key", description: "Your company's API key, created by an HRADMIN.", secret: true, ..rt::InputSpec::REQUIRED }],
+    credentials: rt::CredentialsSpec { preferred: 0, accepted: &[rt::Placement::Header { name: "X-API-Key", input: "company_api_key", prefix: "" }] },
     body: rt::BodyFormat::None,
-    grants: &[
-        rt::GrantSpec { kind: rt::GrantKind::None, description: "Exchange the company API key for an access token.", ..rt::GrantSpec::DEFAULT },
-    ],
+    grants: &[rt::GrantSpec { kind: rt::GrantKind::None, description: "Exchange the company API key for an access token.", ..rt::GrantSpec::DEFAULT }],
     scopes: rt::ScopesSpec {
         delimiter: " ",
         known: &[
