@@ -6,7 +6,7 @@
 //! tokenctl token <provider> [--env NAME] [--grant GRANT] [--set NAME=VALUE]...
 //!                           [--base-url URL] [--placement KIND] [--dry-run] [--reveal]
 //!                           [--timeout SECONDS] [--retries N]
-//! tokenctl authorize-url <provider> [--env NAME] [--set NAME=VALUE]...
+//! tokenctl authorize-url <provider> [--env NAME] [--set NAME=VALUE]... [--base-url URL]
 //! ```
 //!
 //! `token` sends through the runtime's client with the runtime's defaults: each attempt within

@@ -84,6 +84,10 @@ pub struct AuthorizeArgs {
     /// An input value (state, code_verifier, client_id, ...); else TOKENSPEC_<NAME> is read.
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub set: Vec<String>,
+    /// Replace scheme, host and port of the authorize URL (path and query are kept); plain
+    /// http only for loopback hosts. The same checks as `token --base-url` (spec format 1.1).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
 }
 
 /// The provider called `name`, or a usage error listing the known ones.
@@ -180,7 +184,7 @@ fn check_base_url(raw: &str) -> Result<(), Failure> {
     }
     if !matches!(url.path(), "" | "/") || url.query().is_some() || url.fragment().is_some() {
         return Err(bad(
-            "it may not have a path, query or fragment (the token URL's own are kept)",
+            "it may not have a path, query or fragment (the spec URL's own are kept)",
         ));
     }
     Ok(())
@@ -450,7 +454,13 @@ pub fn authorize_url(args: &AuthorizeArgs, redactor: &mut Redactor) -> Result<Re
             grants.join(", ")
         )));
     }
-    let client = configured_client(provider, args.env.as_deref(), &args.set, redactor)?;
+    let mut client = configured_client(provider, args.env.as_deref(), &args.set, redactor)?;
+    if let Some(url) = &args.base_url {
+        check_base_url(url)?;
+        client
+            .set_base_url::<JsonErrorBody>(url)
+            .map_err(|e| failure(provider, e))?;
+    }
     let url = client
         .authorize_url(&[])
         .map_err(|e| failure(provider, e))?;

@@ -819,6 +819,63 @@ fn authorize_url_approvalmax() {
     assert!(run.stdout.contains("state=s"));
 }
 
+/// `authorize-url --base-url` (spec format 1.1) replaces scheme, host and port as `token
+/// --base-url` does, keeping the authorize URL's path and query, with the same checks.
+#[test]
+fn authorize_url_base_url_keeps_path_and_query() {
+    let state = &["--set", "state=state-123"][..];
+    let plain = cli(&[&["authorize-url", "approvalmax"], APPROVALMAX, state]);
+    plain.assert_code(0);
+    let query = plain
+        .stdout
+        .trim_end()
+        .strip_prefix("https://identity.approvalmax.com/connect/authorize?")
+        .expect("the spec's authorize URL")
+        .to_owned();
+    assert!(query.contains("state=state-123"), "{query}");
+
+    for (base, origin) in [
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+        ("http://localhost:9/", "http://localhost:9"),
+        ("https://proxy.example:8443", "https://proxy.example:8443"),
+    ] {
+        let run = cli(&[
+            &["authorize-url", "approvalmax"],
+            APPROVALMAX,
+            state,
+            &["--base-url", base],
+        ]);
+        run.assert_code(0);
+        run.assert_hides(ALL_SECRETS);
+        assert_eq!(
+            run.stdout.trim_end(),
+            format!("{origin}/connect/authorize?{query}"),
+            "--base-url {base}"
+        );
+    }
+
+    for (base, why) in [
+        ("http://proxy.example:8080", "plain http"),
+        ("http://127.0.0.1:8080/prefix", "may not have a path"),
+        ("http://127.0.0.1:8080/?x=1", "may not have a path, query"),
+        ("https://user:pw@proxy.example", "user info"),
+        ("ftp://proxy.example", "is not https"),
+        ("not a url", "does not parse"),
+    ] {
+        let run = cli(&[
+            &["authorize-url", "approvalmax"],
+            APPROVALMAX,
+            state,
+            &["--base-url", base],
+        ]);
+        run.assert_usage(&["base", why]);
+        assert!(
+            !run.stderr.contains("pw@"),
+            "the URL is not echoed: {run:?}"
+        );
+    }
+}
+
 #[test]
 fn authorize_url_errors() {
     // Not an authorization-code provider.
