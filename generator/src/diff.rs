@@ -97,6 +97,30 @@ pub fn diff(old: &[Provider], new: &[Provider]) -> Vec<Change> {
     out
 }
 
+/// Every change from `old` to `new` when both are one spec file given by the user: the two are
+/// one provider, whatever their file or provider names (spec format 1.1). A different `name:`
+/// is reported first, as a breaking rename, and the rest is compared as for one provider:
+/// comparing two files says "these are two versions of one spec", so reporting the renamed one
+/// as removed and the other as added would hide every other change. The changes are listed
+/// under the new name.
+pub fn diff_files(old: &Provider, new: &Provider) -> Vec<Change> {
+    let mut d = Differ {
+        provider: new.name,
+        changes: Vec::new(),
+        lifetime_defaults: None,
+    };
+    if old.name != new.name {
+        d.breaking(
+            format!("provider renamed `{}` → `{}`", old.name, new.name),
+            "its crate, module, cargo feature and registry entry take the new name: \
+             dependents must rename them",
+        );
+    }
+    d.provider(old, new);
+    d.changes.sort_by_key(|c| c.class);
+    d.changes
+}
+
 struct Differ<'a> {
     provider: &'a str,
     changes: Vec<Change>,
@@ -760,15 +784,27 @@ pub fn has_breaking(changes: &[Change]) -> bool {
     changes.iter().any(|c| c.class == Class::Breaking)
 }
 
-/// The spec sources at `path`: a folder's `*.yaml` files, or one file (whose provider name is
-/// taken from the file name before its first `.`, so `brainysoft.old.yaml` works).
+/// The spec sources at `path`: a folder's `*.yaml` files (each must be named after its
+/// provider, as in `specs/`), or one file named anything ([`source_of_file`]).
 pub fn sources_at_path(path: &Path) -> std::io::Result<Vec<Source>> {
     if path.is_dir() {
         load::read_dir(path)
     } else {
-        let text = std::fs::read_to_string(path)?;
-        Ok(vec![Source::new(path.display().to_string(), text)])
+        Ok(vec![source_of_file(path)?])
     }
+}
+
+/// One spec file given by name, as the provider its `name:` key declares, whatever the file is
+/// called (spec format 1.1): an old version saved with `git show rev:specs/x.yaml > old.yaml`
+/// is still `x`. Diagnostics keep pointing at `path`. A file whose YAML does not parse keeps
+/// the stem of its file name; its parse errors are what validation reports then.
+pub fn source_of_file(path: &Path) -> std::io::Result<Source> {
+    let text = std::fs::read_to_string(path)?;
+    let mut source = Source::new(path.display().to_string(), text);
+    if let Ok(loaded) = load::parse(source.clone()) {
+        source.stem = loaded.spec.name.value.clone();
+    }
+    Ok(source)
 }
 
 /// The spec sources of folder `specs` at git revision `rev` (`git ls-tree` and `git show`, run

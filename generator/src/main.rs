@@ -81,6 +81,8 @@ enum Command {
     },
     /// List what changed between two spec files or folders, or between the specs at a git
     /// revision and the working tree: each change breaking or compatible, with the reason.
+    /// Two files are two versions of one provider, whatever the files are called (a different
+    /// `name:` is reported as a breaking rename).
     Diff {
         /// The old spec file or folder (not with --base).
         #[arg(required_unless_present = "base", conflicts_with = "base")]
@@ -483,7 +485,13 @@ fn diff(
             }
         }
     }
-    let changes = diff::diff(&models[0], &models[1]);
+    // Two files are two versions of one provider, whatever their names (spec format 1.1).
+    let files =
+        base.is_none() && old.is_some_and(|p| !p.is_dir()) && new.is_some_and(|p| !p.is_dir());
+    let changes = match (&models[0][..], &models[1][..]) {
+        ([a], [b]) if files => diff::diff_files(a, b),
+        (a, b) => diff::diff(a, b),
+    };
     match format {
         Format::Text => print!("{}", diff::render_text(&changes)),
         Format::Markdown => print!("{}", diff::render_markdown(&changes)),

@@ -322,3 +322,185 @@ fn spec_values_stay_code_in_the_markdown_table() {
         );
     }
 }
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the workspace")
+        .to_path_buf()
+}
+
+fn stdout_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Spec format 1.1: an old version saved under any name (`git show rev:specs/brainysoft.yaml >
+/// old.yaml`) compares with the spec in `specs/`, as the provider its `name:` declares.
+#[test]
+fn a_saved_old_version_compares_with_the_spec_whatever_its_file_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let current = workspace().join("specs/brainysoft.yaml");
+    let text = std::fs::read_to_string(&current).expect("specs/brainysoft.yaml");
+    let query = "    query:\n      client_id: client_id\n      client_secret: client_secret\n";
+    assert!(text.contains(query), "the spec accepts the query placement");
+    std::fs::write(dir.path().join("old.yaml"), text.replace(query, "")).expect("write");
+    let current = current.to_str().expect("UTF-8 path");
+
+    let out = tokenspec(
+        dir.path(),
+        &["diff", "old.yaml", current, "--deny-breaking"],
+    );
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(
+        stdout_of(&out),
+        "brainysoft\n  compatible  credential placement query string added\n              \
+         a new alternative; the preferred placement decides what is sent\n\n\
+         0 breaking, 1 compatible change in 1 provider\n"
+    );
+
+    // The other way round it is a removal: breaking.
+    let out = tokenspec(
+        dir.path(),
+        &["diff", current, "old.yaml", "--deny-breaking"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert!(
+        stdout_of(&out)
+            .contains("brainysoft\n  breaking    credential placement query string removed"),
+        "{}",
+        stdout_of(&out)
+    );
+
+    // The same spec under another file name is no change.
+    std::fs::write(dir.path().join("copy.yaml"), &text).expect("write");
+    let out = tokenspec(dir.path(), &["diff", current, "copy.yaml"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(
+        stdout_of(&out),
+        "no changes to the wire or the generated API\n"
+    );
+}
+
+#[test]
+fn two_files_of_other_names_are_one_provider() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(
+        fixtures().join("base/demo.yaml"),
+        dir.path().join("before.yaml"),
+    )
+    .expect("copy");
+    std::fs::copy(
+        fixtures().join("environment_removed/demo.yaml"),
+        dir.path().join("v2.draft.yaml"),
+    )
+    .expect("copy");
+    let out = tokenspec(dir.path(), &["diff", "before.yaml", "v2.draft.yaml"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let stdout = stdout_of(&out);
+    assert!(
+        stdout.starts_with("demo\n  breaking    environment `staging` removed\n"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("provider added"), "{stdout}");
+    assert!(stdout.ends_with("in 1 provider\n"), "{stdout}");
+}
+
+/// Two files whose `name:` differ are still two versions of one spec: the rename is breaking
+/// (crate, module, feature and registry entry change) and every other change is listed too,
+/// instead of one provider removed and another added.
+#[test]
+fn a_renamed_provider_between_two_files_is_a_breaking_rename_and_still_compared() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(
+        fixtures().join("base/demo.yaml"),
+        dir.path().join("old.yaml"),
+    )
+    .expect("copy");
+    let renamed =
+        std::fs::read_to_string(fixtures().join("known_scope_added/demo.yaml")).expect("fixture");
+    assert!(renamed.contains("\nname: demo\n"), "the fixture's name");
+    std::fs::write(
+        dir.path().join("new.yaml"),
+        renamed.replace("\nname: demo\n", "\nname: demo_two\n"),
+    )
+    .expect("write");
+    let out = tokenspec(dir.path(), &["diff", "old.yaml", "new.yaml"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let stdout = stdout_of(&out);
+    assert!(
+        stdout.starts_with("demo_two\n  breaking    provider renamed `demo` → `demo_two`\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("known scope `write` added"), "{stdout}");
+    assert!(
+        !stdout.contains("provider added") && !stdout.contains("provider removed"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("1 breaking, 1 compatible change in 1 provider\n"),
+        "{stdout}"
+    );
+
+    // The library call, for tools that compare two models themselves.
+    let arena = tokenspec::Bump::new();
+    let old = models(&arena, &dir.path().join("old.yaml"));
+    let new = models(&arena, &dir.path().join("new.yaml"));
+    let changes = tokenspec::diff::diff_files(&old[0], &new[0]);
+    assert_eq!(changes.len(), 2, "{}", render_text(&changes));
+    assert_eq!(changes[0].class, Class::Breaking);
+    assert!(changes.iter().all(|c| c.provider == "demo_two"));
+    // Folders keep comparing by name: there the rename is a removal and an addition.
+    let by_name = diff(&old, &new);
+    let text = render_text(&by_name);
+    assert!(
+        text.contains("demo\n  breaking    provider removed"),
+        "{text}"
+    );
+    assert!(
+        text.contains("demo_two\n  compatible  provider added"),
+        "{text}"
+    );
+}
+
+/// An old file named anything still has its errors reported at its own path, line and column,
+/// both a semantic error and a shape error, and nothing is compared.
+#[test]
+fn errors_of_an_old_file_point_at_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let current = workspace().join("specs/brainysoft.yaml");
+    let text = std::fs::read_to_string(&current).expect("specs/brainysoft.yaml");
+    let current = current.to_str().expect("UTF-8 path");
+    for (broken, expected) in [
+        (
+            text.replace(
+                "default_environment: production",
+                "default_environment: prodution",
+            ),
+            [
+                "error: default environment `prodution` does not exist",
+                "--> old.yaml:11:22",
+            ],
+        ),
+        (
+            text.replace("title:", "titel:"),
+            ["error: unknown key `titel`", "--> old.yaml:5:1"],
+        ),
+    ] {
+        std::fs::write(dir.path().join("old.yaml"), broken).expect("write");
+        let out = tokenspec(dir.path(), &["diff", "old.yaml", current]);
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(stdout_of(&out), "", "nothing is compared");
+        let stderr = stderr_of(&out);
+        for needle in expected
+            .iter()
+            .chain(&["error: the old specs are not valid; nothing to compare"])
+        {
+            assert!(stderr.contains(needle), "{needle:?} not in\n{stderr}");
+        }
+        assert!(!stderr.contains("is in a file named"), "{stderr}");
+    }
+}
