@@ -556,6 +556,11 @@ impl Differ<'_> {
                     self.breaking(what, "every authorization now needs a code verifier")
                 }
                 Pkce::None => self.breaking(what, "the code verifier is no longer sent"),
+                // `authorize_url` takes the verifier as an argument only when PKCE is on: from
+                // `none`, its signature gains one (Cargo's semver rules: a major change).
+                Pkce::Optional if old.pkce == Pkce::None => {
+                    self.breaking(what, "`authorize_url` gains a `code_verifier` argument")
+                }
                 Pkce::Optional => self.compatible(what, "a code verifier is sent when given"),
             }
         }
@@ -601,7 +606,17 @@ impl Differ<'_> {
                 continue;
             }
             let what = format!("{what} `{}` of `{grant}` added", q.name);
+            // A per-request input is an argument of the method that sends it: one the old
+            // method did not take is a new argument, whatever the input's `required`.
+            let new_argument = |i: &str| {
+                b.input(i).is_some_and(|input| input.per_request)
+                    && !old.iter().any(|p| p.source == ParamSource::Input(i))
+            };
             match &q.source {
+                ParamSource::Input(i) if new_argument(i) => self.breaking(
+                    what,
+                    format!("the method that sends it gains a `{i}` argument"),
+                ),
                 ParamSource::Input(i) if b.input(i).is_some_and(|i| !i.required) => {
                     self.compatible(what, format!("sent only when optional input `{i}` is set"))
                 }

@@ -504,3 +504,50 @@ fn errors_of_an_old_file_point_at_it() {
         assert!(!stderr.contains("is in a file named"), "{stderr}");
     }
 }
+
+/// Changes that give a generated method a new argument are breaking, as Cargo's semver rules
+/// count a changed signature (E0061 for every caller), even when the input is optional.
+#[test]
+fn a_method_that_gains_an_argument_is_a_breaking_change() {
+    let arena = tokenspec::Bump::new();
+    let spec = std::fs::read_to_string(workspace().join("specs/approvalmax.yaml")).expect("spec");
+    let load = |text: String| {
+        tokenspec::validate_sources(
+            &arena,
+            vec![tokenspec::load::Source::new("approvalmax.yaml", text)],
+        )
+        .expect("valid")
+    };
+    let current = load(spec.clone());
+
+    // PKCE none → optional: `authorize_url` gains `code_verifier`.
+    let without_pkce = load(spec.replace("    pkce: optional\n", "    pkce: none\n"));
+    let changes = diff(&without_pkce, &current);
+    let pkce = changes
+        .iter()
+        .find(|c| c.what.starts_with("PKCE of `authorization_code`"))
+        .expect("the PKCE change");
+    assert_eq!(pkce.class, tokenspec::diff::Class::Breaking, "{changes:?}");
+    assert!(
+        pkce.why.contains("`code_verifier` argument"),
+        "{}",
+        pkce.why
+    );
+
+    // A refresh parameter reading the optional per-request `code_verifier`: `refresh` gains it.
+    let with_param = load(spec.replace(
+        "      refresh_token:\n        input: refresh_token\n",
+        "      refresh_token:\n        input: refresh_token\n      code_verifier:\n        input: code_verifier\n",
+    ));
+    let changes = diff(&current, &with_param);
+    let param = changes
+        .iter()
+        .find(|c| c.what.contains("`code_verifier` of `refresh_token` added"))
+        .expect("the parameter change");
+    assert_eq!(param.class, tokenspec::diff::Class::Breaking, "{changes:?}");
+    assert!(
+        param.why.contains("gains a `code_verifier` argument"),
+        "{}",
+        param.why
+    );
+}
