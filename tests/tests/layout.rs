@@ -66,16 +66,8 @@ fn compiled_packages(package: &str) -> Vec<String> {
 #[test]
 fn a_user_of_one_provider_compiles_no_other_provider() {
     let dirs = provider_dirs();
-    assert_eq!(
-        dirs,
-        [
-            "approvalmax",
-            "brainysoft",
-            "learnlink",
-            "smartdocumentor",
-            "smartway"
-        ]
-    );
+    assert!(dirs.len() >= 5, "{dirs:?}");
+    assert!(dirs.iter().any(|d| d == "brainysoft"), "{dirs:?}");
     for dir in &dirs {
         let package = format!("tokenspec-provider-{}", dir.replace('_', "-"));
         let ours: Vec<String> = compiled_packages(&package)
