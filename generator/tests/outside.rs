@@ -132,7 +132,7 @@ fn a_build_script_generates_providers_that_the_crate_includes() {
              publish = false\n\n\
              [dependencies]\ntokenspec-runtime = {{ path = {} }}\n\
              serde = {{ version = \"1\", features = [\"derive\"] }}\n\n\
-             [build-dependencies]\ntokenspec = {{ path = {} }}\n",
+             [build-dependencies]\ntokenspec = {{ path = {}, default-features = false }}\n",
             toml_path(&workspace().join("runtime")),
             toml_path(&workspace().join("generator")),
         ),
