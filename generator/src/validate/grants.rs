@@ -52,10 +52,20 @@ impl<'b> Checker<'_, 'b> {
                 );
             }
             if kind != GrantKind::None && credentials.accepted.is_empty() {
+                // A public client (RFC 6749 §2.1) has no secret but still names itself with
+                // `client_id` (§4.1.3, §6): as a credential placement holding only the id, so
+                // that every grant sends it (spec format 1.1, "Public clients"). The client
+                // credentials grant is for confidential clients only (§4.4).
+                let hint = if kind == GrantKind::ClientCredentials {
+                    "declare how the client authenticates under credentials"
+                } else {
+                    "declare how the client authenticates under credentials; a public client \
+                     (no secret) sends its id alone: `accepted: {body: {client_id: client_id}}`"
+                };
                 self.error(
                     name.referenced,
                     format!("grant `{}` but no credentials", name.value),
-                    "declare how the client authenticates under credentials",
+                    hint,
                 );
             }
             let params = self.params(&grant.params, inputs, body, "parameter");
