@@ -186,6 +186,9 @@ enum Auth {
     Body,
     /// In the query string.
     Query,
+    /// A public client: the client ID alone in the body, no secret, PKCE required
+    /// (authorization-code and refresh-token grants).
+    Public,
 }
 
 fn main() -> ExitCode {
@@ -340,6 +343,7 @@ fn new(
             Auth::Basic => scaffold::Auth::Basic,
             Auth::Body => scaffold::Auth::Body,
             Auth::Query => scaffold::Auth::Query,
+            Auth::Public => scaffold::Auth::Public,
         },
         url,
     };
@@ -386,10 +390,15 @@ fn new(
     std::io::Write::write_all(&mut file, text.as_bytes()).map_err(io)?;
     let todos = text.matches("TODO").count();
     println!(
-        "wrote {} ({} grant, credentials in {}); it validates as it is",
+        "wrote {} ({} grant, credentials in {}{}); it validates as it is",
         path.display(),
         request.grant.name(),
-        request.auth.name()
+        request.auth.placement(),
+        if request.auth == scaffold::Auth::Public {
+            ": the client ID alone, a public client"
+        } else {
+            ""
+        }
     );
     println!("next:");
     println!(

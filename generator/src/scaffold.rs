@@ -23,11 +23,20 @@ pub enum Auth {
     Body,
     /// Client ID and secret in the query string.
     Query,
+    /// A public client (RFC 6749 §2.1, spec format 1.1): the client ID alone in the body, no
+    /// secret, PKCE required. For the authorization_code and refresh_token grants only.
+    Public,
 }
 
 impl Auth {
     /// Every placement.
-    pub const ALL: [Auth; 4] = [Auth::Header, Auth::Basic, Auth::Body, Auth::Query];
+    pub const ALL: [Auth; 5] = [
+        Auth::Header,
+        Auth::Basic,
+        Auth::Body,
+        Auth::Query,
+        Auth::Public,
+    ];
 
     /// The placement as the spec spells it.
     pub fn name(self) -> &'static str {
@@ -36,7 +45,27 @@ impl Auth {
             Auth::Basic => "basic",
             Auth::Body => "body",
             Auth::Query => "query",
+            Auth::Public => "public",
         }
+    }
+
+    /// The credential placement the skeleton prefers: a public client's ID goes in the body.
+    pub fn placement(self) -> &'static str {
+        match self {
+            Auth::Public => "body",
+            other => other.name(),
+        }
+    }
+
+    /// Whether a skeleton of `grant` can use this: a public client has no secret, so it cannot
+    /// use the client credentials grant (RFC 6749 §4.4: confidential clients only), and the
+    /// key exchange (`none`) is no OAuth client at all.
+    pub fn allows(self, grant: GrantKind) -> bool {
+        self != Auth::Public
+            || matches!(
+                grant,
+                GrantKind::AuthorizationCode | GrantKind::RefreshToken
+            )
     }
 }
 
@@ -59,6 +88,12 @@ pub enum ScaffoldError {
     /// The provider name cannot be one.
     #[error("`{name}` cannot be a provider name: {reason}")]
     Name { name: String, reason: String },
+    /// `--auth public` with a grant a public client cannot use ([`Auth::allows`]).
+    #[error(
+        "a public client (no secret) cannot use the {grant} grant (RFC 6749 §4.4 is for \
+         confidential clients); use --grant authorization-code or refresh-token, or another --auth"
+    )]
+    PublicClient { grant: &'static str },
     /// The URL has a `{variable}` that is not a snake_case input name.
     #[error("the URL's variable `{{{name}}}` is not a snake_case input name")]
     Variable { name: String },
@@ -78,6 +113,11 @@ pub fn render(request: &Request) -> Result<String, ScaffoldError> {
         return Err(ScaffoldError::Name {
             name: request.provider.clone(),
             reason,
+        });
+    }
+    if !request.auth.allows(request.grant) {
+        return Err(ScaffoldError::PublicClient {
+            grant: request.grant.name(),
         });
     }
     let token_url = request
@@ -121,6 +161,7 @@ pub fn render(request: &Request) -> Result<String, ScaffoldError> {
                 docs => "https://example.com/TODO-token-endpoint-documentation",
                 grant => grant.name(),
                 auth => auth.name(),
+                placement => auth.placement(),
                 body => body,
                 token_url => token_url.as_str(),
                 authorize_url => authorize_url.as_str(),

@@ -35,7 +35,7 @@ fn every_grant_and_placement_validates_as_it_is() {
         serde_json::from_str(&tokenspec::load::schema::schema_json()).expect("the schema is JSON");
     let schema = jsonschema::validator_for(&schema).expect("a JSON Schema");
     for grant in GrantKind::ALL {
-        for auth in Auth::ALL {
+        for auth in Auth::ALL.into_iter().filter(|a| a.allows(grant)) {
             let provider = format!("acme_{}_{}", grant.name(), auth.name());
             let text = render(&request(&provider, grant, auth, None)).expect("renders");
             let providers = validate(&arena, &provider, &text);
@@ -44,7 +44,7 @@ fn every_grant_and_placement_validates_as_it_is() {
             assert_eq!(p.grants[0].kind, grant);
             assert_eq!(
                 p.credentials.accepted[p.credentials.preferred].kind(),
-                auth.name()
+                auth.placement()
             );
             tokenspec::generate_tree(&providers).expect("the skeleton emits");
             let value: serde_json::Value = serde_saphyr::from_str(&text).expect("YAML");
@@ -253,7 +253,7 @@ fn the_header_shows_a_command_that_writes_the_same_skeleton() {
     let dir = tempfile::tempdir().expect("tempdir");
     let url = "https://{tenant}.auth.acme.example/v1/it's/token";
     for grant in GrantKind::ALL {
-        for auth in Auth::ALL {
+        for auth in Auth::ALL.into_iter().filter(|a| a.allows(grant)) {
             for url in [None, Some(url)] {
                 let provider = format!("acme_{}_{}", grant.name(), auth.name());
                 let text = render(&request(&provider, grant, auth, url)).expect("renders");
@@ -287,5 +287,49 @@ fn the_header_shows_a_command_that_writes_the_same_skeleton() {
                 assert_eq!(written, text, "{command}");
             }
         }
+    }
+}
+
+/// `--auth public` (spec format 1.1): the client ID alone in the body, no secret input, PKCE
+/// required with a verifier every exchange sends (RFC 6749 §2.1, RFC 7636 §4.5); refused for
+/// the grants a public client cannot use.
+#[test]
+fn a_public_client_skeleton_has_no_secret_and_requires_pkce() {
+    let arena = tokenspec::Bump::new();
+    let text = render(&request(
+        "acme_app",
+        GrantKind::AuthorizationCode,
+        Auth::Public,
+        None,
+    ))
+    .expect("renders");
+    assert!(!text.contains("client_secret"), "{text}");
+    assert!(text.contains("--auth public"), "the header's command");
+    let providers = validate(&arena, "acme_app", &text);
+    let p = &providers[0];
+    assert!(
+        p.inputs.iter().all(|i| !i.secret || i.per_request),
+        "{text}"
+    );
+    assert_eq!(
+        p.credentials.accepted,
+        [tokenspec::model::Placement::Body(&[(
+            "client_id",
+            "client_id"
+        )])]
+    );
+    assert_eq!(p.grants[0].pkce, tokenspec::model::Pkce::Required);
+    assert!(
+        p.input("code_verifier").is_some_and(|i| i.required),
+        "every exchange sends a verifier"
+    );
+    tokenspec::generate_tree(&providers).expect("the skeleton emits");
+
+    for grant in [GrantKind::ClientCredentials, GrantKind::None] {
+        assert!(!Auth::Public.allows(grant));
+        let e = render(&request("acme_app", grant, Auth::Public, None))
+            .expect_err("a public client cannot use it");
+        assert!(matches!(e, ScaffoldError::PublicClient { .. }), "{e}");
+        assert!(e.to_string().contains(grant.name()), "{e}");
     }
 }
