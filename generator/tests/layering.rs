@@ -22,7 +22,6 @@ const RANKS: &[(&str, u8)] = &[
     ("template", 0),
     ("load", 1),
     ("validate", 2),
-    ("lower", 2),
     ("emit", 3),
     ("output", 3),
     ("diff", 4),

@@ -65,7 +65,7 @@ impl TokenData {
         T::from_fields(&mut Fields::new(self.fields))
     }
 
-    /// Deserializes into `T` (claims, error bodies).
+    /// Deserializes into any serde type `T` (generated structs use [`TokenData::into_typed`]).
     pub fn deserialize<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
         serde_json::from_value(Value::Object(self.fields.clone()))
     }

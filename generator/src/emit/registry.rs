@@ -151,8 +151,13 @@ pub fn cargo_toml(_providers: &[Provider]) -> String {
     )
 }
 
-/// `generated/providers/<name>/Cargo.toml`: one provider's typed client.
+/// `generated/providers/<name>/Cargo.toml`: one provider's typed client. serde only for a
+/// provider's own error body, the one type it derives `Deserialize` for.
 pub fn provider_cargo_toml(p: &Provider) -> String {
+    let serde = match p.errors {
+        crate::model::ErrorFormat::Custom(_) => "serde.workspace = true\n",
+        crate::model::ErrorFormat::OAuth2 => "",
+    };
     format!(
         "{MANIFEST_HEADER}\
          [package]\n\
@@ -166,7 +171,7 @@ pub fn provider_cargo_toml(p: &Provider) -> String {
          path = \"src/lib.rs\"\n\n\
          [dependencies]\n\
          tokenspec-runtime.workspace = true\n\
-         serde.workspace = true\n",
+         {serde}",
         provider_crate_name(p.name),
         p.name
     )
