@@ -239,8 +239,23 @@ pub fn standalone_tree(
         ))
     })?;
     tree.extend(modules);
+    // The crate's owner regenerates it with the installed command, not with this
+    // repository's `cargo run -p tokenspec`, which their checkout does not have.
+    // Only the two header lines change: the same words in spec text further down are data.
+    let ours = format!("`{}`", names::REGENERATE);
+    for text in tree.values_mut() {
+        let header_end = text
+            .match_indices('\n')
+            .nth(1)
+            .map_or(text.len(), |(i, _)| i);
+        let header = text[..header_end].replace(&ours, STANDALONE_REGENERATE);
+        text.replace_range(..header_end, &header);
+    }
     Ok(tree)
 }
+
+/// The command a standalone crate's headers tell its owner to run.
+pub const STANDALONE_REGENERATE: &str = "`tokenspec generate` with the same options";
 
 /// Everything the specs folder holds besides the specs: `schema.json`.
 pub fn spec_tree() -> output::Tree {

@@ -246,6 +246,12 @@ fn a_standalone_crate_builds_outside_the_workspace() {
         "{module}"
     );
     assert!(!module.contains("tokenspec_provider"), "{module}");
+    // Its header names the command its owner has, not this repository's `cargo run -p`.
+    assert!(
+        module.contains("run `tokenspec generate` with the same options")
+            && !module.contains("cargo run -p tokenspec"),
+        "{module}"
+    );
 
     write(
         &ws.join("acme-user/Cargo.toml"),
