@@ -72,8 +72,14 @@ pub use transport::{BoxFuture, HttpOptions, Transport};
 pub use typed::{Builder, Call, TypedClient};
 pub use wire::{TokenType, bearer_header};
 
-/// Re-exports used by generated code, so that generated crates need only this dependency
-/// (plus serde for derives).
+// The crates whose types appear in the runtime's and generated code's signatures
+// (`http::Request`, `HeaderValue`, `url::Url`, `serde_json::Value`), re-exported so that
+// generated crates and their users name them through the runtime, at the runtime's version.
+pub use http;
+pub use serde_json;
+pub use url;
+
+/// The same re-exports under their earlier path, kept for code written against it.
 #[doc(hidden)]
 pub mod __private {
     pub use http;

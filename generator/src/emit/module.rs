@@ -166,7 +166,7 @@ fn rust_type(ty: FieldType) -> TokenStream {
         FieldType::Scopes | FieldType::Strings => quote!(Vec<String>),
         FieldType::Number => quote!(f64),
         FieldType::Boolean => quote!(bool),
-        FieldType::Json => quote!(rt::__private::serde_json::Value),
+        FieldType::Json => quote!(rt::serde_json::Value),
     }
 }
 
@@ -244,7 +244,7 @@ fn error_body(p: &Provider) -> (TokenStream, Option<TokenStream>) {
                 Some(quote! {
                     impl ::core::fmt::Display for ErrorBody {
                         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                            match rt::__private::serde_json::to_string(self) {
+                            match rt::serde_json::to_string(self) {
                                 Ok(text) => f.write_str(&text),
                                 Err(_) => f.write_str("(error body)"),
                             }
@@ -301,7 +301,7 @@ fn token_response(p: &Provider) -> TokenStream {
 
         impl TokenResponse {
             /// `Authorization: Bearer <access_token>` for calling the provider's API, built from a fixed template whatever `token_type` said.
-            pub fn bearer_header(&self) -> rt::__private::http::HeaderValue {
+            pub fn bearer_header(&self) -> rt::http::HeaderValue {
                 rt::bearer_header(&self.access_token)
             }
 
@@ -474,7 +474,7 @@ fn authorize_method(p: &Provider) -> Option<TokenStream> {
     Some(quote! {
         #method_doc
         #many
-        pub fn authorize_url(&self, #(#params),*) -> Result<rt::__private::url::Url, Error> {
+        pub fn authorize_url(&self, #(#params),*) -> Result<rt::url::Url, Error> {
             self.0.authorize(&[#(#pairs),*])
         }
     })

@@ -165,7 +165,7 @@ impl rt::FromFields for TokenResponse {
 
 impl TokenResponse {
     /// `Authorization: Bearer <access_token>` for calling the provider's API, built from a fixed template whatever `token_type` said.
-    pub fn bearer_header(&self) -> rt::__private::http::HeaderValue {
+    pub fn bearer_header(&self) -> rt::http::HeaderValue {
         rt::bearer_header(&self.access_token)
     }
 }
@@ -184,12 +184,12 @@ pub struct ErrorBody {
     pub error: String,
     /// Details; a string or an object.
     #[serde(default)]
-    pub message: Option<rt::__private::serde_json::Value>,
+    pub message: Option<rt::serde_json::Value>,
 }
 
 impl ::core::fmt::Display for ErrorBody {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        match rt::__private::serde_json::to_string(self) {
+        match rt::serde_json::to_string(self) {
             Ok(text) => f.write_str(&text),
             Err(_) => f.write_str("(error body)"),
         }

@@ -111,7 +111,7 @@ impl rt::FromFields for TokenResponse {
 
 impl TokenResponse {
     /// `Authorization: Bearer <access_token>` for calling the provider's API, built from a fixed template whatever `token_type` said.
-    pub fn bearer_header(&self) -> rt::__private::http::HeaderValue {
+    pub fn bearer_header(&self) -> rt::http::HeaderValue {
         rt::bearer_header(&self.access_token)
     }
     /// The access token's JWT claims, decoded **without verifying the signature**: they say what the provider put in the token and prove nothing.
