@@ -56,7 +56,12 @@ fn environment(e: &EnvironmentSpec) -> String {
     if let Some(url) = e.authorize_url {
         fields.push(("authorize_url", opt(Some(url))));
     }
-    literal_struct("EnvironmentSpec", &fields, "DEFAULT", 3)
+    literal_struct(
+        "EnvironmentSpec",
+        &fields,
+        "DEFAULT",
+        ENVIRONMENT_SPEC_FIELDS,
+    )
 }
 
 fn input(i: &InputSpec) -> String {
@@ -79,7 +84,7 @@ fn input(i: &InputSpec) -> String {
         InputLocation::Path => fields.push(("location", "rt::InputLocation::Path".to_owned())),
     }
     let base = if i.required { "REQUIRED" } else { "DEFAULT" };
-    literal_struct("InputSpec", &fields, base, 8)
+    literal_struct("InputSpec", &fields, base, INPUT_SPEC_FIELDS)
 }
 
 fn pairs(pairs: &[(&str, &str)]) -> String {
@@ -131,7 +136,7 @@ fn param(p: &ParamSpec) -> String {
     if p.location == ParamLocation::Query {
         fields.push(("location", "rt::ParamLocation::Query".to_owned()));
     }
-    literal_struct("ParamSpec", &fields, "DEFAULT", 3)
+    literal_struct("ParamSpec", &fields, "DEFAULT", PARAM_SPEC_FIELDS)
 }
 
 fn list(items: &[String]) -> String {
@@ -164,7 +169,7 @@ fn grant(g: &GrantSpec) -> String {
         Pkce::Required => fields.push(("pkce", "rt::Pkce::Required".to_owned())),
     }
     if g.params.is_empty() && g.authorize_params.is_empty() {
-        return literal_struct("GrantSpec", &fields, "DEFAULT", 5);
+        return literal_struct("GrantSpec", &fields, "DEFAULT", GRANT_SPEC_FIELDS);
     }
     // Inside `grants: &[` of the static: the grant's fields sit 12 spaces in.
     if !g.params.is_empty() {
@@ -179,7 +184,7 @@ fn grant(g: &GrantSpec) -> String {
     for (name, value) in &fields {
         let _ = writeln!(out, "            {name}: {value},");
     }
-    if fields.len() < 5 {
+    if fields.len() < GRANT_SPEC_FIELDS {
         out.push_str("            ..rt::GrantSpec::DEFAULT\n");
     }
     out.push_str("        }");
@@ -201,7 +206,7 @@ fn field(f: &FieldSpec) -> String {
     if !f.description.is_empty() {
         fields.push(("description", lit(f.description)));
     }
-    literal_struct("FieldSpec", &fields, "DEFAULT", 6)
+    literal_struct("FieldSpec", &fields, "DEFAULT", FIELD_SPEC_FIELDS)
 }
 
 fn fields(fields: &[FieldSpec], indent: usize) -> String {
@@ -211,6 +216,16 @@ fn fields(fields: &[FieldSpec], indent: usize) -> String {
 
 /// How many fields `rt::ProviderSpec` has.
 const PROVIDER_SPEC_FIELDS: usize = 16;
+/// How many fields `rt::EnvironmentSpec` has.
+const ENVIRONMENT_SPEC_FIELDS: usize = 3;
+/// How many fields `rt::InputSpec` has.
+const INPUT_SPEC_FIELDS: usize = 8;
+/// How many fields `rt::ParamSpec` has.
+const PARAM_SPEC_FIELDS: usize = 3;
+/// How many fields `rt::GrantSpec` has.
+const GRANT_SPEC_FIELDS: usize = 5;
+/// How many fields `rt::FieldSpec` has.
+const FIELD_SPEC_FIELDS: usize = 6;
 
 /// The static, documented, as the last item of a module.
 pub(crate) fn spec_static(p: &Provider) -> String {
@@ -289,4 +304,84 @@ pub(crate) fn spec_static(p: &Provider) -> String {
     }
     out.push_str("};\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokenspec_spec::{
+        EnvironmentSpec, FieldSpec, GrantSpec, InputSpec, ParamSpec, ProviderSpec,
+    };
+
+    /// The counts above decide when a literal names every field (and so takes no `..DEFAULT`,
+    /// which clippy would call needless). Each pattern below names every field without `..`:
+    /// it stops compiling when the spec crate adds or removes one, pointing here.
+    #[test]
+    fn field_counts_are_those_of_the_spec_structs() {
+        let EnvironmentSpec {
+            name: _,
+            token_url: _,
+            authorize_url: _,
+        } = EnvironmentSpec::DEFAULT;
+        let InputSpec {
+            name: _,
+            description: _,
+            secret: _,
+            required: _,
+            per_request: _,
+            pattern: _,
+            default: _,
+            location: _,
+        } = InputSpec::DEFAULT;
+        let ParamSpec {
+            name: _,
+            source: _,
+            location: _,
+        } = ParamSpec::DEFAULT;
+        let GrantSpec {
+            kind: _,
+            description: _,
+            params: _,
+            authorize_params: _,
+            pkce: _,
+        } = GrantSpec::DEFAULT;
+        let FieldSpec {
+            name: _,
+            wire: _,
+            ty: _,
+            required: _,
+            default: _,
+            description: _,
+        } = FieldSpec::DEFAULT;
+        let ProviderSpec {
+            name: _,
+            title: _,
+            description: _,
+            docs: _,
+            default_environment: _,
+            environments: _,
+            inputs: _,
+            credentials: _,
+            body: _,
+            grants: _,
+            scopes: _,
+            response: _,
+            errors: _,
+            access_lifetime: _,
+            refresh_lifetime: _,
+            claims: _,
+        } = ProviderSpec::DEFAULT;
+        assert_eq!(
+            [
+                ENVIRONMENT_SPEC_FIELDS,
+                INPUT_SPEC_FIELDS,
+                PARAM_SPEC_FIELDS,
+                GRANT_SPEC_FIELDS,
+                FIELD_SPEC_FIELDS,
+                PROVIDER_SPEC_FIELDS
+            ],
+            [3, 8, 3, 5, 6, 16],
+            "update the constants with the patterns"
+        );
+    }
 }
