@@ -4,7 +4,7 @@ use crate::Error;
 use crate::error::{JsonErrorBody, UnexpectedResponse};
 use crate::fields::{FieldError, Fields, FromFields};
 use crate::mask::SecretMask;
-use crate::spec::{ErrorFormat, FieldSpec, FieldType, ProviderSpec};
+use crate::spec::{FieldSpec, FieldType, ProviderSpec};
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -177,10 +177,25 @@ pub fn parse_token_response_hiding(
 
 /// The error body, if `object` has the provider's documented error shape.
 fn error_body(provider: &ProviderSpec, object: &Map<String, Value>) -> Option<JsonErrorBody> {
+    check_error_body(provider, object).ok().map(JsonErrorBody)
+}
+
+/// Reads `object` as the provider's error body exactly as a failed response's body is read:
+/// the body the caller gets, or why it would be reported as an unexpected response instead.
+/// Generic over the spec's lifetime so the generator can check documented error examples
+/// against the spec it is validating (its specs live in an arena, not in statics).
+///
+/// # Errors
+/// The reason the body does not have the documented error shape.
+pub fn check_error_body(
+    provider: &tokenspec_spec::ProviderSpec<'_>,
+    object: &Map<String, Value>,
+) -> Result<Map<String, Value>, String> {
     match provider.errors {
-        ErrorFormat::OAuth2 => {
+        tokenspec_spec::ErrorFormat::OAuth2 => {
+            // RFC 6749 section 5.2: `error` is REQUIRED, a string.
             if !object.get("error").is_some_and(Value::is_string) {
-                return None;
+                return Err("required field `error` is missing or not a string".into());
             }
             let mut body = Map::new();
             for key in ["error", "error_description", "error_uri"] {
@@ -188,11 +203,11 @@ fn error_body(provider: &ProviderSpec, object: &Map<String, Value>) -> Option<Js
                     body.insert(key.to_owned(), v.clone());
                 }
             }
-            Some(JsonErrorBody(body))
+            Ok(body)
         }
-        ErrorFormat::Custom(fields) => normalize(provider, fields, object)
-            .ok()
-            .map(|data| JsonErrorBody(data.fields)),
+        tokenspec_spec::ErrorFormat::Custom(fields) => {
+            normalize_fields(provider, fields, object.clone())
+        }
     }
 }
 
@@ -210,8 +225,23 @@ pub fn normalize(
 fn normalize_owned(
     provider: &ProviderSpec,
     specs: &'static [FieldSpec],
-    mut object: Map<String, Value>,
+    object: Map<String, Value>,
 ) -> Result<TokenData, String> {
+    normalize_fields(provider, specs, object).map(|fields| TokenData { fields, specs })
+}
+
+/// [`normalize`] for specs of any lifetime, returning the fields keyed by Rust name: the one
+/// implementation behind responses at run time and the generator's check of documented
+/// examples (`response.example`), so an example passes `validate` exactly when the runtime
+/// would accept it.
+///
+/// # Errors
+/// The first required field that is missing or value that does not fit its type.
+pub fn normalize_fields(
+    provider: &tokenspec_spec::ProviderSpec<'_>,
+    specs: &[tokenspec_spec::FieldSpec<'_>],
+    mut object: Map<String, Value>,
+) -> Result<Map<String, Value>, String> {
     let mut fields = Map::new();
     for (i, spec) in specs.iter().enumerate() {
         // A wire key another spec also reads stays in place for it.
@@ -235,11 +265,11 @@ fn normalize_owned(
         };
         fields.insert(spec.name.to_owned(), value);
     }
-    Ok(TokenData { fields, specs })
+    Ok(fields)
 }
 
 /// The spec's default for an absent field; an error if the field is required.
-fn default_of(spec: &FieldSpec) -> Result<Option<Value>, String> {
+fn default_of(spec: &tokenspec_spec::FieldSpec<'_>) -> Result<Option<Value>, String> {
     match spec.default {
         Some(text) => serde_json::from_str(text)
             .map(Some)
@@ -258,7 +288,11 @@ fn lookup<'a>(object: &'a Map<String, Value>, path: &[&str]) -> Option<&'a Value
     Some(value)
 }
 
-fn convert(provider: &ProviderSpec, spec: &FieldSpec, raw: Value) -> Result<Value, String> {
+fn convert(
+    provider: &tokenspec_spec::ProviderSpec<'_>,
+    spec: &tokenspec_spec::FieldSpec<'_>,
+    raw: Value,
+) -> Result<Value, String> {
     let wrong = |what: &str| format!("field `{}` is not {what}", spec.wire_name());
     Ok(match spec.ty {
         FieldType::String | FieldType::TokenType => match &raw {

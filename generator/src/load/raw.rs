@@ -321,6 +321,18 @@ pub struct Scopes {
 pub struct Response {
     /// Fields, keyed by snake_case Rust name; `access_token` (secret, required) is one.
     pub fields: Map<Field>,
+    /// The provider's documented success body (spec format 1.1), as a YAML mapping or as the
+    /// JSON text the document shows; `validate` reads it as the runtime would.
+    #[serde(default)]
+    #[schemars(schema_with = "example_schema")]
+    pub example: Option<Spanned<serde_json::Value>>,
+}
+
+/// A documented body: a mapping, or a string holding a JSON object.
+fn example_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": ["object", "string"],
+    })
 }
 
 /// The type of a response, error or claim field.
@@ -415,6 +427,11 @@ pub struct Errors {
     /// The fields of a custom error body.
     #[serde(default)]
     pub fields: Map<Field>,
+    /// The provider's documented error body (spec format 1.1), as a YAML mapping or as the
+    /// JSON text the document shows; `validate` reads it as the runtime would.
+    #[serde(default)]
+    #[schemars(schema_with = "example_schema")]
+    pub example: Option<Spanned<serde_json::Value>>,
 }
 
 /// An error body format.

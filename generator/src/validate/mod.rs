@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 mod credentials;
 mod environments;
+mod examples;
 mod grants;
 mod identifiers;
 mod inputs;
@@ -262,31 +263,37 @@ impl<'b> Checker<'_, 'b> {
         let claims = self.claims(spec);
         self.unused_inputs(spec, &inputs, &environments, &credentials, &grants);
 
+        let lowered = model::ProviderSpec {
+            name: self.text(&spec.name.value),
+            title: self.trimmed(&spec.title.value),
+            description: spec
+                .description
+                .as_ref()
+                .map_or("", |d| self.trimmed(&d.value)),
+            docs: self.text(&spec.docs.value),
+            default_environment: self.text(&spec.default_environment.value),
+            environments: self.list(&environments),
+            inputs: self.list(&inputs),
+            credentials,
+            body,
+            grants: self.list(&grants),
+            scopes,
+            response: self.list(&response),
+            errors,
+            access_lifetime,
+            refresh_lifetime: spec.token.refresh_lifetime.as_ref().map(|l| l.value),
+            claims: self.list(&claims),
+        };
+        // Only a spec that is otherwise sound is worth reading examples with.
+        if self.diagnostics.len() > before {
+            return None;
+        }
+        self.documented_examples(spec, &lowered);
         if self.diagnostics.len() > before {
             return None;
         }
         Some(model::Provider {
-            spec: model::ProviderSpec {
-                name: self.text(&spec.name.value),
-                title: self.trimmed(&spec.title.value),
-                description: spec
-                    .description
-                    .as_ref()
-                    .map_or("", |d| self.trimmed(&d.value)),
-                docs: self.text(&spec.docs.value),
-                default_environment: self.text(&spec.default_environment.value),
-                environments: self.list(&environments),
-                inputs: self.list(&inputs),
-                credentials,
-                body,
-                grants: self.list(&grants),
-                scopes,
-                response: self.list(&response),
-                errors,
-                access_lifetime,
-                refresh_lifetime: spec.token.refresh_lifetime.as_ref().map(|l| l.value),
-                claims: self.list(&claims),
-            },
+            spec: lowered,
             source: self.text(&format!("specs/{}.yaml", file.source.stem)),
             examples: self.list(&examples),
         })
