@@ -406,10 +406,36 @@ impl Differ<'_> {
                 );
             }
             if old.location != new.location && new.location == InputLocation::Host {
-                self.breaking(
-                    format!("input `{name}` moves into the host name"),
-                    "its value must now be a DNS label",
-                );
+                let what = if matches!(old.location, InputLocation::Hostname { .. }) {
+                    format!("input `{name}` becomes one label of the host name")
+                } else {
+                    format!("input `{name}` moves into the host name")
+                };
+                self.breaking(what, "its value must now be a DNS label");
+            }
+            if let InputLocation::Hostname {
+                allow_ip,
+                allow_port,
+            } = new.location
+            {
+                let (was_ip, was_port) = match old.location {
+                    InputLocation::Hostname {
+                        allow_ip,
+                        allow_port,
+                    } => (allow_ip, allow_port),
+                    _ => (false, false),
+                };
+                if !matches!(old.location, InputLocation::Hostname { .. }) {
+                    self.breaking(
+                        format!("input `{name}` becomes the whole host name"),
+                        "its value must now be a DNS host name, the URL's whole host",
+                    );
+                } else if (was_ip && !allow_ip) || (was_port && !allow_port) {
+                    self.breaking(
+                        format!("host name input `{name}` accepts less"),
+                        "an IP address or a `:port` that was accepted is now refused",
+                    );
+                }
             }
             if old.description != new.description || a.example(name) != b.example(name) {
                 self.compatible(

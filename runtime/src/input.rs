@@ -145,6 +145,17 @@ fn check<B>(spec: &InputSpec, secret: bool, value: &str) -> Result<(), Error<B>>
                 ),
             ));
         }
+        InputLocation::Hostname {
+            allow_ip,
+            allow_port,
+        } => {
+            if let Err(reason) = check_host_name(value, allow_ip, allow_port) {
+                return Err(Error::input(
+                    spec.name,
+                    format!("{} is not a host name: {reason}", shown(value)),
+                ));
+            }
+        }
         InputLocation::Path => {
             if value == "." || value == ".." || value.contains("..") {
                 return Err(Error::input(
@@ -209,6 +220,119 @@ pub(crate) fn check_host_is_dns_name<B>(
     ))
 }
 
+/// Checks a whole host name given as an input (`https://{host}/...`): an RFC 1123 §2.1 DNS
+/// name of letters, digits and inner hyphens, labels of 1–63 characters, at most 253 in all
+/// (RFC 1035 §2.3.4), optionally followed by `:port` when `allow_port`. The value replaces the
+/// URL's whole authority (RFC 3986 §3.2), so anything that could change what the URL means is
+/// refused: user info (`@`), a path, query or fragment (`/`, `?`, `#`, and `\\`, which the
+/// WHATWG URL parser reads as `/`), a trailing dot (a different name for TLS and `Host`),
+/// non-ASCII (write the IDNA `xn--` form, RFC 5890 §2.3.2.1), and every form the URL parser
+/// reads as an IP address (`2852039166`, `0x7f.1`, `[::1]`) unless `allow_ip`, and even then
+/// only a dotted-quad IPv4 address or a bracketed IPv6 address (RFC 3986 §3.2.2). The reason is
+/// returned without the value, which the caller shows or hides.
+pub fn check_host_name(value: &str, allow_ip: bool, allow_port: bool) -> Result<(), String> {
+    if let Some(c) = value
+        .chars()
+        .find(|c| matches!(c, '@' | '/' | '?' | '#' | '\\'))
+    {
+        return Err(match c {
+            '@' => "user info (`…@`) is not allowed; credentials go where the spec says".into(),
+            _ => format!("`{c}` is not allowed: the value is the host alone, without a path"),
+        });
+    }
+    if !value.is_ascii() {
+        return Err("non-ASCII is not allowed; write the IDNA form (`xn--…`, RFC 5890)".into());
+    }
+    let (host, port) = split_port(value)?;
+    if let Some(port) = port {
+        if !allow_port {
+            return Err("a `:port` is not allowed by the spec".into());
+        }
+        if port.is_empty()
+            || !port.bytes().all(|b| b.is_ascii_digit())
+            || !port.parse::<u16>().is_ok_and(|p| p > 0)
+        {
+            return Err(format!("port `{port}` is not a number from 1 to 65535"));
+        }
+    }
+    if let Some(v6) = host.strip_prefix('[') {
+        let v6 = v6.strip_suffix(']').unwrap_or(v6);
+        if v6.parse::<std::net::Ipv6Addr>().is_err() {
+            return Err("a bracketed host must be an IPv6 address".into());
+        }
+        return if allow_ip {
+            Ok(())
+        } else {
+            Err("an IP address is not allowed; give a DNS name".into())
+        };
+    }
+    if host.is_empty() {
+        return Err("the host is empty".into());
+    }
+    if host.ends_with('.') {
+        return Err("write the name without a trailing dot".into());
+    }
+    if host.len() > 253 {
+        return Err(format!(
+            "{} characters, at most 253 (RFC 1035 §2.3.4)",
+            host.len()
+        ));
+    }
+    let last = host.rsplit('.').next().unwrap_or(host);
+    // The WHATWG URL Standard's "ends in a number" test: such a host is parsed as IPv4.
+    if is_ipv4_number(last) {
+        if host.parse::<std::net::Ipv4Addr>().is_ok() {
+            return if allow_ip {
+                Ok(())
+            } else {
+                Err("an IP address is not allowed; give a DNS name".into())
+            };
+        }
+        return Err("it would be read as an IP address (a number in the last label)".into());
+    }
+    for label in host.split('.') {
+        if label.is_empty() {
+            return Err("a label is empty (`..` or a leading dot)".into());
+        }
+        if !is_dns_label(label) {
+            return Err(format!(
+                "label `{label}` is not a DNS label (letters, digits and inner hyphens, at most 63)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `host` and `port` of `host[:port]` or `[v6][:port]`.
+fn split_port(value: &str) -> Result<(&str, Option<&str>), String> {
+    if value.starts_with('[') {
+        let Some(close) = value.find(']') else {
+            return Err("an unclosed `[`".into());
+        };
+        let (host, rest) = value.split_at(close + 1);
+        return match rest.strip_prefix(':') {
+            Some(port) => Ok((host, Some(port))),
+            None if rest.is_empty() => Ok((host, None)),
+            None => Err("text after the bracketed address".into()),
+        };
+    }
+    match value.split_once(':') {
+        Some((host, port)) => Ok((host, Some(port))),
+        None => Ok((value, None)),
+    }
+}
+
+/// A label the URL parser reads as an IPv4 number: decimal, `0x` hex or octal digits.
+fn is_ipv4_number(label: &str) -> bool {
+    let digits = label
+        .strip_prefix("0x")
+        .or_else(|| label.strip_prefix("0X"));
+    match digits {
+        Some(hex) => hex.bytes().all(|b| b.is_ascii_hexdigit()),
+        None => !label.is_empty() && label.bytes().all(|b| b.is_ascii_digit()),
+    }
+}
+
 /// RFC 1123 host label: 1–63 letters, digits and hyphens, no hyphen at either end.
 pub fn is_dns_label(value: &str) -> bool {
     static LABEL: OnceLock<Regex> = OnceLock::new();
@@ -231,6 +355,124 @@ mod tests {
         assert!(!is_dns_label("a-"));
         assert!(!is_dns_label(&"a".repeat(64)));
         assert!(!is_dns_label(""));
+    }
+
+    #[test]
+    fn host_names_accept_dns_names() {
+        for name in [
+            "sso.example.com",
+            "keycloak",
+            "a-1.b-2.example",
+            "xn--bcher-kva.example",
+            "Auth.Example.COM",
+            &format!("{}.example.com", "a".repeat(63)),
+        ] {
+            assert_eq!(check_host_name(name, false, false), Ok(()), "{name}");
+        }
+    }
+
+    #[test]
+    fn host_names_refuse_ip_literals_unless_allowed() {
+        for ip in ["10.0.0.1", "[::1]", "[fe80::1]"] {
+            let error = check_host_name(ip, false, false).expect_err(ip);
+            assert!(error.contains("IP address"), "{ip}: {error}");
+            assert_eq!(check_host_name(ip, true, false), Ok(()), "{ip}");
+        }
+        // Forms the URL parser reads as 169.254.169.254 or 127.0.0.1: never, even when allowed.
+        for ip in [
+            "2852039166",
+            "0xa9fea9fe",
+            "127.1",
+            "0177.0.0.1",
+            "example.0x7f",
+        ] {
+            assert!(check_host_name(ip, false, false).is_err(), "{ip}");
+            assert!(check_host_name(ip, true, false).is_err(), "{ip}");
+        }
+        assert!(check_host_name("[not-v6]", true, false).is_err());
+        // A number that is not the last label is an ordinary DNS label.
+        assert_eq!(
+            check_host_name("2852039166.example.com", false, false),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn host_names_refuse_ports_unless_allowed() {
+        let error = check_host_name("sso.example.com:8443", false, false).expect_err("port");
+        assert!(error.contains("port"), "{error}");
+        assert_eq!(check_host_name("sso.example.com:8443", false, true), Ok(()));
+        assert_eq!(check_host_name("[::1]:8443", true, true), Ok(()));
+        assert!(check_host_name("[::1]:8443", true, false).is_err());
+        for bad in [
+            "a.example:0",
+            "a.example:65536",
+            "a.example:",
+            "a.example:80a",
+            "a:1:2",
+        ] {
+            assert!(check_host_name(bad, false, true).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn host_names_refuse_user_info_and_paths() {
+        for (value, says) in [
+            ("user:pw@sso.example.com", "user info"),
+            ("evil.example@sso.example.com", "user info"),
+            ("sso.example.com/evil", "`/`"),
+            ("sso.example.com?x", "`?`"),
+            ("sso.example.com#x", "`#`"),
+            ("sso.example.com\\evil", "`\\`"),
+        ] {
+            let error = check_host_name(value, true, true).expect_err(value);
+            assert!(error.contains(says), "{value}: {error}");
+        }
+    }
+
+    #[test]
+    fn host_names_refuse_bad_labels_and_lengths() {
+        let long_label = format!("{}.example.com", "a".repeat(64));
+        let long_name = ["a".repeat(63).as_str(); 4].join(".") + ".com";
+        for bad in [
+            "",
+            ".",
+            "a..example",
+            ".example.com",
+            "example.com.",
+            "-a.example",
+            "a-.example",
+            "a_b.example",
+            "a b.example",
+            long_label.as_str(),
+            long_name.as_str(),
+            "bücher.example",
+            "ｅｘａｍｐｌｅ.com",
+        ] {
+            assert!(check_host_name(bad, true, true).is_err(), "{bad:?}");
+        }
+        assert!(check_host_name("bücher.example", false, false).is_err_and(|e| e.contains("xn--")));
+    }
+
+    #[test]
+    fn a_host_name_input_names_itself_in_a_typed_error() {
+        let spec = InputSpec {
+            name: "host",
+            location: InputLocation::Hostname {
+                allow_ip: false,
+                allow_port: false,
+            },
+            ..InputSpec::REQUIRED
+        };
+        let error =
+            check::<crate::OAuthErrorBody>(&spec, false, "sso.example.com/x").expect_err("a path");
+        assert!(matches!(error, Error::InvalidInput(_)), "{error:?}");
+        let text = error.to_string();
+        assert!(
+            text.contains("`host`") && text.contains("not a host name"),
+            "{text}"
+        );
+        assert!(check::<crate::OAuthErrorBody>(&spec, false, "sso.example.com").is_ok());
     }
 
     #[test]

@@ -114,7 +114,7 @@ fn is_loopback(url: &Url) -> bool {
 }
 
 /// Fills a URL template's `{input}` variables: host variables verbatim (they were checked to be
-/// DNS labels), path variables percent-encoded as one segment.
+/// DNS labels, or whole host names), path variables percent-encoded as one segment.
 fn resolve_template<B>(
     provider: &ProviderSpec,
     template: &str,
@@ -135,6 +135,9 @@ fn resolve_template<B>(
         }
         match provider.input(name).map(|i| i.location) {
             Some(InputLocation::Path) => out.extend(utf8_percent_encode(value, SEGMENT)),
+            // The whole host, checked as a host name when set (`input::check_host_name`,
+            // which also decided whether an IP address may be one).
+            Some(InputLocation::Hostname { .. }) => out.push_str(value),
             _ => {
                 host_inputs.push(name);
                 out.push_str(value);

@@ -15,6 +15,14 @@
 pub enum InputLocation {
     /// Inside the host name: must be a DNS label.
     Host,
+    /// The whole host of the URL (`https://{host}/...`, input key `host: name`, spec format
+    /// 1.1): must be a DNS host name (RFC 1123 section 2.1), never user info or a path.
+    Hostname {
+        /// An IP address literal is accepted (`allow_ip: true`).
+        allow_ip: bool,
+        /// A `:port` suffix is accepted (`allow_port: true`).
+        allow_port: bool,
+    },
     /// A path segment: percent-encoded, may not add segments.
     Path,
     /// A header, credential or parameter.
@@ -283,7 +291,7 @@ impl<'a> ProviderSpec<'a> {
     pub fn placement_of(&self, input: &str) -> Option<String> {
         let spec = self.input(input)?;
         match spec.location {
-            InputLocation::Host => return Some("host".into()),
+            InputLocation::Host | InputLocation::Hostname { .. } => return Some("host".into()),
             InputLocation::Path => return Some("path".into()),
             InputLocation::Param => {}
         }

@@ -66,7 +66,7 @@ fn environments(provider: &ProviderSpec) -> Vec<Value> {
 /// accepted credential placement.
 pub fn placement(provider: &ProviderSpec, input: &InputSpec) -> Option<String> {
     match input.location {
-        InputLocation::Host => return Some("host".into()),
+        InputLocation::Host | InputLocation::Hostname { .. } => return Some("host".into()),
         InputLocation::Path => return Some("path".into()),
         InputLocation::Param => {}
     }

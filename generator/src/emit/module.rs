@@ -497,6 +497,23 @@ fn inputs(p: &Provider) -> (TokenStream, bool) {
         let mut refused = Vec::new();
         match i.location {
             InputLocation::Host => refused.push("a value that is not a DNS label".to_owned()),
+            InputLocation::Hostname {
+                allow_ip,
+                allow_port,
+            } => {
+                let mut what = "a value that is not a DNS host name".to_owned();
+                what.push_str(if allow_ip {
+                    " or an IP address"
+                } else {
+                    " (an IP address is refused)"
+                });
+                what.push_str(if allow_port {
+                    ", with an optional `:port`"
+                } else {
+                    ", or that has a `:port`"
+                });
+                refused.push(what);
+            }
             InputLocation::Path => {
                 refused.push("a value with `/`, `?`, `#`, `\\` or `..`".to_owned())
             }

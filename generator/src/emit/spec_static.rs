@@ -82,6 +82,15 @@ fn input(i: &InputSpec) -> String {
         InputLocation::Param => {}
         InputLocation::Host => fields.push(("location", "rt::InputLocation::Host".to_owned())),
         InputLocation::Path => fields.push(("location", "rt::InputLocation::Path".to_owned())),
+        InputLocation::Hostname {
+            allow_ip,
+            allow_port,
+        } => fields.push((
+            "location",
+            format!(
+                "rt::InputLocation::Hostname {{ allow_ip: {allow_ip}, allow_port: {allow_port} }}"
+            ),
+        )),
     }
     let base = if i.required { "REQUIRED" } else { "DEFAULT" };
     literal_struct("InputSpec", &fields, base, INPUT_SPEC_FIELDS)

@@ -151,6 +151,24 @@ pub struct Input {
     /// An example value, for documentation.
     #[serde(default)]
     pub example: Option<Str>,
+    /// `name`: the input is a URL's whole host (`https://{host}/...`), checked as a DNS host
+    /// name rather than one label (spec format 1.1).
+    #[serde(default)]
+    #[schemars(schema_with = "host_kind_schema")]
+    pub host: Option<Str>,
+    /// With `host: name`: an IP address is accepted too (spec format 1.1).
+    #[serde(default)]
+    pub allow_ip: Option<Spanned<bool>>,
+    /// With `host: name`: a `:port` is accepted too (spec format 1.1).
+    #[serde(default)]
+    pub allow_port: Option<Spanned<bool>>,
+}
+
+fn host_kind_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "string",
+        "enum": ["name", "label"],
+    })
 }
 
 /// How the client authenticates.

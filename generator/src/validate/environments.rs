@@ -25,6 +25,12 @@ impl<'b> Checker<'_, 'b> {
                     else {
                         continue;
                     };
+                    // A host name input that allows IP addresses (`host: name`, `allow_ip`).
+                    if input.host.as_ref().is_some_and(|h| h.value == "name")
+                        && input.allow_ip.as_ref().is_some_and(|a| a.value)
+                    {
+                        continue;
+                    }
                     for (kind, value) in [("example", &input.example), ("default", &input.default)]
                     {
                         let Some(value) = value else { continue };
@@ -58,7 +64,11 @@ impl<'b> Checker<'_, 'b> {
                                 "{kind} `{}` of host variable `{}` makes the host of the {which} of `{}` the IP address {address}",
                                 value.value, var.name, env_name.value
                             ),
-                            "host variables must make a DNS name, never an IP address: give a host name's label",
+                            if input.host.as_ref().is_some_and(|h| h.value == "name") {
+                                "give a DNS host name, or add `allow_ip: true` if the provider's servers may be addressed by IP (RFC 3986 §3.2.2)"
+                            } else {
+                                "host variables must make a DNS name, never an IP address: give a host name's label"
+                            },
                         );
                     }
                 }

@@ -19,10 +19,17 @@ impl<'b> Checker<'_, 'b> {
     ) -> (Vec<model::InputSpec<'b>>, Vec<Option<&'b str>>) {
         // Where each input appears in a URL decides its checks at run time.
         let mut locations: BTreeMap<String, InputLocation> = BTreeMap::new();
+        // Host variables with other text beside them in the host (`{tenant}.example.com`),
+        // where they are: such a variable is a label, never a whole host name.
+        let mut in_label: BTreeMap<String, Location> = BTreeMap::new();
         for env in spec.environments.values() {
             for url in std::iter::once(&env.token_url).chain(env.authorize_url.as_ref()) {
                 let host_end = host_end(&url.value);
+                let host_start = url.value.find("://").map_or(0, |i| i + 3);
                 for var in variables(&url.value) {
+                    if var.start < host_end && (var.start != host_start || var.end != host_end) {
+                        in_label.entry(var.name.clone()).or_insert(url.referenced);
+                    }
                     let loc = if var.start < host_end {
                         InputLocation::Host
                     } else {
@@ -57,10 +64,16 @@ impl<'b> Checker<'_, 'b> {
             }
             let secret = input.secret.as_ref().is_some_and(|s| s.value);
             let per_request = input.per_request.as_ref().is_some_and(|s| s.value);
-            let location = locations
+            let mut location = locations
                 .get(&name.value)
                 .copied()
                 .unwrap_or(InputLocation::Param);
+            if self.host_name(name, input, location, in_label.get(&name.value)) {
+                location = InputLocation::Hostname {
+                    allow_ip: input.allow_ip.as_ref().is_some_and(|b| b.value),
+                    allow_port: input.allow_port.as_ref().is_some_and(|b| b.value),
+                };
+            }
             if let Some(p) = &input.pattern {
                 self.pattern(name, input, p, location);
             }
@@ -99,6 +112,80 @@ impl<'b> Checker<'_, 'b> {
             examples.push(input.example.as_ref().map(|e| self.text(&e.value)));
         }
         (out, examples)
+    }
+
+    /// `host: name` (spec format 1.1): whether the input is a whole host name. It must be the
+    /// whole host of every URL it appears in (`https://{host}/...`, RFC 3986 §3.2.2), never a
+    /// label beside other text; `allow_ip` and `allow_port` apply to such an input only.
+    fn host_name(
+        &mut self,
+        name: &raw::Str,
+        input: &raw::Input,
+        location: InputLocation,
+        in_label: Option<&Location>,
+    ) -> bool {
+        let host_name = match &input.host {
+            None => false,
+            Some(h) if h.value == "name" => true,
+            Some(h) if h.value == "label" => false,
+            Some(h) => {
+                self.error(
+                    h.referenced,
+                    format!("host `{}` of input `{}` is not `name` or `label`", h.value, name.value),
+                    "`host: name` makes the input the URL's whole host; `label` (the default) one label of it",
+                );
+                false
+            }
+        };
+        if host_name {
+            let needle = format!("{{{}}}", name.value);
+            if location != InputLocation::Host {
+                let at = input
+                    .host
+                    .as_ref()
+                    .map_or(name.referenced, |h| h.referenced);
+                self.error(
+                    at,
+                    format!(
+                        "input `{}` has `host: name` but is not the host of a URL",
+                        name.value
+                    ),
+                    format!("write the URL as https://{needle}/..., or remove `host: name`"),
+                );
+                return false;
+            }
+            if let Some(&at) = in_label {
+                self.error_in(
+                    at,
+                    &needle,
+                    format!(
+                        "host name input `{}` is mixed with other text in the host",
+                        name.value
+                    ),
+                    format!(
+                        "a host name input is the whole host (https://{needle}/...); remove `host: name` to keep it one DNS label"
+                    ),
+                );
+                return false;
+            }
+            return true;
+        }
+        for (key, flag) in [
+            ("allow_ip", &input.allow_ip),
+            ("allow_port", &input.allow_port),
+        ] {
+            if let Some(f) = flag {
+                self.error(
+                    f.referenced,
+                    format!(
+                        "`{key}` of input `{}` applies to host name inputs only",
+                        name.value
+                    ),
+                    "add `host: name` to an input that is the URL's whole host, or remove it",
+                );
+            }
+        }
+        false
     }
 
     /// An input's pattern: it compiles, its example and default match it, and for a host
