@@ -154,8 +154,7 @@ pub struct Input {
     /// `name`: the input is a URL's whole host (`https://{host}/...`), checked as a DNS host
     /// name rather than one label (spec format 1.1).
     #[serde(default)]
-    #[schemars(schema_with = "host_kind_schema")]
-    pub host: Option<Str>,
+    pub host: Option<Spanned<HostKind>>,
     /// With `host: name`: an IP address is accepted too (spec format 1.1).
     #[serde(default)]
     pub allow_ip: Option<Spanned<bool>>,
@@ -164,11 +163,14 @@ pub struct Input {
     pub allow_port: Option<Spanned<bool>>,
 }
 
-fn host_kind_schema(_: &mut SchemaGenerator) -> Schema {
-    json_schema!({
-        "type": "string",
-        "enum": ["name", "label"],
-    })
+/// What a host variable stands for (spec format 1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HostKind {
+    /// The URL's whole host (`https://{host}/...`), checked as a DNS host name.
+    Name,
+    /// One DNS label of the host (the default).
+    Label,
 }
 
 /// How the client authenticates.

@@ -26,7 +26,10 @@ impl<'b> Checker<'_, 'b> {
                         continue;
                     };
                     // A host name input that allows IP addresses (`host: name`, `allow_ip`).
-                    if input.host.as_ref().is_some_and(|h| h.value == "name")
+                    if input
+                        .host
+                        .as_ref()
+                        .is_some_and(|h| h.value == raw::HostKind::Name)
                         && input.allow_ip.as_ref().is_some_and(|a| a.value)
                     {
                         continue;
@@ -64,7 +67,7 @@ impl<'b> Checker<'_, 'b> {
                                 "{kind} `{}` of host variable `{}` makes the host of the {which} of `{}` the IP address {address}",
                                 value.value, var.name, env_name.value
                             ),
-                            if input.host.as_ref().is_some_and(|h| h.value == "name") {
+                            if input.host.as_ref().is_some_and(|h| h.value == raw::HostKind::Name) {
                                 "give a DNS host name, or add `allow_ip: true` if the provider's servers may be addressed by IP (RFC 3986 §3.2.2)"
                             } else {
                                 "host variables must make a DNS name, never an IP address: give a host name's label"

@@ -124,19 +124,11 @@ impl<'b> Checker<'_, 'b> {
         location: InputLocation,
         in_label: Option<&Location>,
     ) -> bool {
-        let host_name = match &input.host {
-            None => false,
-            Some(h) if h.value == "name" => true,
-            Some(h) if h.value == "label" => false,
-            Some(h) => {
-                self.error(
-                    h.referenced,
-                    format!("host `{}` of input `{}` is not `name` or `label`", h.value, name.value),
-                    "`host: name` makes the input the URL's whole host; `label` (the default) one label of it",
-                );
-                false
-            }
-        };
+        // An unknown value is a shape error (the enum), reported before any check runs.
+        let host_name = input
+            .host
+            .as_ref()
+            .is_some_and(|h| h.value == raw::HostKind::Name);
         if host_name {
             let needle = format!("{{{}}}", name.value);
             if location != InputLocation::Host {
