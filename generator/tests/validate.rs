@@ -274,6 +274,39 @@ fn unsafe_specs_are_refused() {
 }
 
 #[test]
+fn spec_version_is_1_or_1_1() {
+    // Spec format 1.1 only added keys: a file may declare either version and reads the same.
+    for (version, accepted) in [
+        ("1", true),
+        ("1.1", true),
+        ("1.0", true),
+        ("1.2", false),
+        ("2", false),
+        ("0", false),
+    ] {
+        let text = real("smartway").replacen(
+            "spec_version: 1",
+            &format!("spec_version: {version}"),
+            1,
+        );
+        let arena = tokenspec::Bump::new();
+        match tokenspec::validate_sources(&arena, vec![source("smartway", &text)]) {
+            Ok(providers) => {
+                assert!(accepted, "spec_version {version} was accepted");
+                assert_eq!(providers[0].spec.name, "smartway");
+            }
+            Err(tokenspec::Error::Specs(d)) => {
+                let all = d.items.iter().map(ToString::to_string).collect::<Vec<_>>();
+                assert!(!accepted, "spec_version {version} refused: {all:?}");
+                assert_eq!(all.len(), 1, "{all:?}");
+                assert!(all[0].contains("unsupported spec_version"), "{all:?}");
+            }
+            Err(other) => panic!("spec_version {version}: {other:?}"),
+        }
+    }
+}
+
+#[test]
 fn secrets_in_urls_and_path_variables_that_are_not_segments_are_refused() {
     let text = real("learnlink").replace(
         "oauth2/token/{tenant_id}\n  staging:",

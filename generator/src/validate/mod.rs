@@ -16,6 +16,9 @@ use bumpalo::Bump;
 use serde_saphyr::Location;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The `spec_version` values this tokenspec reads: 1, and 1.1, which only added keys.
+const SPEC_VERSIONS: [f64; 2] = [1.0, 1.1];
+
 mod credentials;
 mod environments;
 mod examples;
@@ -140,11 +143,13 @@ impl<'b> Checker<'_, 'b> {
         let spec = &file.spec;
         let before = self.diagnostics.len();
 
-        if spec.spec_version.value != 1 {
+        // Spec format 1.1 only adds keys, so both versions read the same way; a file may
+        // declare 1.1 to say it needs this tokenspec or later.
+        if !SPEC_VERSIONS.contains(&spec.spec_version.value) {
             self.error(
                 spec.spec_version.referenced,
                 format!("unsupported spec_version {}", spec.spec_version.value),
-                "this tokenspec reads spec_version: 1",
+                "this tokenspec reads spec_version: 1 and spec_version: 1.1",
             );
         }
         if self.identifier(&spec.name, "provider name") {
