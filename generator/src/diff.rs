@@ -15,8 +15,8 @@
 
 use crate::load::{self, Source, is_spec_file};
 use crate::model::{
-    CredentialsSpec, ErrorFormat, FieldSpec, GrantKind, GrantSpec, InputLocation, InputSpec,
-    ParamSource, ParamSpec, Pkce, Provider,
+    CredentialsSpec, ErrorFormat, Expiry, FieldSpec, FieldType, GrantKind, GrantSpec,
+    InputLocation, InputSpec, ParamSource, ParamSpec, Pkce, Provider,
 };
 use crate::template::{cell, placement_words};
 use crate::text;
@@ -213,6 +213,17 @@ impl Differ<'_> {
                     "documentation only: the provider decides which scopes it grants",
                 );
             }
+        }
+        if a.expiry != b.expiry {
+            let show = |e: Expiry| match e {
+                Expiry::Default => "default (expires_in, else access_lifetime)".to_owned(),
+                Expiry::Field(f) => text::code(f),
+                Expiry::Never => "never".to_owned(),
+            };
+            self.breaking(
+                format!("response.expiry {} → {}", show(a.expiry), show(b.expiry)),
+                "tokens are given another lifetime: token sources renew them at other times",
+            );
         }
         if a.access_lifetime != b.access_lifetime {
             self.lifetime_defaults = Some((
@@ -673,11 +684,27 @@ impl Differ<'_> {
                 continue;
             };
             let name = f.name;
-            if f.ty != g.ty {
-                self.breaking(
-                    format!("type of {what} `{name}` {} → {}", f.ty.name(), g.ty.name()),
-                    format!("`{ty}::{name}` changes type"),
+            let change = format!("type of {what} `{name}` {} → {}", f.ty.name(), g.ty.name());
+            let epoch_seconds =
+                |t: FieldType| matches!(t, FieldType::Timestamp | FieldType::EpochSeconds);
+            if f.ty != g.ty && epoch_seconds(f.ty) && epoch_seconds(g.ty) {
+                self.compatible(
+                    change,
+                    "`timestamp` is spec format 1's name for epoch seconds: same type, same values",
                 );
+            } else if f.ty != g.ty
+                && ((f.ty.is_duration() && g.ty.is_duration())
+                    || (f.ty.is_instant() && g.ty.is_instant()))
+            {
+                // Same Rust type, another unit: the API compiles, the values change.
+                self.breaking(
+                    change,
+                    format!(
+                        "`{ty}::{name}` keeps its type, but the wire value is read in another                          unit: each response's value now means another time"
+                    ),
+                );
+            } else if f.ty != g.ty {
+                self.breaking(change, format!("`{ty}::{name}` changes type"));
             }
             if f.wire != g.wire {
                 self.breaking(

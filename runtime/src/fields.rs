@@ -15,7 +15,7 @@
 use crate::{Secret, TokenType};
 use serde_json::{Map, Value};
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// A generated struct built from normalized fields.
 pub trait FromFields: Sized {
@@ -128,13 +128,19 @@ impl FieldValue for TokenType {
     }
 }
 
-/// Whole seconds (`seconds` fields).
+/// A duration (`seconds` and `milliseconds` fields), normalized to seconds; a fraction carries
+/// milliseconds (see [`crate::expiry`]).
 impl FieldValue for Duration {
     fn from_value(value: Value) -> Result<Self, &'static str> {
-        value
-            .as_u64()
-            .map(Duration::from_secs)
-            .ok_or("expected whole seconds")
+        crate::expiry::duration_of(&value).ok_or("expected a non-negative number of seconds")
+    }
+}
+
+/// An instant (`timestamp`, `epoch_seconds`, `epoch_milliseconds` and `datetime` fields),
+/// normalized to seconds since the Unix epoch; a fraction carries milliseconds.
+impl FieldValue for SystemTime {
+    fn from_value(value: Value) -> Result<Self, &'static str> {
+        crate::expiry::instant_of(&value).ok_or("expected seconds since the Unix epoch")
     }
 }
 
@@ -186,7 +192,7 @@ mod tests {
     #[test]
     fn every_type_reads_what_normalization_writes() {
         let mut f = fields(json!({
-            "s": "x", "secret": "t", "bearer": "bearer", "mac": "MAC", "secs": 299,
+            "s": "x", "secret": "t", "bearer": "bearer", "mac": "MAC", "secs": 299, "at": 1_796_050_800.25,
             "int": -5, "num": 0.5, "flag": true, "list": ["a", "b"], "json": {"k": [1]},
         }));
         assert_eq!(f.required::<String>("s"), Ok("x".to_owned()));
@@ -201,6 +207,10 @@ mod tests {
             Ok(TokenType::Other("MAC".into()))
         );
         assert_eq!(f.required::<Duration>("secs"), Ok(Duration::from_secs(299)));
+        assert_eq!(
+            f.required::<SystemTime>("at"),
+            Ok(std::time::UNIX_EPOCH + Duration::from_millis(1_796_050_800_250))
+        );
         assert_eq!(f.required::<i64>("int"), Ok(-5));
         assert_eq!(f.required::<f64>("num"), Ok(0.5));
         assert_eq!(f.required::<bool>("flag"), Ok(true));
@@ -218,9 +228,10 @@ mod tests {
         assert_eq!(f.optional::<String>("null"), Ok(None));
         let missing = f.required::<String>("absent").unwrap_err();
         assert_eq!(missing.to_string(), "field `absent`: it is missing");
-        // No number from a string, no fraction or negative for whole seconds.
+        // No number from a string, no negative duration; a fraction is milliseconds.
         assert!(f.required::<i64>("text").is_err());
-        assert!(f.optional::<Duration>("frac").is_err());
+        assert!(f.required::<Duration>("text").is_err());
+        assert_eq!(f.optional::<Duration>("frac"), Ok(Some(Duration::from_millis(1500))));
         assert!(f.optional::<Duration>("neg").is_err());
     }
 

@@ -28,6 +28,7 @@
 pub mod blocking;
 pub mod client;
 pub mod error;
+pub mod expiry;
 pub mod fields;
 pub mod input;
 pub mod jwt;
@@ -49,6 +50,7 @@ pub use error::{
     Error, InvalidInput, JsonErrorBody, OAuthErrorBody, OAuthErrorCode, ProviderError,
     ReauthorizationRequired, StoreError, TransportError, TransportErrorKind, UnexpectedResponse,
 };
+pub use expiry::TokenExpiry;
 pub use fields::{FieldError, FieldValue, Fields, FromFields};
 pub use input::Inputs;
 pub use jwt::ClaimsError;

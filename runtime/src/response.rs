@@ -312,13 +312,14 @@ fn convert(
             Value::Number(n) => Value::String(n.to_string()),
             _ => return Err(wrong("a string or number")),
         },
-        FieldType::Seconds => {
-            let n = whole_number(&raw).ok_or_else(|| wrong("a whole number of seconds"))?;
-            u64::try_from(n)
-                .map(Value::from)
-                .map_err(|_| wrong("a non-negative number of seconds"))?
-        }
-        FieldType::Timestamp | FieldType::Integer => {
+        // Durations and instants in every unit normalize to seconds (see `crate::expiry`).
+        FieldType::Seconds
+        | FieldType::Milliseconds
+        | FieldType::Timestamp
+        | FieldType::EpochSeconds
+        | FieldType::EpochMilliseconds
+        | FieldType::Datetime => crate::expiry::normalize_time(spec, &raw)?,
+        FieldType::Integer => {
             Value::from(whole_number(&raw).ok_or_else(|| wrong("a whole number"))?)
         }
         FieldType::Number => match &raw {

@@ -24,6 +24,7 @@
 //! persist rotated refresh tokens and pick them up after a restart.
 
 use crate::client::{Client, DynResult};
+use crate::expiry::{TokenExpiry, token_expiry};
 use crate::error::{JsonErrorBody, ProviderError, ReauthorizationRequired, StoreError};
 use crate::error::{TransportError, TransportErrorKind, UnexpectedResponse};
 use crate::response::TokenData;
@@ -59,7 +60,8 @@ impl TokenSource for Client {
 }
 
 /// Lifetime assumed when neither the response nor the spec gives one. Short, so that a token
-/// of unknown lifetime is not trusted for long.
+/// of unknown lifetime is not trusted for long. A spec that says its tokens never expire
+/// (`expiry: never`) is believed instead: such a token is kept until it is refused.
 pub const UNKNOWN_LIFETIME: Duration = Duration::from_secs(60);
 
 /// Longest lifetime believed: an absurd `expires_in` (years) is cut to this.
@@ -155,8 +157,8 @@ impl TimeSource {
 pub struct StoredToken {
     /// The access token.
     pub access_token: Secret,
-    /// When it stops being valid.
-    pub expires_at: SystemTime,
+    /// When it stops being valid; `None` for a token that lives until it is revoked.
+    pub expires_at: Option<SystemTime>,
     /// The refresh token, if the provider issued one (after rotation: the newest).
     pub refresh_token: Option<Secret>,
 }
@@ -246,23 +248,25 @@ struct Cached {
     /// When its request was sent (lifetimes count from there). A clock now earlier than this
     /// has been set back: the token is then treated as due.
     obtained: SystemTime,
-    /// From here on, the next caller renews it.
-    renew_at: SystemTime,
+    /// From here on, the next caller renews it. `None` (with the two below) for a token that
+    /// never expires: it is kept until [`CachedTokenSource::clear`].
+    renew_at: Option<SystemTime>,
     /// From here on, it is not handed out at all (the minimum lifetime is left).
-    serve_until: SystemTime,
-    expires_at: SystemTime,
+    serve_until: Option<SystemTime>,
+    expires_at: Option<SystemTime>,
 }
+
 
 impl Cached {
     /// Whether it can be served without a renewal.
     #[inline]
     fn is_fresh(&self, now: SystemTime) -> bool {
-        self.obtained <= now && now < self.renew_at
+        self.obtained <= now && self.renew_at.is_none_or(|at| now < at)
     }
 
     /// Whether it may still be served while a renewal runs.
     fn is_servable(&self, now: SystemTime) -> bool {
-        self.obtained <= now && now < self.serve_until
+        self.obtained <= now && self.serve_until.is_none_or(|at| now < at)
     }
 }
 
@@ -459,7 +463,9 @@ impl<B> CachedTokenSource<B> {
 
     /// Puts a token obtained elsewhere in the cache (and the store): the answer of an
     /// authorization-code exchange, whose grant needs a user. `expires_in` counts from now;
-    /// `None` means the spec's documented lifetime, or [`UNKNOWN_LIFETIME`]. Both accept the
+    /// `None` means what the spec says without a response (`expiry: never`, or the documented
+    /// lifetime), else [`UNKNOWN_LIFETIME`]. For an expiry of another form (an instant, a token
+    /// that never expires) use [`insert_expiring`](Self::insert_expiring). Both accept the
     /// fields of a generated `TokenResponse` as they are:
     /// `source.insert(token.access_token.clone(), token.expires_in, token.refresh_token.clone())`.
     ///
@@ -474,11 +480,38 @@ impl<B> CachedTokenSource<B> {
         expires_in: impl Into<Option<Duration>>,
         refresh_token: impl Into<Option<Secret>>,
     ) -> Result<(), Error<B>> {
+        let now = self.inner.settings.clock.now();
+        let expiry = match expires_in.into() {
+            Some(lifetime) => now
+                .checked_add(lifetime)
+                .map_or(TokenExpiry::Never, TokenExpiry::At),
+            None => token_expiry(
+                self.inner.settings.client.provider(),
+                &serde_json::Map::new(),
+                now,
+            ),
+        };
+        self.insert_expiring(access_token, expiry, refresh_token)
+            .await
+    }
+
+    /// [`insert`](Self::insert) with the expiry in any form: an instant (a `TokenResponse`'s
+    /// `epoch_seconds` or `datetime` field), [`TokenExpiry::Never`], or
+    /// [`TokenExpiry::Unknown`] (then [`UNKNOWN_LIFETIME`]).
+    ///
+    /// # Errors
+    /// A store error; the token is in memory even then.
+    pub async fn insert_expiring(
+        &self,
+        access_token: Secret,
+        expiry: TokenExpiry,
+        refresh_token: impl Into<Option<Secret>>,
+    ) -> Result<(), Error<B>> {
         let settings = &self.inner.settings;
         let refresh_token = refresh_token.into();
         let token = settings.entry(
             access_token,
-            expires_in.into(),
+            expiry,
             refresh_token,
             Origin::User,
             settings.clock.now(),
@@ -839,10 +872,9 @@ impl Settings {
             return Ok(None);
         };
         let now = self.clock.now();
-        let left = stored
+        let expiry = stored
             .expires_at
-            .duration_since(now)
-            .unwrap_or(Duration::ZERO);
+            .map_or(TokenExpiry::Never, TokenExpiry::At);
         let origin = if for_user {
             Origin::User
         } else {
@@ -850,7 +882,7 @@ impl Settings {
         };
         Ok(Some(self.entry(
             stored.access_token,
-            Some(left),
+            expiry,
             stored.refresh_token,
             origin,
             now,
@@ -865,17 +897,16 @@ impl Settings {
         sent: SystemTime,
     ) -> FlightResult {
         let access_token = access_token_of(data)?;
-        let expires_in = data
-            .get("expires_in")
-            .and_then(serde_json::Value::as_u64)
-            .map(Duration::from_secs);
+        // Counted from when the request was sent, not when the answer came: network time
+        // counts against the token. An instant the response gives is taken as it is.
+        let expiry = token_expiry(self.client.provider(), data.fields(), sent);
         let refresh_token = data
             .get("refresh_token")
             .and_then(serde_json::Value::as_str)
             .filter(|s| !s.is_empty())
             .map(Secret::new)
             .or(previous_refresh);
-        let token = self.entry(access_token, expires_in, refresh_token, origin, sent);
+        let token = self.entry(access_token, expiry, refresh_token, origin, sent);
         if token.is_servable(self.clock.now()) {
             Ok(token)
         } else {
@@ -888,19 +919,30 @@ impl Settings {
     fn entry(
         &self,
         access_token: Secret,
-        expires_in: Option<Duration>,
+        expiry: TokenExpiry,
         refresh_token: Option<Secret>,
         origin: Origin,
         sent: SystemTime,
     ) -> Arc<Cached> {
-        let lifetime = expires_in
-            .or(self
-                .client
-                .provider()
-                .access_lifetime
-                .map(Duration::from_secs))
-            .unwrap_or(UNKNOWN_LIFETIME)
-            .min(MAX_LIFETIME);
+        let lifetime = match expiry {
+            // Kept until it is cleared or refused: renewing it every minute would only
+            // fetch the same kind of token again.
+            TokenExpiry::Never => {
+                return Arc::new(Cached {
+                    access_token,
+                    refresh_token,
+                    origin,
+                    obtained: sent,
+                    renew_at: None,
+                    serve_until: None,
+                    expires_at: None,
+                });
+            }
+            // An instant already past leaves no lifetime: the token is refused as too short.
+            TokenExpiry::At(at) => at.duration_since(sent).unwrap_or(Duration::ZERO),
+            TokenExpiry::Unknown => UNKNOWN_LIFETIME,
+        }
+        .min(MAX_LIFETIME);
         let min_lifetime = self.min_lifetime.min(lifetime / 2);
         // Renewal starts no later than the token stops being served.
         let margin = self
@@ -914,9 +956,9 @@ impl Settings {
             refresh_token,
             origin,
             obtained: sent,
-            renew_at: before(margin),
-            serve_until: before(min_lifetime),
-            expires_at,
+            renew_at: Some(before(margin)),
+            serve_until: Some(before(min_lifetime)),
+            expires_at: Some(expires_at),
         })
     }
 }
@@ -1044,6 +1086,7 @@ mod tests {
         },
         response: &[],
         errors: crate::spec::ErrorFormat::OAuth2,
+        expiry: crate::spec::Expiry::Default,
         access_lifetime: None,
         refresh_lifetime: None,
         claims: &[],
@@ -1080,6 +1123,7 @@ mod tests {
         },
         response: &[],
         errors: crate::spec::ErrorFormat::OAuth2,
+        expiry: crate::spec::Expiry::Default,
         access_lifetime: None,
         refresh_lifetime: None,
         claims: &[],
@@ -1173,7 +1217,7 @@ mod tests {
         let entry = |s: &Settings, life: u64| {
             s.entry(
                 Secret::new("t"),
-                Some(Duration::from_secs(life)),
+                TokenExpiry::At(at + Duration::from_secs(life)),
                 None,
                 Origin::User,
                 at,
@@ -1184,14 +1228,14 @@ mod tests {
             &settings(Some(Duration::from_secs(1)), Duration::from_secs(5)),
             3600,
         );
-        assert_eq!(token.serve_until, at + Duration::from_secs(3595));
+        assert_eq!(token.serve_until, Some(at + Duration::from_secs(3595)));
         assert_eq!(token.renew_at, token.serve_until);
         // The default margin (60 s for an hour) renews well before serving stops.
         let token = entry(&settings(None, Duration::from_secs(5)), 3600);
-        assert_eq!(token.renew_at, at + Duration::from_secs(3540));
+        assert_eq!(token.renew_at, Some(at + Duration::from_secs(3540)));
         // A 4 s token with a 5 s minimum: half its lifetime is the minimum.
         let token = entry(&settings(None, Duration::from_secs(5)), 4);
-        assert_eq!(token.serve_until, at + Duration::from_secs(2));
+        assert_eq!(token.serve_until, Some(at + Duration::from_secs(2)));
         assert!(token.is_servable(at + Duration::from_millis(1999)));
         assert!(!token.is_servable(at + Duration::from_secs(2)));
         // A clock set back before the token was obtained: not fresh, not servable.
@@ -1205,13 +1249,38 @@ mod tests {
         let s = settings(Some(Duration::MAX), Duration::MAX);
         let token = s.entry(
             Secret::new("t"),
-            Some(Duration::MAX),
+            TokenExpiry::At(late + Duration::from_secs(u64::MAX / 2)),
             None,
             Origin::User,
             late,
         );
-        assert!(token.expires_at >= late);
+        assert!(token.expires_at.is_some_and(|at| at >= late));
     }
+
+    #[test]
+    fn a_token_that_never_expires_is_always_fresh_and_one_of_unknown_expiry_lives_a_minute() {
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let s = settings(None, DEFAULT_MIN_LIFETIME);
+        let never = s.entry(Secret::new("t"), TokenExpiry::Never, None, Origin::User, at);
+        assert_eq!(never.expires_at, None);
+        let decade = at + Duration::from_secs(10 * 365 * 24 * 3600);
+        assert!(never.is_fresh(decade) && never.is_servable(decade));
+        // A clock set back still makes it due.
+        assert!(!never.is_fresh(at - Duration::from_secs(1)));
+        let unknown = s.entry(Secret::new("t"), TokenExpiry::Unknown, None, Origin::User, at);
+        assert_eq!(unknown.expires_at, Some(at + UNKNOWN_LIFETIME));
+        assert!(!unknown.is_fresh(at + UNKNOWN_LIFETIME));
+        // An instant already past leaves no lifetime.
+        let past = s.entry(
+            Secret::new("t"),
+            TokenExpiry::At(at - Duration::from_secs(1)),
+            None,
+            Origin::User,
+            at,
+        );
+        assert!(!past.is_servable(at));
+    }
+
 
     #[test]
     fn digests_name_values_without_showing_them() {

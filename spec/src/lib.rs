@@ -129,10 +129,24 @@ pub enum FieldType {
     Secret,
     /// `token_type`, compared case-insensitively.
     TokenType,
-    /// Whole seconds, as a number or a numeric string.
+    /// A duration in whole seconds, as a number or a numeric string (`expires_in`, RFC 6749
+    /// section 5.1).
     Seconds,
-    /// Seconds since the Unix epoch.
+    /// Seconds since the Unix epoch, the spec format 1 name of [`FieldType::EpochSeconds`]. A
+    /// value that can only be milliseconds (past year 9999 as seconds) or a date-time string
+    /// is refused, naming the type to declare instead.
     Timestamp,
+    /// A duration in whole milliseconds, as a number or a numeric string (spec format 1.1).
+    Milliseconds,
+    /// An instant as seconds since the Unix epoch, a number or a numeric string (spec format
+    /// 1.1; RFC 7519 section 2 `NumericDate`).
+    EpochSeconds,
+    /// An instant as milliseconds since the Unix epoch, a number or a numeric string (spec
+    /// format 1.1).
+    EpochMilliseconds,
+    /// An instant as an RFC 3339 date-time string with an offset (`2026-11-29T15:00:00Z`;
+    /// spec format 1.1).
+    Datetime,
     /// A scope list: a delimited string or an array of strings.
     Scopes,
     /// An array of strings.
@@ -158,6 +172,10 @@ impl FieldType {
             FieldType::TokenType => "token_type",
             FieldType::Seconds => "seconds",
             FieldType::Timestamp => "timestamp",
+            FieldType::Milliseconds => "milliseconds",
+            FieldType::EpochSeconds => "epoch_seconds",
+            FieldType::EpochMilliseconds => "epoch_milliseconds",
+            FieldType::Datetime => "datetime",
             FieldType::Scopes => "scopes",
             FieldType::Strings => "strings",
             FieldType::Id => "id",
@@ -167,7 +185,43 @@ impl FieldType {
             FieldType::Json => "json",
         }
     }
+
+    /// A duration counted from when the response arrived: `seconds`, `milliseconds`.
+    pub const fn is_duration(self) -> bool {
+        matches!(self, FieldType::Seconds | FieldType::Milliseconds)
+    }
+
+    /// An instant: `timestamp`, `epoch_seconds`, `epoch_milliseconds`, `datetime`.
+    pub const fn is_instant(self) -> bool {
+        matches!(
+            self,
+            FieldType::Timestamp
+                | FieldType::EpochSeconds
+                | FieldType::EpochMilliseconds
+                | FieldType::Datetime
+        )
+    }
+
+    /// A duration or an instant: a type that can set a token's lifetime.
+    pub const fn is_time(self) -> bool {
+        self.is_duration() || self.is_instant()
+    }
 }
+
+/// What sets an access token's lifetime (spec format 1.1, `response.expiry`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Expiry<'a> {
+    /// Spec format 1: the response's `expires_in` field (RFC 6749 section 5.1) when the
+    /// response carries it, else [`ProviderSpec::access_lifetime`], else unknown.
+    #[default]
+    Default,
+    /// The response field of this (Rust) name, a duration or an instant; when a response
+    /// lacks it, [`ProviderSpec::access_lifetime`], else unknown.
+    Field(&'a str),
+    /// The token lives until it is revoked (`expiry: never`).
+    Never,
+}
+
 
 /// Everything the runtime needs to know about one provider's token endpoint.
 ///
@@ -201,6 +255,8 @@ pub struct ProviderSpec<'a> {
     pub response: &'a [FieldSpec<'a>],
     /// Shape of error bodies.
     pub errors: ErrorFormat<'a>,
+    /// What sets the access token's lifetime.
+    pub expiry: Expiry<'a>,
     /// Access-token lifetime in seconds, used when the response has no `expires_in`.
     pub access_lifetime: Option<u64>,
     /// Refresh-token lifetime in seconds, when the provider documents one.
@@ -240,6 +296,7 @@ impl<'a> ProviderSpec<'a> {
         scopes: ScopesSpec::DEFAULT,
         response: &[],
         errors: ErrorFormat::OAuth2,
+        expiry: Expiry::Default,
         access_lifetime: None,
         refresh_lifetime: None,
         claims: &[],
@@ -672,8 +729,22 @@ mod tests {
     fn field_type_names_are_the_spec_spellings() {
         use FieldType::*;
         let all = [
-            String, Secret, TokenType, Seconds, Timestamp, Scopes, Strings, Id, Integer, Number,
-            Boolean, Json,
+            String,
+            Secret,
+            TokenType,
+            Seconds,
+            Timestamp,
+            Milliseconds,
+            EpochSeconds,
+            EpochMilliseconds,
+            Datetime,
+            Scopes,
+            Strings,
+            Id,
+            Integer,
+            Number,
+            Boolean,
+            Json,
         ];
         let names: Vec<&str> = all.iter().map(|t| t.name()).collect();
         assert_eq!(
@@ -684,6 +755,10 @@ mod tests {
                 "token_type",
                 "seconds",
                 "timestamp",
+                "milliseconds",
+                "epoch_seconds",
+                "epoch_milliseconds",
+                "datetime",
                 "scopes",
                 "strings",
                 "id",
@@ -693,6 +768,21 @@ mod tests {
                 "json"
             ]
         );
+    }
+
+    #[test]
+    fn time_types_are_durations_or_instants() {
+        use FieldType::*;
+        for ty in [Seconds, Milliseconds] {
+            assert!(ty.is_duration() && !ty.is_instant() && ty.is_time());
+        }
+        for ty in [Timestamp, EpochSeconds, EpochMilliseconds, Datetime] {
+            assert!(ty.is_instant() && !ty.is_duration() && ty.is_time());
+        }
+        for ty in [String, Secret, Integer, Number, Json] {
+            assert!(!ty.is_time());
+        }
+        assert_eq!(ProviderSpec::DEFAULT.expiry, Expiry::Default);
     }
 
     /// The runtime names these types through `'static` aliases; generated statics are built

@@ -161,8 +161,13 @@ fn rust_type(ty: FieldType) -> TokenStream {
         FieldType::String | FieldType::Id => quote!(String),
         FieldType::Secret => quote!(rt::Secret),
         FieldType::TokenType => quote!(rt::TokenType),
-        FieldType::Seconds => quote!(::std::time::Duration),
-        FieldType::Timestamp | FieldType::Integer => quote!(i64),
+        // Durations and instants, never a raw number whose unit a caller must know.
+        FieldType::Seconds | FieldType::Milliseconds => quote!(::std::time::Duration),
+        FieldType::Timestamp
+        | FieldType::EpochSeconds
+        | FieldType::EpochMilliseconds
+        | FieldType::Datetime => quote!(::std::time::SystemTime),
+        FieldType::Integer => quote!(i64),
         FieldType::Scopes | FieldType::Strings => quote!(Vec<String>),
         FieldType::Number => quote!(f64),
         FieldType::Boolean => quote!(bool),
@@ -198,14 +203,24 @@ fn struct_fields(fields: &[FieldSpec], serde: bool) -> Vec<TokenStream> {
                 };
             }
             match (f.ty, always) {
-                (FieldType::Seconds, true) => quote! {
+                (ty, true) if ty.is_duration() => quote! {
                     #doc
                     #[serde(with = "::tokenspec_runtime::wire::seconds")]
                     pub #name: #base
                 },
-                (FieldType::Seconds, false) => quote! {
+                (ty, false) if ty.is_duration() => quote! {
                     #doc
                     #[serde(default, with = "::tokenspec_runtime::wire::option_seconds")]
+                    pub #name: Option<#base>
+                },
+                (ty, true) if ty.is_instant() => quote! {
+                    #doc
+                    #[serde(with = "::tokenspec_runtime::wire::instant")]
+                    pub #name: #base
+                },
+                (ty, false) if ty.is_instant() => quote! {
+                    #doc
+                    #[serde(default, with = "::tokenspec_runtime::wire::option_instant")]
                     pub #name: Option<#base>
                 },
                 (_, true) => quote!(#doc pub #name: #base),

@@ -12,7 +12,7 @@
 //! every other token is the generator's own. Tests parse the result with `syn`.
 
 use crate::model::{
-    BasicEncoding, BodyFormat, EnvironmentSpec, ErrorFormat, FieldSpec, FieldType, GrantSpec,
+    BasicEncoding, BodyFormat, EnvironmentSpec, ErrorFormat, Expiry, FieldSpec, FieldType, GrantSpec,
     InputLocation, InputSpec, ParamLocation, ParamSource, ParamSpec, Pkce, Placement, Provider,
 };
 use crate::text;
@@ -224,7 +224,7 @@ fn fields(fields: &[FieldSpec], indent: usize) -> String {
 }
 
 /// How many fields `rt::ProviderSpec` has.
-const PROVIDER_SPEC_FIELDS: usize = 16;
+const PROVIDER_SPEC_FIELDS: usize = 17;
 /// How many fields `rt::EnvironmentSpec` has.
 const ENVIRONMENT_SPEC_FIELDS: usize = 3;
 /// How many fields `rt::InputSpec` has.
@@ -297,6 +297,11 @@ pub(crate) fn spec_static(p: &Provider) -> String {
             "errors",
             format!("rt::ErrorFormat::Custom({})", fields(custom, 4)),
         );
+    }
+    match p.expiry {
+        Expiry::Default => {}
+        Expiry::Field(name) => line("expiry", format!("rt::Expiry::Field({})", lit(name))),
+        Expiry::Never => line("expiry", "rt::Expiry::Never".to_owned()),
     }
     if let Some(l) = p.access_lifetime {
         line("access_lifetime", format!("Some({l})"));
@@ -376,6 +381,7 @@ mod tests {
             scopes: _,
             response: _,
             errors: _,
+            expiry: _,
             access_lifetime: _,
             refresh_lifetime: _,
             claims: _,
@@ -389,7 +395,7 @@ mod tests {
                 FIELD_SPEC_FIELDS,
                 PROVIDER_SPEC_FIELDS
             ],
-            [3, 8, 3, 5, 6, 16],
+            [3, 8, 3, 5, 6, 17],
             "update the constants with the patterns"
         );
     }

@@ -342,6 +342,12 @@ pub struct Scopes {
 pub struct Response {
     /// Fields, keyed by snake_case Rust name; `access_token` (secret, required) is one.
     pub fields: Map<Field>,
+    /// The field that sets the access token's lifetime (spec format 1.1): a response field of
+    /// a time type (`seconds`, `milliseconds`, `epoch_seconds`, `epoch_milliseconds`,
+    /// `datetime`, `timestamp`), or `never` for a token that lives until it is revoked.
+    /// Default: the `expires_in` field when there is one, else `token.access_lifetime`.
+    #[serde(default)]
+    pub expiry: Option<Str>,
     /// The provider's documented success body (spec format 1.1), as a YAML mapping or as the
     /// JSON text the document shows; `validate` reads it as the runtime would.
     #[serde(default)]
@@ -368,8 +374,20 @@ pub enum FieldType {
     TokenType,
     /// A duration in seconds (a number or a numeric string).
     Seconds,
-    /// Seconds since the epoch.
+    /// Seconds since the epoch (spec format 1; `epoch_seconds` says the same explicitly). A
+    /// value past year 9999 (milliseconds) or a date-time string is refused.
     Timestamp,
+    /// A duration in milliseconds (a number or a numeric string; spec format 1.1).
+    Milliseconds,
+    /// An instant in seconds since the Unix epoch (a number or a numeric string; spec format
+    /// 1.1).
+    EpochSeconds,
+    /// An instant in milliseconds since the Unix epoch (a number or a numeric string; spec
+    /// format 1.1).
+    EpochMilliseconds,
+    /// An instant as an RFC 3339 date-time with a UTC offset, `2026-11-29T15:00:00Z` (spec
+    /// format 1.1).
+    Datetime,
     /// A scope list (delimited string or array).
     Scopes,
     /// A list of strings.

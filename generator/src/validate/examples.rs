@@ -90,14 +90,13 @@ impl Checker<'_, '_> {
                 continue;
             };
             let wire = field.wire.join(".");
-            let looks_like_date = matches!(
-                field.ty,
-                model::FieldType::Seconds | model::FieldType::Timestamp
-            ) && lookup(object, field.wire)
-                .and_then(Value::as_str)
-                .is_some_and(is_iso_date);
+            let looks_like_date = field.ty.is_time()
+                && field.ty != model::FieldType::Datetime
+                && lookup(object, field.wire)
+                    .and_then(Value::as_str)
+                    .is_some_and(is_iso_date);
             let date = if looks_like_date {
-                " and read as a number; the document gives an ISO 8601 date"
+                " and read as a number; the document gives an ISO 8601 date (type `datetime`)"
             } else {
                 ""
             };

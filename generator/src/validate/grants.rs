@@ -297,8 +297,34 @@ impl<'b> Checker<'_, 'b> {
                     .map(|s| serde_json::Value::String(s.into()))
                     .collect(),
             ),
-            (raw::Scalar::Int(n), T::Seconds) if *n >= 0 => serde_json::Value::from(*n),
-            (raw::Scalar::Int(n), T::Timestamp | T::Integer) => serde_json::Value::from(*n),
+            // Durations and instants: normalized by the runtime's own code, so a default is
+            // held in the unit a response's value is (seconds) and refused as one would be.
+            (v, ty) if ty.is_time() => {
+                let raw = match v {
+                    raw::Scalar::Bool(b) => serde_json::Value::Bool(*b),
+                    raw::Scalar::Int(n) => serde_json::Value::from(*n),
+                    raw::Scalar::Float(f) => serde_json::Value::from(*f),
+                    raw::Scalar::Str(s) => serde_json::Value::String(s.clone()),
+                };
+                let spec = model::FieldSpec {
+                    name: field,
+                    wire: &[field],
+                    ty,
+                    ..model::FieldSpec::DEFAULT
+                };
+                match tokenspec_runtime::expiry::normalize_time(&spec, &raw) {
+                    Ok(value) => value,
+                    Err(reason) => {
+                        self.error(
+                            default.referenced,
+                            format!("the default of `{field}` does not fit its type: {reason}"),
+                            format!("write a default a `{}` value can be", ty.name()),
+                        );
+                        return None;
+                    }
+                }
+            }
+            (raw::Scalar::Int(n), T::Integer) => serde_json::Value::from(*n),
             (raw::Scalar::Int(n), T::Number) => serde_json::Value::from(*n as f64),
             (raw::Scalar::Float(f), T::Number) => serde_json::Value::from(*f),
             (raw::Scalar::Bool(b), T::Boolean) => serde_json::Value::Bool(*b),

@@ -232,6 +232,7 @@ impl<'b> Checker<'_, 'b> {
             );
         }
         let response = self.response(spec, access_lifetime);
+        let expiry = self.expiry(spec, &response);
         let errors = match spec.errors.format.value {
             raw::ErrorFormat::Oauth2 => {
                 if let Some((k, _)) = spec.errors.fields.first() {
@@ -285,6 +286,7 @@ impl<'b> Checker<'_, 'b> {
             scopes,
             response: self.list(&response),
             errors,
+            expiry,
             access_lifetime,
             refresh_lifetime: spec.token.refresh_lifetime.as_ref().map(|l| l.value),
             claims: self.list(&claims),

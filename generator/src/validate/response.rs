@@ -134,6 +134,72 @@ impl<'b> Checker<'_, 'b> {
         fields
     }
 
+    /// What sets the access token's lifetime (spec format 1.1 `response.expiry`): `never`, or
+    /// a response field of a time type. Without the key, spec format 1's rule: `expires_in`,
+    /// else `token.access_lifetime`.
+    pub(super) fn expiry(
+        &mut self,
+        spec: &raw::Spec,
+        response: &[model::FieldSpec<'b>],
+    ) -> model::Expiry<'b> {
+        let Some(expiry) = &spec.response.expiry else {
+            return model::Expiry::Default;
+        };
+        if expiry.value == "never" {
+            if let Some(l) = &spec.token.access_lifetime {
+                self.error(
+                    l.referenced,
+                    "`access_lifetime` is set, but `response.expiry: never` says tokens never                      expire",
+                    "remove one of them",
+                );
+            }
+            return model::Expiry::Never;
+        }
+        let Some(field) = response.iter().find(|f| f.name == expiry.value) else {
+            let times = response.iter().filter(|f| f.ty.is_time()).map(|f| f.name);
+            let fallback = if response.iter().any(|f| f.ty.is_time()) {
+                format!(
+                    "name one of the response's time fields ({}), or write `never`",
+                    response
+                        .iter()
+                        .filter(|f| f.ty.is_time())
+                        .map(|f| format!("`{}`", f.name))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            } else {
+                "declare the response field that holds the lifetime (type seconds,                  milliseconds, epoch_seconds, epoch_milliseconds or datetime), or write `never`"
+                    .to_owned()
+            };
+            let hint = super::suggestion(&expiry.value, times, fallback);
+            self.error(
+                expiry.referenced,
+                format!(
+                    "`response.expiry` names `{}`, which is no response field",
+                    expiry.value
+                ),
+                hint,
+            );
+            return model::Expiry::Default;
+        };
+        if !field.ty.is_time() {
+            self.error(
+                expiry.referenced,
+                format!(
+                    "`response.expiry` names `{}`, a field of type `{}`, which holds no time",
+                    field.name,
+                    field.ty.name()
+                ),
+                format!(
+                    "declare `{}` with the type its value has: seconds or milliseconds (a                      lifetime), epoch_seconds, epoch_milliseconds or datetime (an instant)",
+                    field.name
+                ),
+            );
+            return model::Expiry::Default;
+        }
+        model::Expiry::Field(field.name)
+    }
+
     pub(super) fn claims(&mut self, spec: &raw::Spec) -> Vec<model::FieldSpec<'b>> {
         self.identifiers(spec.token.claims.keys(), "claim", false, Some("claim"));
         let mut out = Vec::new();
@@ -177,6 +243,10 @@ pub(super) fn field_type(t: raw::FieldType) -> model::FieldType {
         raw::FieldType::TokenType => M::TokenType,
         raw::FieldType::Seconds => M::Seconds,
         raw::FieldType::Timestamp => M::Timestamp,
+        raw::FieldType::Milliseconds => M::Milliseconds,
+        raw::FieldType::EpochSeconds => M::EpochSeconds,
+        raw::FieldType::EpochMilliseconds => M::EpochMilliseconds,
+        raw::FieldType::Datetime => M::Datetime,
         raw::FieldType::Scopes => M::Scopes,
         raw::FieldType::Strings => M::Strings,
         raw::FieldType::Id => M::Id,
