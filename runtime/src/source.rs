@@ -539,6 +539,33 @@ impl<B> CachedTokenSource<B> {
         self.inner.write().token = None;
     }
 
+    /// Stops handing out `refused`, the token an API has just answered 401 to (RFC 6750
+    /// section 3.1, `invalid_token`), if it is still the current one: the next call renews it
+    /// (with its refresh token when there is one, RFC 6749 section 6) and does not take the
+    /// same token back from the store. A token another caller renewed meanwhile is kept, so
+    /// that N requests refused at once cost one renewal, not N. The bearer middleware calls it.
+    pub fn forget(&self, refused: &Secret) {
+        let mut state = self.inner.write();
+        let Some(token) = state
+            .token
+            .as_ref()
+            .filter(|token| token.access_token == *refused)
+        else {
+            return;
+        };
+        // Due and unservable from the moment it was obtained; everything else is kept.
+        let due = Cached {
+            access_token: token.access_token.clone(),
+            refresh_token: token.refresh_token.clone(),
+            origin: token.origin,
+            obtained: token.obtained,
+            renew_at: Some(token.obtained),
+            serve_until: Some(token.obtained),
+            expires_at: token.expires_at,
+        };
+        state.token = Some(Arc::new(due));
+    }
+
     /// A token with more than the minimum lifetime left: the cached one until the margin
     /// before its expiry, else a new one (one renewal for every caller waiting).
     ///
