@@ -134,6 +134,14 @@ fn lower(v: impl std::fmt::Debug) -> String {
     format!("{v:?}").to_lowercase()
 }
 
+/// Where a field is read: its body path, or a response header (spec format 1.1).
+fn field_source(f: &FieldSpec) -> String {
+    match f.header {
+        Some(header) => format!("header {}", text::code(header)),
+        None => text::code(&f.wire.join(".")),
+    }
+}
+
 fn quoted(v: Option<&str>) -> String {
     v.map_or_else(|| "none".to_owned(), text::code)
 }
@@ -185,6 +193,16 @@ impl Differ<'_> {
             self.breaking(
                 format!("request body {} → {}", lower(a.body), lower(b.body)),
                 "the request's content type changes",
+            );
+        }
+        if a.response_format != b.response_format {
+            self.breaking(
+                format!(
+                    "response format {} → {}",
+                    a.response_format.name(),
+                    b.response_format.name()
+                ),
+                "answers are read as another format and requests send another Accept header",
             );
         }
         self.grants(a, b);
@@ -706,12 +724,12 @@ impl Differ<'_> {
             } else if f.ty != g.ty {
                 self.breaking(change, format!("`{ty}::{name}` changes type"));
             }
-            if f.wire != g.wire {
+            if f.wire != g.wire || f.header != g.header {
                 self.breaking(
                     format!(
                         "{what} `{name}` read from {} → {}",
-                        text::code(&f.wire.join(".")),
-                        text::code(&g.wire.join("."))
+                        field_source(f),
+                        field_source(g)
                     ),
                     "it is read from another place in the response",
                 );

@@ -24,6 +24,7 @@
 
 #![warn(missing_docs)]
 
+mod answer;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 pub mod client;

@@ -233,9 +233,11 @@ pub fn token_request<B>(
     // Headers straight into a map: `http::request::Builder` moves itself through every call,
     // which cost more than the rest of the request.
     let mut headers = http::HeaderMap::with_capacity(3);
+    // The format the spec reads (RFC 9110 section 12.5.1): some endpoints answer form pairs
+    // unless asked for JSON, others only form pairs (spec format 1.1, `response.format`).
     headers.insert(
         http::header::ACCEPT,
-        http::HeaderValue::from_static("application/json"),
+        http::HeaderValue::from_static(provider.response_format.accept()),
     );
     let placement = placement.or(provider.credentials.preferred());
     if let Some(placement) = placement {

@@ -137,14 +137,17 @@ pub fn parse_token_response_hiding(
             .map(|value| mask.hide_tail(&mask.hide(&value)).into_owned());
         Error::provider_with_challenge(status, body, challenge)
     };
-    // Content types are not trusted: real servers send JSON as text/plain and HTML as JSON.
-    let object = match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(object)) => Some(object),
-        _ => None,
-    };
+    // The body in the spec's response format (spec format 1.1: JSON, form pairs, or either by
+    // Content-Type). For JSON, content types are not trusted: real servers send JSON as
+    // text/plain and HTML as JSON.
+    let content_type = response
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let object = read_body(provider, content_type, body);
 
     if !response.status().is_success() {
-        return match object.and_then(|o| error_body(provider, &o)) {
+        return match object.ok().and_then(|o| error_body(provider, &o)) {
             Some(body) => Err(provider_error(body)),
             // A 401 often explains itself only in its challenge (RFC 7235 section 3.1, RFC 6750
             // section 3), with an empty or HTML body: kept in the reason, secrets hidden.
@@ -162,9 +165,7 @@ pub fn parse_token_response_hiding(
             }
         };
     }
-    let Some(object) = object else {
-        return Err(unexpected("the body is not a JSON object".into()));
-    };
+    let object = object.map_err(unexpected)?;
     // Some servers answer 200 with an OAuth error body; that is an error, not a token.
     if object.contains_key("error")
         && !object.contains_key("access_token")
@@ -172,7 +173,36 @@ pub fn parse_token_response_hiding(
     {
         return Err(provider_error(body));
     }
-    normalize_owned(provider, provider.response, object).map_err(unexpected)
+    normalize_fields_from(provider, provider.response, object, Some(response.headers()))
+        .map(|fields| TokenData {
+            fields,
+            specs: provider.response,
+        })
+        .map_err(unexpected)
+}
+
+/// Reads a body as `provider`'s answers are read (spec format 1.1, `response.format`): a JSON
+/// object, or `application/x-www-form-urlencoded` pairs as text values, chosen by the format
+/// and, for `json_or_form`, by `content_type`. Generic over the spec's lifetime so the
+/// generator reads documented examples exactly so.
+///
+/// # Errors
+/// Why the body cannot be read in that format (never quoting a value).
+pub fn read_body(
+    provider: &tokenspec_spec::ProviderSpec<'_>,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<Map<String, Value>, String> {
+    let custom_errors = match provider.errors {
+        tokenspec_spec::ErrorFormat::Custom(fields) => fields,
+        tokenspec_spec::ErrorFormat::OAuth2 => &[],
+    };
+    crate::answer::decode(
+        provider.response_format,
+        content_type,
+        body,
+        &[provider.response, custom_errors],
+    )
 }
 
 /// The error body, if `object` has the provider's documented error shape.
@@ -240,7 +270,22 @@ fn normalize_owned(
 pub fn normalize_fields(
     provider: &tokenspec_spec::ProviderSpec<'_>,
     specs: &[tokenspec_spec::FieldSpec<'_>],
+    object: Map<String, Value>,
+) -> Result<Map<String, Value>, String> {
+    normalize_fields_from(provider, specs, object, None)
+}
+
+/// [`normalize_fields`] with the answer's headers, which fields declared with `header:` are
+/// read from (spec format 1.1). Without headers (a documented example is a body alone), header
+/// fields are left out.
+///
+/// # Errors
+/// The first required field that is missing or value that does not fit its type.
+pub fn normalize_fields_from(
+    provider: &tokenspec_spec::ProviderSpec<'_>,
+    specs: &[tokenspec_spec::FieldSpec<'_>],
     mut object: Map<String, Value>,
+    headers: Option<&http::HeaderMap>,
 ) -> Result<Map<String, Value>, String> {
     let mut fields = Map::new();
     for (i, spec) in specs.iter().enumerate() {
@@ -251,9 +296,13 @@ pub fn normalize_fields(
                 .enumerate()
                 .any(|(j, other)| j != i && other.wire.first() == Some(&key))
         };
-        let raw = match spec.wire {
-            [key] if !shared(key) => object.remove(*key),
-            path => lookup(&object, path).cloned(),
+        let raw = match (spec.header, headers) {
+            (Some(header), Some(headers)) => crate::answer::header_value(headers, spec, header)?,
+            (Some(_), None) => continue,
+            (None, _) => match spec.wire {
+                [key] if !shared(key) => object.remove(*key),
+                path => lookup(&object, path).cloned(),
+            },
         }
         .filter(|v| !v.is_null());
         let value = match raw {
@@ -274,7 +323,13 @@ fn default_of(spec: &tokenspec_spec::FieldSpec<'_>) -> Result<Option<Value>, Str
         Some(text) => serde_json::from_str(text)
             .map(Some)
             .map_err(|e| format!("default of `{}` is not JSON: {e}", spec.name)),
-        None if spec.required => Err(format!("required field `{}` is missing", spec.wire_name())),
+        None if spec.required => Err(match spec.header {
+            Some(header) => format!(
+                "required header `{header}` (field `{}`) is missing",
+                spec.name
+            ),
+            None => format!("required field `{}` is missing", spec.wire_name()),
+        }),
         None => Ok(None),
     }
 }

@@ -12,7 +12,7 @@
 
 pub use tokenspec_spec::{
     BasicEncoding, BodyFormat, CONFIDENTIAL_PARAMS, Expiry, FieldType, GrantKind, InputLocation,
-    ParamLocation, Pkce,
+    ParamLocation, Pkce, ResponseFormat,
 };
 
 /// Everything the runtime needs to know about one provider's token endpoint.

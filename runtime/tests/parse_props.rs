@@ -56,6 +56,7 @@ const fn field(name: &'static str, wire: &'static [&'static str], ty: FieldType)
         required: false,
         default: None,
         description: "",
+        header: None,
     }
 }
 
@@ -98,6 +99,7 @@ const fn spec(errors: ErrorFormat) -> ProviderSpec {
             known: &[],
         },
         response: RESPONSE,
+        response_format: ResponseFormat::Json,
         errors,
         access_lifetime: None,
         refresh_lifetime: None,

@@ -35,6 +35,7 @@ const BASE: ProviderSpec = ProviderSpec {
             required: true,
             default: None,
             description: "",
+            header: None,
         },
         FieldSpec {
             name: "expires_in",
@@ -43,6 +44,7 @@ const BASE: ProviderSpec = ProviderSpec {
             required: false,
             default: Some("60"),
             description: "",
+            header: None,
         },
         FieldSpec {
             name: "account",
@@ -51,6 +53,7 @@ const BASE: ProviderSpec = ProviderSpec {
             required: false,
             default: None,
             description: "",
+            header: None,
         },
         FieldSpec {
             name: "scope",
@@ -59,8 +62,10 @@ const BASE: ProviderSpec = ProviderSpec {
             required: false,
             default: None,
             description: "",
+            header: None,
         },
     ],
+    response_format: ResponseFormat::Json,
     errors: ErrorFormat::OAuth2,
     access_lifetime: Some(60),
     refresh_lifetime: None,
@@ -212,6 +217,7 @@ static SHARED_KEYS: ProviderSpec = ProviderSpec {
             required: true,
             default: None,
             description: "",
+            header: None,
         },
         FieldSpec {
             name: "token_copy",
@@ -220,6 +226,7 @@ static SHARED_KEYS: ProviderSpec = ProviderSpec {
             required: true,
             default: None,
             description: "",
+            header: None,
         },
         FieldSpec {
             name: "account",
@@ -228,6 +235,7 @@ static SHARED_KEYS: ProviderSpec = ProviderSpec {
             required: true,
             default: None,
             description: "",
+            header: None,
         },
         FieldSpec {
             name: "account_id",
@@ -236,6 +244,7 @@ static SHARED_KEYS: ProviderSpec = ProviderSpec {
             required: true,
             default: None,
             description: "",
+            header: None,
         },
     ],
     ..BASE

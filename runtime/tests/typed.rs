@@ -41,6 +41,7 @@ const fn field(
         required,
         default: None,
         description: "",
+        header: None,
     }
 }
 
@@ -164,6 +165,7 @@ static SPEC: rt::ProviderSpec = rt::ProviderSpec {
         field("expires_in", &["expires_in"], rt::FieldType::Seconds, true),
         field("scope", &["scope"], rt::FieldType::Scopes, false),
     ],
+    response_format: rt::ResponseFormat::Json,
     errors: rt::ErrorFormat::OAuth2,
     access_lifetime: None,
     refresh_lifetime: None,

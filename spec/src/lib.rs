@@ -53,6 +53,52 @@ pub enum BodyFormat {
     Json,
 }
 
+/// Encoding of the token endpoint's answers, success and error bodies alike (spec format 1.1,
+/// `response.format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ResponseFormat {
+    /// A JSON object (RFC 6749 section 5.1, `application/json`). The default.
+    #[default]
+    Json,
+    /// `application/x-www-form-urlencoded` pairs (`access_token=...&expires_in=3600`), as some
+    /// APIs answer unless asked otherwise (GitHub's OAuth token endpoint without an `Accept`
+    /// header).
+    Form,
+    /// Either, chosen by the answer's `Content-Type`: `application/x-www-form-urlencoded` is
+    /// read as form pairs, anything else as JSON.
+    JsonOrForm,
+}
+
+impl ResponseFormat {
+    /// Every format, in the order specs list them.
+    pub const ALL: [ResponseFormat; 3] = [
+        ResponseFormat::Json,
+        ResponseFormat::Form,
+        ResponseFormat::JsonOrForm,
+    ];
+
+    /// The format as a spec spells it (`json`, `form`, `json_or_form`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            ResponseFormat::Json => "json",
+            ResponseFormat::Form => "form",
+            ResponseFormat::JsonOrForm => "json_or_form",
+        }
+    }
+
+    /// The `Accept` header a request sends (RFC 9110 section 12.5.1): the format the spec
+    /// expects, JSON first when it takes both.
+    pub const fn accept(self) -> &'static str {
+        match self {
+            ResponseFormat::Json => "application/json",
+            ResponseFormat::Form => "application/x-www-form-urlencoded",
+            ResponseFormat::JsonOrForm => {
+                "application/json, application/x-www-form-urlencoded;q=0.9"
+            }
+        }
+    }
+}
+
 /// OAuth 2.0 grant, or none for a plain key exchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum GrantKind {
@@ -253,6 +299,8 @@ pub struct ProviderSpec<'a> {
     pub scopes: ScopesSpec<'a>,
     /// Fields of a successful token response.
     pub response: &'a [FieldSpec<'a>],
+    /// Encoding of the answers, success and error bodies alike (spec format 1.1).
+    pub response_format: ResponseFormat,
     /// Shape of error bodies.
     pub errors: ErrorFormat<'a>,
     /// What sets the access token's lifetime.
@@ -295,6 +343,7 @@ impl<'a> ProviderSpec<'a> {
         grants: &[],
         scopes: ScopesSpec::DEFAULT,
         response: &[],
+        response_format: ResponseFormat::Json,
         errors: ErrorFormat::OAuth2,
         expiry: Expiry::Default,
         access_lifetime: None,
@@ -654,6 +703,9 @@ pub struct FieldSpec<'a> {
     pub default: Option<&'a str>,
     /// What the field means.
     pub description: &'a str,
+    /// The response header the value is read from instead of the body (spec format 1.1,
+    /// `header:`), compared case-insensitively (RFC 9110 section 5.1); `wire` is then empty.
+    pub header: Option<&'a str>,
 }
 
 impl FieldSpec<'_> {
@@ -665,11 +717,16 @@ impl FieldSpec<'_> {
         required: false,
         default: None,
         description: "",
+        header: None,
     };
 
-    /// The wire name of a top-level field, or the dotted path of a nested one.
+    /// The wire name of a top-level field, the dotted path of a nested one, or the name of the
+    /// header a field is read from.
     pub fn wire_name(&self) -> String {
-        self.wire.join(".")
+        match self.header {
+            Some(header) => header.to_owned(),
+            None => self.wire.join("."),
+        }
     }
 }
 

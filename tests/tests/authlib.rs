@@ -123,6 +123,7 @@ macro_rules! authlib_provider {
                     required: true,
                     default: None,
                     description: "",
+                    header: None,
                 },
                 rt::FieldSpec {
                     name: "token_type",
@@ -131,6 +132,7 @@ macro_rules! authlib_provider {
                     required: true,
                     default: None,
                     description: "",
+                    header: None,
                 },
                 rt::FieldSpec {
                     name: "expires_in",
@@ -139,6 +141,7 @@ macro_rules! authlib_provider {
                     required: false,
                     default: None,
                     description: "",
+                    header: None,
                 },
                 rt::FieldSpec {
                     name: "scope",
@@ -147,8 +150,10 @@ macro_rules! authlib_provider {
                     required: false,
                     default: None,
                     description: "",
+                    header: None,
                 },
             ],
+            response_format: rt::ResponseFormat::Json,
             errors: rt::ErrorFormat::OAuth2,
             access_lifetime: None,
             refresh_lifetime: None,

@@ -885,6 +885,7 @@ static REFRESHING: rt::ProviderSpec = rt::ProviderSpec {
             required: true,
             default: None,
             description: "",
+            header: None,
         },
         rt::FieldSpec {
             name: "expires_in",
@@ -893,6 +894,7 @@ static REFRESHING: rt::ProviderSpec = rt::ProviderSpec {
             required: false,
             default: Some("3600"),
             description: "",
+            header: None,
         },
         rt::FieldSpec {
             name: "refresh_token",
@@ -901,8 +903,10 @@ static REFRESHING: rt::ProviderSpec = rt::ProviderSpec {
             required: false,
             default: None,
             description: "",
+            header: None,
         },
     ],
+    response_format: rt::ResponseFormat::Json,
     errors: rt::ErrorFormat::OAuth2,
     access_lifetime: Some(3600),
     refresh_lifetime: None,

@@ -35,6 +35,8 @@ struct Row {
     preferred: Option<String>,
     alternatives: Vec<String>,
     lifetime: String,
+    /// The answers' format and the fields read from headers, as code spans.
+    response: String,
 }
 
 #[derive(Serialize)]
@@ -102,7 +104,24 @@ fn row(p: &Provider) -> Row {
             .map(|(_, a)| placement_cell(a))
             .collect(),
         lifetime,
+        response: response_cell(p),
     }
+}
+
+/// The answers' format (spec format 1.1): ``json``, ``form`` or ``json_or_form``, then each
+/// field read from a response header: ``json; `token` from header `X-Subject-Token` ``.
+fn response_cell(p: &Provider) -> String {
+    let mut cell = cell_code(p.response_format.name());
+    for field in p.response {
+        if let Some(header) = field.header {
+            cell.push_str(&format!(
+                "; {} from header {}",
+                cell_code(field.name),
+                cell_code(header)
+            ));
+        }
+    }
+    cell
 }
 
 /// `generated/PROVIDERS.md` for `providers` (in name order).

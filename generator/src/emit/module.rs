@@ -183,12 +183,24 @@ fn struct_fields(fields: &[FieldSpec], serde: bool) -> Vec<TokenStream> {
             let name = ident(f.name);
             let base = rust_type(f.ty);
             let always = f.required || f.default.is_some();
-            let wire = text::code(&f.wire.join("."));
+            // Spec format 1.1: a field may be read from a response header instead of the body.
+            let wire = match f.header {
+                Some(header) => format!("the {} response header", text::code(header)),
+                None => text::code(&f.wire.join(".")),
+            };
             let mut parts = vec![text::prose(f.description)];
-            if parts[0].is_empty() {
-                parts[0] = format!("{wire}.");
+            let described = !parts[0].is_empty();
+            if !described {
+                parts[0] = match f.header {
+                    Some(_) => format!("From {wire}."),
+                    None => format!("{wire}."),
+                };
             }
-            if f.wire.len() > 1 || f.wire.first() != Some(&f.name) {
+            let elsewhere = match f.header {
+                Some(_) => described,
+                None => f.wire.len() > 1 || f.wire.first() != Some(&f.name),
+            };
+            if elsewhere {
                 parts.push(format!("On the wire: {wire}."));
             }
             if let Some(d) = &f.default {

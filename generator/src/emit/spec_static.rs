@@ -14,6 +14,7 @@
 use crate::model::{
     BasicEncoding, BodyFormat, EnvironmentSpec, ErrorFormat, Expiry, FieldSpec, FieldType, GrantSpec,
     InputLocation, InputSpec, ParamLocation, ParamSource, ParamSpec, Pkce, Placement, Provider,
+    ResponseFormat,
 };
 use crate::text;
 use std::fmt::Write;
@@ -202,7 +203,11 @@ fn grant(g: &GrantSpec) -> String {
 
 fn field(f: &FieldSpec) -> String {
     let wire: Vec<String> = f.wire.iter().map(|w| lit(w)).collect();
-    let mut fields = vec![("name", lit(f.name)), ("wire", list(&wire))];
+    let mut fields = vec![("name", lit(f.name))];
+    // A field read from a header (spec format 1.1) has no body path: `DEFAULT`'s `&[]`.
+    if !wire.is_empty() {
+        fields.push(("wire", list(&wire)));
+    }
     if f.ty != FieldType::String {
         fields.push(("ty", format!("rt::FieldType::{:?}", f.ty)));
     }
@@ -215,6 +220,9 @@ fn field(f: &FieldSpec) -> String {
     if !f.description.is_empty() {
         fields.push(("description", lit(f.description)));
     }
+    if let Some(h) = f.header {
+        fields.push(("header", opt(Some(h))));
+    }
     literal_struct("FieldSpec", &fields, "DEFAULT", FIELD_SPEC_FIELDS)
 }
 
@@ -224,7 +232,7 @@ fn fields(fields: &[FieldSpec], indent: usize) -> String {
 }
 
 /// How many fields `rt::ProviderSpec` has.
-const PROVIDER_SPEC_FIELDS: usize = 17;
+const PROVIDER_SPEC_FIELDS: usize = 18;
 /// How many fields `rt::EnvironmentSpec` has.
 const ENVIRONMENT_SPEC_FIELDS: usize = 3;
 /// How many fields `rt::InputSpec` has.
@@ -234,7 +242,7 @@ const PARAM_SPEC_FIELDS: usize = 3;
 /// How many fields `rt::GrantSpec` has.
 const GRANT_SPEC_FIELDS: usize = 5;
 /// How many fields `rt::FieldSpec` has.
-const FIELD_SPEC_FIELDS: usize = 6;
+const FIELD_SPEC_FIELDS: usize = 7;
 
 /// The static, documented, as the last item of a module.
 pub(crate) fn spec_static(p: &Provider) -> String {
@@ -292,6 +300,14 @@ pub(crate) fn spec_static(p: &Provider) -> String {
         );
     }
     line("response", fields(p.response, 4));
+    match p.response_format {
+        ResponseFormat::Json => {}
+        ResponseFormat::Form => line("response_format", "rt::ResponseFormat::Form".to_owned()),
+        ResponseFormat::JsonOrForm => line(
+            "response_format",
+            "rt::ResponseFormat::JsonOrForm".to_owned(),
+        ),
+    }
     if let ErrorFormat::Custom(custom) = &p.errors {
         line(
             "errors",
@@ -366,6 +382,7 @@ mod tests {
             required: _,
             default: _,
             description: _,
+            header: _,
         } = FieldSpec::DEFAULT;
         let ProviderSpec {
             name: _,
@@ -380,6 +397,7 @@ mod tests {
             grants: _,
             scopes: _,
             response: _,
+            response_format: _,
             errors: _,
             expiry: _,
             access_lifetime: _,
@@ -395,7 +413,7 @@ mod tests {
                 FIELD_SPEC_FIELDS,
                 PROVIDER_SPEC_FIELDS
             ],
-            [3, 8, 3, 5, 6, 17],
+            [3, 8, 3, 5, 7, 18],
             "update the constants with the patterns"
         );
     }

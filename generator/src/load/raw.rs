@@ -342,6 +342,11 @@ pub struct Scopes {
 pub struct Response {
     /// Fields, keyed by snake_case Rust name; `access_token` (secret, required) is one.
     pub fields: Map<Field>,
+    /// How the endpoint encodes its answers, success and error bodies alike (spec format 1.1):
+    /// `json` (the default), `form` (`access_token=...&expires_in=...`) or `json_or_form`
+    /// (chosen by the answer's Content-Type). Requests send a matching `Accept` header.
+    #[serde(default)]
+    pub format: Option<Spanned<ResponseFormat>>,
     /// The field that sets the access token's lifetime (spec format 1.1): a response field of
     /// a time type (`seconds`, `milliseconds`, `epoch_seconds`, `epoch_milliseconds`,
     /// `datetime`, `timestamp`), or `never` for a token that lives until it is revoked.
@@ -360,6 +365,18 @@ fn example_schema(_: &mut SchemaGenerator) -> Schema {
     json_schema!({
         "type": ["object", "string"],
     })
+}
+
+/// How token responses are encoded (spec format 1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseFormat {
+    /// A JSON object (RFC 6749 section 5.1).
+    Json,
+    /// `application/x-www-form-urlencoded` pairs.
+    Form,
+    /// Either, chosen by the answer's Content-Type.
+    JsonOrForm,
 }
 
 /// The type of a response, error or claim field.
@@ -423,6 +440,10 @@ pub struct Field {
     /// Wire name, or a dotted path for a nested field; defaults to the key.
     #[serde(default)]
     pub from: Option<Str>,
+    /// The response header the value is read from instead of the body, e.g. `X-Subject-Token`
+    /// (spec format 1.1; response fields only, not with `from`).
+    #[serde(default)]
+    pub header: Option<Str>,
 }
 
 /// A JWT claim.

@@ -7,19 +7,19 @@ use super::Checker;
 use crate::load::raw;
 use crate::model;
 use serde_json::{Map, Value};
-use tokenspec_runtime::response::{check_error_body, normalize_fields};
+use tokenspec_runtime::response::{check_error_body, normalize_fields, read_body};
 
 impl Checker<'_, '_> {
     /// Checks both documented bodies against the lowered spec; one diagnostic per field the
     /// runtime would refuse.
     pub(super) fn documented_examples(&mut self, spec: &raw::Spec, lowered: &model::ProviderSpec) {
         if let Some(example) = &spec.response.example
-            && let Some(object) = self.example_object(example, "response.example")
+            && let Some(object) = self.example_object(example, "response.example", lowered)
         {
             self.example_fields(example, &object, lowered, lowered.response, "response");
         }
         if let Some(example) = &spec.errors.example
-            && let Some(object) = self.example_object(example, "errors.example")
+            && let Some(object) = self.example_object(example, "errors.example", lowered)
         {
             match lowered.errors {
                 model::ErrorFormat::OAuth2 => {
@@ -40,12 +40,28 @@ impl Checker<'_, '_> {
         }
     }
 
-    /// The example as a JSON object: a YAML mapping as it is, a string parsed as JSON text.
+    /// The example as a JSON object: a YAML mapping as it is, a string parsed as JSON text or,
+    /// when the spec's answers are form-encoded (spec format 1.1), as form pairs by the
+    /// runtime's own reader; a mapping then holds text, as form pairs do.
     fn example_object(
         &mut self,
         example: &raw::Spanned<Value>,
         key: &str,
+        provider: &model::ProviderSpec,
     ) -> Option<Map<String, Value>> {
+        // `json_or_form` answers are read by their Content-Type, which an example has not: a
+        // string that is not JSON is form pairs, a mapping is JSON (which covers text pairs).
+        let form = match (&example.value, provider.response_format) {
+            (_, model::ResponseFormat::Json) => false,
+            (_, model::ResponseFormat::Form) => true,
+            (Value::String(text), model::ResponseFormat::JsonOrForm) => {
+                serde_json::from_str::<Value>(text).is_err()
+            }
+            (_, model::ResponseFormat::JsonOrForm) => false,
+        };
+        if form {
+            return self.form_example(example, key, provider);
+        }
         let parsed = match &example.value {
             Value::String(text) => match serde_json::from_str::<Value>(text) {
                 Ok(value) => value,
@@ -67,6 +83,62 @@ impl Checker<'_, '_> {
                     example.referenced,
                     format!("{key} is not an object"),
                     "a token endpoint answers with a JSON object: write the body as a mapping",
+                );
+                None
+            }
+        }
+    }
+
+    /// A documented form-encoded body (`access_token=...&expires_in=3600`), read as the runtime
+    /// reads one; a mapping is taken as its pairs, each value as the text a pair would carry.
+    fn form_example(
+        &mut self,
+        example: &raw::Spanned<Value>,
+        key: &str,
+        provider: &model::ProviderSpec,
+    ) -> Option<Map<String, Value>> {
+        match &example.value {
+            Value::String(text) => {
+                let form = Some("application/x-www-form-urlencoded");
+                match read_body(provider, form, text.trim().as_bytes()) {
+                    Ok(object) => Some(object),
+                    Err(reason) => {
+                        self.error(
+                            example.referenced,
+                            format!("{key} is not a form-encoded body: {reason}"),
+                            "copy the body as the document shows it \
+                             (access_token=...&token_type=bearer), or write it as a mapping",
+                        );
+                        None
+                    }
+                }
+            }
+            Value::Object(mapping) => {
+                let mut object = Map::new();
+                for (name, value) in mapping {
+                    let text = match value {
+                        Value::String(text) => text.clone(),
+                        Value::Number(_) | Value::Bool(_) => value.to_string(),
+                        Value::Null | Value::Array(_) | Value::Object(_) => {
+                            self.error_in(
+                                example.referenced,
+                                name,
+                                format!("{key} has `{name}` that is not text"),
+                                "a form-encoded body is flat name=value pairs: give each value \
+                                 as the text the document shows",
+                            );
+                            return None;
+                        }
+                    };
+                    object.insert(name.clone(), Value::String(text));
+                }
+                Some(object)
+            }
+            _ => {
+                self.error(
+                    example.referenced,
+                    format!("{key} is not a form-encoded body"),
+                    "write the body as the document shows it, or as a mapping of its pairs",
                 );
                 None
             }

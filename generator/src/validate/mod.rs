@@ -233,6 +233,14 @@ impl<'b> Checker<'_, 'b> {
         }
         let response = self.response(spec, access_lifetime);
         let expiry = self.expiry(spec, &response);
+        // Spec format 1.1: success and error bodies share the answers' format.
+        let response_format = spec
+            .response
+            .format
+            .as_ref()
+            .map_or(raw::ResponseFormat::Json, |f| f.value);
+        self.field_sources(&spec.response.fields, "response field", response_format);
+        self.field_sources(&spec.errors.fields, "error field", response_format);
         let errors = match spec.errors.format.value {
             raw::ErrorFormat::Oauth2 => {
                 if let Some((k, _)) = spec.errors.fields.first() {
@@ -285,6 +293,11 @@ impl<'b> Checker<'_, 'b> {
             grants: self.list(&grants),
             scopes,
             response: self.list(&response),
+            response_format: match response_format {
+                raw::ResponseFormat::Json => model::ResponseFormat::Json,
+                raw::ResponseFormat::Form => model::ResponseFormat::Form,
+                raw::ResponseFormat::JsonOrForm => model::ResponseFormat::JsonOrForm,
+            },
             errors,
             expiry,
             access_lifetime,

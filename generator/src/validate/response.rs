@@ -17,6 +17,9 @@ impl<'b> Checker<'_, 'b> {
         let mut out = Vec::new();
         for (name, field) in fields {
             let wire: Vec<&str> = match &field.from {
+                // Read from a response header (spec format 1.1): no body path; see
+                // `field_sources` for its checks.
+                _ if field.header.is_some() => Vec::new(),
                 Some(from) => {
                     let parts: Vec<&str> = from.value.split('.').map(|p| self.text(p)).collect();
                     if parts.iter().any(|p| p.is_empty()) {
@@ -48,6 +51,7 @@ impl<'b> Checker<'_, 'b> {
                     .description
                     .as_ref()
                     .map_or("", |d| self.trimmed(&d.value)),
+                header: field.header.as_ref().map(|h| self.text(&h.value)),
             });
         }
         self.same_wire(fields.keys(), &out, what);
@@ -63,6 +67,10 @@ impl<'b> Checker<'_, 'b> {
     ) {
         let mut seen: BTreeMap<&[&str], &str> = BTreeMap::new();
         for (key, field) in keys.into_iter().zip(fields) {
+            // Header fields have no body path; `field_sources` compares their names.
+            if field.header.is_some() {
+                continue;
+            }
             if let Some(other) = seen.insert(field.wire, field.name) {
                 self.error(
                     key.referenced,
@@ -132,6 +140,118 @@ impl<'b> Checker<'_, 'b> {
             }
         }
         fields
+    }
+
+    /// Where `fields` are read from, against the answers' format (spec format 1.1): a header
+    /// field (response fields only) has a valid header name (an RFC 9110 section 5.6.2 token),
+    /// no `from`, a type a header's text can hold, and a header no other field reads; in a
+    /// form-encoded answer (`application/x-www-form-urlencoded`, flat pairs of text) no field
+    /// is nested or of type `json`.
+    pub(super) fn field_sources<'k>(
+        &mut self,
+        fields: &'k raw::Map<raw::Field>,
+        what: &str,
+        format: raw::ResponseFormat,
+    ) {
+        let mut headers: BTreeMap<String, &'k str> = BTreeMap::new();
+        for (name, field) in fields {
+            if let Some(header) = &field.header {
+                self.header_field(name, field, header, what, &mut headers);
+                continue;
+            }
+            if format == raw::ResponseFormat::Json {
+                continue;
+            }
+            let answers = match format {
+                raw::ResponseFormat::Form => "a form-encoded answer (`response.format: form`)",
+                _ => "a form-encoded answer (which `response.format: json_or_form` allows)",
+            };
+            if let Some(from) = field.from.as_ref().filter(|f| f.value.contains('.')) {
+                self.error(
+                    from.referenced,
+                    format!(
+                        "{what} `{}` is nested (`{}`), but {answers} is flat",
+                        name.value, from.value
+                    ),
+                    "a form-encoded body is one level of name=value pairs: write the pair's \
+                     name in `from`, or use `response.format: json`",
+                );
+            }
+            if field.ty.value == raw::FieldType::Json {
+                self.error(
+                    field.ty.referenced,
+                    format!(
+                        "{what} `{}` is of type `json`, but {answers} holds text values only",
+                        name.value
+                    ),
+                    "declare the type the text holds (string, id, integer, number, boolean, \
+                     seconds, scopes...), or use `response.format: json`",
+                );
+            }
+        }
+    }
+
+    fn header_field<'k>(
+        &mut self,
+        name: &'k raw::Str,
+        field: &raw::Field,
+        header: &'k raw::Str,
+        what: &str,
+        seen: &mut BTreeMap<String, &'k str>,
+    ) {
+        if what != "response field" {
+            self.error(
+                header.referenced,
+                format!("{what} `{}` is read from a header", name.value),
+                "only token response fields can come from a response header: remove `header`",
+            );
+            return;
+        }
+        // RFC 9110 section 5.6.2: a field name is a token.
+        let token = !header.value.is_empty()
+            && header
+                .value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+.^_`|~-".contains(&b));
+        if !token {
+            self.error(
+                header.referenced,
+                format!("`{}` is not an HTTP header name", header.value),
+                "letters, digits and - only, e.g. X-Subject-Token",
+            );
+        }
+        if let Some(from) = &field.from {
+            self.error(
+                from.referenced,
+                format!(
+                    "{what} `{}` has both `from` and `header`",
+                    name.value
+                ),
+                "a field is read from the body (`from`) or from a header (`header`): remove one",
+            );
+        }
+        if field.ty.value == raw::FieldType::Json {
+            self.error(
+                field.ty.referenced,
+                format!(
+                    "{what} `{}` is read from a header but is of type `json`",
+                    name.value
+                ),
+                "a header value is text: declare the type it holds (secret, string, id, \
+                 integer, seconds...)",
+            );
+        }
+        // Header names are case-insensitive (RFC 9110 section 5.1).
+        if let Some(other) = seen.insert(header.value.to_ascii_lowercase(), &name.value) {
+            self.error(
+                header.referenced,
+                format!(
+                    "{what} `{}` reads header `{}`, as `{other}` does",
+                    name.value, header.value
+                ),
+                "each header belongs to one field: remove one",
+            );
+        }
     }
 
     /// What sets the access token's lifetime (spec format 1.1 `response.expiry`): `never`, or
@@ -228,6 +348,7 @@ impl<'b> Checker<'_, 'b> {
                     .description
                     .as_ref()
                     .map_or("", |d| self.trimmed(&d.value)),
+                header: None,
             });
         }
         self.same_wire(spec.token.claims.keys(), &out, "claim");
