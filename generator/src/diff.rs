@@ -15,8 +15,8 @@
 
 use crate::load::{self, Source, is_spec_file};
 use crate::model::{
-    CredentialsSpec, ErrorFormat, Expiry, FieldSpec, FieldType, GrantKind, GrantSpec,
-    InputLocation, InputSpec, ParamSource, ParamSpec, Pkce, Provider,
+    AssertionSpec, ClientAssertion, CredentialsSpec, ErrorFormat, Expiry, FieldSpec, FieldType,
+    GrantKind, GrantSpec, InputLocation, InputSpec, ParamSource, ParamSpec, Pkce, Provider,
 };
 use crate::template::{cell, placement_words};
 use crate::text;
@@ -529,10 +529,13 @@ impl Differ<'_> {
                     format!("credential placement {} removed", placement_words(old)),
                     "the provider no longer accepts it: `CredentialPlacement` loses a variant",
                 ),
-                Some(new) if new != old => self.breaking(
-                    format!("credential placement {} changed", placement_words(old)),
-                    "credentials are sent under other names on the wire",
-                ),
+                Some(new) if new != old => match (old.client_assertion(), new.client_assertion()) {
+                    (Some(o), Some(n)) => self.client_assertion(old.kind(), o, n),
+                    _ => self.breaking(
+                        format!("credential placement {} changed", placement_words(old)),
+                        "credentials are sent under other names on the wire",
+                    ),
+                },
                 Some(_) => {}
             }
         }
@@ -559,17 +562,98 @@ impl Differ<'_> {
         }
     }
 
-    fn grants(&mut self, a: &Provider, b: &Provider) {
-        let methods = |k: GrantKind| match k {
-            GrantKind::None | GrantKind::ClientCredentials => "`fetch_token`",
-            GrantKind::AuthorizationCode => "`exchange_code` and `authorize_url`",
-            GrantKind::RefreshToken => "`refresh`",
+    /// A `private_key_jwt` or `client_secret_jwt` placement that changed (RFC 7523 section 2.2).
+    fn client_assertion(&mut self, kind: &str, old: &ClientAssertion, new: &ClientAssertion) {
+        if old.client_id != new.client_id {
+            self.breaking(
+                format!(
+                    "{kind}: client ID input {} → {}",
+                    text::code(old.client_id),
+                    text::code(new.client_id)
+                ),
+                "the assertion's `iss` and `sub` come from another input",
+            );
+        }
+        if old.send_client_id != new.send_client_id {
+            self.breaking(
+                format!(
+                    "{kind}: `client_id` {} the body",
+                    if new.send_client_id {
+                        "added to"
+                    } else {
+                        "removed from"
+                    }
+                ),
+                "the token request's body changes on the wire (RFC 7521 section 4.2)",
+            );
+        }
+        self.assertion(kind, &old.assertion, &new.assertion);
+    }
+
+    /// A signed assertion's recipe that changed (RFC 7523 section 3): what the server checks
+    /// (algorithm, key, claims) is breaking; only a lifetime change is not, since every
+    /// request signs a new assertion.
+    fn assertion(&mut self, what: &str, old: &AssertionSpec, new: &AssertionSpec) {
+        if old.algorithm != new.algorithm {
+            self.breaking(
+                format!(
+                    "{what}: algorithm {} → {}",
+                    old.algorithm.name(),
+                    new.algorithm.name()
+                ),
+                "the signing key must be of the new algorithm's type, and its public half registered with the provider",
+            );
+        }
+        if old.key != new.key || old.key_id != new.key_id {
+            self.breaking(
+                format!("{what}: key or key ID input changed"),
+                "callers supply the key (or its `kid`) under another input",
+            );
+        }
+        let source = |s: &ParamSource| match s {
+            ParamSource::Fixed(v) => format!("value {}", text::code(v)),
+            ParamSource::Input(i) => format!("input {}", text::code(i)),
         };
-        for old in a.grants {
-            let Some(new) = b.grant(old.kind) else {
+        let audience =
+            |a: &Option<ParamSource>| a.as_ref().map_or("the token URL".to_owned(), source);
+        for (claim, o, n) in [
+            ("iss", source(&old.issuer), source(&new.issuer)),
+            ("sub", source(&old.subject), source(&new.subject)),
+            ("aud", audience(&old.audience), audience(&new.audience)),
+        ] {
+            if o != n {
                 self.breaking(
-                    format!("grant `{}` removed", old.kind.name()),
-                    format!("the {} methods are gone", methods(old.kind)),
+                    format!("{what}: `{claim}` {o} → {n}"),
+                    "the server checks it (RFC 7523 section 3)",
+                );
+            }
+        }
+        if old.claims != new.claims {
+            self.breaking(
+                format!("{what}: further claims changed"),
+                "the assertion carries other claims than the server was told to expect",
+            );
+        }
+        if old.lifetime != new.lifetime {
+            self.compatible(
+                format!("{what}: lifetime {} s → {} s", old.lifetime, new.lifetime),
+                "a new assertion is signed for every request; only its `exp` moves",
+            );
+        }
+    }
+
+    fn grants(&mut self, a: &Provider, b: &Provider) {
+        let methods = |g: &GrantSpec| match g.kind {
+            GrantKind::AuthorizationCode => "`exchange_code` and `authorize_url`".to_owned(),
+            kind => format!("`{}`", crate::names::grant_method(kind, g.name())),
+        };
+        // Grants are matched by name: a built-in's is its kind's, an extension grant's its key
+        // under `grants`, which names its method.
+        for old in a.grants {
+            let Some(new) = b.grant_by_name(old.name()) else {
+                self.breaking(
+                    format!("grant `{}` removed", old.name()),
+                    format!("the {} methods are gone", methods(old)),
                 );
                 continue;
             };

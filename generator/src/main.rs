@@ -189,6 +189,13 @@ enum Auth {
     /// A public client: the client ID alone in the body, no secret, PKCE required
     /// (authorization-code and refresh-token grants).
     Public,
+    /// A client assertion signed with a private key (RFC 7523, OpenID Connect private_key_jwt).
+    #[value(alias = "private_key_jwt")]
+    PrivateKeyJwt,
+    /// A client assertion MACed with the client secret (RFC 7523, OpenID Connect
+    /// client_secret_jwt).
+    #[value(alias = "client_secret_jwt")]
+    ClientSecretJwt,
 }
 
 fn main() -> ExitCode {
@@ -344,6 +351,8 @@ fn new(
             Auth::Body => scaffold::Auth::Body,
             Auth::Query => scaffold::Auth::Query,
             Auth::Public => scaffold::Auth::Public,
+            Auth::PrivateKeyJwt => scaffold::Auth::PrivateKeyJwt,
+            Auth::ClientSecretJwt => scaffold::Auth::ClientSecretJwt,
         },
         url,
     };

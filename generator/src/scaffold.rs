@@ -26,16 +26,24 @@ pub enum Auth {
     /// A public client (RFC 6749 §2.1, spec format 1.1): the client ID alone in the body, no
     /// secret, PKCE required. For the authorization_code and refresh_token grants only.
     Public,
+    /// `private_key_jwt` (spec format 1.1): a client assertion signed with the client's
+    /// private key for every request (RFC 7523 §2.2, OpenID Connect Core §9).
+    PrivateKeyJwt,
+    /// `client_secret_jwt` (spec format 1.1): a client assertion MACed with the client secret
+    /// (HS256) for every request (RFC 7523 §2.2, OpenID Connect Core §9).
+    ClientSecretJwt,
 }
 
 impl Auth {
     /// Every placement.
-    pub const ALL: [Auth; 5] = [
+    pub const ALL: [Auth; 7] = [
         Auth::Header,
         Auth::Basic,
         Auth::Body,
         Auth::Query,
         Auth::Public,
+        Auth::PrivateKeyJwt,
+        Auth::ClientSecretJwt,
     ];
 
     /// The placement as the spec spells it.
@@ -46,6 +54,8 @@ impl Auth {
             Auth::Body => "body",
             Auth::Query => "query",
             Auth::Public => "public",
+            Auth::PrivateKeyJwt => "private_key_jwt",
+            Auth::ClientSecretJwt => "client_secret_jwt",
         }
     }
 
@@ -60,12 +70,18 @@ impl Auth {
     /// Whether a skeleton of `grant` can use this: a public client has no secret, so it cannot
     /// use the client credentials grant (RFC 6749 §4.4: confidential clients only), and the
     /// key exchange (`none`) is no OAuth client at all.
+    ///
+    /// A client assertion authenticates an OAuth client (RFC 7523 §2.2): a key exchange has
+    /// none.
     pub fn allows(self, grant: GrantKind) -> bool {
-        self != Auth::Public
-            || matches!(
+        match self {
+            Auth::Public => matches!(
                 grant,
                 GrantKind::AuthorizationCode | GrantKind::RefreshToken
-            )
+            ),
+            Auth::PrivateKeyJwt | Auth::ClientSecretJwt => grant != GrantKind::None,
+            _ => true,
+        }
     }
 }
 
@@ -94,6 +110,13 @@ pub enum ScaffoldError {
          confidential clients); use --grant authorization-code or refresh-token, or another --auth"
     )]
     PublicClient { grant: &'static str },
+    /// `--auth private_key_jwt` or `client_secret_jwt` with the key exchange, which has no
+    /// OAuth client to authenticate.
+    #[error(
+        "{auth} authenticates an OAuth client (RFC 7523 §2.2), and a key exchange (grant none) \
+         has none; use another --grant, or --auth header"
+    )]
+    AssertionWithoutGrant { auth: &'static str },
     /// The URL has a `{variable}` that is not a snake_case input name.
     #[error("the URL's variable `{{{name}}}` is not a snake_case input name")]
     Variable { name: String },
@@ -116,8 +139,13 @@ pub fn render(request: &Request) -> Result<String, ScaffoldError> {
         });
     }
     if !request.auth.allows(request.grant) {
-        return Err(ScaffoldError::PublicClient {
-            grant: request.grant.name(),
+        return Err(match request.auth {
+            Auth::PrivateKeyJwt | Auth::ClientSecretJwt => ScaffoldError::AssertionWithoutGrant {
+                auth: request.auth.name(),
+            },
+            _ => ScaffoldError::PublicClient {
+                grant: request.grant.name(),
+            },
         });
     }
     let token_url = request

@@ -53,12 +53,21 @@ pub fn yaml_scalar(text: String) -> String {
     serde_json::Value::String(text).to_string()
 }
 
-/// A placement in words: `header X-API-Key`, `basic`, `body`, `query`.
+/// A placement in words: `header X-API-Key`, `basic`, `body`, `query`, or the client
+/// assertion's method and algorithm.
 pub fn placement_words(p: &Placement) -> String {
     match p {
         Placement::Header { name, .. } => format!("header `{name}`"),
         Placement::Basic { .. } => "HTTP Basic".to_owned(),
         Placement::Body(_) => "body".to_owned(),
         Placement::Query(_) => "query string".to_owned(),
+        Placement::PrivateKeyJwt(c) => format!(
+            "`private_key_jwt` ({} client assertion)",
+            c.assertion.algorithm.name()
+        ),
+        Placement::ClientSecretJwt(c) => format!(
+            "`client_secret_jwt` ({} client assertion)",
+            c.assertion.algorithm.name()
+        ),
     }
 }

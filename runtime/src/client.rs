@@ -267,11 +267,19 @@ impl Client {
                 .input(name)
                 .is_some_and(|i| self.provider.is_secret_input(i))
         }) {
-            request.extensions_mut().insert(self.secret_mask(call));
+            let mut mask = self.secret_mask(call);
+            // A signed assertion (RFC 7523) the request builder put there.
+            if let Some(signed) = request.extensions().get::<SecretMask>() {
+                mask.extend(signed);
+            }
+            request.extensions_mut().insert(mask);
         }
+        // A request carrying a secret made for it alone (a signed assertion, whose `jti` a
+        // server accepts once: RFC 7523 section 3, item 7) is never prepared for reuse.
         if call.is_empty()
+            && request.extensions().get::<SecretMask>().is_none()
             && self.prepared.get().is_none()
-            && let Some(prepared) = Prepared::of(grant.kind, &request)
+            && let Some(prepared) = Prepared::of(grant.name(), &request)
         {
             // Another thread may have prepared it meanwhile: the same request either way.
             let _ = self.prepared.set(prepared);

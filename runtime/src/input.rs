@@ -59,7 +59,10 @@ impl Inputs {
         let value = value.into();
         // A code or code verifier is a secret even where the spec forgot to say so.
         let secret = provider.is_secret_input(spec);
-        check(spec, secret, &value)?;
+        // A PEM key an assertion is signed with spans lines (RFC 7468 section 2); it is never
+        // sent itself, so its line breaks cannot end a header or split a parameter.
+        let line_breaks = provider.signs_with(spec.name);
+        check(spec, secret, line_breaks, &value)?;
         let value = if secret {
             Value::Secret(Secret::new(value))
         } else {
@@ -118,7 +121,12 @@ impl Inputs {
 }
 
 /// Every check an input value must pass before it may reach the wire.
-fn check<B>(spec: &InputSpec, secret: bool, value: &str) -> Result<(), Error<B>> {
+fn check<B>(
+    spec: &InputSpec,
+    secret: bool,
+    line_breaks: bool,
+    value: &str,
+) -> Result<(), Error<B>> {
     let shown = |v: &str| {
         if secret {
             "the value".to_owned()
@@ -129,7 +137,10 @@ fn check<B>(spec: &InputSpec, secret: bool, value: &str) -> Result<(), Error<B>>
     if value.is_empty() {
         return Err(Error::input(spec.name, "must not be empty"));
     }
-    if value.chars().any(char::is_control) {
+    if value
+        .chars()
+        .any(|c| c.is_control() && !(line_breaks && matches!(c, '\n' | '\r')))
+    {
         return Err(Error::input(
             spec.name,
             format!("{} contains a control character", shown(value)),
@@ -464,15 +475,15 @@ mod tests {
             },
             ..InputSpec::REQUIRED
         };
-        let error =
-            check::<crate::OAuthErrorBody>(&spec, false, "sso.example.com/x").expect_err("a path");
+        let error = check::<crate::OAuthErrorBody>(&spec, false, false, "sso.example.com/x")
+            .expect_err("a path");
         assert!(matches!(error, Error::InvalidInput(_)), "{error:?}");
         let text = error.to_string();
         assert!(
             text.contains("`host`") && text.contains("not a host name"),
             "{text}"
         );
-        assert!(check::<crate::OAuthErrorBody>(&spec, false, "sso.example.com").is_ok());
+        assert!(check::<crate::OAuthErrorBody>(&spec, false, false, "sso.example.com").is_ok());
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! - [`request`]: building the `http::Request` for a grant, without I/O;
 //! - [`response`]: turning the `http::Response` into normalized token fields or a typed error;
 //! - [`jwt`]: reading access-token claims (not verified);
+//! - [`assertion`]: signing the JWTs of RFC 7523 client assertions and JWT-bearer grants;
 //! - [`pkce`]: checking RFC 7636 `code_verifier`s, and random verifiers and `state` values;
 //! - [`mask`]: hiding secrets a server echoes back, in every encoding, in errors and output;
 //! - [`transport`]: the [`Transport`] trait, [`HttpOptions`] and the default reqwest (rustls)
@@ -25,6 +26,7 @@
 #![warn(missing_docs)]
 
 mod answer;
+pub mod assertion;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 pub mod client;

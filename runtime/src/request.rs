@@ -240,6 +240,9 @@ pub fn token_request<B>(
         http::HeaderValue::from_static(provider.response_format.accept()),
     );
     let placement = placement.or(provider.credentials.preferred());
+    // Assertions signed for this request alone: the client hides their echoes and never reuses
+    // the request (see `Client::token_request`).
+    let mut signed = crate::mask::SecretMask::new();
     if let Some(placement) = placement {
         match placement {
             Placement::Header {
@@ -280,6 +283,25 @@ pub fn token_request<B>(
                     let value = required_value(provider, inputs, input)?;
                     params.push(ParamLocation::Query, wire, value);
                 }
+            }
+            Placement::PrivateKeyJwt(client) | Placement::ClientSecretJwt(client) => {
+                // RFC 7521 section 4.2: `client_id` is optional beside an assertion.
+                if client.send_client_id {
+                    let id = required_value(provider, inputs, client.client_id)?;
+                    params.push(ParamLocation::Body, "client_id", id);
+                }
+                // A new assertion for every request (RFC 7523 section 3: fresh `iat`, `exp`
+                // and `jti`), its audience the token URL requested (section 3, item 3).
+                let assertion =
+                    crate::assertion::sign(provider, &client.assertion, inputs, url.as_str())?;
+                // RFC 7523 section 2.2 with RFC 7521 section 4.2.
+                params.push(
+                    ParamLocation::Body,
+                    "client_assertion_type",
+                    crate::spec::CLIENT_ASSERTION_TYPE_JWT,
+                );
+                params.push(ParamLocation::Body, "client_assertion", assertion.expose());
+                signed.add_secret(assertion.expose());
             }
         }
     }
@@ -331,6 +353,9 @@ pub fn token_request<B>(
     *request.uri_mut() = uri;
     *request.headers_mut() = headers;
     request.extensions_mut().insert(ParsedUrl(Arc::new(url)));
+    if !signed.is_empty() {
+        request.extensions_mut().insert(signed);
+    }
     Ok(request)
 }
 

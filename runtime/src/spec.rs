@@ -25,8 +25,15 @@ pub type InputSpec = tokenspec_spec::InputSpec<'static>;
 pub type CredentialsSpec = tokenspec_spec::CredentialsSpec<'static>;
 /// One way of sending credentials.
 pub type Placement = tokenspec_spec::Placement<'static>;
+/// A client that authenticates with a signed JWT (RFC 7523 section 2.2).
+pub type ClientAssertion = tokenspec_spec::ClientAssertion<'static>;
+/// How a signed JWT assertion is built (RFC 7523 section 3).
+pub type AssertionSpec = tokenspec_spec::AssertionSpec<'static>;
+pub use tokenspec_spec::{CLIENT_ASSERTION_TYPE_JWT, JwsAlgorithm};
 /// One grant of a provider.
 pub type GrantSpec = tokenspec_spec::GrantSpec<'static>;
+/// An extension grant's own name and `grant_type` (RFC 6749 section 4.5).
+pub type ExtensionGrant = tokenspec_spec::ExtensionGrant<'static>;
 /// A request parameter.
 pub type ParamSpec = tokenspec_spec::ParamSpec<'static>;
 /// Where a parameter's value comes from.

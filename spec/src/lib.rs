@@ -376,7 +376,17 @@ impl<'a> ProviderSpec<'a> {
             })
     }
 
-    /// The grant of this kind.
+    /// Whether `input` is the key a signed assertion is made with (RFC 7523): a PEM private
+    /// key or an HMAC secret the runtime reads, never sends.
+    pub fn signs_with(&self, input: &str) -> bool {
+        self.credentials
+            .accepted
+            .iter()
+            .filter_map(Placement::client_assertion)
+            .any(|client| client.assertion.key == input)
+    }
+
+    /// The first grant of this kind (the only one, for a built-in kind).
     pub fn grant(&self, kind: GrantKind) -> Option<&'a GrantSpec<'a>> {
         self.grants.iter().find(|g| g.kind == kind)
     }
@@ -554,16 +564,181 @@ pub enum Placement<'a> {
     Body(&'a [(&'a str, &'a str)]),
     /// Query-string parameters: `(wire name, input)`.
     Query(&'a [(&'a str, &'a str)]),
+    /// `private_key_jwt` (OpenID Connect Core section 9, spec format 1.1): a JWT signed with
+    /// the client's private key (RS*, PS*, ES*, EdDSA), sent as `client_assertion` with
+    /// `client_assertion_type` (RFC 7523 section 2.2, RFC 7521 section 4.2).
+    PrivateKeyJwt(ClientAssertion<'a>),
+    /// `client_secret_jwt` (OpenID Connect Core section 9, spec format 1.1): as
+    /// [`Placement::PrivateKeyJwt`], but the JWT is an HMAC (HS*) keyed with the client secret.
+    ClientSecretJwt(ClientAssertion<'a>),
+}
+
+/// The `client_assertion_type` of a JWT client assertion (RFC 7523 section 2.2).
+pub const CLIENT_ASSERTION_TYPE_JWT: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+/// A client that authenticates with a JWT it signs for every request (RFC 7523 section 2.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAssertion<'a> {
+    /// The input holding the client ID: the assertion's `iss` and `sub` (RFC 7523 section 3,
+    /// items 1 and 2; OpenID Connect Core section 9).
+    pub client_id: &'a str,
+    /// Whether `client_id` is sent as a body parameter too (RFC 7521 section 4.2 makes it
+    /// optional; some providers require it).
+    pub send_client_id: bool,
+    /// How the JWT is built and signed.
+    pub assertion: AssertionSpec<'a>,
+}
+
+/// A JWS algorithm of a signed assertion (RFC 7518 section 3.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JwsAlgorithm {
+    /// HMAC with SHA-256.
+    HS256,
+    /// HMAC with SHA-384.
+    HS384,
+    /// HMAC with SHA-512.
+    HS512,
+    /// RSASSA-PKCS1-v1_5 with SHA-256.
+    RS256,
+    /// RSASSA-PKCS1-v1_5 with SHA-384.
+    RS384,
+    /// RSASSA-PKCS1-v1_5 with SHA-512.
+    RS512,
+    /// RSASSA-PSS with SHA-256.
+    PS256,
+    /// RSASSA-PSS with SHA-384.
+    PS384,
+    /// RSASSA-PSS with SHA-512.
+    PS512,
+    /// ECDSA with P-256 and SHA-256.
+    ES256,
+    /// ECDSA with P-384 and SHA-384.
+    ES384,
+    /// EdDSA with Ed25519 (RFC 8037).
+    EdDSA,
+}
+
+impl JwsAlgorithm {
+    /// Every algorithm, in the order specs list them.
+    pub const ALL: [JwsAlgorithm; 12] = [
+        JwsAlgorithm::HS256,
+        JwsAlgorithm::HS384,
+        JwsAlgorithm::HS512,
+        JwsAlgorithm::RS256,
+        JwsAlgorithm::RS384,
+        JwsAlgorithm::RS512,
+        JwsAlgorithm::PS256,
+        JwsAlgorithm::PS384,
+        JwsAlgorithm::PS512,
+        JwsAlgorithm::ES256,
+        JwsAlgorithm::ES384,
+        JwsAlgorithm::EdDSA,
+    ];
+
+    /// The `alg` header value (RFC 7518 section 3.1), also how a spec spells it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            JwsAlgorithm::HS256 => "HS256",
+            JwsAlgorithm::HS384 => "HS384",
+            JwsAlgorithm::HS512 => "HS512",
+            JwsAlgorithm::RS256 => "RS256",
+            JwsAlgorithm::RS384 => "RS384",
+            JwsAlgorithm::RS512 => "RS512",
+            JwsAlgorithm::PS256 => "PS256",
+            JwsAlgorithm::PS384 => "PS384",
+            JwsAlgorithm::PS512 => "PS512",
+            JwsAlgorithm::ES256 => "ES256",
+            JwsAlgorithm::ES384 => "ES384",
+            JwsAlgorithm::EdDSA => "EdDSA",
+        }
+    }
+
+    /// The algorithm called `name`, the inverse of [`JwsAlgorithm::name`].
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    /// An HMAC, keyed with a shared secret rather than a private key: only
+    /// `client_secret_jwt` uses one (RFC 7523 section 2.2 with OpenID Connect Core section 9).
+    pub const fn is_hmac(self) -> bool {
+        matches!(
+            self,
+            JwsAlgorithm::HS256 | JwsAlgorithm::HS384 | JwsAlgorithm::HS512
+        )
+    }
+}
+
+/// How the runtime builds and signs a JWT for every request (RFC 7523 section 3): a client
+/// assertion or the assertion of the JWT-bearer grant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AssertionSpec<'a> {
+    /// The signing algorithm, the `alg` header.
+    pub algorithm: JwsAlgorithm,
+    /// The input holding the key: a PEM private key, or the shared secret of an HMAC.
+    pub key: &'a str,
+    /// The input holding the key ID, sent as the `kid` header (RFC 7515 section 4.1.4) when
+    /// it is set.
+    pub key_id: Option<&'a str>,
+    /// The `iss` claim.
+    pub issuer: ParamSource<'a>,
+    /// The `sub` claim.
+    pub subject: ParamSource<'a>,
+    /// The `aud` claim; `None` is the token URL the request goes to (RFC 7523 section 3,
+    /// item 3).
+    pub audience: Option<ParamSource<'a>>,
+    /// Seconds from `iat` to `exp`: short, since the assertion is made anew for every request.
+    pub lifetime: u64,
+    /// Further string claims, `(name, value)`, in spec order; an input claim that is unset is
+    /// left out.
+    pub claims: &'a [(&'a str, ParamSource<'a>)],
+}
+
+impl<'a> AssertionSpec<'a> {
+    /// The lifetime when a spec gives none: one minute, enough for clock skew and the
+    /// request's round trip.
+    pub const DEFAULT_LIFETIME: u64 = 60;
+
+    /// The registered claims the runtime sets itself (RFC 7519 section 4.1), which a spec may
+    /// not give as further claims.
+    pub const REGISTERED_CLAIMS: &'static [&'static str] =
+        &["iss", "sub", "aud", "exp", "nbf", "iat", "jti"];
+
+    /// The inputs the assertion reads: key, key ID and claims.
+    pub fn inputs(&self) -> Vec<&'a str> {
+        let mut inputs = vec![self.key];
+        inputs.extend(self.key_id);
+        let sources = [Some(self.issuer), Some(self.subject), self.audience];
+        let claims = self.claims.iter().map(|(_, source)| Some(*source));
+        for source in sources.into_iter().chain(claims).flatten() {
+            if let ParamSource::Input(input) = source
+                && !inputs.contains(&input)
+            {
+                inputs.push(input);
+            }
+        }
+        inputs
+    }
 }
 
 impl<'a> Placement<'a> {
-    /// Short name: `header`, `basic`, `body` or `query`.
+    /// Short name: `header`, `basic`, `body`, `query`, `private_key_jwt` or
+    /// `client_secret_jwt`.
     pub fn kind(&self) -> &'static str {
         match self {
             Placement::Header { .. } => "header",
             Placement::Basic { .. } => "basic",
             Placement::Body(_) => "body",
             Placement::Query(_) => "query",
+            Placement::PrivateKeyJwt(_) => "private_key_jwt",
+            Placement::ClientSecretJwt(_) => "client_secret_jwt",
+        }
+    }
+
+    /// The signed client assertion of a `private_key_jwt` or `client_secret_jwt` placement.
+    pub fn client_assertion(&self) -> Option<&ClientAssertion<'a>> {
+        match self {
+            Placement::PrivateKeyJwt(a) | Placement::ClientSecretJwt(a) => Some(a),
+            _ => None,
         }
     }
 
@@ -582,6 +757,17 @@ impl<'a> Placement<'a> {
             Placement::Query(fields) if fields.iter().any(|(_, i)| *i == input) => {
                 Some("query".into())
             }
+            Placement::PrivateKeyJwt(a) | Placement::ClientSecretJwt(a)
+                if a.client_id == input && a.send_client_id =>
+            {
+                Some("body".into())
+            }
+            // Read by the runtime to build the assertion; the value itself is never sent.
+            Placement::PrivateKeyJwt(a) | Placement::ClientSecretJwt(a)
+                if a.client_id == input || a.assertion.inputs().contains(&input) =>
+            {
+                Some("client_assertion".into())
+            }
             _ => None,
         }
     }
@@ -593,6 +779,15 @@ impl<'a> Placement<'a> {
             Placement::Basic { user, password, .. } => vec![user, password],
             Placement::Body(fields) | Placement::Query(fields) => {
                 fields.iter().map(|(_, i)| *i).collect()
+            }
+            Placement::PrivateKeyJwt(a) | Placement::ClientSecretJwt(a) => {
+                let mut inputs = vec![a.client_id];
+                for input in a.assertion.inputs() {
+                    if !inputs.contains(&input) {
+                        inputs.push(input);
+                    }
+                }
+                inputs
             }
         }
     }

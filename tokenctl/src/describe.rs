@@ -121,6 +121,18 @@ fn credential_placement(placement: &Placement, input: &str) -> Option<String> {
         Placement::Basic { password, .. } if *password == input => Some("basic_password".into()),
         Placement::Body(fields) if fields.iter().any(|(_, i)| *i == input) => Some("body".into()),
         Placement::Query(fields) if fields.iter().any(|(_, i)| *i == input) => Some("query".into()),
+        // A signed client assertion (RFC 7523 section 2.2): the client ID may go in the body
+        // too; the key, key ID and claim inputs only go into the signed JWT.
+        Placement::PrivateKeyJwt(c) | Placement::ClientSecretJwt(c)
+            if c.send_client_id && c.client_id == input =>
+        {
+            Some("body".into())
+        }
+        Placement::PrivateKeyJwt(c) | Placement::ClientSecretJwt(c)
+            if c.client_id == input || c.assertion.inputs().contains(&input) =>
+        {
+            Some("client_assertion".into())
+        }
         _ => None,
     }
 }

@@ -130,6 +130,14 @@ fn placement_enum(p: &Provider) -> Option<TokenStream> {
             Placement::Basic { .. } => "HTTP Basic authentication.".to_owned(),
             Placement::Body(_) => "In the request body.".to_owned(),
             Placement::Query(_) => "In the query string (URLs end up in logs).".to_owned(),
+            Placement::PrivateKeyJwt(c) => format!(
+                "A client assertion signed with the private key ({}, RFC 7523 section 2.2).",
+                c.assertion.algorithm.name()
+            ),
+            Placement::ClientSecretJwt(c) => format!(
+                "A client assertion keyed with the client secret ({}, RFC 7523 section 2.2).",
+                c.assertion.algorithm.name()
+            ),
         };
         if i == p.credentials.preferred {
             text.push_str(" The default.");

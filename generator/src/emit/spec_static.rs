@@ -12,9 +12,9 @@
 //! every other token is the generator's own. Tests parse the result with `syn`.
 
 use crate::model::{
-    BasicEncoding, BodyFormat, EnvironmentSpec, ErrorFormat, Expiry, FieldSpec, FieldType, GrantSpec,
-    InputLocation, InputSpec, ParamLocation, ParamSource, ParamSpec, Pkce, Placement, Provider,
-    ResponseFormat,
+    AssertionSpec, BasicEncoding, BodyFormat, ClientAssertion, EnvironmentSpec, ErrorFormat,
+    Expiry, FieldSpec, FieldType, GrantSpec, InputLocation, InputSpec, ParamLocation, ParamSource,
+    ParamSpec, Pkce, Placement, Provider, ResponseFormat,
 };
 use crate::text;
 use std::fmt::Write;
@@ -134,7 +134,70 @@ fn placement(p: &Placement) -> String {
         }
         Placement::Body(fields) => format!("rt::Placement::Body({})", pairs(fields)),
         Placement::Query(fields) => format!("rt::Placement::Query({})", pairs(fields)),
+        Placement::PrivateKeyJwt(client) => {
+            format!("rt::Placement::PrivateKeyJwt({})", client_assertion(client))
+        }
+        Placement::ClientSecretJwt(client) => {
+            format!(
+                "rt::Placement::ClientSecretJwt({})",
+                client_assertion(client)
+            )
+        }
     }
+}
+
+fn source(source: &ParamSource) -> String {
+    match source {
+        ParamSource::Fixed(v) => format!("rt::ParamSource::Fixed({})", lit(v)),
+        ParamSource::Input(i) => format!("rt::ParamSource::Input({})", lit(i)),
+    }
+}
+
+/// A client assertion (RFC 7523 section 2.2): every field named, so a field the spec crate
+/// adds fails to compile here rather than be left out.
+fn client_assertion(c: &ClientAssertion) -> String {
+    let ClientAssertion {
+        client_id,
+        send_client_id,
+        assertion: a,
+    } = c;
+    format!(
+        "rt::ClientAssertion {{ client_id: {}, send_client_id: {send_client_id}, assertion: {} }}",
+        lit(client_id),
+        assertion(a)
+    )
+}
+
+/// A signed assertion's recipe (RFC 7523 section 3), every field named.
+pub(super) fn assertion(a: &AssertionSpec) -> String {
+    let AssertionSpec {
+        algorithm,
+        key,
+        key_id,
+        issuer,
+        subject,
+        audience,
+        lifetime,
+        claims,
+    } = a;
+    let audience = match audience {
+        Some(a) => format!("Some({})", source(a)),
+        None => "None".to_owned(),
+    };
+    let claims: Vec<String> = claims
+        .iter()
+        .map(|(name, value)| format!("({}, {})", lit(name), source(value)))
+        .collect();
+    format!(
+        "rt::AssertionSpec {{ algorithm: rt::JwsAlgorithm::{}, key: {}, key_id: {}, issuer: {}, \
+         subject: {}, audience: {audience}, lifetime: {lifetime}, claims: &[{}] }}",
+        algorithm.name(),
+        lit(key),
+        opt(*key_id),
+        source(issuer),
+        source(subject),
+        claims.join(", ")
+    )
 }
 
 fn param(p: &ParamSpec) -> String {

@@ -188,7 +188,7 @@ pub struct Credentials {
 fn placement_schema(_: &mut SchemaGenerator) -> Schema {
     json_schema!({
         "type": "string",
-        "enum": ["header", "basic", "body", "query"],
+        "enum": ["header", "basic", "body", "query", "private_key_jwt", "client_secret_jwt"],
     })
 }
 
@@ -208,6 +208,90 @@ pub struct Accepted {
     /// In the query string (only where nothing else is accepted): wire name → input name.
     #[serde(default)]
     pub query: Option<Map<Str>>,
+    /// A JWT signed with the client's private key for every request, sent as
+    /// `client_assertion` (spec format 1.1; RFC 7523 section 2.2, OpenID Connect Core
+    /// section 9 `private_key_jwt`).
+    #[serde(default)]
+    pub private_key_jwt: Option<JwtCredential>,
+    /// A JWT MACed (HS256, HS384, HS512) with the client secret for every request, sent as
+    /// `client_assertion` (spec format 1.1; RFC 7523 section 2.2, OpenID Connect Core
+    /// section 9 `client_secret_jwt`).
+    #[serde(default)]
+    pub client_secret_jwt: Option<JwtCredential>,
+}
+
+/// A client assertion the runtime signs for every request (spec format 1.1, RFC 7523): its
+/// `iss` and `sub` are the client ID, `aud` the token URL unless `audience` says otherwise,
+/// `iat` the time of the request, `exp` `lifetime` seconds later, `jti` random.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JwtCredential {
+    /// The input holding the client ID: the JWT's `iss` and `sub`.
+    pub client_id: Str,
+    /// The secret input holding the key: a PEM private key for `private_key_jwt`, the client
+    /// secret for `client_secret_jwt`.
+    pub key: Str,
+    /// The JWS algorithm (RFC 7518 section 3.1); default `RS256` for `private_key_jwt`,
+    /// `HS256` for `client_secret_jwt`.
+    #[serde(default)]
+    pub algorithm: Option<Spanned<JwsAlgorithm>>,
+    /// The input holding the key's ID, sent as the JWT's `kid` header when set.
+    #[serde(default)]
+    pub key_id: Option<Str>,
+    /// The `aud` claim, when the provider wants something other than the token URL.
+    #[serde(default)]
+    pub audience: Option<Spanned<ClaimValue>>,
+    /// Seconds from `iat` to `exp` (default 60, at most 3600).
+    #[serde(default)]
+    pub lifetime: Option<Spanned<u64>>,
+    /// Further string claims, keyed by claim name: a fixed value or an input.
+    #[serde(default)]
+    pub claims: Map<ClaimValue>,
+    /// Whether `client_id` is sent as a body parameter too (default false; RFC 7521
+    /// section 4.2 makes it optional).
+    #[serde(default)]
+    pub send_client_id: Option<Spanned<bool>>,
+}
+
+/// A claim's value: a fixed `value` or the caller's `input`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimValue {
+    /// A fixed value.
+    #[serde(default)]
+    pub value: Option<Str>,
+    /// The input whose value is the claim.
+    #[serde(default)]
+    pub input: Option<Str>,
+}
+
+/// A JWS signing algorithm (RFC 7518 section 3.1; EdDSA: RFC 8037).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+pub enum JwsAlgorithm {
+    /// HMAC with SHA-256 (`client_secret_jwt`).
+    HS256,
+    /// HMAC with SHA-384 (`client_secret_jwt`).
+    HS384,
+    /// HMAC with SHA-512 (`client_secret_jwt`).
+    HS512,
+    /// RSASSA-PKCS1-v1_5 with SHA-256.
+    RS256,
+    /// RSASSA-PKCS1-v1_5 with SHA-384.
+    RS384,
+    /// RSASSA-PKCS1-v1_5 with SHA-512.
+    RS512,
+    /// RSASSA-PSS with SHA-256.
+    PS256,
+    /// RSASSA-PSS with SHA-384.
+    PS384,
+    /// RSASSA-PSS with SHA-512.
+    PS512,
+    /// ECDSA with P-256 and SHA-256.
+    ES256,
+    /// ECDSA with P-384 and SHA-384.
+    ES384,
+    /// EdDSA with Ed25519.
+    EdDSA,
 }
 
 /// A credential in a header.
