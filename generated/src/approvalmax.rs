@@ -47,6 +47,7 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
                 rt::ParamSpec { name: "scope", source: rt::ParamSource::Input("scope"), ..rt::ParamSpec::DEFAULT },
                 rt::ParamSpec { name: "state", source: rt::ParamSource::Input("state"), ..rt::ParamSpec::DEFAULT },
             ],
+            ..rt::GrantSpec::DEFAULT
         },
         rt::GrantSpec {
             kind: rt::GrantKind::RefreshToken,

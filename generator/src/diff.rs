@@ -82,7 +82,7 @@ pub fn diff(old: &[Provider], new: &[Provider]) -> Vec<Change> {
                     "a new crate and registry entry (grants: {})",
                     p.grants
                         .iter()
-                        .map(|g| g.kind.name())
+                        .map(|g| g.name())
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
@@ -660,17 +660,29 @@ impl Differ<'_> {
             self.grant(b, old, new);
         }
         for new in b.grants {
-            if a.grant(new.kind).is_none() {
+            if a.grant_by_name(new.name()).is_none() {
                 self.compatible(
-                    format!("grant `{}` added", new.kind.name()),
-                    format!("new {} methods", methods(new.kind)),
+                    format!("grant `{}` added", new.name()),
+                    format!("new {} methods", methods(new)),
                 );
             }
         }
     }
 
     fn grant(&mut self, b: &Provider, old: &GrantSpec, new: &GrantSpec) {
-        let grant = old.kind.name();
+        let grant = old.name();
+        // RFC 6749 section 4.5: the server picks the grant by `grant_type`; another value is
+        // another grant to it, whatever the method is called.
+        if old.grant_type() != new.grant_type() {
+            self.breaking(
+                format!(
+                    "grant_type of `{grant}` {} → {}",
+                    quoted(old.grant_type()),
+                    quoted(new.grant_type())
+                ),
+                "the server sees another grant",
+            );
+        }
         self.documentation(
             &format!("description of grant `{grant}`"),
             old.description,

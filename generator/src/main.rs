@@ -174,6 +174,8 @@ enum Grant {
     AuthorizationCode,
     #[value(alias = "refresh_token")]
     RefreshToken,
+    /// An extension grant (RFC 6749 §4.5): a vendor's `grant_type` or an absolute URI.
+    Extension,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -344,6 +346,7 @@ fn new(
             Grant::ClientCredentials => GrantKind::ClientCredentials,
             Grant::AuthorizationCode => GrantKind::AuthorizationCode,
             Grant::RefreshToken => GrantKind::RefreshToken,
+            Grant::Extension => GrantKind::Extension,
         },
         auth: match auth {
             Auth::Header => scaffold::Auth::Header,

@@ -108,3 +108,75 @@ pub(crate) fn snake_case(name: &str) -> bool {
         && !name.contains("__")
         && !name.ends_with('_')
 }
+
+/// The generated client's method for a grant: fixed for the built-in kinds, the grant's own
+/// name for an extension grant (`client.account_credentials()`), which validation has checked
+/// with [`check_grant_name`].
+pub fn grant_method<'a>(kind: crate::model::GrantKind, name: &'a str) -> &'a str {
+    use crate::model::GrantKind;
+    match kind {
+        GrantKind::None | GrantKind::ClientCredentials => "fetch_token",
+        GrantKind::AuthorizationCode => "exchange_code",
+        GrantKind::RefreshToken => "refresh",
+        GrantKind::Extension => name,
+    }
+}
+
+/// Methods a generated client already has, besides its grant methods: its own (`builder`,
+/// `authorize_url`), those of `rt::TypedClient` it dereferences to, and those of the traits it
+/// implements or gets blanket implementations of. An inherent method of one of these names
+/// would shadow the other (`client.clone()` would fetch a token), so no extension grant may be
+/// called so.
+const CLIENT_METHODS: &[&str] = &[
+    "builder",
+    "authorize_url",
+    "runtime",
+    "token_source",
+    "parse_response",
+    "call",
+    "authorize",
+    "clone",
+    "clone_from",
+    "to_owned",
+    "clone_into",
+    "fmt",
+    "from",
+    "into",
+    "try_from",
+    "try_into",
+    "deref",
+    "borrow",
+    "borrow_mut",
+    "type_id",
+    "to_string",
+];
+
+/// Why `name` cannot name an extension grant (its generated method), if it cannot: it must be
+/// snake_case, a Rust identifier, and no method the client already has.
+pub fn check_grant_name(name: &str) -> Result<(), String> {
+    use crate::model::GrantKind;
+    if !snake_case(name) {
+        return Err(
+            "use lower-case ASCII letters, digits and single underscores, starting with a letter"
+                .into(),
+        );
+    }
+    if NOT_RAW.contains(&name) {
+        return Err(format!("it {NOT_RAW_REASON}"));
+    }
+    let built_in = GrantKind::BUILT_IN
+        .iter()
+        .map(|&kind| grant_method(kind, ""))
+        .find(|method| *method == name);
+    if let Some(method) = built_in {
+        return Err(format!(
+            "`{method}` is the method of a built-in grant; name the grant after what it does"
+        ));
+    }
+    if CLIENT_METHODS.contains(&name) {
+        return Err(format!(
+            "the generated client already has a method `{name}`; name the grant after what it does"
+        ));
+    }
+    Ok(())
+}

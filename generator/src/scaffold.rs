@@ -69,7 +69,8 @@ impl Auth {
 
     /// Whether a skeleton of `grant` can use this: a public client has no secret, so it cannot
     /// use the client credentials grant (RFC 6749 §4.4: confidential clients only), and the
-    /// key exchange (`none`) is no OAuth client at all.
+    /// key exchange (`none`) is no OAuth client at all. An extension grant may be a public
+    /// client's (the device grant of RFC 8628 §3.4 is).
     ///
     /// A client assertion authenticates an OAuth client (RFC 7523 §2.2): a key exchange has
     /// none.
@@ -77,7 +78,7 @@ impl Auth {
         match self {
             Auth::Public => matches!(
                 grant,
-                GrantKind::AuthorizationCode | GrantKind::RefreshToken
+                GrantKind::AuthorizationCode | GrantKind::RefreshToken | GrantKind::Extension
             ),
             Auth::PrivateKeyJwt | Auth::ClientSecretJwt => grant != GrantKind::None,
             _ => true,
@@ -107,7 +108,7 @@ pub enum ScaffoldError {
     /// `--auth public` with a grant a public client cannot use ([`Auth::allows`]).
     #[error(
         "a public client (no secret) cannot use the {grant} grant (RFC 6749 §4.4 is for \
-         confidential clients); use --grant authorization-code or refresh-token, or another --auth"
+         confidential clients); use --grant authorization-code, refresh-token or extension, or another --auth"
     )]
     PublicClient { grant: &'static str },
     /// `--auth private_key_jwt` or `client_secret_jwt` with the key exchange, which has no

@@ -7,7 +7,7 @@ use crate::mask::SecretMask;
 use crate::request::{self, BaseUrl};
 use crate::response::{self, TokenData};
 use crate::retry;
-use crate::spec::{EnvironmentSpec, GrantKind, GrantSpec, Placement, ProviderSpec};
+use crate::spec::{EnvironmentSpec, GrantRef, GrantSpec, Placement, ProviderSpec};
 use crate::transport::{HttpOptions, Transport};
 use crate::{Error, TransportError, TransportErrorKind};
 use std::sync::{Arc, OnceLock, PoisonError};
@@ -41,7 +41,8 @@ pub struct Client {
 /// sensitive, as in every request.
 #[derive(Clone)]
 struct Prepared {
-    grant: GrantKind,
+    /// The grant's name ([`GrantSpec::name`]), which tells grants of one kind apart.
+    grant: &'static str,
     uri: http::Uri,
     url: Option<crate::transport::ParsedUrl>,
     headers: http::HeaderMap,
@@ -49,7 +50,7 @@ struct Prepared {
 }
 
 impl Prepared {
-    fn of(grant: GrantKind, request: &http::Request<Vec<u8>>) -> Option<Self> {
+    fn of(grant: &'static str, request: &http::Request<Vec<u8>>) -> Option<Self> {
         Some(Prepared {
             grant,
             uri: request.uri().clone(),
@@ -70,10 +71,14 @@ impl Prepared {
         if let Some(url) = &self.url {
             request.extensions_mut().insert(url.clone());
         }
-        request.extensions_mut().insert(self.grant);
+        request.extensions_mut().insert(GrantName(self.grant));
         request
     }
 }
+
+/// The name of the grant a request runs, carried in its extensions for `send`'s tracing span.
+#[derive(Debug, Clone, Copy)]
+struct GrantName(&'static str);
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -208,15 +213,14 @@ impl Client {
         self.options = options;
     }
 
-    fn grant<B>(&self, kind: GrantKind) -> Result<&'static GrantSpec, Error<B>> {
-        self.provider.grant(kind).ok_or_else(|| {
-            let known: Vec<&str> = self.provider.grants.iter().map(|g| g.kind.name()).collect();
+    fn grant<B>(&self, grant: GrantRef<'_>) -> Result<&'static GrantSpec, Error<B>> {
+        self.provider.find_grant(grant).ok_or_else(|| {
+            let known: Vec<&str> = self.provider.grants.iter().map(|g| g.name()).collect();
             Error::input(
                 "grant",
                 format!(
-                    "{} has no {} grant; expected one of: {}",
+                    "{} has no {grant} grant; expected one of: {}",
                     self.provider.name,
-                    kind.name(),
                     known.join(", ")
                 ),
             )
@@ -235,20 +239,21 @@ impl Client {
         Ok(std::borrow::Cow::Owned(inputs))
     }
 
-    /// The token request for `grant`, with per-call inputs (`code`, `refresh_token`, ...).
+    /// The token request for `grant` (a [`GrantKind`](crate::GrantKind), or a grant's name
+    /// such as an extension grant's), with per-call inputs (`code`, `refresh_token`, ...).
     /// Nothing is sent.
-    pub fn token_request(
+    pub fn token_request<'g>(
         &self,
-        grant: GrantKind,
+        grant: impl Into<GrantRef<'g>>,
         call: &[(&str, &str)],
     ) -> DynResult<http::Request<Vec<u8>>> {
+        let grant = self.grant(grant.into())?;
         if call.is_empty()
             && let Some(prepared) = self.prepared.get()
-            && prepared.grant == grant
+            && prepared.grant == grant.name()
         {
             return Ok(prepared.request());
         }
-        let grant = self.grant(grant)?;
         let inputs = self.with_call_inputs(call)?;
         let mut request = request::token_request(
             self.provider,
@@ -259,7 +264,7 @@ impl Client {
             self.base_url.as_ref(),
         )?;
         // Lets `send` name the grant in its tracing span.
-        request.extensions_mut().insert(grant.kind);
+        request.extensions_mut().insert(GrantName(grant.name()));
         // Per-call secrets are not the client's to remember: the request carries them to
         // `send`, which hands them to the response, so that `parse_response` hides their echoes.
         if call.iter().any(|(name, _)| {
@@ -300,8 +305,13 @@ impl Client {
         })
     }
 
-    /// Builds, sends and parses the token request for `grant`.
-    pub async fn fetch(&self, grant: GrantKind, call: &[(&str, &str)]) -> DynResult<TokenData> {
+    /// Builds, sends and parses the token request for `grant` (a kind or a grant's name, as
+    /// for [`Client::token_request`]).
+    pub async fn fetch<'g>(
+        &self,
+        grant: impl Into<GrantRef<'g>>,
+        call: &[(&str, &str)],
+    ) -> DynResult<TokenData> {
         let request = self.token_request(grant, call)?;
         let response = self.send(request).await?;
         self.parse_response(&response)
@@ -351,8 +361,8 @@ impl Client {
     ) -> DynResult<http::Response<Vec<u8>>> {
         let grant = request
             .extensions()
-            .get::<GrantKind>()
-            .map_or("", |g| g.name());
+            .get::<GrantName>()
+            .map_or("", |g| g.0);
         let span = tracing::info_span!(
             "token_fetch",
             provider = self.provider.name,

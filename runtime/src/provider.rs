@@ -41,6 +41,7 @@
 //!     body: rt::BodyFormat::Form,
 //!     grants: &[rt::GrantSpec {
 //!         kind: rt::GrantKind::ClientCredentials,
+//!         extension: None,
 //!         description: "",
 //!         params: &[],
 //!         authorize_params: &[],

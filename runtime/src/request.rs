@@ -195,7 +195,8 @@ pub fn token_request<B>(
 ) -> Result<http::Request<Vec<u8>>, Error<B>> {
     let mut url = environment_url(provider, environment.token_url, inputs, base_url)?;
     let mut params = Params::default();
-    if let Some(grant_type) = grant.kind.grant_type() {
+    // RFC 6749 sections 4.1.3, 4.4.2, 4.5 and 6: the grant's own `grant_type`, first.
+    if let Some(grant_type) = grant.grant_type() {
         params.push(ParamLocation::Body, "grant_type", grant_type);
     }
     for param in grant.params {

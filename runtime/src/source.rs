@@ -53,7 +53,7 @@ impl TokenSource for Client {
     fn access_token(&self) -> BoxFuture<'_, DynResult<Secret>> {
         Box::pin(async move {
             let grant = unattended_grant(self.provider())?;
-            let data = self.fetch(grant.kind, &[]).await?;
+            let data = self.fetch(grant.name(), &[]).await?;
             access_token_of(&data)
         })
     }
@@ -235,8 +235,9 @@ enum Origin {
     /// A user's grant (an authorization-code exchange, a token inserted from elsewhere): only
     /// its refresh token may renew it, never another grant.
     User,
-    /// The client's own grant, which the source may run again.
-    Unattended(GrantKind),
+    /// The client's own grant, by name (two extension grants may share a kind), which the
+    /// source may run again.
+    Unattended(&'static str),
 }
 
 /// A token in memory. All times are on the source's clock.
@@ -800,7 +801,7 @@ impl Settings {
             Some(user) => Some(format!("{}/user-{user}", self.key_base)),
             None => unattended_grant(self.client.provider())
                 .ok()
-                .map(|grant| format!("{}/{}", self.key_base, grant.kind.name())),
+                .map(|grant| format!("{}/{}", self.key_base, grant.name())),
         }
     }
 
@@ -838,7 +839,7 @@ impl Settings {
         let origin = match &previous {
             Some(token) => token.origin,
             None if for_user => Origin::User,
-            None => Origin::Unattended(unattended_grant(provider)?.kind),
+            None => Origin::Unattended(unattended_grant(provider)?.name()),
         };
         let previous_refresh = previous.as_ref().and_then(|t| t.refresh_token.clone());
         if let Some(refresh_token) = &previous_refresh
@@ -884,9 +885,9 @@ impl Settings {
                      authorization into the source",
                 )),
             },
-            Origin::Unattended(kind) => {
+            Origin::Unattended(grant) => {
                 let sent = self.clock.now();
-                let data = self.client.fetch(kind, &[]).await?;
+                let data = self.client.fetch(grant, &[]).await?;
                 self.entry_for(&data, None, origin, sent)
             }
         }
@@ -905,7 +906,7 @@ impl Settings {
         let origin = if for_user {
             Origin::User
         } else {
-            Origin::Unattended(unattended_grant(self.client.provider())?.kind)
+            Origin::Unattended(unattended_grant(self.client.provider())?.name())
         };
         Ok(Some(self.entry(
             stored.access_token,
@@ -1042,12 +1043,12 @@ fn unattended_grant(provider: &'static ProviderSpec) -> DynResult<&'static Grant
             format!(
                 "there is no token to refresh and the {} grant needs `{input}` from a user; \
                  insert the token of the first exchange into the source",
-                grant.kind.name()
+                grant.name()
             ),
         )),
         Some(input) => Err(Error::input(
             input,
-            format!("the {} grant needs it on every call", grant.kind.name()),
+            format!("the {} grant needs it on every call", grant.name()),
         )),
     }
 }
@@ -1129,10 +1130,7 @@ mod tests {
         }],
         grants: &[GrantSpec {
             kind: GrantKind::ClientCredentials,
-            description: "",
-            params: &[],
-            authorize_params: &[],
-            pkce: crate::spec::Pkce::None,
+            ..GrantSpec::DEFAULT
         }],
         name: "hanging",
         title: "Hanging",

@@ -11,7 +11,7 @@
 //! here.
 
 pub use tokenspec_spec::{
-    BasicEncoding, BodyFormat, CONFIDENTIAL_PARAMS, Expiry, FieldType, GrantKind, InputLocation,
+    BasicEncoding, BodyFormat, CONFIDENTIAL_PARAMS, Expiry, FieldType, GrantKind, GrantRef, InputLocation,
     ParamLocation, Pkce, ResponseFormat,
 };
 

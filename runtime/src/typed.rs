@@ -16,7 +16,7 @@
 
 use crate::provider::{ClientInputs, Environment, InputName, PlacementChoice, Provider};
 use crate::{
-    BoxFuture, CachedTokenSource, Client, Error, GrantKind, HttpOptions, RetryPolicy, Secret,
+    BoxFuture, CachedTokenSource, Client, Error, GrantRef, HttpOptions, RetryPolicy, Secret,
     Transport,
 };
 use std::fmt;
@@ -260,17 +260,18 @@ impl<P: Provider> TypedClient<P> {
             .into_typed()
     }
 
-    /// A token request for `grant` with per-call `params` (an array, usually); `None` values
-    /// are left out. Used by the generated per-grant methods.
+    /// A token request for `grant` (a built-in [`GrantKind`](crate::GrantKind), or a grant's name such as an
+    /// extension grant's) with per-call `params` (an array, usually); `None` values are left
+    /// out. Used by the generated per-grant methods.
     #[doc(hidden)]
     pub fn call<'a>(
         &'a self,
-        grant: GrantKind,
+        grant: impl Into<GrantRef<'static>>,
         params: impl IntoIterator<Item = (&'static str, Option<&'a str>)>,
     ) -> Call<'a, P> {
         Call {
             client: self,
-            grant,
+            grant: grant.into(),
             params: present(params),
         }
     }
@@ -308,7 +309,7 @@ fn present<'a>(
 #[must_use = "a call sends nothing until it is awaited or `.blocking()`"]
 pub struct Call<'a, P: Provider> {
     client: &'a TypedClient<P>,
-    grant: GrantKind,
+    grant: GrantRef<'static>,
     params: Vec<(&'static str, &'a str)>,
 }
 
@@ -369,7 +370,7 @@ impl<P: Provider> fmt::Debug for Call<'_, P> {
         let names: Vec<&str> = self.params.iter().map(|(name, _)| *name).collect();
         f.debug_struct("Call")
             .field("provider", &P::SPEC.name)
-            .field("grant", &self.grant.name())
+            .field("grant", &self.grant.to_string())
             .field("params", &names)
             .finish()
     }

@@ -106,6 +106,7 @@ static SPEC: rt::ProviderSpec = rt::ProviderSpec {
     grants: &[
         rt::GrantSpec {
             kind: rt::GrantKind::ClientCredentials,
+            extension: None,
             description: "",
             params: &[rt::ParamSpec {
                 name: "audience",
@@ -117,6 +118,7 @@ static SPEC: rt::ProviderSpec = rt::ProviderSpec {
         },
         rt::GrantSpec {
             kind: rt::GrantKind::AuthorizationCode,
+            extension: None,
             description: "",
             params: &[
                 rt::ParamSpec {

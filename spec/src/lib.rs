@@ -110,38 +110,92 @@ pub enum GrantKind {
     AuthorizationCode,
     /// RFC 6749 section 6.
     RefreshToken,
+    /// An extension grant (RFC 6749 section 4.5, spec format 1.1): a vendor `grant_type`
+    /// (`account_credentials`) or an absolute URI. Its [`GrantSpec::extension`] holds the
+    /// spec's name for it and the `grant_type` it sends; a provider may have several.
+    Extension,
 }
 
 impl GrantKind {
-    /// Every grant kind, in the order specs and generated code list them.
-    pub const ALL: [GrantKind; 4] = [
+    /// The built-in kinds, which a spec names by their own name (`grants: {client_credentials:
+    /// ...}`) and which send a fixed `grant_type`.
+    pub const BUILT_IN: [GrantKind; 4] = [
         GrantKind::None,
         GrantKind::ClientCredentials,
         GrantKind::AuthorizationCode,
         GrantKind::RefreshToken,
     ];
 
-    /// Name as written in specs and on the command line; also the `grant_type` value sent
-    /// (RFC 6749 sections 4.1.3, 4.4.2 and 6).
+    /// Every grant kind, in the order specs and generated code list them: the built-in kinds,
+    /// then [`GrantKind::Extension`].
+    pub const ALL: [GrantKind; 5] = [
+        GrantKind::None,
+        GrantKind::ClientCredentials,
+        GrantKind::AuthorizationCode,
+        GrantKind::RefreshToken,
+        GrantKind::Extension,
+    ];
+
+    /// Name as written in specs and on the command line; for a built-in kind also the
+    /// `grant_type` value sent (RFC 6749 sections 4.1.3, 4.4.2 and 6). An extension grant goes
+    /// by its own name ([`GrantSpec::name`]); `extension` names the kind only (`tokenspec new
+    /// --grant extension`, diagnostics).
     pub const fn name(self) -> &'static str {
         match self {
             GrantKind::None => "none",
             GrantKind::ClientCredentials => "client_credentials",
             GrantKind::AuthorizationCode => "authorization_code",
             GrantKind::RefreshToken => "refresh_token",
+            GrantKind::Extension => "extension",
         }
     }
 
-    /// The grant kind called `name`, the inverse of [`GrantKind::name`].
+    /// The built-in kind called `name`, the inverse of [`GrantKind::name`] for
+    /// [`GrantKind::BUILT_IN`]. `extension` is no grant's name: an extension grant has its own.
     pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|g| g.name() == name)
+        Self::BUILT_IN.into_iter().find(|g| g.name() == name)
     }
 
-    /// The `grant_type` value sent, if any: a plain key exchange sends none.
+    /// The `grant_type` value a built-in kind sends, if any: a plain key exchange sends none,
+    /// and an extension grant sends the one its spec names ([`GrantSpec::grant_type`]).
     pub const fn grant_type(self) -> Option<&'static str> {
         match self {
-            GrantKind::None => None,
+            GrantKind::None | GrantKind::Extension => None,
             other => Some(other.name()),
+        }
+    }
+}
+
+/// How a call names the grant it runs: a kind (the provider's first grant of that kind), or
+/// a grant by its name (`account_credentials`, or a built-in's: `client_credentials`), which
+/// is how an extension grant is called. A [`GrantKind`] and a `&str` convert into it, so
+/// `client.fetch(GrantKind::ClientCredentials, &[])` and `client.fetch("account_credentials",
+/// &[])` both read as they should.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GrantRef<'a> {
+    /// The first grant of this kind.
+    Kind(GrantKind),
+    /// The grant of this name ([`GrantSpec::name`]).
+    Named(&'a str),
+}
+
+impl From<GrantKind> for GrantRef<'_> {
+    fn from(kind: GrantKind) -> Self {
+        GrantRef::Kind(kind)
+    }
+}
+
+impl<'a> From<&'a str> for GrantRef<'a> {
+    fn from(name: &'a str) -> Self {
+        GrantRef::Named(name)
+    }
+}
+
+impl std::fmt::Display for GrantRef<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GrantRef::Kind(kind) => f.write_str(kind.name()),
+            GrantRef::Named(name) => f.write_str(name),
         }
     }
 }
@@ -391,9 +445,18 @@ impl<'a> ProviderSpec<'a> {
         self.grants.iter().find(|g| g.kind == kind)
     }
 
-    /// The grant called `name` (`client_credentials`, `none`, ...).
+    /// The grant called `name` ([`GrantSpec::name`]: `client_credentials`, `none`, an
+    /// extension grant's own name, ...).
     pub fn grant_by_name(&self, name: &str) -> Option<&'a GrantSpec<'a>> {
-        self.grants.iter().find(|g| g.kind.name() == name)
+        self.grants.iter().find(|g| g.name() == name)
+    }
+
+    /// The grant a call names: by kind or by name.
+    pub fn find_grant(&self, grant: GrantRef<'_>) -> Option<&'a GrantSpec<'a>> {
+        match grant {
+            GrantRef::Kind(kind) => self.grant(kind),
+            GrantRef::Named(name) => self.grant_by_name(name),
+        }
     }
 
     /// The grant used when the caller names none: the first in the spec.
@@ -798,6 +861,9 @@ impl<'a> Placement<'a> {
 pub struct GrantSpec<'a> {
     /// Which grant.
     pub kind: GrantKind,
+    /// An extension grant's own name and `grant_type` ([`GrantKind::Extension`] only; `None`
+    /// for the built-in kinds, which go by their kind's).
+    pub extension: Option<ExtensionGrant<'a>>,
     /// What the grant is for, from the spec.
     pub description: &'a str,
     /// Token request parameters besides `grant_type` and credentials, in wire order.
@@ -808,15 +874,45 @@ pub struct GrantSpec<'a> {
     pub pkce: Pkce,
 }
 
-impl GrantSpec<'_> {
+/// What makes an extension grant (RFC 6749 section 4.5) itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ExtensionGrant<'a> {
+    /// The spec's name for the grant, its key under `grants` (`account_credentials`): names
+    /// the generated method, `tokenctl --grant` and [`GrantRef::Named`].
+    pub name: &'a str,
+    /// The `grant_type` value sent: an absolute URI (`urn:ietf:params:oauth:grant-type:...`)
+    /// or a vendor name (`account_credentials`), never a built-in kind's name.
+    pub grant_type: &'a str,
+}
+
+impl<'a> GrantSpec<'a> {
     /// A plain key exchange ([`GrantKind::None`]) without parameters or PKCE.
     pub const DEFAULT: Self = GrantSpec {
         kind: GrantKind::None,
+        extension: None,
         description: "",
         params: &[],
         authorize_params: &[],
         pkce: Pkce::None,
     };
+
+    /// The grant's name: an extension grant's own, otherwise its kind's
+    /// (`client_credentials`).
+    pub fn name(&self) -> &'a str {
+        match self.extension {
+            Some(extension) => extension.name,
+            None => self.kind.name(),
+        }
+    }
+
+    /// The `grant_type` value sent, if any (RFC 6749 sections 4.1.3, 4.4.2, 4.5 and 6): an
+    /// extension grant's own, a built-in kind's name, none for a plain key exchange.
+    pub fn grant_type(&self) -> Option<&'a str> {
+        match self.extension {
+            Some(extension) => Some(extension.grant_type),
+            None => self.kind.grant_type(),
+        }
+    }
 }
 
 impl Default for GrantSpec<'_> {
@@ -946,9 +1042,15 @@ mod tests {
 
     #[test]
     fn grant_kind_names_round_trip() {
-        for kind in GrantKind::ALL {
+        for kind in GrantKind::BUILT_IN {
             assert_eq!(GrantKind::from_name(kind.name()), Some(kind));
         }
+        // An extension grant goes by its own name, never by the kind's.
+        assert_eq!(GrantKind::from_name("extension"), None);
+        assert_eq!(
+            &GrantKind::ALL[..GrantKind::BUILT_IN.len()],
+            &GrantKind::BUILT_IN
+        );
         assert_eq!(GrantKind::from_name("password"), None);
         assert_eq!(GrantKind::from_name("Client_Credentials"), None);
         assert_eq!(GrantKind::from_name(""), None);
@@ -975,6 +1077,65 @@ mod tests {
             Some("authorization_code")
         );
         assert_eq!(GrantKind::RefreshToken.grant_type(), Some("refresh_token"));
+        // RFC 6749 §4.5: the spec of an extension grant names its own.
+        assert_eq!(GrantKind::Extension.grant_type(), None);
+    }
+
+    #[test]
+    fn an_extension_grant_goes_by_its_own_name_and_grant_type() {
+        static GRANTS: [GrantSpec<'static>; 3] = [
+            GrantSpec {
+                kind: GrantKind::ClientCredentials,
+                ..GrantSpec::DEFAULT
+            },
+            GrantSpec {
+                kind: GrantKind::Extension,
+                extension: Some(ExtensionGrant {
+                    name: "account_credentials",
+                    grant_type: "account_credentials",
+                }),
+                ..GrantSpec::DEFAULT
+            },
+            GrantSpec {
+                kind: GrantKind::Extension,
+                extension: Some(ExtensionGrant {
+                    name: "token_exchange",
+                    grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+                }),
+                ..GrantSpec::DEFAULT
+            },
+        ];
+        let spec = ProviderSpec {
+            grants: &GRANTS,
+            ..ProviderSpec::DEFAULT
+        };
+        assert_eq!(GRANTS[0].name(), "client_credentials");
+        assert_eq!(GRANTS[0].grant_type(), Some("client_credentials"));
+        assert_eq!(GRANTS[2].name(), "token_exchange");
+        assert_eq!(
+            GRANTS[2].grant_type(),
+            Some("urn:ietf:params:oauth:grant-type:token-exchange")
+        );
+        assert_eq!(GrantSpec::DEFAULT.grant_type(), None);
+        // By name: built-in and extension grants alike; the kind's name finds no extension.
+        assert_eq!(spec.grant_by_name("token_exchange"), Some(&GRANTS[2]));
+        assert_eq!(spec.grant_by_name("client_credentials"), Some(&GRANTS[0]));
+        assert_eq!(spec.grant_by_name("extension"), None);
+        assert_eq!(
+            spec.find_grant(GrantRef::from("account_credentials")),
+            Some(&GRANTS[1])
+        );
+        // By kind: the first of it.
+        assert_eq!(
+            spec.find_grant(GrantKind::Extension.into()),
+            Some(&GRANTS[1])
+        );
+        assert_eq!(spec.find_grant(GrantKind::RefreshToken.into()), None);
+        assert_eq!(GrantRef::from("token_exchange").to_string(), "token_exchange");
+        assert_eq!(
+            GrantRef::from(GrantKind::ClientCredentials).to_string(),
+            "client_credentials"
+        );
     }
 
     #[test]

@@ -94,6 +94,7 @@ macro_rules! authlib_provider {
             grants: &[
                 rt::GrantSpec {
                     kind: rt::GrantKind::ClientCredentials,
+                    extension: None,
                     description: "",
                     params: &[],
                     authorize_params: &[],
@@ -101,6 +102,7 @@ macro_rules! authlib_provider {
                 },
                 rt::GrantSpec {
                     kind: rt::GrantKind::RefreshToken,
+                    extension: None,
                     description: "",
                     params: &[rt::ParamSpec {
                         name: "refresh_token",

@@ -776,6 +776,7 @@ static WHOLE_HOST: tokenspec_runtime::ProviderSpec = {
         body: rt::BodyFormat::Form,
         grants: &[rt::GrantSpec {
             kind: GrantKind::ClientCredentials,
+            extension: None,
             description: "Client credentials.",
             params: &[],
             authorize_params: &[],

@@ -856,6 +856,7 @@ static REFRESHING: rt::ProviderSpec = rt::ProviderSpec {
     grants: &[
         rt::GrantSpec {
             kind: rt::GrantKind::ClientCredentials,
+            extension: None,
             description: "",
             params: &[],
             authorize_params: &[],
@@ -863,6 +864,7 @@ static REFRESHING: rt::ProviderSpec = rt::ProviderSpec {
         },
         rt::GrantSpec {
             kind: rt::GrantKind::RefreshToken,
+            extension: None,
             description: "",
             params: &[rt::ParamSpec {
                 name: "refresh_token",

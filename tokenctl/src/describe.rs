@@ -43,7 +43,7 @@ pub fn provider_details(provider: &ProviderSpec) -> Value {
 }
 
 fn grant_names(provider: &ProviderSpec) -> Vec<&'static str> {
-    provider.grants.iter().map(|g| g.kind.name()).collect()
+    provider.grants.iter().map(|g| g.name()).collect()
 }
 
 fn environments(provider: &ProviderSpec) -> Vec<Value> {
@@ -178,9 +178,9 @@ pub fn details_text(provider: &ProviderSpec) -> String {
         .enumerate()
         .map(|(i, g)| {
             if i == 0 {
-                format!("{} (default)", g.kind.name())
+                format!("{} (default)", g.name())
             } else {
-                g.kind.name().to_owned()
+                g.name().to_owned()
             }
         })
         .collect();

@@ -112,7 +112,7 @@ fn pick_grant(
         provider
             .grants
             .iter()
-            .map(|g| g.kind.name())
+            .map(|g| g.name())
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -309,7 +309,7 @@ pub fn token(args: &TokenArgs, redactor: &mut Redactor) -> Result<Report, Failur
     }
     client.set_options(options);
     let request = client
-        .token_request(grant.kind, &[])
+        .token_request(grant.name(), &[])
         .map_err(|e| failure(provider, e))?;
     // A server may echo the credentials in any form they were sent in: the Basic pair in
     // both encodings, and the credential headers exactly as this request carries them.
@@ -446,7 +446,7 @@ fn render_request(
 pub fn authorize_url(args: &AuthorizeArgs, redactor: &mut Redactor) -> Result<Report, Failure> {
     let provider = find_provider(&args.provider)?;
     if provider.grant(GrantKind::AuthorizationCode).is_none() {
-        let grants: Vec<&str> = provider.grants.iter().map(|g| g.kind.name()).collect();
+        let grants: Vec<&str> = provider.grants.iter().map(|g| g.name()).collect();
         return Err(Failure::Usage(format!(
             "{} has no authorization_code grant (its grants: {}); authorize-url is for \
              authorization-code providers",

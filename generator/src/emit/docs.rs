@@ -6,7 +6,7 @@
 //! the `docs` URL as an autolink (validation checked it), every `|` escaped and no line break,
 //! so no cell can hold HTML, a link, an image or code, nor break the table.
 
-use crate::model::{Placement, Provider};
+use crate::model::{GrantKind, GrantSpec, Placement, Provider};
 use crate::template::{TemplateError, environment, placement_words};
 use crate::text;
 use minijinja::context;
@@ -52,6 +52,19 @@ fn cell_code(value: &str) -> String {
     text::code(value).replace('|', "\\|")
 }
 
+/// A grant as Markdown for a cell: its name, and for an extension grant (RFC 6749 section 4.5)
+/// the `grant_type` it sends, which is what its provider's documentation calls it.
+fn grant_cell(g: &GrantSpec) -> String {
+    match (g.kind, g.grant_type()) {
+        (GrantKind::Extension, Some(grant_type)) => format!(
+            "{} (grant_type {})",
+            cell_code(g.name()),
+            cell_code(grant_type)
+        ),
+        _ => cell_code(g.name()),
+    }
+}
+
 /// A placement as Markdown for a cell: ``header `X-API-Key` ``, `HTTP Basic`, `body`,
 /// `query string`.
 fn placement_cell(p: &Placement) -> String {
@@ -95,7 +108,7 @@ fn row(p: &Provider) -> Row {
                 default: e.name == p.default_environment,
             })
             .collect(),
-        grants: p.grants.iter().map(|g| cell_code(g.kind.name())).collect(),
+        grants: p.grants.iter().map(grant_cell).collect(),
         preferred: accepted.get(p.credentials.preferred).map(placement_cell),
         alternatives: accepted
             .iter()

@@ -1,9 +1,89 @@
-//! `grants`: the four grant kinds, their extra parameters and the defaults of those.
+//! `grants`: the built-in grant kinds and extension grants (RFC 6749 section 4.5), their
+//! extra parameters and the defaults of those.
 
-use super::{Checker, suggestion};
+use super::Checker;
 use crate::load::raw;
 use crate::model::{self, GrantKind};
+use crate::names;
 use serde_saphyr::Spanned;
+
+/// How a spec declares an extension grant, for hints: `<name>: {grant_type: ...}`.
+fn extension_syntax(name: &str) -> String {
+    format!(
+        "an extension grant (RFC 6749 section 4.5) states what it sends: \
+         `{name}: {{grant_type: <absolute URI or vendor name>}}`"
+    )
+}
+
+/// What is wrong with an extension grant's `grant_type`, if anything. RFC 6749 appendix A.10:
+/// `grant-type = grant-name / URI-reference`, `grant-name = 1*name-char`, `name-char = "-" /
+/// "." / "_" / DIGIT / ALPHA`; section 4.5 asks for an absolute URI (RFC 3986 section 4.3:
+/// a scheme, then `:`) where the value is no registered name.
+pub(crate) fn grant_type_problem(value: &str) -> Option<String> {
+    if value.is_empty() {
+        return Some("an empty grant_type".into());
+    }
+    if let Some(c) = value
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control())
+    {
+        return Some(format!(
+            "grant_type holds {}: it is sent as it is and must be one token",
+            if c.is_whitespace() {
+                "a space"
+            } else {
+                "a control character"
+            }
+        ));
+    }
+    match value.split_once(':') {
+        Some((scheme, rest)) => {
+            // RFC 3986 section 3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ).
+            let scheme_ok = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+            if !scheme_ok {
+                return Some(format!(
+                    "`{scheme}` is no URI scheme (RFC 3986 section 3.1: a letter, then letters, \
+                     digits, `+`, `-` or `.`)"
+                ));
+            }
+            if rest.is_empty() {
+                return Some("nothing follows the URI scheme".into());
+            }
+            // RFC 3986 section 2: unreserved, reserved and percent-encoded characters only.
+            let bytes = value.as_bytes();
+            for (i, &b) in bytes.iter().enumerate() {
+                let plain = b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=".contains(&b);
+                let escaped = b == b'%'
+                    && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                    && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
+                let escape_tail = i >= 1 && bytes[i - 1] == b'%'
+                    || i >= 2 && bytes[i - 2] == b'%';
+                if !(plain || escaped || escape_tail && b.is_ascii_hexdigit()) {
+                    return Some(
+                        "the URI holds a character RFC 3986 section 2 does not allow \
+                         unencoded"
+                            .into(),
+                    );
+                }
+            }
+            None
+        }
+        None if value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._".contains(c)) =>
+        {
+            None
+        }
+        None => Some(format!(
+            "`{value}` is neither an absolute URI (RFC 3986 section 4.3: `urn:...`, \
+             `https://...`) nor a name of letters, digits, `-`, `.` and `_` (RFC 6749 \
+             appendix A.10); a relative URI is not enough"
+        )),
+    }
+}
 
 impl<'b> Checker<'_, 'b> {
     pub(super) fn grants(
@@ -15,21 +95,67 @@ impl<'b> Checker<'_, 'b> {
     ) -> Vec<model::GrantSpec<'b>> {
         let mut out = Vec::new();
         if spec.grants.is_empty() {
-            self.error(spec.name.referenced, "no grants", "declare at least one: none, client_credentials, authorization_code or refresh_token");
+            self.error(spec.name.referenced, "no grants", "declare at least one: none, client_credentials, authorization_code, refresh_token or an extension grant (`<name>: {grant_type: ...}`)");
         }
+        // The extension grants seen so far, by `grant_type`: one value is one grant.
+        let mut grant_types: Vec<(&str, &str)> = Vec::new();
         for (name, grant) in &spec.grants {
-            let Some(kind) = GrantKind::from_name(&name.value) else {
-                let hint = suggestion(
-                    &name.value,
-                    GrantKind::ALL.iter().map(|g| g.name()),
-                    "use none, client_credentials, authorization_code or refresh_token".into(),
-                );
-                self.error(
-                    name.referenced,
-                    format!("unknown grant `{}`", name.value),
-                    hint,
-                );
-                continue;
+            let (kind, extension) = match (GrantKind::from_name(&name.value), &grant.grant_type) {
+                (Some(kind), None) => (kind, None),
+                (Some(kind), Some(grant_type)) => {
+                    let hint = match kind {
+                        GrantKind::None => format!(
+                            "a key exchange sends no grant_type; to send one, {}",
+                            extension_syntax("<name>")
+                        ),
+                        _ => format!(
+                            "remove it: `{}` is sent; {}",
+                            kind.grant_type().unwrap_or_default(),
+                            extension_syntax("<another name>")
+                        ),
+                    };
+                    self.error(
+                        grant_type.referenced,
+                        format!("the built-in grant `{}` has no `grant_type` key", name.value),
+                        hint,
+                    );
+                    (kind, None)
+                }
+                (None, Some(grant_type)) => {
+                    match self.extension(name, grant_type, &grant_types) {
+                        Some(extension) => {
+                            grant_types.push((&grant_type.value, &name.value));
+                            (GrantKind::Extension, Some(extension))
+                        }
+                        None => continue,
+                    }
+                }
+                (None, None) => {
+                    // A typo of a built-in name (two edits at most) gets the built-in; anything
+                    // else is most likely a grant the built-ins do not cover (`password`, a
+                    // vendor's `account_credentials`), which is not the built-in it resembles.
+                    let typo = GrantKind::BUILT_IN
+                        .iter()
+                        .map(|g| g.name())
+                        .find(|built_in| strsim::levenshtein(built_in, &name.value) <= 2);
+                    let hint = match typo {
+                        Some(built_in) => format!(
+                            "did you mean `{built_in}`? If not, {}",
+                            extension_syntax(&name.value)
+                        ),
+                        None => format!(
+                            "the built-in grants are none, client_credentials, \
+                             authorization_code and refresh_token; {}",
+                            extension_syntax(&name.value)
+                        ),
+                    };
+                    self.error(
+                        name.referenced,
+                        format!("unknown grant `{}`", name.value),
+                        hint,
+                    );
+                    continue;
+                }
             };
             if kind == GrantKind::None && spec.grants.len() > 1 {
                 self.error(
@@ -68,8 +194,9 @@ impl<'b> Checker<'_, 'b> {
                     hint,
                 );
             }
-            let params = self.params(&grant.params, inputs, body, "parameter");
+            let params = self.params(kind, &grant.params, inputs, body, "parameter");
             let authorize_params = self.params(
+                kind,
                 &grant.authorize_params,
                 inputs,
                 model::BodyFormat::None,
@@ -176,6 +303,7 @@ impl<'b> Checker<'_, 'b> {
             }
             out.push(model::GrantSpec {
                 kind,
+                extension,
                 description: grant
                     .description
                     .as_ref()
@@ -188,8 +316,72 @@ impl<'b> Checker<'_, 'b> {
         out
     }
 
+    /// An extension grant's name and `grant_type`, checked; `None` after an error. `seen`: the
+    /// `(grant_type, name)` of the spec's extension grants before this one.
+    fn extension(
+        &mut self,
+        name: &raw::Str,
+        grant_type: &raw::Str,
+        seen: &[(&str, &str)],
+    ) -> Option<model::ExtensionGrant<'b>> {
+        let mut ok = true;
+        if let Err(reason) = names::check_grant_name(&name.value) {
+            self.error(
+                name.referenced,
+                format!(
+                    "extension grant `{}` cannot name its generated method",
+                    name.value
+                ),
+                reason,
+            );
+            ok = false;
+        }
+        let value = grant_type.value.as_str();
+        let built_in = GrantKind::BUILT_IN
+            .into_iter()
+            .find(|k| k.grant_type() == Some(value) || k.name() == value);
+        if let Some(kind) = built_in {
+            let hint = if kind == GrantKind::None {
+                "a key exchange sends no grant_type: declare `none:` for one".to_owned()
+            } else {
+                format!(
+                    "declare the built-in grant instead: `{}:` under grants",
+                    kind.name()
+                )
+            };
+            self.error(
+                grant_type.referenced,
+                format!("grant_type `{value}` is the built-in grant `{}`", kind.name()),
+                hint,
+            );
+            ok = false;
+        } else if let Some(problem) = grant_type_problem(value) {
+            self.error(
+                grant_type.referenced,
+                format!("invalid grant_type of grant `{}`: {problem}", name.value),
+                "use an absolute URI (`urn:ietf:params:oauth:grant-type:...`, `https://...`) \
+                 or the provider's name for the grant (`account_credentials`)",
+            );
+            ok = false;
+        } else if let Some((_, other)) = seen.iter().find(|(t, _)| *t == value) {
+            self.error(
+                grant_type.referenced,
+                format!("grant_type `{value}` is already sent by grant `{other}`"),
+                "one grant per grant_type: merge the two",
+            );
+            ok = false;
+        }
+        ok.then(|| model::ExtensionGrant {
+            name: self.text(&name.value),
+            grant_type: self.text(value),
+        })
+    }
+
+    /// The parameters of grant `kind` (`what`: `parameter` for the token request,
+    /// `authorize parameter` for the authorize URL).
     pub(super) fn params(
         &mut self,
+        kind: GrantKind,
         params: &raw::Map<raw::Param>,
         inputs: &[model::InputSpec],
         body: model::BodyFormat,
@@ -197,18 +389,33 @@ impl<'b> Checker<'_, 'b> {
     ) -> Vec<model::ParamSpec<'b>> {
         let mut out = Vec::new();
         for (name, param) in params {
-            if [
-                "grant_type",
-                "response_type",
-                "code_challenge",
-                "code_challenge_method",
-            ]
-            .contains(&name.value.as_str())
-            {
+            let sent_by_tokenspec = match name.value.as_str() {
+                // A key exchange has no grant, so nothing decides a grant_type for it.
+                "grant_type" if kind == GrantKind::None => Some(format!(
+                    "a key exchange sends no grant_type; if the endpoint wants one, {}",
+                    extension_syntax("<name>")
+                )),
+                "grant_type" if kind == GrantKind::Extension => {
+                    Some("remove it: the grant's own `grant_type:` key sets it".to_owned())
+                }
+                "grant_type" => Some(format!(
+                    "remove it: grant `{}` sends `grant_type={}` (RFC 6749)",
+                    kind.name(),
+                    kind.grant_type().unwrap_or_default()
+                )),
+                // RFC 6749 section 4.1.1, RFC 7636 section 4.3.
+                "response_type" | "code_challenge" | "code_challenge_method" => Some(
+                    "remove it: tokenspec sends it for the authorization_code grant (RFC 6749 \
+                     section 4.1.1, RFC 7636 section 4.3)"
+                        .to_owned(),
+                ),
+                _ => None,
+            };
+            if let Some(hint) = sent_by_tokenspec {
                 self.error(
                     name.referenced,
                     format!("`{}` is sent by tokenspec itself", name.value),
-                    "remove it; the grant decides its value",
+                    hint,
                 );
                 continue;
             }
@@ -315,10 +522,17 @@ impl<'b> Checker<'_, 'b> {
                 match tokenspec_runtime::expiry::normalize_time(&spec, &raw) {
                     Ok(value) => value,
                     Err(reason) => {
+                        let shown = match &raw {
+                            serde_json::Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
                         self.error(
                             default.referenced,
-                            format!("the default of `{field}` does not fit its type: {reason}"),
-                            format!("write a default a `{}` value can be", ty.name()),
+                            format!(
+                                "default `{shown}` of `{field}` does not fit its type `{}`",
+                                ty.name()
+                            ),
+                            format!("give a value of the field's type ({reason})"),
                         );
                         return None;
                     }
