@@ -46,6 +46,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::{Notify, oneshot};
 
+pub mod redis;
+pub use redis::RedisServer;
+
 /// Largest request head (request line and headers) the server reads.
 const MAX_HEAD: usize = 64 * 1024;
 /// Largest request body the server reads.

@@ -6,6 +6,7 @@ use crate::model::{
     ErrorFormat, FieldSpec, FieldType, GrantKind, GrantSpec, InputLocation, InputSpec, ParamSource,
     ParamSpec, Pkce, Placement, Provider,
 };
+use crate::names;
 use crate::text::{self, literal};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -65,7 +66,7 @@ fn module_doc_text(p: &Provider) -> String {
     let grants: Vec<String> = p
         .grants
         .iter()
-        .map(|g| format!("`{}`", g.kind.name()))
+        .map(|g| format!("`{}`", g.name()))
         .collect();
     let mut facts = format!("Grants: {}.", grants.join(", "));
     if let Some(l) = p.access_lifetime {
@@ -83,12 +84,18 @@ fn module_doc_text(p: &Provider) -> String {
     ])
 }
 
-fn grant_kind(kind: GrantKind) -> TokenStream {
-    match kind {
+/// How a generated method names its grant to `call`: a built-in by its kind, an extension
+/// grant (RFC 6749 section 4.5) by its name, which tells it from the provider's others.
+fn grant_ref(g: &GrantSpec) -> TokenStream {
+    match g.kind {
         GrantKind::None => quote!(rt::GrantKind::None),
         GrantKind::ClientCredentials => quote!(rt::GrantKind::ClientCredentials),
         GrantKind::AuthorizationCode => quote!(rt::GrantKind::AuthorizationCode),
         GrantKind::RefreshToken => quote!(rt::GrantKind::RefreshToken),
+        GrantKind::Extension => {
+            let name = g.name();
+            quote!(rt::GrantRef::Named(#name))
+        }
     }
 }
 
@@ -432,32 +439,38 @@ fn call_args<'a>(p: &'a Provider, params: &[ParamSpec], extra: &[&str]) -> Vec<A
 }
 
 /// The generated method of a grant: its name and what it does.
-fn grant_method(kind: GrantKind) -> (&'static str, &'static str) {
-    match kind {
-        GrantKind::None | GrantKind::ClientCredentials => ("fetch_token", "Fetches a new token"),
-        GrantKind::AuthorizationCode => (
-            "exchange_code",
-            "Exchanges an authorization code for tokens",
-        ),
-        GrantKind::RefreshToken => ("refresh", "Exchanges a refresh token for new tokens"),
-    }
+fn grant_method<'g>(g: &GrantSpec<'g>) -> (&'g str, &'static str) {
+    let what = match g.kind {
+        GrantKind::None | GrantKind::ClientCredentials => "Fetches a new token",
+        GrantKind::AuthorizationCode => "Exchanges an authorization code for tokens",
+        GrantKind::RefreshToken => "Exchanges a refresh token for new tokens",
+        GrantKind::Extension => "Fetches a token",
+    };
+    (names::grant_method(g.kind, g.name()), what)
 }
 
 /// One method per grant. It builds nothing and sends nothing: the [`rt::Call`] it returns does,
 /// when awaited, `.blocking()` or asked for its `.request()`.
 fn grant_method_item(p: &Provider, g: &GrantSpec) -> TokenStream {
-    let (method, what) = grant_method(g.kind);
-    let method_ident = format_ident!("{method}");
+    let (method, what) = grant_method(g);
+    let method_ident = ident(method);
     let args = call_args(p, g.params, &[]);
     let params: Vec<TokenStream> = args.iter().map(|a| a.param(&quote!('a))).collect();
     let pairs: Vec<TokenStream> = args.iter().map(Arg::pair).collect();
     let many = allow_many_args(args.len());
-    let kind = grant_kind(g.kind);
+    let kind = grant_ref(g);
+    let grant = match (g.kind, g.grant_type()) {
+        (GrantKind::Extension, Some(grant_type)) => format!(
+            "extension grant {}, `grant_type` {}, RFC 6749 section 4.5",
+            text::code(g.name()),
+            text::code(grant_type)
+        ),
+        _ => format!("grant `{}`", g.name()),
+    };
     let method_doc = doc(&paragraphs(&[
         format!(
-            "{what} (grant `{}`): `.await` the call, run it with `.blocking()` (runtime \
-             feature `blocking`), or take the request it would send with `.request()`.",
-            g.kind.name()
+            "{what} ({grant}): `.await` the call, run it with `.blocking()` (runtime \
+             feature `blocking`), or take the request it would send with `.request()`."
         ),
         text::prose(g.description),
     ]));
@@ -655,7 +668,7 @@ fn client_example(p: &Provider, path: &str) -> String {
     }
     let call = match p.grants.first() {
         Some(g) => {
-            let (method, _) = grant_method(g.kind);
+            let (method, _) = grant_method(g);
             let args: Vec<String> = call_args(p, g.params, &[])
                 .iter()
                 .map(|a| match (a.required, a.input.secret) {

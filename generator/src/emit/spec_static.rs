@@ -235,7 +235,18 @@ fn block(items: &[String], indent: usize) -> String {
 /// A grant on one line, or, when it has parameters, one line per parameter.
 fn grant(g: &GrantSpec) -> String {
     let kind = format!("rt::GrantKind::{:?}", g.kind);
-    let mut fields = vec![("kind", kind), ("description", lit(g.description))];
+    let mut fields = vec![("kind", kind)];
+    if let Some(e) = g.extension {
+        fields.push((
+            "extension",
+            format!(
+                "Some(rt::ExtensionGrant {{ name: {}, grant_type: {} }})",
+                lit(e.name),
+                lit(e.grant_type)
+            ),
+        ));
+    }
+    fields.push(("description", lit(g.description)));
     match g.pkce {
         Pkce::None => {}
         Pkce::Optional => fields.push(("pkce", "rt::Pkce::Optional".to_owned())),
@@ -303,7 +314,7 @@ const INPUT_SPEC_FIELDS: usize = 8;
 /// How many fields `rt::ParamSpec` has.
 const PARAM_SPEC_FIELDS: usize = 3;
 /// How many fields `rt::GrantSpec` has.
-const GRANT_SPEC_FIELDS: usize = 5;
+const GRANT_SPEC_FIELDS: usize = 6;
 /// How many fields `rt::FieldSpec` has.
 const FIELD_SPEC_FIELDS: usize = 7;
 
@@ -433,6 +444,7 @@ mod tests {
         } = ParamSpec::DEFAULT;
         let GrantSpec {
             kind: _,
+            extension: _,
             description: _,
             params: _,
             authorize_params: _,
@@ -476,7 +488,7 @@ mod tests {
                 FIELD_SPEC_FIELDS,
                 PROVIDER_SPEC_FIELDS
             ],
-            [3, 8, 3, 5, 7, 18],
+            [3, 8, 3, 6, 7, 18],
             "update the constants with the patterns"
         );
     }

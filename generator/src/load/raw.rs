@@ -85,7 +85,8 @@ pub struct Spec {
     #[serde(default)]
     pub request: Request,
     /// The grants the endpoint supports, keyed by grant: `none` (a key exchange),
-    /// `client_credentials`, `authorization_code`, `refresh_token`.
+    /// `client_credentials`, `authorization_code`, `refresh_token`, or a name of the spec's
+    /// choosing for an extension grant, which then says its `grant_type` (spec format 1.1).
     #[schemars(schema_with = "grants_schema")]
     pub grants: Map<Grant>,
     /// Scopes: their delimiter and the known ones.
@@ -100,7 +101,8 @@ pub struct Spec {
     pub token: Token,
 }
 
-/// The grants map, with its four possible keys spelled out for editors.
+/// The grants map, with the built-in keys spelled out for editors; any other key is an
+/// extension grant (RFC 6749 section 4.5), named like a method and stating its `grant_type`.
 fn grants_schema(generator: &mut SchemaGenerator) -> Schema {
     let grant = generator.subschema_for::<Grant>();
     json_schema!({
@@ -112,7 +114,10 @@ fn grants_schema(generator: &mut SchemaGenerator) -> Schema {
             "authorization_code": grant,
             "refresh_token": grant,
         },
-        "additionalProperties": false,
+        "propertyNames": { "pattern": "^[a-z](_?[a-z0-9])*$" },
+        "additionalProperties": {
+            "allOf": [grant, { "required": ["grant_type"] }],
+        },
     })
 }
 
@@ -357,6 +362,12 @@ pub enum BodyFormat {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Grant {
+    /// The `grant_type` an extension grant sends (spec format 1.1; RFC 6749 section 4.5): an
+    /// absolute URI (`urn:ietf:params:oauth:grant-type:token-exchange`) or a vendor name
+    /// (`account_credentials`). Required for a grant not named after a built-in one, refused
+    /// for the built-in ones, which send their own name.
+    #[serde(default)]
+    pub grant_type: Option<Str>,
     /// What the grant is for.
     #[serde(default)]
     pub description: Option<Str>,
