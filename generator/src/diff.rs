@@ -814,7 +814,8 @@ impl Differ<'_> {
                 self.breaking(
                     change,
                     format!(
-                        "`{ty}::{name}` keeps its type, but the wire value is read in another                          unit: each response's value now means another time"
+                        "`{ty}::{name}` keeps its type, but the wire value is read in another \
+                         unit: each response's value now means another time"
                     ),
                 );
             } else if f.ty != g.ty {

@@ -36,7 +36,7 @@ fn committed_module_is_what_the_generator_emits() {
 }
 
 use features::{CredentialPlacement, Environment, OptionalInput};
-use std::time::Duration;
+use std::time::{Duration, UNIX_EPOCH};
 use tokenspec_runtime::__private::http;
 use tokenspec_runtime::__private::serde_json::{self, Value, json};
 use tokenspec_runtime::{GrantKind, Secret, TokenType};
@@ -799,8 +799,8 @@ fn every_response_field_type_nested_and_renamed() {
             region: "us".into(),
             user_id: "42".into(),
             session: "9001".into(),
-            issued_at: Some(1_700_000_000),
-            not_before: 1_700_000_000,
+            issued_at: Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000)),
+            not_before: UNIX_EPOCH + Duration::from_secs(1_700_000_000),
             quota: 250,
             burst: Some(10),
             score: 1.0,
@@ -840,7 +840,7 @@ fn minimal_token() -> features::TokenResponse {
         user_id: "u-1".into(),
         session: "anonymous".into(),
         issued_at: None,
-        not_before: 0,
+        not_before: UNIX_EPOCH,
         quota: 100,
         burst: None,
         score: 0.5,
@@ -986,7 +986,7 @@ fn custom_error_body_every_field() {
                     weight: Some(1.5),
                     hints: Some(vec!["try read".into()]),
                     kind: Some(TokenType::Bearer),
-                    at: Some(1_700_000_000),
+                    at: Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000)),
                     scopes_needed: Some(vec!["read".into(), "write".into()]),
                 }
             );
@@ -1076,7 +1076,7 @@ fn claims_of_every_type() {
         claims,
         features::Claims {
             sub: "user-1".into(),
-            exp: 1_700_003_600,
+            exp: UNIX_EPOCH + Duration::from_secs(1_700_003_600),
             tenant: Some("12".into()),
             scp: Some(vec!["read".into(), "write".into()]),
             groups: Some(vec!["g1".into(), "g2".into()]),
@@ -1105,7 +1105,7 @@ fn claims_optional_absent_and_other_spellings() {
         claims,
         features::Claims {
             sub: "s".into(),
-            exp: 1,
+            exp: UNIX_EPOCH + Duration::from_secs(1),
             tenant: None,
             scp: Some(vec!["a".into(), "b".into()]),
             groups: Some(vec!["one".into()]),

@@ -172,7 +172,7 @@ fn keyword_fields_keep_their_wire_names() {
 fn keyword_claims_are_raw_identifiers() {
     let claims = keywords::Claims {
         r#enum: "e".into(),
-        r#impl: Some(1),
+        r#impl: Some(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1)),
         r#dyn: None,
         r#abstract: None,
         self_claim: Some("me".into()),

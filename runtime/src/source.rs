@@ -250,7 +250,7 @@ struct Cached {
     /// has been set back: the token is then treated as due.
     obtained: SystemTime,
     /// From here on, the next caller renews it. `None` (with the two below) for a token that
-    /// never expires: it is kept until [`CachedTokenSource::clear`].
+    /// never expires: it is kept until an API refuses it ([`CachedTokenSource::forget`]).
     renew_at: Option<SystemTime>,
     /// From here on, it is not handed out at all (the minimum lifetime is left).
     serve_until: Option<SystemTime>,

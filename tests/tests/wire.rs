@@ -10,7 +10,7 @@
 //! on the request built without it (`.request()`, no I/O).
 
 use serde_json::json;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokenspec_provider_approvalmax as approvalmax;
 use tokenspec_provider_brainysoft as brainysoft;
 use tokenspec_provider_learnlink as learnlink;
@@ -20,6 +20,11 @@ use tokenspec_runtime::{OAuthErrorCode, Secret, TokenType};
 use tokenspec_tests::{
     RecordedRequest, Reply, TestServer, decode_form, sorted_pairs, unsigned_jwt,
 };
+
+/// The instant `secs` seconds after the Unix epoch: `timestamp` claims are typed `SystemTime`.
+fn epoch(secs: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(secs)
+}
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
@@ -868,8 +873,8 @@ async fn approvalmax_authorization_code_with_pkce() {
     );
 
     let claims = token.claims().expect("claims");
-    assert_eq!(claims.nbf, Some(1680885008));
-    assert_eq!(claims.exp, 1680888608);
+    assert_eq!(claims.nbf, Some(epoch(1680885008)));
+    assert_eq!(claims.exp, epoch(1680888608));
     assert_eq!(
         claims.iss.as_deref(),
         Some("https://identity.approvalmax.com")
@@ -879,7 +884,7 @@ async fn approvalmax_authorization_code_with_pkce() {
         claims.sub.as_deref(),
         Some("92581804-f202-4a87-90b1-a4c9677b9146")
     );
-    assert_eq!(claims.auth_time, Some(1680869179));
+    assert_eq!(claims.auth_time, Some(epoch(1680869179)));
     assert_eq!(claims.idp.as_deref(), Some("AMRemote"));
     assert_eq!(
         claims.connection.as_deref(),
@@ -894,7 +899,7 @@ async fn approvalmax_authorization_code_with_pkce() {
         claims.sid.as_deref(),
         Some("A1C021867AA6360DC73B7A39878C444D")
     );
-    assert_eq!(claims.iat, Some(1680880234));
+    assert_eq!(claims.iat, Some(epoch(1680880234)));
     assert_eq!(
         claims.scope,
         scopes(&[
@@ -975,7 +980,7 @@ async fn approvalmax_refresh_token() {
         token.refresh_token.as_ref().map(Secret::expose),
         Some("NEW-REFRESH-TOKEN")
     );
-    assert_eq!(token.claims().expect("claims").exp, 1680888608);
+    assert_eq!(token.claims().expect("claims").exp, epoch(1680888608));
 }
 
 #[tokio::test]

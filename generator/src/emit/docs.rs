@@ -6,7 +6,7 @@
 //! the `docs` URL as an autolink (validation checked it), every `|` escaped and no line break,
 //! so no cell can hold HTML, a link, an image or code, nor break the table.
 
-use crate::model::{GrantKind, GrantSpec, Placement, Provider};
+use crate::model::{Expiry, GrantKind, GrantSpec, Placement, Provider};
 use crate::template::{TemplateError, environment, placement_words};
 use crate::text;
 use minijinja::context;
@@ -83,6 +83,22 @@ pub fn duration_words(seconds: u64) -> String {
     format!("{seconds} s{}", friendly.unwrap_or_default())
 }
 
+/// Where the access token's lifetime comes from (`response.expiry`, spec format 1.1): the
+/// field and its type, or `never`.
+fn lifetime_source(p: &Provider) -> String {
+    let field = |name: &str| {
+        p.response
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| format!("from {} ({})", cell_code(&f.wire_name()), f.ty.name()))
+    };
+    match p.expiry {
+        Expiry::Never => "never expires".to_owned(),
+        Expiry::Field(name) => field(name).unwrap_or_else(|| "not documented".to_owned()),
+        Expiry::Default => field("expires_in").unwrap_or_else(|| "no expiry field".to_owned()),
+    }
+}
+
 fn row(p: &Provider) -> Row {
     let accepted = &p.credentials.accepted;
     let lifetime = match (p.access_lifetime, p.refresh_lifetime) {
@@ -95,6 +111,7 @@ fn row(p: &Provider) -> Row {
             duration_words(r)
         ),
     };
+    let lifetime = format!("{}; {lifetime}", lifetime_source(p));
     Row {
         name: cell_code(p.name),
         title: text::inline(p.title),

@@ -269,7 +269,8 @@ impl<'b> Checker<'_, 'b> {
             if let Some(l) = &spec.token.access_lifetime {
                 self.error(
                     l.referenced,
-                    "`access_lifetime` is set, but `response.expiry: never` says tokens never                      expire",
+                    "`access_lifetime` is set, but `response.expiry: never` says tokens never \
+                     expire",
                     "remove one of them",
                 );
             }
@@ -288,7 +289,8 @@ impl<'b> Checker<'_, 'b> {
                         .join(", ")
                 )
             } else {
-                "declare the response field that holds the lifetime (type seconds,                  milliseconds, epoch_seconds, epoch_milliseconds or datetime), or write `never`"
+                "declare the response field that holds the lifetime (type seconds, \
+                 milliseconds, epoch_seconds, epoch_milliseconds or datetime), or write `never`"
                     .to_owned()
             };
             let hint = super::suggestion(&expiry.value, times, fallback);
@@ -311,7 +313,8 @@ impl<'b> Checker<'_, 'b> {
                     field.ty.name()
                 ),
                 format!(
-                    "declare `{}` with the type its value has: seconds or milliseconds (a                      lifetime), epoch_seconds, epoch_milliseconds or datetime (an instant)",
+                    "declare `{}` with the type its value has: seconds or milliseconds (a \
+                     lifetime), epoch_seconds, epoch_milliseconds or datetime (an instant)",
                     field.name
                 ),
             );

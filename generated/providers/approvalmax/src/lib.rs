@@ -202,9 +202,9 @@ impl TokenResponse {
 #[non_exhaustive]
 pub struct Claims {
     /// Not valid before (seconds since the epoch).
-    pub nbf: Option<i64>,
+    pub nbf: Option<::std::time::SystemTime>,
     /// Expiry (seconds since the epoch).
-    pub exp: i64,
+    pub exp: ::std::time::SystemTime,
     /// Issuer, <https://identity.approvalmax.com>.
     pub iss: Option<String>,
     /// Client the token was issued to.
@@ -212,7 +212,7 @@ pub struct Claims {
     /// The user.
     pub sub: Option<String>,
     /// When the user authenticated.
-    pub auth_time: Option<i64>,
+    pub auth_time: Option<::std::time::SystemTime>,
     /// Identity provider.
     pub idp: Option<String>,
     /// The ApprovalMax connection the user granted. On the wire: `https://www.approvalmax.com/connection`.
@@ -222,7 +222,7 @@ pub struct Claims {
     /// Session ID.
     pub sid: Option<String>,
     /// Issued at (seconds since the epoch).
-    pub iat: Option<i64>,
+    pub iat: Option<::std::time::SystemTime>,
     /// Scopes, as an array.
     pub scope: Option<Vec<String>>,
     /// Authentication methods.
