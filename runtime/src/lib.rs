@@ -38,6 +38,8 @@ pub mod jwt;
 pub mod mask;
 pub mod pkce;
 pub mod provider;
+#[cfg(feature = "redis")]
+pub mod redis_store;
 pub mod request;
 pub mod response;
 pub mod retry;
@@ -67,9 +69,11 @@ pub use response::TokenData;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use source::{
-    CachedTokenSource, Clock, ManualClock, MemoryStore, StoredToken, SystemClock, TokenSource,
-    TokenStore,
+    CachedTokenSource, Clock, Lease, ManualClock, MemoryStore, Renewal, StoredToken, SystemClock,
+    TokenSource, TokenStore,
 };
+#[cfg(feature = "redis")]
+pub use redis_store::{EncryptionKey, RedisOptions, RedisStore};
 pub use spec::*;
 #[cfg(feature = "reqwest")]
 pub use transport::ReqwestTransport;

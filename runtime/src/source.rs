@@ -177,6 +177,51 @@ pub trait TokenStore: Send + Sync {
         key: &'a str,
         token: &'a StoredToken,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
+
+    /// Called when this process is about to fetch a new token for `key` because none was
+    /// fresh; `due` is the access token it found due, if any. A store shared by several
+    /// processes (the `RedisStore` of feature `redis`) lets one of them fetch while the others
+    /// wait: it answers [`Renewal::Renewed`] once another process has saved a new token, or
+    /// [`Renewal::Fetch`] with the lease this process holds until its token is saved.
+    ///
+    /// The default, right for a store of one process: fetch, no lease.
+    fn renewal<'a>(
+        &'a self,
+        key: &'a str,
+        due: Option<&'a Secret>,
+    ) -> BoxFuture<'a, Result<Renewal, StoreError>> {
+        let _ = (key, due);
+        Box::pin(std::future::ready(Ok(Renewal::Fetch(None))))
+    }
+}
+
+/// What a [`TokenStore`] answers when this process is about to fetch a token
+/// ([`TokenStore::renewal`]).
+pub enum Renewal {
+    /// Fetch it. The lease, if any, is held until the new token is saved (or the fetch has
+    /// failed), then released.
+    Fetch(Option<Box<dyn Lease>>),
+    /// Another process saved a new token meanwhile: load it, no request needed.
+    Renewed,
+}
+
+impl std::fmt::Debug for Renewal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Renewal::Fetch(lease) => f
+                .debug_tuple("Fetch")
+                .field(&lease.as_ref().map(|_| "lease"))
+                .finish(),
+            Renewal::Renewed => f.write_str("Renewed"),
+        }
+    }
+}
+
+/// The right to fetch one key's token on behalf of every process sharing a store, from
+/// [`TokenStore::renewal`]. A holder that dies never releases it: the store must let it expire.
+pub trait Lease: Send + Sync {
+    /// Gives the lease back. Errors are the store's to report (it is released by expiry then).
+    fn release(self: Box<Self>) -> BoxFuture<'static, ()>;
 }
 
 /// The default store: a map in memory, lost when the process ends.
@@ -738,7 +783,7 @@ async fn renewal(
         id,
     };
     let key = settings.key(user.as_deref());
-    let token = settings
+    let (token, lease) = settings
         .fetch(previous, key.as_deref(), user.is_some())
         .await?;
     if let Some(inner) = source.upgrade() {
@@ -756,9 +801,16 @@ async fn renewal(
             state.flight = None;
         }
     }
-    if let Some(key) = &key {
-        settings.save(key, &token).await?;
+    let saved = match &key {
+        Some(key) => settings.save(key, &token).await,
+        None => Ok(()),
+    };
+    // Released once the token is in the store, so that the processes waiting on the lease
+    // find it there.
+    if let Some(lease) = lease {
+        lease.release().await;
     }
+    saved?;
     Ok(token)
 }
 
@@ -816,12 +868,15 @@ impl Settings {
 
     /// A new token: from the store if it holds a fresh one, else by the refresh token, else by
     /// the client's own grant unless the token is a user's.
+    ///
+    /// With a store shared by several processes, only the one holding the store's lease
+    /// fetches; the others take its token from the store ([`TokenStore::renewal`]).
     async fn fetch(
         &self,
         previous: Option<Arc<Cached>>,
         key: Option<&str>,
         for_user: bool,
-    ) -> FlightResult {
+    ) -> Result<(Arc<Cached>, Option<Box<dyn Lease>>), Error<JsonErrorBody>> {
         let previous = match previous {
             Some(token) => Some(token),
             None => match key {
@@ -833,8 +888,36 @@ impl Settings {
             && token.is_fresh(self.clock.now())
         {
             // Fresh from the store: no request needed.
-            return Ok(token.clone());
+            return Ok((token.clone(), None));
         }
+        let mut lease = None;
+        if let Some(key) = key {
+            let due = previous.as_ref().map(|token| &token.access_token);
+            match self.store.renewal(key, due).await? {
+                Renewal::Fetch(granted) => lease = granted,
+                Renewal::Renewed => {
+                    if let Some(token) = self.load(key, for_user).await?
+                        && token.is_fresh(self.clock.now())
+                    {
+                        return Ok((token, None));
+                    }
+                }
+            }
+        }
+        match self.fetch_new(previous, for_user).await {
+            Ok(token) => Ok((token, lease)),
+            Err(error) => {
+                if let Some(lease) = lease {
+                    lease.release().await;
+                }
+                Err(error)
+            }
+        }
+    }
+
+    /// A new token from the provider: by the refresh token, else by the client's own grant
+    /// unless the token is a user's.
+    async fn fetch_new(&self, previous: Option<Arc<Cached>>, for_user: bool) -> FlightResult {
         let provider = self.client.provider();
         let origin = match &previous {
             Some(token) => token.origin,

@@ -1372,6 +1372,32 @@ mod tests {
     }
 
     #[test]
+    fn response_formats_have_spec_names_and_matching_accept_headers() {
+        let names: Vec<&str> = ResponseFormat::ALL.iter().map(|f| f.name()).collect();
+        assert_eq!(names, ["json", "form", "json_or_form"]);
+        // Spec format 1 files read JSON, and a field without `header` reads the body.
+        assert_eq!(ResponseFormat::default(), ResponseFormat::Json);
+        assert_eq!(ProviderSpec::DEFAULT.response_format, ResponseFormat::Json);
+        assert_eq!(FieldSpec::DEFAULT.header, None);
+        // RFC 9110 section 12.5.1: the media type read, JSON preferred when both are.
+        assert_eq!(ResponseFormat::Json.accept(), "application/json");
+        assert_eq!(
+            ResponseFormat::Form.accept(),
+            "application/x-www-form-urlencoded"
+        );
+        assert_eq!(
+            ResponseFormat::JsonOrForm.accept(),
+            "application/json, application/x-www-form-urlencoded;q=0.9"
+        );
+        let from_header = FieldSpec {
+            name: "access_token",
+            header: Some("X-Subject-Token"),
+            ..FieldSpec::DEFAULT
+        };
+        assert_eq!(from_header.wire_name(), "X-Subject-Token");
+    }
+
+    #[test]
     fn borrowed_specs_work_for_shorter_lifetimes() {
         // What the generator does: every string and list lives only as long as its arena.
         let name = String::from("scratch");

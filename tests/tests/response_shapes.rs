@@ -347,3 +347,63 @@ async fn an_error_answer_is_the_custom_error_body_whatever_the_headers() {
     assert_eq!(provider.body.code, 401);
     assert_eq!(provider.body.title.as_deref(), Some("Unauthorized"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Wire-request snapshots: what each shape's request looks like, its `Accept` header first
+// among them. Secrets are masked.
+
+fn render(request: &http::Request<Vec<u8>>, secrets: &[&str]) -> String {
+    let mut out = format!("{} {}\n", request.method(), request.uri());
+    for (name, value) in request.headers() {
+        let value = value.to_str().expect("ascii header");
+        out.push_str(&format!("{name}: {value}\n"));
+    }
+    out.push('\n');
+    out.push_str(std::str::from_utf8(request.body()).expect("utf-8 body"));
+    for secret in secrets {
+        let encoded: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        out = out.replace(&encoded, "***").replace(secret, "***");
+    }
+    out
+}
+
+#[test]
+fn form_response_authorization_code_request() {
+    let client = form_response::Client::builder(form_response::Inputs {
+        client_id: "Iv1.8a61f9b3a7aba766".into(),
+        client_secret: CLIENT_SECRET.into(),
+        redirect_uri: "https://app.example/callback".into(),
+    })
+    .build()
+    .expect("client");
+    let request = client.exchange_code("code-1").request().expect("request");
+    insta::assert_snapshot!(render(&request, &[CLIENT_SECRET, "code-1"]));
+}
+
+#[test]
+fn form_response_refresh_token_request() {
+    let client = form_response::Client::builder(form_response::Inputs {
+        client_id: "Iv1.8a61f9b3a7aba766".into(),
+        client_secret: CLIENT_SECRET.into(),
+        redirect_uri: "https://app.example/callback".into(),
+    })
+    .build()
+    .expect("client");
+    let request = client
+        .refresh(&Secret::new(REFRESH))
+        .request()
+        .expect("request");
+    insta::assert_snapshot!(render(&request, &[CLIENT_SECRET, REFRESH]));
+}
+
+#[test]
+fn header_token_none_request() {
+    let client = header_token::Client::builder(header_token::Inputs {
+        application_credential_id: "423f19a4ac1e4f48bbb4180756e6eb6c".into(),
+        application_credential_secret: AC_SECRET.into(),
+    })
+    .build()
+    .expect("client");
+    let request = client.fetch_token().request().expect("request");
+    insta::assert_snapshot!(render(&request, &[AC_SECRET]));
+}
