@@ -66,7 +66,10 @@ fn committed_header_token_module_is_what_the_generator_emits() {
 #[test]
 fn the_format_and_header_sources_reach_the_model() {
     let form = validate("form_response", &fixture_text("form_response.yaml"), |p| {
-        (p.response_format, p.response.iter().all(|f| f.header.is_none()))
+        (
+            p.response_format,
+            p.response.iter().all(|f| f.header.is_none()),
+        )
     });
     assert_eq!(form, Ok((ResponseFormat::Form, true)));
     let header = validate("header_token", &fixture_text("header_token.yaml"), |p| {
@@ -81,12 +84,19 @@ fn the_format_and_header_sources_reach_the_model() {
             ("access_token".into(), Some("X-Subject-Token".into()), 0),
             ("expires_at".into(), None, 2),
             ("user_id".into(), None, 3),
-            ("request_id".into(), Some("X-OpenStack-Request-Id".into()), 0),
+            (
+                "request_id".into(),
+                Some("X-OpenStack-Request-Id".into()),
+                0
+            ),
         ])
     );
     // Without the 1.1 keys a spec reads as in spec format 1: JSON answers, body fields.
-    let text = with_response_example(&fixture_text("form_response.yaml"), "")
-        .replacen("  format: form\n", "", 1);
+    let text = with_response_example(&fixture_text("form_response.yaml"), "").replacen(
+        "  format: form\n",
+        "",
+        1,
+    );
     let text = text
         .split_once("  example: error=")
         .map(|(head, _)| head.to_owned())
@@ -106,10 +116,7 @@ fn form_requests_ask_for_form_pairs_and_header_requests_for_json() {
     })
     .build()
     .expect("client");
-    let request = client
-        .exchange_code("code-1")
-        .request()
-        .expect("request");
+    let request = client.exchange_code("code-1").request().expect("request");
     assert_eq!(
         request.headers()[tokenspec_runtime::http::header::ACCEPT],
         "application/x-www-form-urlencoded"
@@ -121,7 +128,10 @@ fn form_requests_ask_for_form_pairs_and_header_requests_for_json() {
     .build()
     .expect("client");
     let request = client.fetch_token().request().expect("request");
-    assert_eq!(request.headers()[tokenspec_runtime::http::header::ACCEPT], "application/json");
+    assert_eq!(
+        request.headers()[tokenspec_runtime::http::header::ACCEPT],
+        "application/json"
+    );
 }
 
 #[test]
@@ -143,13 +153,24 @@ fn form_examples_are_read_as_form_pairs() {
         report.contains("response.example is not a form-encoded body"),
         "{report}"
     );
-    let twice = text.replacen("15811200&scope=repo%2Cgist&token_type=bearer", "15811200&scope=repo%2Cgist&token_type=bearer&token_type=mac", 1);
+    let twice = text.replacen(
+        "15811200&scope=repo%2Cgist&token_type=bearer",
+        "15811200&scope=repo%2Cgist&token_type=bearer&token_type=mac",
+        1,
+    );
     let report = validate("form_response", &twice, |_| ()).expect_err("refused");
     assert!(report.contains("`token_type` more than once"), "{report}");
     // An error example that is not an RFC 6749 error body, in form pairs.
-    let not_error = text.replacen("errors:\n  format: oauth2\n  example: error=", "errors:\n  format: oauth2\n  example: problem=", 1);
+    let not_error = text.replacen(
+        "errors:\n  format: oauth2\n  example: error=",
+        "errors:\n  format: oauth2\n  example: problem=",
+        1,
+    );
     let report = validate("form_response", &not_error, |_| ()).expect_err("refused");
-    assert!(report.contains("errors.example would not be read"), "{report}");
+    assert!(
+        report.contains("errors.example would not be read"),
+        "{report}"
+    );
     // A mapping is taken as text pairs: a nested value cannot be one.
     let mapping = with_response_example(
         &text,
@@ -158,7 +179,10 @@ fn form_examples_are_read_as_form_pairs() {
     assert!(validate("form_response", &mapping, |_| ()).is_ok());
     let nested = mapping.replacen("    expires_in: 3600\n", "    expires_in: {s: 1}\n", 1);
     let report = validate("form_response", &nested, |_| ()).expect_err("refused");
-    assert!(report.contains("has `expires_in` that is not text"), "{report}");
+    assert!(
+        report.contains("has `expires_in` that is not text"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -169,7 +193,11 @@ fn header_fields_are_left_out_of_body_examples() {
 
 #[test]
 fn json_or_form_examples_are_json_or_form_pairs() {
-    let text = fixture_text("form_response.yaml").replacen("\n  format: form\n", "\n  format: json_or_form\n", 1);
+    let text = fixture_text("form_response.yaml").replacen(
+        "\n  format: form\n",
+        "\n  format: json_or_form\n",
+        1,
+    );
     // The fixture's form string still reads (it is not JSON), and so does a JSON one.
     assert_eq!(
         validate("form_response", &text, |p| p.response_format),
@@ -182,7 +210,10 @@ fn json_or_form_examples_are_json_or_form_pairs() {
     assert!(validate("form_response", &json, |_| ()).is_ok());
     let wrong = with_response_example(&text, "  example: '{\"access_token\": \"abc\"}'\n");
     let report = validate("form_response", &wrong, |_| ()).expect_err("refused");
-    assert!(report.contains("required field `token_type` is missing"), "{report}");
+    assert!(
+        report.contains("required field `token_type` is missing"),
+        "{report}"
+    );
 }
 
 /// `text` with its `response.example` line replaced by `example` (whole lines).
@@ -201,7 +232,10 @@ fn changes_to(name: &str, from: &str, to: &str) -> Vec<(Class, String)> {
     let arena = tokenspec::Bump::new();
     let old = tokenspec::validate_sources(
         &arena,
-        vec![tokenspec::load::Source::new(format!("{name}.yaml"), text.clone())],
+        vec![tokenspec::load::Source::new(
+            format!("{name}.yaml"),
+            text.clone(),
+        )],
     )
     .expect("the fixture validates");
     let new = tokenspec::validate_sources(
@@ -276,7 +310,10 @@ fn providers_md_shows_the_format_and_header_fields() {
         ["form_response", "header_token"]
             .iter()
             .map(|n| {
-                tokenspec::load::Source::new(format!("{n}.yaml"), fixture_text(&format!("{n}.yaml")))
+                tokenspec::load::Source::new(
+                    format!("{n}.yaml"),
+                    fixture_text(&format!("{n}.yaml")),
+                )
             })
             .collect(),
     )
@@ -321,7 +358,10 @@ fn the_documented_examples_are_the_fixtures() {
         let arena = tokenspec::Bump::new();
         let documented = tokenspec::validate_sources(
             &arena,
-            vec![tokenspec::load::Source::new(format!("{name}.yaml"), example)],
+            vec![tokenspec::load::Source::new(
+                format!("{name}.yaml"),
+                example,
+            )],
         )
         .unwrap_or_else(|e| panic!("the documented example validates:\n{e}"));
         let fixture = tokenspec::validate_sources(

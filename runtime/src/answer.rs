@@ -178,17 +178,17 @@ mod tests {
             }))
         );
         // Only the first `=` splits; UTF-8 decodes.
-        assert_eq!(
-            form("a=b=c&n=%C3%A9"),
-            Ok(json!({"a": "b=c", "n": "é"}))
-        );
+        assert_eq!(form("a=b=c&n=%C3%A9"), Ok(json!({"a": "b=c", "n": "é"})));
         assert_eq!(form(""), Ok(json!({})));
     }
 
     #[test]
     fn malformed_form_bodies_are_reasons_that_quote_no_value() {
         let reason = form("access_token=abc%zz").unwrap_err();
-        assert!(reason.contains("not followed by two hex digits"), "{reason}");
+        assert!(
+            reason.contains("not followed by two hex digits"),
+            "{reason}"
+        );
         assert!(!reason.contains("abc"));
         assert!(form("access_token=abc%4").is_err());
         assert!(form("access_token=%").is_err());
@@ -202,7 +202,10 @@ mod tests {
     fn a_repeated_name_is_refused_and_named_only_when_declared() {
         let reason = form("access_token=one&access_token=two").unwrap_err();
         assert!(reason.contains("`access_token` more than once"), "{reason}");
-        assert!(!reason.contains("one") && !reason.contains("two"), "{reason}");
+        assert!(
+            !reason.contains("one") && !reason.contains("two"),
+            "{reason}"
+        );
         // Percent-encoding does not hide a repetition.
         assert!(form("access_token=one&access%5Ftoken=two").is_err());
         let reason = form("s3cr3tvalue=1&s3cr3tvalue=2").unwrap_err();
@@ -221,7 +224,9 @@ mod tests {
     fn json_or_form_goes_by_the_media_type() {
         let pick = |ct| reads_form(ResponseFormat::JsonOrForm, ct);
         assert!(pick(Some("application/x-www-form-urlencoded")));
-        assert!(pick(Some("Application/X-WWW-Form-Urlencoded ; charset=utf-8")));
+        assert!(pick(Some(
+            "Application/X-WWW-Form-Urlencoded ; charset=utf-8"
+        )));
         assert!(!pick(Some("application/json")));
         assert!(!pick(Some("text/plain")));
         assert!(!pick(None));
@@ -232,8 +237,16 @@ mod tests {
         assert!(reads_form(ResponseFormat::Form, Some("application/json")));
         let body = br#"{"access_token": "abc"}"#;
         assert_eq!(
-            decode(ResponseFormat::JsonOrForm, Some("application/json"), body, &[]),
-            Ok(json!({"access_token": "abc"}).as_object().cloned().unwrap_or_default())
+            decode(
+                ResponseFormat::JsonOrForm,
+                Some("application/json"),
+                body,
+                &[]
+            ),
+            Ok(json!({"access_token": "abc"})
+                .as_object()
+                .cloned()
+                .unwrap_or_default())
         );
         let object = decode(
             ResponseFormat::JsonOrForm,
@@ -241,7 +254,10 @@ mod tests {
             b"access_token=abc",
             &[],
         );
-        assert_eq!(object.map(Value::Object), Ok(json!({"access_token": "abc"})));
+        assert_eq!(
+            object.map(Value::Object),
+            Ok(json!({"access_token": "abc"}))
+        );
     }
 
     #[test]
@@ -274,7 +290,10 @@ mod tests {
         );
         headers.append("x-subject-token", http::HeaderValue::from_static("other"));
         let reason = header_value(&headers, &spec, "X-Subject-Token").unwrap_err();
-        assert!(reason.contains("more than once") && reason.contains("`token`"), "{reason}");
+        assert!(
+            reason.contains("more than once") && reason.contains("`token`"),
+            "{reason}"
+        );
         assert!(!reason.contains("gAAAA"));
         let mut headers = http::HeaderMap::new();
         let opaque = http::HeaderValue::from_bytes(b"caf\xe9").expect("obs-text is allowed");

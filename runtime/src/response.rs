@@ -173,12 +173,17 @@ pub fn parse_token_response_hiding(
     {
         return Err(provider_error(body));
     }
-    normalize_fields_from(provider, provider.response, object, Some(response.headers()))
-        .map(|fields| TokenData {
-            fields,
-            specs: provider.response,
-        })
-        .map_err(unexpected)
+    normalize_fields_from(
+        provider,
+        provider.response,
+        object,
+        Some(response.headers()),
+    )
+    .map(|fields| TokenData {
+        fields,
+        specs: provider.response,
+    })
+    .map_err(unexpected)
 }
 
 /// Reads a body as `provider`'s answers are read (spec format 1.1, `response.format`): a JSON

@@ -159,7 +159,13 @@ fn form_pairs_normalize_as_json_strings_with_the_same_text_do() {
     assert_eq!(get("ratio"), Some(json!(0.25)));
     assert_eq!(get("active"), Some(json!(true)));
     assert_eq!(get("note"), Some(json!("a b&c=d é")));
-    for name in ["ttl_ms", "issued_at", "not_before", "expires_ms", "expires_at"] {
+    for name in [
+        "ttl_ms",
+        "issued_at",
+        "not_before",
+        "expires_ms",
+        "expires_at",
+    ] {
         assert!(get(name).is_some(), "{name} read from its text");
     }
     // Debug masks the secret, whatever shape it came in.
@@ -171,17 +177,23 @@ fn a_value_that_does_not_fit_is_named_as_for_json() {
     for (pair, says) in [
         ("active=yes", "field `active` is not a boolean"),
         ("count=1.5", "field `count` is not a whole number"),
-        ("expires_in=-1", "field `expires_in` is not a non-negative number of seconds"),
+        (
+            "expires_in=-1",
+            "field `expires_in` is not a non-negative number of seconds",
+        ),
         ("ratio=half", "field `ratio` is not a number"),
-        ("access_token=", "field `access_token` is not a non-empty string"),
+        (
+            "access_token=",
+            "field `access_token` is not a non-empty string",
+        ),
     ] {
         let body = if pair.starts_with("access_token=") {
             pair.to_owned()
         } else {
             format!("access_token=t&{pair}")
         };
-        let error = parse_token_response(&FORM, &answer("text/plain", body))
-            .expect_err("does not fit");
+        let error =
+            parse_token_response(&FORM, &answer("text/plain", body)).expect_err("does not fit");
         let Error::UnexpectedResponse(e) = error else {
             panic!("{pair}: not an unexpected response");
         };
@@ -193,7 +205,10 @@ fn a_value_that_does_not_fit_is_named_as_for_json() {
 fn json_or_form_reads_by_the_content_type() {
     let form = parse_token_response(
         &EITHER,
-        &answer("application/x-www-form-urlencoded; charset=utf-8", form_body()),
+        &answer(
+            "application/x-www-form-urlencoded; charset=utf-8",
+            form_body(),
+        ),
     )
     .expect("form by its content type");
     let json = parse_token_response(&EITHER, &answer("application/json", json_body()))
@@ -202,14 +217,19 @@ fn json_or_form_reads_by_the_content_type() {
     // Pairs labelled JSON are not JSON: refused, not guessed at.
     let error = parse_token_response(&EITHER, &answer("application/json", form_body()))
         .expect_err("not JSON");
-    assert!(matches!(error, Error::UnexpectedResponse(e) if e.reason.contains("not a JSON object")));
+    assert!(
+        matches!(error, Error::UnexpectedResponse(e) if e.reason.contains("not a JSON object"))
+    );
 }
 
 #[test]
 fn an_oauth_error_in_form_pairs_is_the_typed_error() {
     let response = http::Response::builder()
         .status(400)
-        .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(
+            http::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
         .body(b"error=invalid_client&error_description=Bad+client%21".to_vec())
         .expect("a response");
     let error = parse_token_response(&FORM, &response).expect_err("an error");
@@ -296,4 +316,63 @@ fn header_values_that_do_not_fit_are_refused_naming_the_field() {
         e.reason,
         "required header `X-Subject-Token` (field `access_token`) is missing"
     );
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    static STRINGS: [FieldSpec; 3] = [
+        FieldSpec {
+            wire: &["access_token"],
+            required: true,
+            ..field("access_token", FieldType::Secret)
+        },
+        FieldSpec {
+            wire: &["a"],
+            ..field("a", FieldType::String)
+        },
+        FieldSpec {
+            wire: &["b"],
+            ..field("b", FieldType::String)
+        },
+    ];
+
+    static TEXT: ProviderSpec = ProviderSpec {
+        name: "text",
+        response: &STRINGS,
+        response_format: ResponseFormat::Form,
+        ..ProviderSpec::DEFAULT
+    };
+
+    proptest! {
+        /// Whatever bytes a server sends as form pairs, the answer is a token or an error,
+        /// never a panic, and an error never quotes the token's value.
+        #[test]
+        fn any_body_is_a_token_or_an_error(body in proptest::collection::vec(any::<u8>(), 0..256)) {
+            let _ = parse_token_response(&FORM, &answer(FORM_TYPE, body.clone()));
+            let mut secret = b"access_token=s3cr3t-V4LUE&".to_vec();
+            secret.extend_from_slice(&body);
+            if let Err(error) = parse_token_response(&TEXT, &answer(FORM_TYPE, secret)) {
+                let shown = format!("{error} {error:?}");
+                prop_assert!(!shown.contains("s3cr3t-V4LUE"), "{}", shown);
+            }
+        }
+
+        /// Pairs serialized by `form_urlencoded` (as servers encode them) read back as the same
+        /// text, whatever characters the values hold.
+        #[test]
+        fn encoded_pairs_read_back(token in "[ -~]{1,40}", a in any::<String>(), b in any::<String>()) {
+            let body = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs([("access_token", &token), ("a", &a), ("b", &b)])
+                .finish();
+            let data = parse_token_response(&TEXT, &answer(FORM_TYPE, body))
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(data.get("access_token"), Some(&json!(token)));
+            prop_assert_eq!(data.get("a"), Some(&json!(a)));
+            prop_assert_eq!(data.get("b"), Some(&json!(b)));
+        }
+    }
+
+    const FORM_TYPE: &str = "application/x-www-form-urlencoded";
 }

@@ -93,11 +93,20 @@ async fn a_form_answer_is_typed_like_a_json_one() {
         token.refresh_token_expires_in,
         Some(Duration::from_secs(15_811_200))
     );
-    assert_eq!(token.scope, Some(vec!["repo".to_owned(), "gist".to_owned()]));
-    assert_eq!(token.refresh_token.as_ref().map(Secret::expose), Some(REFRESH));
+    assert_eq!(
+        token.scope,
+        Some(vec!["repo".to_owned(), "gist".to_owned()])
+    );
+    assert_eq!(
+        token.refresh_token.as_ref().map(Secret::expose),
+        Some(REFRESH)
+    );
     // Secrets stay secret however they arrived.
     let debug = format!("{token:?}");
-    assert!(!debug.contains(ACCESS) && !debug.contains(REFRESH), "{debug}");
+    assert!(
+        !debug.contains(ACCESS) && !debug.contains(REFRESH),
+        "{debug}"
+    );
 }
 
 #[tokio::test]
@@ -206,7 +215,8 @@ async fn hostile_form_answers_are_typed_errors_that_show_no_value() {
             .expect_err("refused"),
     );
     assert!(
-        e.reason.contains("field `expires_in` is not a whole number of seconds"),
+        e.reason
+            .contains("field `expires_in` is not a whole number of seconds"),
         "{}",
         e.reason
     );

@@ -223,10 +223,7 @@ impl<'b> Checker<'_, 'b> {
         if let Some(from) = &field.from {
             self.error(
                 from.referenced,
-                format!(
-                    "{what} `{}` has both `from` and `header`",
-                    name.value
-                ),
+                format!("{what} `{}` has both `from` and `header`", name.value),
                 "a field is read from the body (`from`) or from a header (`header`): remove one",
             );
         }
