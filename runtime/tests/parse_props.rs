@@ -101,6 +101,7 @@ const fn spec(errors: ErrorFormat) -> ProviderSpec {
         response: RESPONSE,
         response_format: ResponseFormat::Json,
         errors,
+        expiry: tokenspec_runtime::Expiry::Default,
         access_lifetime: None,
         refresh_lifetime: None,
         claims: &[],

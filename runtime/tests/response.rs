@@ -67,6 +67,7 @@ const BASE: ProviderSpec = ProviderSpec {
     ],
     response_format: ResponseFormat::Json,
     errors: ErrorFormat::OAuth2,
+    expiry: tokenspec_runtime::Expiry::Default,
     access_lifetime: Some(60),
     refresh_lifetime: None,
     claims: &[],

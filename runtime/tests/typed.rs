@@ -169,6 +169,7 @@ static SPEC: rt::ProviderSpec = rt::ProviderSpec {
     ],
     response_format: rt::ResponseFormat::Json,
     errors: rt::ErrorFormat::OAuth2,
+    expiry: rt::Expiry::Default,
     access_lifetime: None,
     refresh_lifetime: None,
     claims: &[],

@@ -157,6 +157,7 @@ macro_rules! authlib_provider {
             ],
             response_format: rt::ResponseFormat::Json,
             errors: rt::ErrorFormat::OAuth2,
+            expiry: rt::Expiry::Default,
             access_lifetime: None,
             refresh_lifetime: None,
             claims: &[],

@@ -797,6 +797,7 @@ static WHOLE_HOST: tokenspec_runtime::ProviderSpec = {
         }],
         response_format: rt::ResponseFormat::Json,
         errors: rt::ErrorFormat::OAuth2,
+        expiry: rt::Expiry::Default,
         access_lifetime: None,
         refresh_lifetime: None,
         claims: &[],

@@ -910,6 +910,7 @@ static REFRESHING: rt::ProviderSpec = rt::ProviderSpec {
     ],
     response_format: rt::ResponseFormat::Json,
     errors: rt::ErrorFormat::OAuth2,
+    expiry: rt::Expiry::Default,
     access_lifetime: Some(3600),
     refresh_lifetime: None,
     claims: &[],

@@ -3,10 +3,12 @@
 use crate::mask::{self, Redactor};
 use crate::{Failure, Report, inputs};
 use serde_json::{Map, Value, json};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
+use tokenspec_runtime::expiry::{instant_of, token_expiry};
 use tokenspec_runtime::{
-    Client, DynResult, Error, FieldType, GrantKind, GrantSpec, HttpOptions, InvalidInput,
-    JsonErrorBody, ProviderError, ProviderSpec, RetryPolicy, TransportError, TransportErrorKind,
+    Client, DynResult, Error, Expiry, FieldType, FieldValue, GrantKind, GrantSpec, HttpOptions,
+    InvalidInput, JsonErrorBody, ProviderError, ProviderSpec, RetryPolicy, TokenData, TokenExpiry,
+    TokenType, TransportError, TransportErrorKind,
 };
 
 /// Most retries `--retries` accepts: with the runtime's backoff (at most 5 s between attempts)
@@ -346,7 +348,7 @@ pub fn token(args: &TokenArgs, redactor: &mut Redactor) -> Result<Report, Failur
             redactor.add(value);
         }
     }
-    let mut out = data.to_wire_json(redactor.revealing());
+    let mut out = token_fields(provider, &data, redactor.revealing(), SystemTime::now());
     let mut warnings = Vec::new();
     if !provider.claims.is_empty() {
         let claims = data
@@ -367,6 +369,79 @@ pub fn token(args: &TokenArgs, redactor: &mut Redactor) -> Result<Report, Failur
         stdout: crate::Stdout::Json(Value::Object(out)),
         warnings,
     })
+}
+
+/// The response's fields as `tokenctl token` prints them: under their spec names (a nested
+/// `data.accessToken` shows as `access_token`), secrets as `***` unless `reveal`, `token_type`
+/// normalized (RFC 6749 section 5.1: its value is case-insensitive, so `bearer` is the
+/// `Bearer` of RFC 6750), instants as RFC 3339 UTC; then `lifetime`, the expiry the runtime
+/// understood, counted from `now` (when the answer arrived).
+fn token_fields(
+    provider: &ProviderSpec,
+    data: &TokenData,
+    reveal: bool,
+    now: SystemTime,
+) -> Map<String, Value> {
+    let mut out = Map::new();
+    for spec in provider.response {
+        let Some(value) = data.get(spec.name) else {
+            continue;
+        };
+        let shown = match spec.ty {
+            FieldType::Secret if !reveal => Value::String("***".into()),
+            FieldType::TokenType => <TokenType as FieldValue>::from_value(value.clone())
+                .map_or_else(|_| value.clone(), |t| Value::String(t.as_str().to_owned())),
+            ty if ty.is_instant() => instant_of(value)
+                .and_then(rfc3339)
+                .map_or_else(|| value.clone(), Value::String),
+            _ => value.clone(),
+        };
+        out.insert(spec.name.to_owned(), shown);
+    }
+    out.insert("lifetime".into(), lifetime(provider, data, now));
+    out
+}
+
+/// The token's lifetime as the runtime understood it (spec format 1.1 `response.expiry`):
+/// seconds left at `now`, the instant in RFC 3339 UTC and what set it (a response field by
+/// its spec name, or the spec's `access_lifetime`); `"no expiry"` for a token that lives
+/// until it is revoked, `"unknown"` when neither the response nor the spec says.
+fn lifetime(provider: &ProviderSpec, data: &TokenData, now: SystemTime) -> Value {
+    match token_expiry(provider, data.fields(), now) {
+        TokenExpiry::At(at) => {
+            let field = match provider.expiry {
+                Expiry::Field(name) => name,
+                _ => "expires_in",
+            };
+            let from = if data.get(field).is_some() {
+                field
+            } else {
+                "access_lifetime"
+            };
+            let left = at.duration_since(now).unwrap_or(Duration::ZERO);
+            // Whole seconds, as `seconds_left` counts them: the instant to the nanosecond
+            // would only say when this command ran.
+            let at = at
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map_or(at, |since| {
+                    SystemTime::UNIX_EPOCH + Duration::from_secs(since.as_secs())
+                });
+            json!({
+                "seconds_left": left.as_secs(),
+                "expires_at": rfc3339(at),
+                "from": from,
+            })
+        }
+        TokenExpiry::Never => Value::String("no expiry".into()),
+        TokenExpiry::Unknown => Value::String("unknown".into()),
+    }
+}
+
+/// `at` in RFC 3339 (section 5.6), UTC, to the second or with the fraction it has.
+fn rfc3339(at: SystemTime) -> Option<String> {
+    time::OffsetDateTime::from(at)
+        .format(&time::format_description::well_known::Rfc3339)
+        .ok()
 }
 
 /// Sends `request` through the runtime client on a current-thread tokio runtime: each attempt
@@ -470,4 +545,122 @@ pub fn authorize_url(args: &AuthorizeArgs, redactor: &mut Redactor) -> Result<Re
         mask::mask_url(url.as_str(), &mask::secret_params(provider))
     };
     Ok(Report::text(url))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokenspec_runtime::FieldSpec;
+    use tokenspec_runtime::response::normalize;
+
+    /// A provider whose token and expiry are nested (`data.accessToken`, `data.expiresAt`).
+    static NESTED: ProviderSpec = ProviderSpec {
+        name: "nested",
+        response: &[
+            FieldSpec {
+                name: "access_token",
+                wire: &["data", "accessToken"],
+                ty: FieldType::Secret,
+                required: true,
+                ..FieldSpec::DEFAULT
+            },
+            FieldSpec {
+                name: "token_type",
+                wire: &["data", "tokenType"],
+                ty: FieldType::TokenType,
+                ..FieldSpec::DEFAULT
+            },
+            FieldSpec {
+                name: "expires_at",
+                wire: &["data", "expiresAt"],
+                ty: FieldType::EpochMilliseconds,
+                ..FieldSpec::DEFAULT
+            },
+        ],
+        expiry: Expiry::Field("expires_at"),
+        access_lifetime: Some(600),
+        ..ProviderSpec::DEFAULT
+    };
+
+    static NEVER: ProviderSpec = ProviderSpec {
+        name: "never",
+        response: &[FieldSpec {
+            name: "access_token",
+            wire: &["access_token"],
+            ty: FieldType::Secret,
+            required: true,
+            ..FieldSpec::DEFAULT
+        }],
+        expiry: Expiry::Never,
+        ..ProviderSpec::DEFAULT
+    };
+
+    /// `2026-11-30T15:00:00Z`.
+    const AT: u64 = 1_796_050_800;
+
+    fn data(provider: &'static ProviderSpec, body: Value) -> TokenData {
+        let Value::Object(object) = body else {
+            unreachable!("tests pass objects")
+        };
+        normalize(provider, provider.response, &object).expect("a valid answer")
+    }
+
+    fn at(secs: u64) -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
+    }
+
+    #[test]
+    fn fields_show_under_their_spec_names_with_secrets_masked() {
+        let data = data(
+            &NESTED,
+            json!({"data": {"accessToken": "tok-123", "tokenType": "bEaReR", "expiresAt": 1_796_050_800_000_i64}}),
+        );
+        let out = token_fields(&NESTED, &data, false, at(AT - 90));
+        assert_eq!(out["access_token"], "***");
+        assert!(!out.contains_key("data.accessToken") && !out.contains_key("data"));
+        // RFC 6749 section 5.1: case-insensitive; printed as RFC 6750 spells it.
+        assert_eq!(out["token_type"], "Bearer");
+        assert_eq!(out["expires_at"], "2026-11-30T15:00:00Z");
+        assert_eq!(
+            out["lifetime"],
+            json!({"seconds_left": 90, "expires_at": "2026-11-30T15:00:00Z", "from": "expires_at"})
+        );
+        let revealed = token_fields(&NESTED, &data, true, at(AT - 90));
+        assert_eq!(revealed["access_token"], "tok-123");
+    }
+
+    #[test]
+    fn other_token_types_are_kept_as_sent() {
+        let data = data(
+            &NESTED,
+            json!({"data": {"accessToken": "t", "tokenType": "DPoP"}}),
+        );
+        let out = token_fields(&NESTED, &data, false, at(AT));
+        assert_eq!(out["token_type"], "DPoP");
+    }
+
+    #[test]
+    fn lifetime_falls_back_to_the_spec_then_says_no_expiry() {
+        // Without the expiry field: the spec's access_lifetime, counted from now.
+        let data = data(&NESTED, json!({"data": {"accessToken": "t"}}));
+        let out = token_fields(&NESTED, &data, false, at(AT));
+        assert_eq!(
+            out["lifetime"],
+            json!({"seconds_left": 600, "expires_at": "2026-11-30T15:10:00Z", "from": "access_lifetime"})
+        );
+        let never = token_fields(
+            &NEVER,
+            &super::tests::data(&NEVER, json!({"access_token": "t"})),
+            false,
+            at(AT),
+        );
+        assert_eq!(never["lifetime"], "no expiry");
+        // A past instant: no time left, never a negative count.
+        let past = super::tests::data(
+            &NESTED,
+            json!({"data": {"accessToken": "t", "expiresAt": 1_796_050_800_000_i64}}),
+        );
+        let out = token_fields(&NESTED, &past, false, at(AT + 5));
+        assert_eq!(out["lifetime"]["seconds_left"], 0);
+    }
 }

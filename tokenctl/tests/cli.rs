@@ -272,6 +272,26 @@ impl Run {
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {self:?}"))
     }
 
+    /// The printed token without its `lifetime`, after checking that: `seconds` left, set by
+    /// `from`, ending at an RFC 3339 UTC instant that many seconds after the command ran.
+    #[track_caller]
+    fn token_json(&self, seconds: u64, from: &str) -> Value {
+        let mut out = self.json();
+        let lifetime = out
+            .as_object_mut()
+            .and_then(|o| o.remove("lifetime"))
+            .unwrap_or_else(|| panic!("no lifetime: {self:?}"));
+        assert_eq!(lifetime["seconds_left"], seconds, "{lifetime}");
+        assert_eq!(lifetime["from"], from, "{lifetime}");
+        let text = lifetime["expires_at"].as_str().expect("an RFC 3339 string");
+        assert!(text.ends_with('Z'), "UTC: {text}");
+        let at = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+            .expect("RFC 3339");
+        let expected = time::OffsetDateTime::now_utc() + time::Duration::seconds(seconds as i64);
+        assert!((expected - at).whole_seconds().abs() <= 60, "{text}");
+        out
+    }
+
     #[track_caller]
     fn assert_code(&self, code: i32) -> &Self {
         assert_eq!(self.code, code, "exit status: {self:?}");
@@ -907,7 +927,7 @@ fn smartway_fetch() {
     let run = run_token(&server, "smartway", &[SMARTWAY]);
     run.assert_code(0);
     run.assert_hides(&[SW_KEY, &token]);
-    let out = run.json();
+    let out = run.token_json(900, "expires_in");
     assert_eq!(
         out,
         json!({
@@ -947,9 +967,11 @@ fn smartway_fetch_reveal_and_env_input() {
     run.assert_code(0);
     let out = run.json();
     assert_eq!(out["access_token"], token.as_str());
-    assert_eq!(out["token_type"], "bearer");
+    // RFC 6749 section 5.1: token_type is case-insensitive; printed as RFC 6750 spells it.
+    assert_eq!(out["token_type"], "Bearer");
     // The spec's default lifetime when expires_in is absent.
     assert_eq!(out["expires_in"], 900);
+    assert_eq!(out["lifetime"]["seconds_left"], 900);
     assert_eq!(out["claims"]["companyId"], "4711");
     assert_eq!(server.only_request().headers["x-api-key"], SW_KEY);
 }
@@ -1001,7 +1023,7 @@ fn smartdocumentor_fetch() {
     run.assert_code(0);
     run.assert_hides(&[SD_SECRET, OPAQUE_TOKEN]);
     assert_eq!(
-        run.json(),
+        run.token_json(3600, "expires_in"),
         json!({"access_token": "***", "expires_in": 3600, "token_type": "Bearer", "scope": ["WebAPI"]})
     );
     let request = server.only_request();
@@ -1085,7 +1107,7 @@ fn learnlink_fetch() {
     run.assert_code(0);
     run.assert_hides(&[LL_SECRET, OPAQUE_TOKEN]);
     assert_eq!(
-        run.json(),
+        run.token_json(3600, "expires_in"),
         json!({"access_token": "***", "token_type": "Bearer", "expires_in": 3600, "scope": ["api/read", "api/write"]})
     );
     let request = server.only_request();
@@ -1154,7 +1176,7 @@ fn brainysoft_fetch() {
     run.assert_code(0);
     run.assert_hides(&[BS_SECRET, OPAQUE_TOKEN]);
     assert_eq!(
-        run.json(),
+        run.token_json(299, "expires_in"),
         json!({
             "access_token": "***",
             "token_type": "Bearer",
@@ -1230,7 +1252,7 @@ fn approvalmax_authorization_code_fetch() {
     run.assert_code(0);
     run.assert_hides(&[AM_SECRET, AM_JWT, AM_REFRESH_OUT]);
     assert_eq!(
-        run.json(),
+        run.token_json(3600, "expires_in"),
         json!({
             "access_token": "***",
             "expires_in": 3600,
