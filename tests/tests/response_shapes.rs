@@ -263,8 +263,8 @@ fn header_client(server: &TestServer) -> header_token::Client {
 fn keystone_body() -> serde_json::Value {
     serde_json::json!({
         "token": {
-            "expires_at": "2026-11-29T21:26:52.999747Z",
-            "issued_at": "2026-11-29T20:26:52.999819Z",
+            "expires_at": "2099-11-29T21:26:52.999747Z",
+            "issued_at": "2099-11-29T20:26:52.999819Z",
             "methods": ["application_credential"],
             "user": {"id": "bb6c14b425e34251a7d6114dbab87722", "name": "admin"},
         }
@@ -289,7 +289,12 @@ async fn the_token_is_read_from_its_header_in_any_case() {
         }))
     );
     assert_eq!(token.access_token.expose(), SUBJECT_TOKEN);
-    assert_eq!(token.expires_at, "2026-11-29T21:26:52.999747Z");
+    // The body's RFC 3339 expiry, typed (a header field and a body field in one response);
+    // datetime fields keep milliseconds.
+    assert_eq!(
+        token.expires_at,
+        std::time::UNIX_EPOCH + Duration::new(4_099_670_812, 999_000_000)
+    );
     assert_eq!(
         token.user_id.as_deref(),
         Some("bb6c14b425e34251a7d6114dbab87722")
