@@ -62,10 +62,22 @@ fn committed_modules_are_what_the_generator_emits() {
 
 #[test]
 fn the_spec_statics_name_the_lifetime_field() {
-    assert_eq!(expiry_milliseconds::PROVIDER.expiry, Expiry::Field("expires_in"));
-    assert_eq!(expiry_epoch_nested::PROVIDER.expiry, Expiry::Field("expires_at"));
-    assert_eq!(expiry_epoch_milliseconds::PROVIDER.expiry, Expiry::Field("expires_at"));
-    assert_eq!(expiry_datetime::PROVIDER.expiry, Expiry::Field("expires_at"));
+    assert_eq!(
+        expiry_milliseconds::PROVIDER.expiry,
+        Expiry::Field("expires_in")
+    );
+    assert_eq!(
+        expiry_epoch_nested::PROVIDER.expiry,
+        Expiry::Field("expires_at")
+    );
+    assert_eq!(
+        expiry_epoch_milliseconds::PROVIDER.expiry,
+        Expiry::Field("expires_at")
+    );
+    assert_eq!(
+        expiry_datetime::PROVIDER.expiry,
+        Expiry::Field("expires_at")
+    );
     assert_eq!(expiry_never::PROVIDER.expiry, Expiry::Never);
 }
 
@@ -99,7 +111,11 @@ fn typed_responses_hold_durations_and_instants() {
     assert_eq!(at, UNIX_EPOCH + Duration::from_secs(1_796_050_800));
 
     let epoch_ms = parse(
-        |r| client_epoch_ms().parse_response(r).map_err(|e| e.to_string()),
+        |r| {
+            client_epoch_ms()
+                .parse_response(r)
+                .map_err(|e| e.to_string())
+        },
         r#"{"accessToken": "a", "expiresAt": "1796050800250"}"#,
     );
     assert_eq!(
@@ -108,7 +124,11 @@ fn typed_responses_hold_durations_and_instants() {
     );
 
     let datetime = parse(
-        |r| client_datetime().parse_response(r).map_err(|e| e.to_string()),
+        |r| {
+            client_datetime()
+                .parse_response(r)
+                .map_err(|e| e.to_string())
+        },
         r#"{"token": "a", "expiration": "2026-11-30T16:00:00.000+01:00"}"#,
     );
     assert_eq!(
@@ -167,4 +187,106 @@ fn a_wrong_unit_is_refused_naming_the_type_to_declare() {
         .to_string();
     assert!(error.contains("`expiresAt`"), "{error}");
     assert!(error.contains("type: epoch_seconds"), "{error}");
+}
+
+/// The worked example of docs/spec-format.md, "12.1 The field that sets the lifetime", validates
+/// and is the nested epoch-seconds fixture: `tokenspec diff` finds no change between the two.
+#[test]
+fn the_documented_example_is_the_fixture() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let docs = std::fs::read_to_string(root.join("../docs/spec-format.md")).expect("the docs");
+    let section = docs
+        .split_once("### 12.1 The field that sets the lifetime, in any form (spec format 1.1)")
+        .expect("the section")
+        .1;
+    let example = section
+        .split_once("```yaml\n")
+        .and_then(|(_, rest)| rest.split_once("```\n"))
+        .expect("a YAML block")
+        .0;
+    let arena = tokenspec::Bump::new();
+    let documented = tokenspec::validate_sources(
+        &arena,
+        vec![tokenspec::load::Source::new(
+            "expiry_epoch_nested.yaml",
+            example,
+        )],
+    )
+    .unwrap_or_else(|e| panic!("the documented example validates:\n{e}"));
+    let fixture = tokenspec::validate_sources(
+        &arena,
+        vec![
+            tokenspec::load::read_file(&root.join("tests/fixtures/expiry_epoch_nested.yaml"))
+                .expect("readable"),
+        ],
+    )
+    .expect("the fixture validates");
+    let changes = tokenspec::diff::diff(&fixture, &documented);
+    assert!(
+        changes.is_empty(),
+        "{}",
+        tokenspec::diff::render_text(&changes)
+    );
+}
+
+/// The nested fixture with `from` replaced by `to`, diffed against the fixture.
+fn diff_after(edits: &[(&str, &str)]) -> Vec<tokenspec::diff::Change> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("tests/fixtures/expiry_epoch_nested.yaml"))
+        .expect("readable");
+    let arena = tokenspec::Bump::new();
+    let load = |text: String| {
+        tokenspec::validate_sources(
+            &arena,
+            vec![tokenspec::load::Source::new(
+                "expiry_epoch_nested.yaml",
+                text,
+            )],
+        )
+        .unwrap_or_else(|e| panic!("valid:\n{e}"))
+    };
+    let old = load(text.clone());
+    let new = load(edits.iter().fold(text, |text, (from, to)| {
+        assert!(text.contains(from), "{from}");
+        text.replace(from, to)
+    }));
+    tokenspec::diff::diff(&old, &new)
+}
+
+#[test]
+fn diff_classes_a_unit_or_expiry_change_breaking_and_a_rename_of_timestamp_compatible() {
+    use tokenspec::diff::Class;
+    let class = |changes: &[tokenspec::diff::Change]| {
+        changes
+            .iter()
+            .map(|c| (c.class, c.what.clone()))
+            .collect::<Vec<_>>()
+    };
+    // Same Rust type (SystemTime), another unit: every value means another time.
+    let unit = diff_after(&[
+        ("type: epoch_seconds", "type: epoch_milliseconds"),
+        (
+            "\"expiresAt\": 1796050800}",
+            "\"expiresAt\": 1796050800000}",
+        ),
+    ]);
+    assert_eq!(
+        class(&unit),
+        [(
+            Class::Breaking,
+            "type of response field `expires_at` epoch_seconds → epoch_milliseconds".to_owned()
+        )]
+    );
+    assert!(unit[0].why.contains("another unit"), "{}", unit[0].why);
+    let never = diff_after(&[("  expiry: expires_at\n", "  expiry: never\n")]);
+    assert_eq!(never.len(), 1, "{never:?}");
+    assert_eq!(never[0].class, Class::Breaking);
+    assert!(
+        never[0].what.contains("response.expiry"),
+        "{}",
+        never[0].what
+    );
+    let renamed = diff_after(&[("type: epoch_seconds", "type: timestamp")]);
+    assert_eq!(renamed.len(), 1, "{renamed:?}");
+    assert_eq!(renamed[0].class, Class::Compatible);
 }

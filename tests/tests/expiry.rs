@@ -36,11 +36,10 @@ use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokenspec_runtime::expiry::token_expiry;
-use tokenspec_runtime::{
-    CachedTokenSource, Expiry, JsonErrorBody, ManualClock, ProviderSpec, RetryPolicy,
-    TokenExpiry,
-};
 use tokenspec_runtime::source::UNKNOWN_LIFETIME;
+use tokenspec_runtime::{
+    CachedTokenSource, Expiry, JsonErrorBody, ManualClock, ProviderSpec, RetryPolicy, TokenExpiry,
+};
 use tokenspec_tests::{Reply, TestServer, sorted_pairs};
 
 /// `2026-11-30T15:00:00Z`, the instant the fixtures' documented examples name.
@@ -222,12 +221,18 @@ async fn a_token_source_keeps_a_token_that_never_expires() {
     // A day, then ten years, later: still the same token, and no second request.
     for later in [24 * 3600, 10 * 365 * 24 * 3600] {
         clock.advance(Duration::from_secs(later));
-        assert_eq!(source.access_token().await.expect("token").expose(), "pat-1");
+        assert_eq!(
+            source.access_token().await.expect("token").expose(),
+            "pat-1"
+        );
     }
     assert_eq!(server.request_count(), 1);
     // Refused by an API (revoked): it is not taken back from the store but fetched again.
     source.forget(&token);
-    assert_eq!(source.access_token().await.expect("token").expose(), "pat-1");
+    assert_eq!(
+        source.access_token().await.expect("token").expose(),
+        "pat-1"
+    );
     assert_eq!(server.request_count(), 2);
 }
 
@@ -244,8 +249,12 @@ async fn without_expiry_field_or_never_a_token_source_renews_every_minute() {
         &json!({"access_token": "pat-1", "token_type": "Bearer"}),
     ));
     let mut client = tokenspec_runtime::Client::new(unknown);
-    client.set::<JsonErrorBody>("client_id", "id-1").expect("client id");
-    client.set::<JsonErrorBody>("client_secret", "secret-1").expect("secret");
+    client
+        .set::<JsonErrorBody>("client_id", "id-1")
+        .expect("client id");
+    client
+        .set::<JsonErrorBody>("client_secret", "secret-1")
+        .expect("secret");
     client
         .set_base_url::<JsonErrorBody>(&server.base_url())
         .expect("base URL");
@@ -274,13 +283,22 @@ async fn a_token_source_renews_an_absolute_expiry_before_its_instant() {
     let source = client!(expiry_epoch_nested, server)
         .token_source()
         .with_clock(clock.clone());
-    assert_eq!(source.access_token().await.expect("token").expose(), "first");
+    assert_eq!(
+        source.access_token().await.expect("token").expose(),
+        "first"
+    );
     // The default margin for an hour's token is 60 s: served until then.
     clock.set(at(EXPIRES_AT - 61));
-    assert_eq!(source.access_token().await.expect("token").expose(), "first");
+    assert_eq!(
+        source.access_token().await.expect("token").expose(),
+        "first"
+    );
     assert_eq!(server.request_count(), 1);
     clock.set(at(EXPIRES_AT - 59));
-    assert_eq!(source.access_token().await.expect("token").expose(), "second");
+    assert_eq!(
+        source.access_token().await.expect("token").expose(),
+        "second"
+    );
     assert_eq!(server.request_count(), 2);
 }
 
