@@ -278,3 +278,72 @@ async fn redis_stopped_mid_run_still_serves_tokens_unless_strict() {
         "{shown}"
     );
 }
+
+/// RFC 6749 §10.4 / OAuth 2.0 Security BCP §4.14: a provider that rotates refresh tokens
+/// refuses a used one, so two processes renewing one user's token must not both spend it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotating_refresh_token_is_spent_once_by_the_fleet() {
+    use tokenspec_provider_approvalmax as approvalmax;
+    let redis = RedisServer::start();
+    let valid = Arc::new(Mutex::new(String::from("rt-fleet-1")));
+    let issued = Arc::new(Mutex::new(1u32));
+    let server = TestServer::with_handler(move |request: &RecordedRequest| {
+        let form = request.form();
+        let sent = form
+            .iter()
+            .find(|(k, _)| k == "refresh_token")
+            .map(|(_, v)| v.clone());
+        let mut valid = valid.lock().expect("valid");
+        if sent.as_deref() != Some(valid.as_str()) {
+            return Reply::json(400, &json!({"error": "invalid_grant"}));
+        }
+        let mut issued = issued.lock().expect("counter");
+        *issued += 1;
+        *valid = format!("rt-fleet-{issued}");
+        Reply::json(
+            200,
+            &json!({
+                "access_token": format!("at-fleet-{issued}"),
+                "refresh_token": *valid,
+                "expires_in": 3600,
+                "token_type": "Bearer",
+            }),
+        )
+        .delay(Duration::from_millis(200))
+    });
+    let process = || {
+        let key = EncryptionKey::new("test-k1", &[0x5a; 32]).expect("key");
+        let store = RedisStore::new(&redis.url(), key, RedisOptions::default()).expect("store");
+        approvalmax::Client::builder(approvalmax::Inputs {
+            client_id: CLIENT_ID.into(),
+            client_secret: CLIENT_SECRET.into(),
+            redirect_uri: "https://app.example/callback".into(),
+        })
+        .base_url(&server.base_url())
+        .expect("loopback base url")
+        .build()
+        .expect("client")
+        .token_source()
+        .with_store(Arc::new(store))
+        .with_user("user-1")
+    };
+    let first = process();
+    let second = process();
+    // The user's first token, already due, as the code exchange left it.
+    first
+        .insert(
+            tokenspec_runtime::Secret::new("at-fleet-1"),
+            Some(Duration::ZERO),
+            Some(tokenspec_runtime::Secret::new("rt-fleet-1")),
+        )
+        .await
+        .expect("inserted");
+    let (a, b) = tokio::join!(first.access_token(), second.access_token());
+    assert_eq!(a.expect("first process").expose(), "at-fleet-2");
+    assert_eq!(b.expect("second process").expose(), "at-fleet-2");
+    assert_eq!(
+        server.request_count(),
+        1,
+        "one refresh for the fleet, never a reuse"
+    );
+}
