@@ -663,4 +663,55 @@ mod tests {
         let out = token_fields(&NESTED, &past, false, at(AT + 5));
         assert_eq!(out["lifetime"]["seconds_left"], 0);
     }
+
+    /// Two extension grants (RFC 6749 §4.5) and a built-in one.
+    static EXTENDED: ProviderSpec = ProviderSpec {
+        name: "extended",
+        grants: &[
+            GrantSpec {
+                kind: tokenspec_runtime::GrantKind::Extension,
+                extension: Some(tokenspec_runtime::ExtensionGrant {
+                    name: "account_credentials",
+                    grant_type: "account_credentials",
+                }),
+                ..GrantSpec::DEFAULT
+            },
+            GrantSpec {
+                kind: tokenspec_runtime::GrantKind::Extension,
+                extension: Some(tokenspec_runtime::ExtensionGrant {
+                    name: "token_exchange",
+                    grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+                }),
+                ..GrantSpec::DEFAULT
+            },
+            GrantSpec {
+                kind: tokenspec_runtime::GrantKind::ClientCredentials,
+                ..GrantSpec::DEFAULT
+            },
+        ],
+        ..ProviderSpec::DEFAULT
+    };
+
+    #[test]
+    fn grant_names_an_extension_grant_by_its_own_name() {
+        let picked = |name| pick_grant(&EXTENDED, name).map(|g| g.grant_type());
+        assert_eq!(
+            picked(Some("token_exchange")).ok(),
+            Some(Some("urn:ietf:params:oauth:grant-type:token-exchange"))
+        );
+        assert_eq!(
+            picked(Some("client_credentials")).ok(),
+            Some(Some("client_credentials"))
+        );
+        // The first grant is the default, extension or not.
+        assert_eq!(picked(None).ok(), Some(Some("account_credentials")));
+        // The kind's label is no grant's name; the message lists the names that are.
+        match pick_grant(&EXTENDED, Some("extension")) {
+            Err(Failure::Usage(message)) => assert!(
+                message.contains("account_credentials, token_exchange, client_credentials"),
+                "{message}"
+            ),
+            other => panic!("a usage error, not {:?}", other.map(|g| g.name())),
+        }
+    }
 }

@@ -105,15 +105,15 @@ pub struct Spec {
 /// extension grant (RFC 6749 section 4.5), named like a method and stating its `grant_type`.
 fn grants_schema(generator: &mut SchemaGenerator) -> Schema {
     let grant = generator.subschema_for::<Grant>();
+    // Every built-in kind, so that a new one needs no edit here.
+    let built_in: serde_json::Map<String, serde_json::Value> = tokenspec_spec::GrantKind::BUILT_IN
+        .iter()
+        .map(|kind| (kind.name().to_owned(), grant.clone().to_value()))
+        .collect();
     json_schema!({
         "type": "object",
         "minProperties": 1,
-        "properties": {
-            "none": grant,
-            "client_credentials": grant,
-            "authorization_code": grant,
-            "refresh_token": grant,
-        },
+        "properties": built_in,
         "propertyNames": { "pattern": "^[a-z](_?[a-z0-9])*$" },
         "additionalProperties": {
             "allOf": [grant, { "required": ["grant_type"] }],
