@@ -347,3 +347,66 @@ async fn a_rotating_refresh_token_is_spent_once_by_the_fleet() {
         "one refresh for the fleet, never a reuse"
     );
 }
+
+/// A Redis that accepts connections and never answers (overloaded, or a black-holed port):
+/// every operation is bounded by the store's timeout, so callers still get tokens promptly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redis_that_never_answers_costs_bounded_time() {
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = silent.local_addr().expect("addr").port();
+    // Accepts (the kernel does, backlog) and reads nothing; kept open for the whole test.
+    let _held = std::thread::spawn(move || {
+        let mut open = Vec::new();
+        for stream in silent.incoming().take(16).flatten() {
+            open.push(stream);
+        }
+        std::thread::sleep(Duration::from_secs(30));
+    });
+    let server = provider(300, Duration::ZERO);
+    let store = |strict| {
+        let key = EncryptionKey::new("test-k1", &[0x5a; 32]).expect("key");
+        let options = RedisOptions {
+            timeout: Duration::from_millis(200),
+            strict,
+            ..RedisOptions::default()
+        };
+        Arc::new(
+            RedisStore::new(&format!("redis://127.0.0.1:{port}/"), key, options).expect("store"),
+        )
+    };
+    let client = brainysoft::Client::builder(brainysoft::Inputs {
+        customer_key: "acme".into(),
+        client_id: CLIENT_ID.into(),
+        client_secret: CLIENT_SECRET.into(),
+    })
+    .base_url(&server.base_url())
+    .expect("loopback base url")
+    .build()
+    .expect("client");
+
+    let started = Instant::now();
+    let lenient = client.token_source().with_store(store(false));
+    assert_eq!(
+        lenient.access_token().await.expect("token").expose(),
+        "at-fleet-1"
+    );
+    // load, renewal and save: three bounded waits at most.
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+
+    let started = Instant::now();
+    let strict = client.token_source().with_store(store(true));
+    let error = strict
+        .access_token()
+        .await
+        .expect_err("strict store, silent Redis");
+    assert!(matches!(error, Error::Store(_)), "{error:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}
