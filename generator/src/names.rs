@@ -112,7 +112,7 @@ pub(crate) fn snake_case(name: &str) -> bool {
 /// The generated client's method for a grant: fixed for the built-in kinds, the grant's own
 /// name for an extension grant (`client.account_credentials()`), which validation has checked
 /// with [`check_grant_name`].
-pub fn grant_method<'a>(kind: crate::model::GrantKind, name: &'a str) -> &'a str {
+pub fn grant_method(kind: crate::model::GrantKind, name: &str) -> &str {
     use crate::model::GrantKind;
     match kind {
         GrantKind::None | GrantKind::ClientCredentials => "fetch_token",
