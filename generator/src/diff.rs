@@ -658,6 +658,11 @@ impl Differ<'_> {
                 continue;
             };
             self.grant(b, old, new);
+            if let (Some(o), Some(n)) = (&old.assertion, &new.assertion)
+                && o != n
+            {
+                self.assertion(&format!("grant `{}` assertion", old.name()), o, n);
+            }
         }
         for new in b.grants {
             if a.grant_by_name(new.name()).is_none() {

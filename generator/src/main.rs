@@ -174,6 +174,9 @@ enum Grant {
     AuthorizationCode,
     #[value(alias = "refresh_token")]
     RefreshToken,
+    /// The JWT-bearer grant (RFC 7523 §2.1): a signed assertion for every request.
+    #[value(alias = "jwt_bearer")]
+    JwtBearer,
     /// An extension grant (RFC 6749 §4.5): a vendor's `grant_type` or an absolute URI.
     Extension,
 }
@@ -346,6 +349,7 @@ fn new(
             Grant::ClientCredentials => GrantKind::ClientCredentials,
             Grant::AuthorizationCode => GrantKind::AuthorizationCode,
             Grant::RefreshToken => GrantKind::RefreshToken,
+            Grant::JwtBearer => GrantKind::JwtBearer,
             Grant::Extension => GrantKind::Extension,
         },
         auth: match auth {

@@ -118,6 +118,7 @@ pub fn grant_method(kind: crate::model::GrantKind, name: &str) -> &str {
         GrantKind::None | GrantKind::ClientCredentials => "fetch_token",
         GrantKind::AuthorizationCode => "exchange_code",
         GrantKind::RefreshToken => "refresh",
+        GrantKind::JwtBearer => "jwt_bearer",
         GrantKind::Extension => name,
     }
 }

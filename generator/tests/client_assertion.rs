@@ -1,7 +1,8 @@
 //! Signed client assertions (spec format 1.1; RFC 7523 section 2.2, OpenID Connect Core
 //! section 9): `private_key_jwt` with RS256 (`fixtures/private_key_jwt.yaml`) and with ES256
 //! and a key ID (`fixtures/private_key_jwt_es256.yaml`), and `client_secret_jwt` with HS256
-//! (`fixtures/client_secret_jwt.yaml`). Each generated module is compiled here with warnings
+//! (`fixtures/client_secret_jwt.yaml`); and the JWT-bearer authorization grant (RFC 7523
+//! section 2.1, `fixtures/jwt_bearer.yaml`). Each generated module is compiled here with warnings
 //! denied; the wire tests in `tests/tests/client_assertion.rs` send them to a local server
 //! that verifies the signatures.
 //!
@@ -26,13 +27,20 @@ mod private_key_jwt_es256;
 #[path = "fixtures/client_secret_jwt_generated.rs"]
 mod client_secret_jwt;
 
+#[rustfmt::skip]
+#[deny(warnings)]
+#[allow(dead_code)]
+#[path = "fixtures/jwt_bearer_generated.rs"]
+mod jwt_bearer;
+
 mod common;
 
 use std::path::Path;
 use tokenspec::model::{JwsAlgorithm, ParamSource, Placement};
 use tokenspec_runtime::{Error, Secret};
 
-const FIXTURES: [&str; 3] = [
+const FIXTURES: [&str; 4] = [
+    "jwt_bearer",
     "private_key_jwt",
     "private_key_jwt_es256",
     "client_secret_jwt",
@@ -186,6 +194,145 @@ fn the_documented_example_is_the_fixture() {
     )
     .unwrap_or_else(|e| panic!("the documented example validates:\n{e}"));
     let fixture = tokenspec::validate_sources(&arena, vec![fixture_source("private_key_jwt")])
+        .expect("the fixture validates");
+    let changes = tokenspec::diff::diff(&fixture, &documented);
+    assert!(
+        changes.is_empty(),
+        "{}",
+        tokenspec::diff::render_text(&changes)
+    );
+}
+
+/// PROVIDERS.md names each provider's client assertion method and algorithm.
+#[test]
+fn providers_md_shows_the_assertion_method() {
+    let arena = tokenspec::Bump::new();
+    let sources = FIXTURES.iter().map(|name| fixture_source(name)).collect();
+    let providers = tokenspec::validate_sources(&arena, sources).expect("valid specs");
+    let table = tokenspec::emit::docs::providers_md(&providers).expect("renders");
+    for (provider, words) in [
+        (
+            "private_key_jwt",
+            "`private_key_jwt` (RS256 client assertion)",
+        ),
+        (
+            "private_key_jwt_es256",
+            "`private_key_jwt` (ES256 client assertion)",
+        ),
+        (
+            "client_secret_jwt",
+            "`client_secret_jwt` (HS256 client assertion)",
+        ),
+    ] {
+        let row = table
+            .lines()
+            .find(|l| l.starts_with(&format!("| [`{provider}`]")))
+            .unwrap_or_else(|| panic!("a row for {provider}:\n{table}"));
+        assert!(row.contains(words), "{row}");
+    }
+}
+
+/// `tokenspec diff` classes: what the server checks is breaking, the lifetime is not.
+#[test]
+fn diff_classes_of_an_assertion_change() {
+    let original = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/private_key_jwt.yaml"),
+    )
+    .expect("readable");
+    let diff = |edited: &str| {
+        let arena = tokenspec::Bump::new();
+        let old = tokenspec::validate_sources(
+            &arena,
+            vec![tokenspec::load::Source::new(
+                "private_key_jwt.yaml",
+                &original,
+            )],
+        )
+        .expect("valid");
+        let new = tokenspec::validate_sources(
+            &arena,
+            vec![tokenspec::load::Source::new("private_key_jwt.yaml", edited)],
+        )
+        .unwrap_or_else(|e| panic!("the edit validates:\n{e}"));
+        tokenspec::diff::render_text(&tokenspec::diff::diff(&old, &new))
+    };
+    let breaking = |text: &str| text.lines().any(|l| l.trim_start().starts_with("breaking"));
+    let lifetime = diff(&original.replace("lifetime: 120", "lifetime: 30"));
+    assert!(lifetime.contains("lifetime 120 s → 30 s"), "{lifetime}");
+    assert!(!breaking(&lifetime), "{lifetime}");
+    let algorithm = diff(&original.replace("algorithm: RS256", "algorithm: PS256"));
+    assert!(algorithm.contains("algorithm RS256 → PS256"), "{algorithm}");
+    assert!(breaking(&algorithm), "{algorithm}");
+    let audience = diff(&original.replace(
+        "      lifetime: 120",
+        "      lifetime: 120\n      audience: {value: https://idp.example}",
+    ));
+    assert!(
+        audience.contains("`aud` the token URL → value"),
+        "{audience}"
+    );
+    assert!(breaking(&audience), "{audience}");
+    let claims = diff(&original.replace("value: reporting", "value: billing"));
+    assert!(claims.contains("further claims changed"), "{claims}");
+}
+
+/// The JWT-bearer grant (RFC 7523 section 2.1): its assertion's issuer and subject come from
+/// the spec, and no client authentication is needed (section 3.1).
+#[test]
+fn the_jwt_bearer_grant_lowers_to_its_assertion() {
+    let arena = tokenspec::Bump::new();
+    let providers = tokenspec::validate_sources(&arena, vec![fixture_source("jwt_bearer")])
+        .expect("a valid spec");
+    let grant = &providers[0].grants[0];
+    assert_eq!(grant.kind, tokenspec::model::GrantKind::JwtBearer);
+    assert!(
+        providers[0].credentials.accepted.is_empty(),
+        "no client authentication (RFC 7523 section 3.1)"
+    );
+    let a = grant.assertion.expect("an assertion");
+    assert_eq!(a.issuer, ParamSource::Input("service_account"));
+    assert_eq!(a.subject, ParamSource::Input("user"));
+    assert_eq!(a.key_id, Some("key_id"));
+    assert_eq!(a.lifetime, 300);
+    assert_eq!(a.claims, [("scope", ParamSource::Input("scope"))]);
+
+    // A key that is no PEM fails before anything is sent, naming the input.
+    let client = jwt_bearer::Client::builder(jwt_bearer::Inputs {
+        service_account: "reports@project.iam.example".into(),
+        user: "alice@example.com".into(),
+        private_key: Secret::new("not a key"),
+    })
+    .build()
+    .expect("client");
+    let error = client.jwt_bearer().request().expect_err("no key");
+    assert!(
+        matches!(&error, Error::InvalidInput(e) if e.input == "private_key"),
+        "{error}"
+    );
+}
+
+/// The worked example of docs/spec-format.md, "8.8 `jwt_bearer`", validates and is the
+/// fixture.
+#[test]
+fn the_documented_jwt_bearer_example_is_the_fixture() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let docs = std::fs::read_to_string(root.join("../docs/spec-format.md")).expect("the docs");
+    let section = docs
+        .split_once("### 8.8 `jwt_bearer`")
+        .expect("the section")
+        .1;
+    let example = section
+        .split_once("```yaml\n")
+        .and_then(|(_, rest)| rest.split_once("```\n"))
+        .expect("a YAML block")
+        .0;
+    let arena = tokenspec::Bump::new();
+    let documented = tokenspec::validate_sources(
+        &arena,
+        vec![tokenspec::load::Source::new("jwt_bearer.yaml", example)],
+    )
+    .unwrap_or_else(|e| panic!("the documented example validates:\n{e}"));
+    let fixture = tokenspec::validate_sources(&arena, vec![fixture_source("jwt_bearer")])
         .expect("the fixture validates");
     let changes = tokenspec::diff::diff(&fixture, &documented);
     assert!(

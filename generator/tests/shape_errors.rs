@@ -182,7 +182,7 @@ fn unknown_values_get_did_you_mean_and_keys_are_listed_in_declaration_order() {
         "error: unknown value `second`",
         "did you mean `seconds`?",
         "error: unknown key `basics`",
-        "did you mean `basic`? (keys here: `header`, `basic`, `body`, `query`)",
+        "did you mean `basic`? (keys here: `header`, `basic`, `body`, `query`, `private_key_jwt`, `client_secret_jwt`)",
     ] {
         assert!(all.contains(expected), "{expected:?} not in\n{all}");
     }

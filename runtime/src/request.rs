@@ -195,6 +195,9 @@ pub fn token_request<B>(
 ) -> Result<http::Request<Vec<u8>>, Error<B>> {
     let mut url = environment_url(provider, environment.token_url, inputs, base_url)?;
     let mut params = Params::default();
+    // Assertions signed for this request alone: the client hides their echoes and never reuses
+    // the request (see `Client::token_request`).
+    let mut signed = crate::mask::SecretMask::new();
     // RFC 6749 sections 4.1.3, 4.4.2, 4.5 and 6: the grant's own `grant_type`, first.
     if let Some(grant_type) = grant.grant_type() {
         params.push(ParamLocation::Body, "grant_type", grant_type);
@@ -214,6 +217,13 @@ pub fn token_request<B>(
                 }
             }
         }
+    }
+    // RFC 7523 section 2.1: the JWT-bearer grant's `assertion`, signed anew for this request
+    // (fresh `iat`, `exp`, `jti`), its audience the token URL requested unless the spec says.
+    if let Some(spec) = &grant.assertion {
+        let assertion = crate::assertion::sign(provider, spec, inputs, url.as_str())?;
+        params.push(ParamLocation::Body, "assertion", assertion.expose());
+        signed.add_secret(assertion.expose());
     }
     if grant.kind == GrantKind::AuthorizationCode && grant.pkce == Pkce::Required {
         let has_verifier = grant
@@ -241,9 +251,6 @@ pub fn token_request<B>(
         http::HeaderValue::from_static(provider.response_format.accept()),
     );
     let placement = placement.or(provider.credentials.preferred());
-    // Assertions signed for this request alone: the client hides their echoes and never reuses
-    // the request (see `Client::token_request`).
-    let mut signed = crate::mask::SecretMask::new();
     if let Some(placement) = placement {
         match placement {
             Placement::Header {

@@ -110,6 +110,10 @@ pub enum GrantKind {
     AuthorizationCode,
     /// RFC 6749 section 6.
     RefreshToken,
+    /// The JWT-bearer authorization grant (RFC 7523 section 2.1, spec format 1.1): a JWT the
+    /// runtime signs for every request, sent as `assertion` with `grant_type`
+    /// `urn:ietf:params:oauth:grant-type:jwt-bearer`; its [`GrantSpec::assertion`] says how.
+    JwtBearer,
     /// An extension grant (RFC 6749 section 4.5, spec format 1.1): a vendor `grant_type`
     /// (`account_credentials`) or an absolute URI. Its [`GrantSpec::extension`] holds the
     /// spec's name for it and the `grant_type` it sends; a provider may have several.
@@ -119,20 +123,22 @@ pub enum GrantKind {
 impl GrantKind {
     /// The built-in kinds, which a spec names by their own name (`grants: {client_credentials:
     /// ...}`) and which send a fixed `grant_type`.
-    pub const BUILT_IN: [GrantKind; 4] = [
+    pub const BUILT_IN: [GrantKind; 5] = [
         GrantKind::None,
         GrantKind::ClientCredentials,
         GrantKind::AuthorizationCode,
         GrantKind::RefreshToken,
+        GrantKind::JwtBearer,
     ];
 
     /// Every grant kind, in the order specs and generated code list them: the built-in kinds,
     /// then [`GrantKind::Extension`].
-    pub const ALL: [GrantKind; 5] = [
+    pub const ALL: [GrantKind; 6] = [
         GrantKind::None,
         GrantKind::ClientCredentials,
         GrantKind::AuthorizationCode,
         GrantKind::RefreshToken,
+        GrantKind::JwtBearer,
         GrantKind::Extension,
     ];
 
@@ -146,6 +152,7 @@ impl GrantKind {
             GrantKind::ClientCredentials => "client_credentials",
             GrantKind::AuthorizationCode => "authorization_code",
             GrantKind::RefreshToken => "refresh_token",
+            GrantKind::JwtBearer => "jwt_bearer",
             GrantKind::Extension => "extension",
         }
     }
@@ -161,10 +168,14 @@ impl GrantKind {
     pub const fn grant_type(self) -> Option<&'static str> {
         match self {
             GrantKind::None | GrantKind::Extension => None,
+            GrantKind::JwtBearer => Some(JWT_BEARER_GRANT_TYPE),
             other => Some(other.name()),
         }
     }
 }
+
+/// The `grant_type` of the JWT-bearer authorization grant (RFC 7523 section 2.1).
+pub const JWT_BEARER_GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
 /// How a call names the grant it runs: a kind (the provider's first grant of that kind), or
 /// a grant by its name (`account_credentials`, or a built-in's: `client_credentials`), which
@@ -369,8 +380,9 @@ pub struct ProviderSpec<'a> {
 
 /// Token-request parameters whose values OAuth makes confidential, whether or not a spec marks
 /// the inputs behind them `secret`: `client_secret` (RFC 6749 §2.3.1), `code` (§10.5),
-/// `password` (§4.3), `refresh_token` (§10.4), `code_verifier` (RFC 7636 §7.1) and
-/// `client_assertion` / `assertion` (RFC 7521 §5.2).
+/// `password` (§4.3), `refresh_token` (§10.4), `code_verifier` (RFC 7636 §7.1),
+/// `client_assertion` / `assertion` (RFC 7521 §5.2), and the tokens a token exchange sends, the
+/// most common extension grant: `subject_token` / `actor_token` (RFC 8693 §2.1, §5).
 pub const CONFIDENTIAL_PARAMS: &[&str] = &[
     "client_secret",
     "code",
@@ -437,7 +449,9 @@ impl<'a> ProviderSpec<'a> {
             .accepted
             .iter()
             .filter_map(Placement::client_assertion)
-            .any(|client| client.assertion.key == input)
+            .map(|client| &client.assertion)
+            .chain(self.grants.iter().filter_map(|g| g.assertion.as_ref()))
+            .any(|assertion| assertion.key == input)
     }
 
     /// The first grant of this kind (the only one, for a built-in kind).
@@ -872,6 +886,9 @@ pub struct GrantSpec<'a> {
     pub authorize_params: &'a [ParamSpec<'a>],
     /// PKCE support (authorization code only).
     pub pkce: Pkce,
+    /// How the JWT-bearer grant's `assertion` is signed ([`GrantKind::JwtBearer`] only, spec
+    /// format 1.1; RFC 7523 sections 2.1 and 3).
+    pub assertion: Option<AssertionSpec<'a>>,
 }
 
 /// What makes an extension grant (RFC 6749 section 4.5) itself.
@@ -894,6 +911,7 @@ impl<'a> GrantSpec<'a> {
         params: &[],
         authorize_params: &[],
         pkce: Pkce::None,
+        assertion: None,
     };
 
     /// The grant's name: an extension grant's own, otherwise its kind's
@@ -1077,6 +1095,12 @@ mod tests {
             Some("authorization_code")
         );
         assert_eq!(GrantKind::RefreshToken.grant_type(), Some("refresh_token"));
+        // RFC 7523 §2.1: a URN, not the spec's name for the grant.
+        assert_eq!(GrantKind::JwtBearer.name(), "jwt_bearer");
+        assert_eq!(
+            GrantKind::JwtBearer.grant_type(),
+            Some("urn:ietf:params:oauth:grant-type:jwt-bearer")
+        );
         // RFC 6749 §4.5: the spec of an extension grant names its own.
         assert_eq!(GrantKind::Extension.grant_type(), None);
     }

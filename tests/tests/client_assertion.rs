@@ -13,6 +13,10 @@
 //!   audience), `iat` = now, `exp` - `iat` = the spec's lifetime, a `jti` that differs between
 //!   requests, and the spec's further claims (RFC 7523 section 3).
 //!
+//! The JWT-bearer authorization grant (RFC 7523 section 2.1, `fixtures/jwt_bearer.yaml`) is
+//! checked the same way: `grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer` and the
+//! signed `assertion`, whose `iss` and `sub` are the spec's inputs.
+//!
 //! Test keys are made at test time (RSA 2048, P-256); none is committed.
 
 #[rustfmt::skip] // prettyplease formats generated code, not rustfmt
@@ -32,6 +36,12 @@ mod private_key_jwt_es256;
 #[allow(dead_code)]
 #[path = "../../generator/tests/fixtures/client_secret_jwt_generated.rs"]
 mod client_secret_jwt;
+
+#[rustfmt::skip]
+#[deny(warnings)]
+#[allow(dead_code)]
+#[path = "../../generator/tests/fixtures/jwt_bearer_generated.rs"]
+mod jwt_bearer;
 
 use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der};
 use aws_lc_rs::signature::{self, KeyPair as _};
@@ -451,7 +461,7 @@ fn render(request: &http::Request<Vec<u8>>) -> String {
     let pairs: Vec<(String, String)> = body
         .into_iter()
         .map(|(name, value)| {
-            if name != "client_assertion" {
+            if name != "client_assertion" && name != "assertion" {
                 return (name, value);
             }
             let parts: Vec<&str> = value.split('.').collect();
@@ -463,8 +473,7 @@ fn render(request: &http::Request<Vec<u8>>) -> String {
             claims["iat"] = json!("<now>");
             claims["exp"] = json!(format!("<now + {}>", exp - iat));
             claims["jti"] = json!("<random>");
-            decoded =
-                format!("\n\nclient_assertion header: {header}\nclient_assertion claims: {claims}");
+            decoded = format!("\n\n{name} header: {header}\n{name} claims: {claims}");
             (name, "<signed JWT>".to_owned())
         })
         .collect();
@@ -525,4 +534,73 @@ fn wire_request_client_secret_jwt_hs256() {
     let text = render(&request);
     assert!(!text.contains(HMAC_SECRET));
     insta::assert_snapshot!(text);
+}
+
+#[tokio::test]
+async fn the_jwt_bearer_grant_sends_a_signed_assertion_as_the_grant() {
+    let (private_pem, public_der) = rsa_test_key();
+    let server = TestServer::start([token_reply("jb-access-1"), token_reply("jb-access-2")]);
+    let client = jwt_bearer::Client::builder(jwt_bearer::Inputs {
+        service_account: "reports@project.iam.example".into(),
+        user: "alice@example.com".into(),
+        private_key: Secret::new(private_pem),
+    })
+    .input(jwt_bearer::OptionalInput::KeyId, "sa-key-3")
+    .base_url(&server.base_url())
+    .expect("loopback base URL")
+    .build()
+    .expect("client");
+    let before = now();
+    let first = client.jwt_bearer().await.expect("token");
+    client.jwt_bearer().await.expect("token");
+    let after = now();
+    assert_eq!(first.access_token.expose(), "jb-access-1");
+
+    let mut jtis = BTreeSet::new();
+    for request in server.requests() {
+        assert_eq!(request.path(), "/token");
+        let body = form(&request);
+        let names: Vec<&str> = body.keys().map(String::as_str).collect();
+        // RFC 7523 section 2.1: grant_type and assertion; no client authentication here.
+        assert_eq!(names, ["assertion", "grant_type"]);
+        assert_eq!(
+            body["grant_type"],
+            "urn:ietf:params:oauth:grant-type:jwt-bearer"
+        );
+        let Verified { header, claims } = verify(&body["assertion"], &Verifier::Rs256(&public_der));
+        assert_eq!(
+            header,
+            json!({"alg": "RS256", "typ": "JWT", "kid": "sa-key-3"})
+        );
+        assert_eq!(claims["iss"], "reports@project.iam.example");
+        assert_eq!(claims["sub"], "alice@example.com", "the user to act as");
+        assert_eq!(claims["aud"], server.url("/token"));
+        let iat = claims["iat"].as_u64().expect("iat");
+        assert!((before..=after).contains(&iat));
+        assert_eq!(claims["exp"].as_u64().map(|exp| exp - iat), Some(300));
+        assert_eq!(
+            claims["scope"], "https://www.example.com/auth/calendar.readonly",
+            "a claim from an input's default"
+        );
+        assert_eq!(claims.as_object().map(|c| c.len()), Some(7), "{claims}");
+        jtis.insert(claims["jti"].as_str().expect("jti").to_owned());
+    }
+    assert_eq!(jtis.len(), 2, "a new jti for every request");
+}
+
+#[test]
+fn wire_request_jwt_bearer_grant() {
+    let (private_pem, _) = rsa_test_key();
+    let request = jwt_bearer::Client::builder(jwt_bearer::Inputs {
+        service_account: "reports@project.iam.example".into(),
+        user: "alice@example.com".into(),
+        private_key: Secret::new(private_pem),
+    })
+    .input(jwt_bearer::OptionalInput::KeyId, "sa-key-3")
+    .build()
+    .expect("client")
+    .jwt_bearer()
+    .request()
+    .expect("request");
+    insta::assert_snapshot!(render(&request));
 }

@@ -92,6 +92,7 @@ fn grant_ref(g: &GrantSpec) -> TokenStream {
         GrantKind::ClientCredentials => quote!(rt::GrantKind::ClientCredentials),
         GrantKind::AuthorizationCode => quote!(rt::GrantKind::AuthorizationCode),
         GrantKind::RefreshToken => quote!(rt::GrantKind::RefreshToken),
+        GrantKind::JwtBearer => quote!(rt::GrantKind::JwtBearer),
         GrantKind::Extension => {
             let name = g.name();
             quote!(rt::GrantRef::Named(#name))
@@ -444,6 +445,9 @@ fn grant_method<'g>(g: &GrantSpec<'g>) -> (&'g str, &'static str) {
         GrantKind::None | GrantKind::ClientCredentials => "Fetches a new token",
         GrantKind::AuthorizationCode => "Exchanges an authorization code for tokens",
         GrantKind::RefreshToken => "Exchanges a refresh token for new tokens",
+        GrantKind::JwtBearer => {
+            "Fetches a token with a JWT assertion signed for this request (RFC 7523 section 2.1)"
+        }
         GrantKind::Extension => "Fetches a token",
     };
     (names::grant_method(g.kind, g.name()), what)

@@ -252,6 +252,9 @@ fn grant(g: &GrantSpec) -> String {
         Pkce::Optional => fields.push(("pkce", "rt::Pkce::Optional".to_owned())),
         Pkce::Required => fields.push(("pkce", "rt::Pkce::Required".to_owned())),
     }
+    if let Some(a) = &g.assertion {
+        fields.push(("assertion", format!("Some({})", assertion(a))));
+    }
     if g.params.is_empty() && g.authorize_params.is_empty() {
         return literal_struct("GrantSpec", &fields, "DEFAULT", GRANT_SPEC_FIELDS);
     }
@@ -314,7 +317,7 @@ const INPUT_SPEC_FIELDS: usize = 8;
 /// How many fields `rt::ParamSpec` has.
 const PARAM_SPEC_FIELDS: usize = 3;
 /// How many fields `rt::GrantSpec` has.
-const GRANT_SPEC_FIELDS: usize = 6;
+const GRANT_SPEC_FIELDS: usize = 7;
 /// How many fields `rt::FieldSpec` has.
 const FIELD_SPEC_FIELDS: usize = 7;
 
@@ -449,6 +452,7 @@ mod tests {
             params: _,
             authorize_params: _,
             pkce: _,
+            assertion: _,
         } = GrantSpec::DEFAULT;
         let FieldSpec {
             name: _,
@@ -488,7 +492,7 @@ mod tests {
                 FIELD_SPEC_FIELDS,
                 PROVIDER_SPEC_FIELDS
             ],
-            [3, 8, 3, 6, 7, 18],
+            [3, 8, 3, 7, 7, 18],
             "update the constants with the patterns"
         );
     }

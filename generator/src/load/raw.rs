@@ -85,8 +85,9 @@ pub struct Spec {
     #[serde(default)]
     pub request: Request,
     /// The grants the endpoint supports, keyed by grant: `none` (a key exchange),
-    /// `client_credentials`, `authorization_code`, `refresh_token`, or a name of the spec's
-    /// choosing for an extension grant, which then says its `grant_type` (spec format 1.1).
+    /// `client_credentials`, `authorization_code`, `refresh_token`, `jwt_bearer` (RFC 7523,
+    /// spec format 1.1), or a name of the spec's choosing for an extension grant, which then
+    /// says its `grant_type` (spec format 1.1).
     #[schemars(schema_with = "grants_schema")]
     pub grants: Map<Grant>,
     /// Scopes: their delimiter and the known ones.
@@ -380,6 +381,39 @@ pub struct Grant {
     /// PKCE (authorization_code only).
     #[serde(default)]
     pub pkce: Option<Spanned<Pkce>>,
+    /// The JWT the runtime signs for every request of the `jwt_bearer` grant (spec format
+    /// 1.1; RFC 7523 section 2.1), sent as `assertion`. Required there, refused elsewhere.
+    #[serde(default)]
+    pub assertion: Option<GrantAssertion>,
+}
+
+/// The assertion of the JWT-bearer grant (spec format 1.1, RFC 7523 sections 2.1 and 3): `iat`
+/// the time of the request, `exp` `lifetime` seconds later, `jti` random, `aud` the token URL
+/// unless `audience` says otherwise.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GrantAssertion {
+    /// The `iss` claim: who issues the assertion (often the client or service account ID).
+    pub issuer: Spanned<ClaimValue>,
+    /// The `sub` claim: the principal the token is for, e.g. the user to act as.
+    pub subject: Spanned<ClaimValue>,
+    /// The secret input holding the key: a PEM private key, or the shared secret of HS*.
+    pub key: Str,
+    /// The JWS algorithm (RFC 7518 section 3.1); default `RS256`.
+    #[serde(default)]
+    pub algorithm: Option<Spanned<JwsAlgorithm>>,
+    /// The input holding the key's ID, sent as the JWT's `kid` header when set.
+    #[serde(default)]
+    pub key_id: Option<Str>,
+    /// The `aud` claim, when the provider wants something other than the token URL.
+    #[serde(default)]
+    pub audience: Option<Spanned<ClaimValue>>,
+    /// Seconds from `iat` to `exp` (default 60, at most 3600).
+    #[serde(default)]
+    pub lifetime: Option<Spanned<u64>>,
+    /// Further string claims (`scope`, ...), keyed by claim name: a fixed value or an input.
+    #[serde(default)]
+    pub claims: Map<ClaimValue>,
 }
 
 /// PKCE use.

@@ -315,6 +315,98 @@ impl<'b> Checker<'_, 'b> {
         })
     }
 
+    /// The assertion of a `jwt_bearer` grant (RFC 7523 section 2.1): required there, refused
+    /// on any other grant. Its inputs belong to the client (a token source signs anew without
+    /// a caller at hand), so none may be `per_request`.
+    pub(super) fn grant_assertion(
+        &mut self,
+        kind: model::GrantKind,
+        name: &raw::Str,
+        grant: &raw::Grant,
+        params: &[model::ParamSpec],
+        inputs: &[model::InputSpec],
+        body: model::BodyFormat,
+    ) -> Option<model::AssertionSpec<'b>> {
+        let jwt_bearer = kind == model::GrantKind::JwtBearer;
+        let Some(raw) = &grant.assertion else {
+            if jwt_bearer {
+                self.error(
+                    name.referenced,
+                    "the jwt_bearer grant has no `assertion`",
+                    "add `assertion:` with issuer, subject, key and algorithm (RFC 7523 section 2.1)",
+                );
+            }
+            return None;
+        };
+        if !jwt_bearer {
+            self.error(
+                name.referenced,
+                format!("grant `{}` has an `assertion`", name.value),
+                "only the jwt_bearer grant sends a signed assertion (RFC 7523 section 2.1)",
+            );
+            return None;
+        }
+        if body == model::BodyFormat::None {
+            self.error(
+                name.referenced,
+                "the jwt_bearer grant sends `assertion` in the body, but request.body is none",
+                "set request.body to form (RFC 7523 section 2.1)",
+            );
+        }
+        if params.iter().any(|p| p.name == "assertion") {
+            self.error(
+                name.referenced,
+                "`assertion` is sent by tokenspec itself",
+                "remove it from params: the runtime signs the grant's `assertion` for every request",
+            );
+        }
+        let what = "the jwt_bearer assertion";
+        let issuer = self.claim_source(
+            what,
+            "issuer",
+            None,
+            &raw.issuer.value,
+            raw.issuer.referenced,
+            inputs,
+        );
+        let subject = self.claim_source(
+            what,
+            "subject",
+            None,
+            &raw.subject.value,
+            raw.subject.referenced,
+            inputs,
+        );
+        let algorithm = raw
+            .algorithm
+            .as_ref()
+            .map_or(model::JwsAlgorithm::RS256, |a| jws_algorithm(a.value));
+        let assertion = self.assertion(
+            what,
+            &AssertionParts {
+                key: &raw.key,
+                algorithm,
+                key_id: raw.key_id.as_ref(),
+                audience: raw.audience.as_ref(),
+                lifetime: raw.lifetime.as_ref(),
+                claims: &raw.claims,
+            },
+            issuer?,
+            subject?,
+            inputs,
+        )?;
+        for input in assertion.inputs() {
+            if self.declared(inputs, input).is_some_and(|i| i.per_request) {
+                self.error(
+                    name.referenced,
+                    format!("the jwt_bearer assertion reads input `{input}`, which is per_request"),
+                    "assertion inputs belong to the client (a token source renews without a caller): remove per_request",
+                );
+            }
+        }
+        Some(assertion)
+    }
+
     /// A claim's fixed value or input; exactly one of them.
     pub(super) fn claim_source(
         &mut self,

@@ -177,7 +177,12 @@ impl<'b> Checker<'_, 'b> {
                     "OAuth grants send a body: set request.body to form (or json)",
                 );
             }
-            if kind != GrantKind::None && credentials.accepted.is_empty() {
+            // RFC 7523 section 3.1: a JWT authorization grant may be used without client
+            // authentication; its signed assertion is what the server checks.
+            if kind != GrantKind::None
+                && kind != GrantKind::JwtBearer
+                && credentials.accepted.is_empty()
+            {
                 // A public client (RFC 6749 §2.1) has no secret but still names itself with
                 // `client_id` (§4.1.3, §6): as a credential placement holding only the id, so
                 // that every grant sends it (spec format 1.1, "Public clients"). The client
@@ -301,6 +306,7 @@ impl<'b> Checker<'_, 'b> {
                     "add `refresh_token: {input: refresh_token}` under params",
                 );
             }
+            let assertion = self.grant_assertion(kind, name, grant, &params, inputs, body);
             out.push(model::GrantSpec {
                 kind,
                 extension,
@@ -311,6 +317,7 @@ impl<'b> Checker<'_, 'b> {
                 params: self.list(&params),
                 authorize_params: self.list(&authorize_params),
                 pkce,
+                assertion,
             });
         }
         out

@@ -317,6 +317,9 @@ impl<'b> Checker<'_, 'b> {
             if g.pkce != model::Pkce::None {
                 used.insert("code_verifier".into());
             }
+            if let Some(assertion) = &g.assertion {
+                used.extend(assertion.inputs().into_iter().map(str::to_owned));
+            }
         }
         for (name, _) in &spec.inputs {
             if !used.contains(&name.value)
