@@ -324,3 +324,61 @@ async fn tower_retries_once_never_more_and_no_replay_sends_once() {
     assert_eq!(api_requests(&server).len(), 1);
     assert_eq!(token_requests(&server), 1);
 }
+
+/// A user's token refused by the API is renewed with its refresh token (RFC 6749 section 6),
+/// never with another grant: the user stays the user.
+#[tokio::test]
+async fn a_refused_user_token_is_renewed_with_its_refresh_token() {
+    use tokenspec_provider_approvalmax as approvalmax;
+    let server = TestServer::with_handler(|request: &RecordedRequest| {
+        if request.path() == "/connect/token" {
+            return Reply::json(
+                200,
+                &json!({
+                    "access_token": SECOND,
+                    "refresh_token": "rt-rotated",
+                    "expires_in": 3600,
+                    "token_type": "Bearer",
+                }),
+            );
+        }
+        if request.header("authorization") == Some(&format!("Bearer {SECOND}")) {
+            Reply::json(200, &json!({"ok": true}))
+        } else {
+            Reply::json(401, &json!({"error": "invalid_token"}))
+        }
+    });
+    let source = approvalmax::Client::builder(approvalmax::Inputs {
+        client_id: "client-1".into(),
+        client_secret: "cs-secret-value".into(),
+        redirect_uri: "https://app.example/callback".into(),
+    })
+    .base_url(&server.base_url())
+    .expect("loopback base url")
+    .build()
+    .expect("client")
+    .token_source();
+    source
+        .insert(
+            tokenspec_runtime::Secret::new(FIRST),
+            Some(std::time::Duration::from_secs(3600)),
+            Some(tokenspec_runtime::Secret::new("rt-first")),
+        )
+        .await
+        .expect("the user's token");
+    let api = reqwest_api(source, false);
+    let answer = api.get(server.url("/v1/me")).send().await.expect("sent");
+    assert_eq!(answer.status(), 200);
+    let renewals: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path() == "/connect/token")
+        .collect();
+    assert_eq!(renewals.len(), 1);
+    let form = renewals[0].form();
+    assert!(
+        form.contains(&("grant_type".into(), "refresh_token".into()))
+            && form.contains(&("refresh_token".into(), "rt-first".into())),
+        "{form:?}"
+    );
+}
