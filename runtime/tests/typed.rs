@@ -115,6 +115,7 @@ static SPEC: rt::ProviderSpec = rt::ProviderSpec {
             }],
             authorize_params: &[],
             pkce: rt::Pkce::None,
+            assertion: None,
         },
         rt::GrantSpec {
             kind: rt::GrantKind::AuthorizationCode,
@@ -145,6 +146,7 @@ static SPEC: rt::ProviderSpec = rt::ProviderSpec {
                 },
             ],
             pkce: rt::Pkce::Optional,
+            assertion: None,
         },
     ],
     scopes: rt::ScopesSpec {

@@ -99,6 +99,7 @@ macro_rules! authlib_provider {
                     params: &[],
                     authorize_params: &[],
                     pkce: rt::Pkce::None,
+                    assertion: None,
                 },
                 rt::GrantSpec {
                     kind: rt::GrantKind::RefreshToken,
@@ -111,6 +112,7 @@ macro_rules! authlib_provider {
                     }],
                     authorize_params: &[],
                     pkce: rt::Pkce::None,
+                    assertion: None,
                 },
             ],
             scopes: rt::ScopesSpec {

@@ -781,6 +781,7 @@ static WHOLE_HOST: tokenspec_runtime::ProviderSpec = {
             params: &[],
             authorize_params: &[],
             pkce: rt::Pkce::None,
+            assertion: None,
         }],
         scopes: rt::ScopesSpec {
             delimiter: " ",

@@ -861,6 +861,7 @@ static REFRESHING: rt::ProviderSpec = rt::ProviderSpec {
             params: &[],
             authorize_params: &[],
             pkce: rt::Pkce::None,
+            assertion: None,
         },
         rt::GrantSpec {
             kind: rt::GrantKind::RefreshToken,
@@ -873,6 +874,7 @@ static REFRESHING: rt::ProviderSpec = rt::ProviderSpec {
             }],
             authorize_params: &[],
             pkce: rt::Pkce::None,
+            assertion: None,
         },
     ],
     scopes: rt::ScopesSpec {
