@@ -5,8 +5,12 @@
 //!   wall-clock read + `Arc` clone. Both are polled once in place (as `.await` does), so
 //!   neither pays for an executor; and once more each through `now_or_never`, which moves the
 //!   future into a function.
+//! - `cache_hit::cached_access_token_redis_store`: the same hit on a source backed by a
+//!   `RedisStore` (a real `redis-server`), its in-process copy warm: Redis is not asked.
 //! - `cold_cache`: 1000 concurrent callers on an empty cache (one request expected, asserted
-//!   on every iteration) against one request's round trip through the same client.
+//!   on every iteration) against two floors: one request's round trip through the same
+//!   client, and that round trip plus waking 1000 tasks parked on one `tokio::sync::watch`
+//!   (what any single-flight cache must do at least: one fetch, 1000 wake-ups).
 //! - `full_fetch`: one `fetch_token()` through the generated client against the same POST made
 //!   with bare reqwest, both to the same local server, in six alternating rounds.
 //! - `sans_io`: the generated client's own share of a fetch: building the request, parsing the
@@ -21,7 +25,7 @@ use std::sync::{Arc, LazyLock, RwLock};
 use std::time::Duration;
 use tokenspec_provider_smartdocumentor as smartdocumentor;
 use tokenspec_runtime::{RetryPolicy, Secret};
-use tokenspec_tests::{Reply, TestServer};
+use tokenspec_tests::{RedisServer, Reply, TestServer};
 
 fn main() {
     divan::main();
@@ -127,6 +131,27 @@ mod cache_hit {
         bencher.bench_local(|| source.access_token().now_or_never());
     }
 
+    /// A hit on a source whose store is Redis (feature `redis`), with the token in the
+    /// process's own copy: served like the in-memory hit above, without asking Redis.
+    #[divan::bench(sample_count = 100, sample_size = 10_000)]
+    fn cached_access_token_redis_store(bencher: divan::Bencher) {
+        use tokenspec_runtime::{EncryptionKey, RedisOptions, RedisStore};
+        static REDIS: LazyLock<RedisServer> = LazyLock::new(RedisServer::start);
+        // A bench key, not anyone's secret.
+        let key = EncryptionKey::new("bench-k1", &[0x42; 32]).expect("key");
+        let store = {
+            let _runtime = RUNTIME.enter();
+            RedisStore::new(&REDIS.url(), key, RedisOptions::default()).expect("store")
+        };
+        let source = client().token_source().with_store(Arc::new(store));
+        RUNTIME
+            .block_on(source.insert(Secret::new("bench-token"), Duration::from_secs(3600), None))
+            .expect("insert");
+        let waker = futures_util::task::noop_waker();
+        let mut cx = Context::from_waker(&waker);
+        bencher.bench_local(|| poll_in_place(&mut cx, source.access_token()));
+    }
+
     /// The synchronous peek, without a future.
     #[divan::bench(sample_count = 100, sample_size = 10_000)]
     fn cached_peek(bencher: divan::Bencher) {
@@ -159,6 +184,42 @@ mod cold_cache {
                 .block_on(client.fetch_token().into_future())
                 .expect("token")
         });
+    }
+
+    /// The floor of `thousand_callers`: the one fetch any single-flight cache makes, and the
+    /// 1000 wake-ups it owes its callers, here through the cheapest shared primitive, a
+    /// `watch` channel. The fetch starts first, as the first caller's does, and the 1000 tasks
+    /// are spawned and awaited as `thousand_callers` spawns and awaits its callers.
+    #[divan::bench(sample_count = 20, sample_size = 1)]
+    fn floor_round_trip_and_waking_1000_parked_tasks(bencher: divan::Bencher) {
+        let client = Arc::new(client());
+        bencher
+            .with_inputs(|| SERVER.request_count())
+            .bench_local_values(|before| {
+                RUNTIME.block_on(async {
+                    let (sender, receiver) = tokio::sync::watch::channel(None::<Secret>);
+                    let client = client.clone();
+                    let fetcher = tokio::spawn(async move {
+                        let token = client.fetch_token().await.expect("token");
+                        sender.send_replace(Some(token.access_token));
+                    });
+                    let parked: Vec<_> = (0..1000)
+                        .map(|_| {
+                            let mut receiver = receiver.clone();
+                            tokio::spawn(async move {
+                                let token = receiver.wait_for(Option::is_some).await;
+                                token.expect("sent").clone().expect("a token")
+                            })
+                        })
+                        .collect();
+                    for task in parked {
+                        task.await.expect("task");
+                    }
+                    fetcher.await.expect("fetcher");
+                });
+                let requests = SERVER.request_count() - before;
+                assert_eq!(requests, 1, "the floor made {requests} requests");
+            });
     }
 
     #[divan::bench(sample_count = 20, sample_size = 1)]
