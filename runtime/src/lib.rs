@@ -9,6 +9,8 @@
 //!   generated client is made of, so that generated code holds data and types only;
 //! - [`request`]: building the `http::Request` for a grant, without I/O;
 //! - [`response`]: turning the `http::Response` into normalized token fields or a typed error;
+//! - [`expiry`]: token lifetimes in every form (seconds, milliseconds, epoch seconds or
+//!   milliseconds, RFC 3339 date-times, never) and the [`TokenExpiry`] they give;
 //! - [`jwt`]: reading access-token claims (not verified);
 //! - [`assertion`]: signing the JWTs of RFC 7523 client assertions and JWT-bearer grants;
 //! - [`pkce`]: checking RFC 7636 `code_verifier`s, and random verifiers and `state` values;
