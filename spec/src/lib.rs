@@ -391,6 +391,8 @@ pub const CONFIDENTIAL_PARAMS: &[&str] = &[
     "code_verifier",
     "client_assertion",
     "assertion",
+    "subject_token",
+    "actor_token",
 ];
 
 impl<'a> ProviderSpec<'a> {
@@ -1160,6 +1162,36 @@ mod tests {
             GrantRef::from(GrantKind::ClientCredentials).to_string(),
             "client_credentials"
         );
+    }
+
+    #[test]
+    fn a_token_exchanged_by_an_extension_grant_is_secret() {
+        // RFC 8693 §5: subject and actor tokens are security tokens whatever a spec says.
+        static TOKEN: InputSpec<'static> = InputSpec {
+            name: "user_token",
+            per_request: true,
+            ..InputSpec::DEFAULT
+        };
+        static EXCHANGE: [GrantSpec<'static>; 1] = [GrantSpec {
+            kind: GrantKind::Extension,
+            extension: Some(ExtensionGrant {
+                name: "token_exchange",
+                grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+            }),
+            params: &[ParamSpec {
+                name: "subject_token",
+                source: ParamSource::Input("user_token"),
+                location: ParamLocation::Body,
+            }],
+            ..GrantSpec::DEFAULT
+        }];
+        let spec = ProviderSpec {
+            inputs: std::slice::from_ref(&TOKEN),
+            grants: &EXCHANGE,
+            ..ProviderSpec::DEFAULT
+        };
+        assert!(spec.is_secret_input(&TOKEN));
+        assert!(!ProviderSpec::DEFAULT.is_secret_input(&TOKEN));
     }
 
     #[test]
