@@ -194,6 +194,10 @@ pub fn normalize_time(spec: &tokenspec_spec::FieldSpec<'_>, raw: &Value) -> Resu
             if n < 0 {
                 return Err(wrong("a non-negative number of milliseconds"));
             }
+            // 2^53 ms is some 285,000 years: no lifetime, and beyond what is held exactly.
+            if i128::from(n) >= MAX_EXACT_MILLIS {
+                return Err(wrong("a lifetime in milliseconds below 2^53"));
+            }
             Ok(seconds_value(i128::from(n)))
         }
         FieldType::Timestamp | FieldType::EpochSeconds => {
@@ -233,10 +237,9 @@ pub fn normalize_time(spec: &tokenspec_spec::FieldSpec<'_>, raw: &Value) -> Resu
         FieldType::Datetime => {
             let Some(text) = raw.as_str() else {
                 return Err(match raw {
-                    Value::Number(_) => instead(
-                        "is a number",
-                        "epoch_seconds` or `type: epoch_milliseconds",
-                    ),
+                    Value::Number(_) => {
+                        instead("is a number", "epoch_seconds` or `type: epoch_milliseconds")
+                    }
                     _ => wrong("an RFC 3339 date-time string"),
                 });
             };
@@ -250,7 +253,9 @@ pub fn normalize_time(spec: &tokenspec_spec::FieldSpec<'_>, raw: &Value) -> Resu
                 wrong("an RFC 3339 date-time with a UTC offset (2026-11-29T15:00:00Z)")
             })?;
             // Sub-millisecond digits are dropped: no provider's lifetime needs them.
-            Ok(seconds_value(at.unix_timestamp_nanos().div_euclid(1_000_000)))
+            Ok(seconds_value(
+                at.unix_timestamp_nanos().div_euclid(1_000_000),
+            ))
         }
         _ => Err(wrong("a time")),
     }
@@ -310,11 +315,16 @@ mod tests {
     #[test]
     fn durations_normalize_to_seconds() {
         assert_eq!(norm(FieldType::Seconds, json!("3600")), Ok(json!(3600)));
-        assert_eq!(norm(FieldType::Milliseconds, json!(3_600_000)), Ok(json!(3600)));
+        assert_eq!(
+            norm(FieldType::Milliseconds, json!(3_600_000)),
+            Ok(json!(3600))
+        );
         assert_eq!(norm(FieldType::Milliseconds, json!("1500")), Ok(json!(1.5)));
         let d = duration_of(&norm(FieldType::Milliseconds, json!(86_399_999)).unwrap());
         assert_eq!(d, Some(Duration::from_millis(86_399_999)));
         assert!(norm(FieldType::Milliseconds, json!(-1)).is_err());
+        // Beyond what seconds with a fraction hold exactly (found by the property below).
+        assert!(norm(FieldType::Milliseconds, json!(9_007_199_254_740_992_i64)).is_err());
         assert!(norm(FieldType::Milliseconds, json!(1.5)).is_err());
         assert!(norm(FieldType::Seconds, json!("soon")).is_err());
     }
@@ -335,7 +345,10 @@ mod tests {
         assert_eq!(v, json!(1_796_050_800));
         // An offset is applied; ISO 8601's +hhmm form is read too.
         let v = norm(FieldType::Datetime, json!("2026-11-30T16:00:00.250+01:00")).unwrap();
-        assert_eq!(instant_of(&v), Some(UNIX_EPOCH + Duration::from_millis(1_796_050_800_250)));
+        assert_eq!(
+            instant_of(&v),
+            Some(UNIX_EPOCH + Duration::from_millis(1_796_050_800_250))
+        );
         let v = norm(FieldType::Datetime, json!("2026-11-30T16:00:00+0100")).unwrap();
         assert_eq!(instant_of(&v), at(1_796_050_800));
     }
@@ -343,12 +356,21 @@ mod tests {
     #[test]
     fn unit_traps_name_the_type_to_declare() {
         let ms_as_seconds = norm(FieldType::Timestamp, json!(1_796_050_800_000_i64)).unwrap_err();
-        assert!(ms_as_seconds.contains("`data.expiresAt`"), "{ms_as_seconds}");
-        assert!(ms_as_seconds.contains("type: epoch_milliseconds"), "{ms_as_seconds}");
+        assert!(
+            ms_as_seconds.contains("`data.expiresAt`"),
+            "{ms_as_seconds}"
+        );
+        assert!(
+            ms_as_seconds.contains("type: epoch_milliseconds"),
+            "{ms_as_seconds}"
+        );
         let iso = norm(FieldType::EpochSeconds, json!("2026-11-29T15:00:00Z")).unwrap_err();
         assert!(iso.contains("type: datetime"), "{iso}");
         let seconds_as_ms = norm(FieldType::EpochMilliseconds, json!(1_796_050_800)).unwrap_err();
-        assert!(seconds_as_ms.contains("type: epoch_seconds"), "{seconds_as_ms}");
+        assert!(
+            seconds_as_ms.contains("type: epoch_seconds"),
+            "{seconds_as_ms}"
+        );
         let number = norm(FieldType::Datetime, json!(1_796_050_800)).unwrap_err();
         assert!(number.contains("epoch_seconds"), "{number}");
         let numeric_text = norm(FieldType::Datetime, json!("1796050800")).unwrap_err();
@@ -356,6 +378,54 @@ mod tests {
         // No offset: the instant is unknown.
         assert!(norm(FieldType::Datetime, json!("2026-11-29T15:00:00")).is_err());
         assert!(norm(FieldType::Datetime, json!("tomorrow")).is_err());
+    }
+
+    const TIME_TYPES: [FieldType; 6] = [
+        FieldType::Seconds,
+        FieldType::Milliseconds,
+        FieldType::Timestamp,
+        FieldType::EpochSeconds,
+        FieldType::EpochMilliseconds,
+        FieldType::Datetime,
+    ];
+
+    proptest::proptest! {
+        /// Milliseconds survive normalization exactly, as a lifetime and as an instant.
+        #[test]
+        fn milliseconds_round_trip_exactly(
+            lifetime in 0_i64..(1 << 45),
+            instant in MIN_EPOCH_MILLISECONDS..=MAX_EPOCH_SECONDS * 1000,
+        ) {
+            let d = norm(FieldType::Milliseconds, json!(lifetime)).map(|v| duration_of(&v));
+            proptest::prop_assert_eq!(d, Ok(Some(Duration::from_millis(lifetime as u64))));
+            let at = norm(FieldType::EpochMilliseconds, json!(instant.to_string()))
+                .map(|v| instant_of(&v));
+            proptest::prop_assert_eq!(
+                at,
+                Ok(Some(UNIX_EPOCH + Duration::from_millis(instant as u64)))
+            );
+        }
+
+        /// Hostile values (any number, any text) are refused or read, never a panic.
+        #[test]
+        fn any_value_is_read_or_refused(
+            number in proptest::num::f64::ANY,
+            whole in proptest::num::i64::ANY,
+            text in "\\PC{0,40}",
+        ) {
+            for ty in TIME_TYPES {
+                for raw in [json!(number), json!(whole), json!(text.clone())] {
+                    if let Ok(value) = norm(ty, raw) {
+                        let read = if ty.is_duration() {
+                            duration_of(&value).is_some()
+                        } else {
+                            instant_of(&value).is_some()
+                        };
+                        proptest::prop_assert!(read, "{ty:?} normalized to {value}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
@@ -400,7 +470,11 @@ mod tests {
         // The named field absent: the documented lifetime, else unknown.
         let empty = Map::new();
         assert_eq!(
-            token_expiry(&spec(Expiry::Field("expires_at"), Some(60)), &empty, received),
+            token_expiry(
+                &spec(Expiry::Field("expires_at"), Some(60)),
+                &empty,
+                received
+            ),
             TokenExpiry::At(received + Duration::from_secs(60))
         );
         assert_eq!(
