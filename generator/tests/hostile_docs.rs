@@ -278,8 +278,8 @@ fn providers_table_keeps_spec_text_inert() {
     }
     assert_eq!(
         cells_per_row,
-        [6, 6],
-        "a header and one row of six cells:\n{rows}"
+        [7, 7],
+        "a header and one row of seven cells:\n{rows}"
     );
     assert!(
         text.contains("# Hostile <b onmouseover=alert(1)>bold</b> [t](javascript:alert(1))"),
