@@ -302,7 +302,6 @@ struct Cached {
     expires_at: Option<SystemTime>,
 }
 
-
 impl Cached {
     /// Whether it can be served without a renewal.
     #[inline]
@@ -1391,7 +1390,6 @@ mod tests {
         );
         assert!(!past.is_servable(at));
     }
-
 
     #[test]
     fn digests_name_values_without_showing_them() {
