@@ -46,6 +46,7 @@
 //!         params: &[],
 //!         authorize_params: &[],
 //!         pkce: rt::Pkce::None,
+//!         assertion: None,
 //!     }],
 //!     scopes: rt::ScopesSpec { delimiter: " ", known: &[] },
 //!     response: &[rt::FieldSpec {
