@@ -77,8 +77,8 @@ fn decode_form(
     let first = text.trim_start().chars().next();
     if matches!(first, Some('{' | '[')) {
         return Err(
-            "the body is JSON, but the spec declares a form-encoded answer (`response.format: \
-             form`)"
+            "the body looks like JSON, but the spec declares a form-encoded answer \
+             (`response.format: form`)"
                 .into(),
         );
     }
@@ -216,7 +216,7 @@ mod tests {
     #[test]
     fn json_where_form_is_declared_is_refused() {
         let reason = form(r#" {"access_token": "abc"}"#).unwrap_err();
-        assert!(reason.contains("the body is JSON"), "{reason}");
+        assert!(reason.contains("the body looks like JSON"), "{reason}");
         assert!(form("[1]").is_err());
     }
 

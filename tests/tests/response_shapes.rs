@@ -183,7 +183,7 @@ async fn hostile_form_answers_are_typed_errors_that_show_no_value() {
         (b"access_token=\xffv4lue5&token_type=bearer", "not UTF-8"),
         (
             br#"{"access_token": "v4lue6", "token_type": "bearer"}"#,
-            "the body is JSON",
+            "the body looks like JSON",
         ),
         (
             b"token_type=bearer&expires_in=soon",
