@@ -140,8 +140,9 @@ fn missing_duplicate_and_mistyped_keys_are_all_reported() {
         ),
         // Nothing where a mapping is expected: pointed at the key.
         ("request:\n  body: form\n", "request:\n"),
-        // A number that cannot be one.
-        ("spec_version: 1", "spec_version: -1"),
+        // Text where a number belongs (`spec_version` is 1 or 1.1; a negative one is a
+        // semantic error, `unsupported spec_version`).
+        ("spec_version: 1", "spec_version: one"),
         // A misspelled required key is reported once, as unknown (did you mean), not missing.
         ("  fields:", "  field:"),
     ]);
@@ -149,7 +150,7 @@ fn missing_duplicate_and_mistyped_keys_are_all_reported() {
     assert_eq!(
         places(&d),
         [
-            (1, 15, "expected a whole number (0 or more), found `-1`"),
+            (1, 15, "expected a number, found `one`"),
             (7, 3, "missing key `token_url`"),
             (12, 3, "duplicate key `client_id`"),
             (23, 1, "expected a mapping, found nothing"),
