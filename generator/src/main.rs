@@ -75,6 +75,9 @@ enum Command {
         /// Where the client puts its credentials.
         #[arg(long, value_enum, default_value_t = Auth::Basic)]
         auth: Auth,
+        /// How the endpoint answers (spec format 1.1 `response.format`).
+        #[arg(long, value_enum, default_value_t = Response::Json)]
+        response: Response,
         /// The token endpoint's URL; `{name}` marks a variable host label or path segment.
         #[arg(long)]
         url: Option<String>,
@@ -203,6 +206,18 @@ enum Auth {
     ClientSecretJwt,
 }
 
+/// A response format: kebab-case as clap spells it, or snake_case as the spec does.
+#[derive(Clone, Copy, ValueEnum)]
+enum Response {
+    /// A JSON object (RFC 6749 §5.1).
+    Json,
+    /// `application/x-www-form-urlencoded` pairs.
+    Form,
+    /// Either, by the answer's Content-Type.
+    #[value(alias = "json_or_form")]
+    JsonOrForm,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli) {
@@ -221,8 +236,9 @@ fn run(cli: &Cli) -> Result<ExitCode, tokenspec::Error> {
             provider,
             grant,
             auth,
+            response,
             url,
-        } => return new(cli, provider, *grant, *auth, url.clone()),
+        } => return new(cli, provider, *grant, *auth, *response, url.clone()),
         Command::Diff {
             old,
             new,
@@ -338,6 +354,7 @@ fn new(
     provider: &str,
     grant: Grant,
     auth: Auth,
+    response: Response,
     url: Option<String>,
 ) -> Result<ExitCode, tokenspec::Error> {
     use tokenspec::model::GrantKind;
@@ -360,6 +377,11 @@ fn new(
             Auth::Public => scaffold::Auth::Public,
             Auth::PrivateKeyJwt => scaffold::Auth::PrivateKeyJwt,
             Auth::ClientSecretJwt => scaffold::Auth::ClientSecretJwt,
+        },
+        response: match response {
+            Response::Json => tokenspec::model::ResponseFormat::Json,
+            Response::Form => tokenspec::model::ResponseFormat::Form,
+            Response::JsonOrForm => tokenspec::model::ResponseFormat::JsonOrForm,
         },
         url,
     };

@@ -1,7 +1,7 @@
 //! `tokenspec new`: a commented skeleton spec that validates as it is, rendered with minijinja
 //! from `templates/spec.yaml.j2`, for a grant, a credential placement and a token URL.
 
-use crate::model::GrantKind;
+use crate::model::{GrantKind, ResponseFormat};
 use crate::names;
 use crate::template::TemplateError;
 use heck::{ToSnakeCase, ToTitleCase};
@@ -95,6 +95,8 @@ pub struct Request {
     pub grant: GrantKind,
     /// Where credentials go.
     pub auth: Auth,
+    /// How the endpoint answers (spec format 1.1 `response.format`): `Json` writes no key.
+    pub response: ResponseFormat,
     /// The token URL; [`DEFAULT_URL`] when `None`.
     pub url: Option<String>,
 }
@@ -190,6 +192,7 @@ pub fn render(request: &Request) -> Result<String, ScaffoldError> {
                 docs => "https://example.com/TODO-token-endpoint-documentation",
                 grant => grant.name(),
                 auth => auth.name(),
+                response_format => request.response.name(),
                 placement => auth.placement(),
                 body => body,
                 token_url => token_url.as_str(),
@@ -224,6 +227,9 @@ pub fn command(request: &Request) -> String {
     }
     if request.auth != Auth::Basic {
         command.push_str(&format!(" --auth {}", request.auth.name()));
+    }
+    if request.response != ResponseFormat::Json {
+        command.push_str(&format!(" --response {}", request.response.name()));
     }
     if let Some(url) = &request.url {
         // Single quotes keep `{tenant}`, `?` and `&` from the shell; a control character

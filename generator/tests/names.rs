@@ -45,6 +45,7 @@ fn scaffold_refusal(name: &str) -> String {
         provider: name.to_owned(),
         grant: GrantKind::ClientCredentials,
         auth: Auth::Basic,
+        response: tokenspec::model::ResponseFormat::Json,
         url: None,
     };
     match scaffold::render(&request) {
@@ -118,6 +119,7 @@ fn keywords_are_provider_names() {
             provider: name.to_owned(),
             grant: GrantKind::ClientCredentials,
             auth: Auth::Basic,
+            response: tokenspec::model::ResponseFormat::Json,
             url: None,
         })
         .unwrap_or_else(|e| panic!("`new {name}`: {e}"));

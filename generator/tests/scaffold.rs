@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 use tokenspec::load::Source;
-use tokenspec::model::GrantKind;
+use tokenspec::model::{GrantKind, ResponseFormat};
 use tokenspec::scaffold::{Auth, Request, ScaffoldError, render};
 
 fn request(provider: &str, grant: GrantKind, auth: Auth, url: Option<&str>) -> Request {
@@ -12,6 +12,7 @@ fn request(provider: &str, grant: GrantKind, auth: Auth, url: Option<&str>) -> R
         provider: provider.to_owned(),
         grant,
         auth,
+        response: ResponseFormat::Json,
         url: url.map(str::to_owned),
     }
 }
@@ -331,5 +332,35 @@ fn a_public_client_skeleton_has_no_secret_and_requires_pkce() {
             .expect_err("a public client cannot use it");
         assert!(matches!(e, ScaffoldError::PublicClient { .. }), "{e}");
         assert!(e.to_string().contains(grant.name()), "{e}");
+    }
+}
+
+/// `--response form` and `json_or_form` (spec format 1.1) write `response.format`, which the
+/// skeleton's fields (no nested or `json` field) allow; the default writes no key.
+#[test]
+fn each_response_format_writes_its_key_and_validates() {
+    let arena = tokenspec::Bump::new();
+    for format in ResponseFormat::ALL {
+        for grant in [GrantKind::ClientCredentials, GrantKind::AuthorizationCode] {
+            let provider = format!("acme_{}_{}", format.name(), grant.name());
+            let text = render(&Request {
+                response: format,
+                ..request(&provider, grant, Auth::Body, None)
+            })
+            .expect("renders");
+            assert_eq!(
+                text.contains(&format!("\n  format: {}\n", format.name())),
+                format != ResponseFormat::Json,
+                "{provider}:\n{text}"
+            );
+            let providers = validate(&arena, &provider, &text);
+            assert_eq!(providers[0].response_format, format);
+            if format != ResponseFormat::Json {
+                assert!(
+                    text.contains(&format!("--response {}", format.name())),
+                    "the header names the command:\n{text}"
+                );
+            }
+        }
     }
 }
