@@ -295,6 +295,14 @@ fn the_jwt_bearer_grant_lowers_to_its_assertion() {
     assert_eq!(a.key_id, Some("key_id"));
     assert_eq!(a.lifetime, 300);
     assert_eq!(a.claims, [("scope", ParamSource::Input("scope"))]);
+    // `describe` says where an input goes: into the signed assertion.
+    for input in ["service_account", "user", "private_key", "key_id", "scope"] {
+        assert_eq!(
+            jwt_bearer::PROVIDER.placement_of(input).as_deref(),
+            Some("assertion"),
+            "{input}"
+        );
+    }
 
     // A key that is no PEM fails before anything is sent, naming the input.
     let client = jwt_bearer::Client::builder(jwt_bearer::Inputs {

@@ -482,7 +482,8 @@ impl<'a> ProviderSpec<'a> {
 
     /// Where an input is sent, as `describe` reports it: `host`, `path`, `header:<Name>`,
     /// `basic_user`, `basic_password`, `body` or `query` (the preferred placement when several
-    /// are accepted).
+    /// are accepted), or `client_assertion` / `assertion` for an input read into a signed JWT
+    /// (RFC 7523), never sent itself.
     pub fn placement_of(&self, input: &str) -> Option<String> {
         let spec = self.input(input)?;
         match spec.location {
@@ -502,6 +503,10 @@ impl<'a> ProviderSpec<'a> {
                         ParamLocation::Query => "query".into(),
                     });
                 }
+            }
+            // Read into the JWT-bearer grant's signed assertion (RFC 7523 section 2.1).
+            if grant.assertion.is_some_and(|a| a.inputs().contains(&input)) {
+                return Some("assertion".into());
             }
         }
         self.credentials
@@ -653,7 +658,8 @@ pub enum Placement<'a> {
 }
 
 /// The `client_assertion_type` of a JWT client assertion (RFC 7523 section 2.2).
-pub const CLIENT_ASSERTION_TYPE_JWT: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+pub const CLIENT_ASSERTION_TYPE_JWT: &str =
+    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 /// A client that authenticates with a JWT it signs for every request (RFC 7523 section 2.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

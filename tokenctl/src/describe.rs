@@ -93,6 +93,13 @@ pub fn placement(provider: &ProviderSpec, input: &InputSpec) -> Option<String> {
     {
         return Some("query".into());
     }
+    // Read into the JWT-bearer grant's signed assertion (RFC 7523 section 2.1), never sent.
+    if provider.grants.iter().any(|g| {
+        g.assertion
+            .is_some_and(|a| a.inputs().contains(&input.name))
+    }) {
+        return Some("assertion".into());
+    }
     provider
         .credentials
         .accepted
