@@ -60,6 +60,7 @@
 //!     }],
 //!     response_format: rt::ResponseFormat::Json,
 //!     errors: rt::ErrorFormat::OAuth2,
+//!     expiry: rt::Expiry::Default,
 //!     access_lifetime: None,
 //!     refresh_lifetime: None,
 //!     claims: &[],
