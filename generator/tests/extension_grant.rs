@@ -111,10 +111,7 @@ fn assert_token_request(request: &http::Request<Vec<u8>>) {
 
 #[test]
 fn the_vendor_grant_sends_its_grant_type_and_its_parameters() {
-    let request = client()
-        .account_credentials()
-        .request()
-        .expect("request");
+    let request = client().account_credentials().request().expect("request");
     assert_token_request(&request);
     assert_eq!(
         form(&request),
@@ -132,7 +129,10 @@ fn the_vendor_grant_sends_its_grant_type_and_its_parameters() {
 #[test]
 fn the_uri_grant_sends_the_urn_and_its_parameters() {
     let request = client()
-        .token_exchange(&Secret::new(SUBJECT_TOKEN), Some("https://api.vendor.example"))
+        .token_exchange(
+            &Secret::new(SUBJECT_TOKEN),
+            Some("https://api.vendor.example"),
+        )
         .request()
         .expect("request");
     assert_token_request(&request);
@@ -245,10 +245,17 @@ fn changing_a_grant_type_is_breaking_and_adding_a_grant_is_not() {
         "grant_type: https://vendor.example/grants/account",
     );
     let changes = diff(&old, &changed);
-    assert_eq!(changes.len(), 1, "{}", tokenspec::diff::render_text(&changes));
+    assert_eq!(
+        changes.len(),
+        1,
+        "{}",
+        tokenspec::diff::render_text(&changes)
+    );
     assert_eq!(changes[0].class, Class::Breaking);
     assert!(
-        changes[0].what.contains("grant_type of `account_credentials`"),
+        changes[0]
+            .what
+            .contains("grant_type of `account_credentials`"),
         "{:?}",
         changes[0]
     );
@@ -259,10 +266,7 @@ fn changing_a_grant_type_is_breaking_and_adding_a_grant_is_not() {
         "  token_exchange_v0:\n    grant_type: urn:ietf:params:oauth:grant-type:token-exchange\n",
     );
     let changes = diff(&old, &without);
-    let summary: Vec<(Class, &str)> = changes
-        .iter()
-        .map(|c| (c.class, c.what.as_str()))
-        .collect();
+    let summary: Vec<(Class, &str)> = changes.iter().map(|c| (c.class, c.what.as_str())).collect();
     assert_eq!(
         summary,
         [
@@ -272,7 +276,11 @@ fn changing_a_grant_type_is_breaking_and_adding_a_grant_is_not() {
         "{}",
         tokenspec::diff::render_text(&changes)
     );
-    assert!(changes[0].why.contains("`token_exchange`"), "{:?}", changes[0]);
+    assert!(
+        changes[0].why.contains("`token_exchange`"),
+        "{:?}",
+        changes[0]
+    );
 }
 
 /// The worked example of docs/spec-format.md, "8.7 Extension grants", validates and is this

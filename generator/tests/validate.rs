@@ -284,11 +284,8 @@ fn spec_version_is_1_or_1_1() {
         ("2", false),
         ("0", false),
     ] {
-        let text = real("smartway").replacen(
-            "spec_version: 1",
-            &format!("spec_version: {version}"),
-            1,
-        );
+        let text =
+            real("smartway").replacen("spec_version: 1", &format!("spec_version: {version}"), 1);
         let arena = tokenspec::Bump::new();
         match tokenspec::validate_sources(&arena, vec![source("smartway", &text)]) {
             Ok(providers) => {

@@ -359,10 +359,7 @@ impl Client {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> DynResult<http::Response<Vec<u8>>> {
-        let grant = request
-            .extensions()
-            .get::<GrantName>()
-            .map_or("", |g| g.0);
+        let grant = request.extensions().get::<GrantName>().map_or("", |g| g.0);
         let span = tracing::info_span!(
             "token_fetch",
             provider = self.provider.name,

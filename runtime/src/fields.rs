@@ -231,7 +231,10 @@ mod tests {
         // No number from a string, no negative duration; a fraction is milliseconds.
         assert!(f.required::<i64>("text").is_err());
         assert!(f.required::<Duration>("text").is_err());
-        assert_eq!(f.optional::<Duration>("frac"), Ok(Some(Duration::from_millis(1500))));
+        assert_eq!(
+            f.optional::<Duration>("frac"),
+            Ok(Some(Duration::from_millis(1500)))
+        );
         assert!(f.optional::<Duration>("neg").is_err());
     }
 

@@ -66,6 +66,8 @@ pub use provider::{
     ClientInputs, Environment, InputName, NoOptionalInputs, OnlyPlacement, PlacementChoice,
     Provider,
 };
+#[cfg(feature = "redis")]
+pub use redis_store::{EncryptionKey, RedisOptions, RedisStore};
 pub use request::BaseUrl;
 pub use response::TokenData;
 pub use retry::RetryPolicy;
@@ -74,8 +76,6 @@ pub use source::{
     CachedTokenSource, Clock, Lease, ManualClock, MemoryStore, Renewal, StoredToken, SystemClock,
     TokenSource, TokenStore,
 };
-#[cfg(feature = "redis")]
-pub use redis_store::{EncryptionKey, RedisOptions, RedisStore};
 pub use spec::*;
 #[cfg(feature = "reqwest")]
 pub use transport::ReqwestTransport;

@@ -24,9 +24,9 @@
 //! persist rotated refresh tokens and pick them up after a restart.
 
 use crate::client::{Client, DynResult};
-use crate::expiry::{TokenExpiry, token_expiry};
 use crate::error::{JsonErrorBody, ProviderError, ReauthorizationRequired, StoreError};
 use crate::error::{TransportError, TransportErrorKind, UnexpectedResponse};
+use crate::expiry::{TokenExpiry, token_expiry};
 use crate::response::TokenData;
 use crate::spec::{GrantKind, GrantSpec, ParamSource, ProviderSpec};
 use crate::transport::BoxFuture;
@@ -1377,7 +1377,13 @@ mod tests {
         assert!(never.is_fresh(decade) && never.is_servable(decade));
         // A clock set back still makes it due.
         assert!(!never.is_fresh(at - Duration::from_secs(1)));
-        let unknown = s.entry(Secret::new("t"), TokenExpiry::Unknown, None, Origin::User, at);
+        let unknown = s.entry(
+            Secret::new("t"),
+            TokenExpiry::Unknown,
+            None,
+            Origin::User,
+            at,
+        );
         assert_eq!(unknown.expires_at, Some(at + UNKNOWN_LIFETIME));
         assert!(!unknown.is_fresh(at + UNKNOWN_LIFETIME));
         // An instant already past leaves no lifetime.

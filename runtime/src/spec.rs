@@ -11,8 +11,8 @@
 //! here.
 
 pub use tokenspec_spec::{
-    BasicEncoding, BodyFormat, CONFIDENTIAL_PARAMS, Expiry, FieldType, GrantKind, GrantRef, InputLocation,
-    ParamLocation, Pkce, ResponseFormat,
+    BasicEncoding, BodyFormat, CONFIDENTIAL_PARAMS, Expiry, FieldType, GrantKind, GrantRef,
+    InputLocation, ParamLocation, Pkce, ResponseFormat,
 };
 
 /// Everything the runtime needs to know about one provider's token endpoint.

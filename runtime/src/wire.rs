@@ -108,9 +108,7 @@ pub mod instant {
     use std::time::{SystemTime, UNIX_EPOCH};
 
     /// Deserializes normalized seconds since the epoch.
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<SystemTime, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<SystemTime, D::Error> {
         let value = Value::deserialize(deserializer)?;
         crate::expiry::instant_of(&value)
             .ok_or_else(|| serde::de::Error::custom("expected seconds since the Unix epoch"))

@@ -333,7 +333,6 @@ pub enum Expiry<'a> {
     Never,
 }
 
-
 /// Everything the runtime needs to know about one provider's token endpoint.
 ///
 /// The runtime holds a `ProviderSpec<'static>` per generated module; the generator builds
@@ -1163,7 +1162,10 @@ mod tests {
             Some(&GRANTS[1])
         );
         assert_eq!(spec.find_grant(GrantKind::RefreshToken.into()), None);
-        assert_eq!(GrantRef::from("token_exchange").to_string(), "token_exchange");
+        assert_eq!(
+            GrantRef::from("token_exchange").to_string(),
+            "token_exchange"
+        );
         assert_eq!(
             GrantRef::from(GrantKind::ClientCredentials).to_string(),
             "client_credentials"

@@ -90,10 +90,7 @@ fn assert_grant_request(request: &RecordedRequest, expected: &[(&str, &str)]) {
 #[tokio::test]
 async fn the_vendor_grant_posts_its_grant_type_and_account_id() {
     let server = TestServer::start([token_reply("account-token-1")]);
-    let token = client(&server)
-        .account_credentials()
-        .await
-        .expect("token");
+    let token = client(&server).account_credentials().await.expect("token");
     assert_grant_request(
         &server.only_request(),
         &[
@@ -171,7 +168,10 @@ async fn a_token_source_runs_the_extension_grant_again_when_due() {
     let server = TestServer::start([token_reply("first"), token_reply("second")]);
     let clock = Arc::new(ManualClock::new(SystemTime::now()));
     let source = client(&server).token_source().with_clock(clock.clone());
-    assert_eq!(source.access_token().await.expect("first").expose(), "first");
+    assert_eq!(
+        source.access_token().await.expect("first").expose(),
+        "first"
+    );
     assert_eq!(
         source.access_token().await.expect("cached").expose(),
         "first"

@@ -63,11 +63,7 @@ pub fn provider_module_at(p: &Provider, example_path: Option<&str>) -> Result<St
 }
 
 fn module_doc_text(p: &Provider) -> String {
-    let grants: Vec<String> = p
-        .grants
-        .iter()
-        .map(|g| format!("`{}`", g.name()))
-        .collect();
+    let grants: Vec<String> = p.grants.iter().map(|g| format!("`{}`", g.name())).collect();
     let mut facts = format!("Grants: {}.", grants.join(", "));
     if let Some(l) = p.access_lifetime {
         facts.push_str(&format!(" Access tokens live {l} s"));

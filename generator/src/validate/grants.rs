@@ -23,10 +23,7 @@ pub(crate) fn grant_type_problem(value: &str) -> Option<String> {
     if value.is_empty() {
         return Some("an empty grant_type".into());
     }
-    if let Some(c) = value
-        .chars()
-        .find(|c| c.is_whitespace() || c.is_control())
-    {
+    if let Some(c) = value.chars().find(|c| c.is_whitespace() || c.is_control()) {
         return Some(format!(
             "grant_type holds {}: it is sent as it is and must be one token",
             if c.is_whitespace() {
@@ -59,8 +56,7 @@ pub(crate) fn grant_type_problem(value: &str) -> Option<String> {
                 let escaped = b == b'%'
                     && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
                     && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
-                let escape_tail = i >= 1 && bytes[i - 1] == b'%'
-                    || i >= 2 && bytes[i - 2] == b'%';
+                let escape_tail = i >= 1 && bytes[i - 1] == b'%' || i >= 2 && bytes[i - 2] == b'%';
                 if !(plain || escaped || escape_tail && b.is_ascii_hexdigit()) {
                     return Some(
                         "the URI holds a character RFC 3986 section 2 does not allow \
@@ -116,20 +112,21 @@ impl<'b> Checker<'_, 'b> {
                     };
                     self.error(
                         grant_type.referenced,
-                        format!("the built-in grant `{}` has no `grant_type` key", name.value),
+                        format!(
+                            "the built-in grant `{}` has no `grant_type` key",
+                            name.value
+                        ),
                         hint,
                     );
                     (kind, None)
                 }
-                (None, Some(grant_type)) => {
-                    match self.extension(name, grant_type, &grant_types) {
-                        Some(extension) => {
-                            grant_types.push((&grant_type.value, &name.value));
-                            (GrantKind::Extension, Some(extension))
-                        }
-                        None => continue,
+                (None, Some(grant_type)) => match self.extension(name, grant_type, &grant_types) {
+                    Some(extension) => {
+                        grant_types.push((&grant_type.value, &name.value));
+                        (GrantKind::Extension, Some(extension))
                     }
-                }
+                    None => continue,
+                },
                 (None, None) => {
                     // A typo of a built-in name (two edits at most) gets the built-in; anything
                     // else is most likely a grant the built-ins do not cover (`password`, a
@@ -358,7 +355,10 @@ impl<'b> Checker<'_, 'b> {
             };
             self.error(
                 grant_type.referenced,
-                format!("grant_type `{value}` is the built-in grant `{}`", kind.name()),
+                format!(
+                    "grant_type `{value}` is the built-in grant `{}`",
+                    kind.name()
+                ),
                 hint,
             );
             ok = false;
