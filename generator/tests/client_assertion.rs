@@ -173,33 +173,9 @@ fn a_bad_key_is_an_error_naming_the_input() {
 /// is the RS256 fixture: `tokenspec diff` finds no change between the two.
 #[test]
 fn the_documented_example_is_the_fixture() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let docs = std::fs::read_to_string(root.join("../docs/spec-format.md")).expect("the docs");
-    let section = docs
-        .split_once("### 6.7 Signed client assertions")
-        .expect("the section")
-        .1;
-    let example = section
-        .split_once("```yaml\n")
-        .and_then(|(_, rest)| rest.split_once("```\n"))
-        .expect("a YAML block")
-        .0;
-    let arena = tokenspec::Bump::new();
-    let documented = tokenspec::validate_sources(
-        &arena,
-        vec![tokenspec::load::Source::new(
-            "private_key_jwt.yaml",
-            example,
-        )],
-    )
-    .unwrap_or_else(|e| panic!("the documented example validates:\n{e}"));
-    let fixture = tokenspec::validate_sources(&arena, vec![fixture_source("private_key_jwt")])
-        .expect("the fixture validates");
-    let changes = tokenspec::diff::diff(&fixture, &documented);
-    assert!(
-        changes.is_empty(),
-        "{}",
-        tokenspec::diff::render_text(&changes)
+    common::assert_documented_example_is_fixture(
+        &["### 6.7 Signed client assertions"],
+        "private_key_jwt",
     );
 }
 
@@ -323,29 +299,5 @@ fn the_jwt_bearer_grant_lowers_to_its_assertion() {
 /// fixture.
 #[test]
 fn the_documented_jwt_bearer_example_is_the_fixture() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let docs = std::fs::read_to_string(root.join("../docs/spec-format.md")).expect("the docs");
-    let section = docs
-        .split_once("### 8.8 `jwt_bearer`")
-        .expect("the section")
-        .1;
-    let example = section
-        .split_once("```yaml\n")
-        .and_then(|(_, rest)| rest.split_once("```\n"))
-        .expect("a YAML block")
-        .0;
-    let arena = tokenspec::Bump::new();
-    let documented = tokenspec::validate_sources(
-        &arena,
-        vec![tokenspec::load::Source::new("jwt_bearer.yaml", example)],
-    )
-    .unwrap_or_else(|e| panic!("the documented example validates:\n{e}"));
-    let fixture = tokenspec::validate_sources(&arena, vec![fixture_source("jwt_bearer")])
-        .expect("the fixture validates");
-    let changes = tokenspec::diff::diff(&fixture, &documented);
-    assert!(
-        changes.is_empty(),
-        "{}",
-        tokenspec::diff::render_text(&changes)
-    );
+    common::assert_documented_example_is_fixture(&["### 8.8 `jwt_bearer`"], "jwt_bearer");
 }

@@ -287,23 +287,7 @@ fn changing_a_grant_type_is_breaking_and_adding_a_grant_is_not() {
 /// fixture: `tokenspec diff` finds no change between the two.
 #[test]
 fn the_documented_example_is_the_fixture() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let docs = std::fs::read_to_string(root.join("../docs/spec-format.md")).expect("the docs");
-    let section = docs
-        .split_once("### 8.7 Extension grants")
-        .expect("the section")
-        .1;
-    let example = section
-        .split_once("```yaml\n")
-        .and_then(|(_, rest)| rest.split_once("```\n"))
-        .expect("a YAML block")
-        .0;
-    let changes = diff(&fixture_text(), example);
-    assert!(
-        changes.is_empty(),
-        "{}",
-        tokenspec::diff::render_text(&changes)
-    );
+    common::assert_documented_example_is_fixture(&["### 8.7 Extension grants"], "extension_grant");
 }
 
 /// PROVIDERS.md names each extension grant with the `grant_type` it sends, which is how the

@@ -153,36 +153,9 @@ fn host_name_options_reach_the_model_and_a_plain_host_variable_stays_a_label() {
 /// fixture: `tokenspec diff` finds no change between the two.
 #[test]
 fn the_documented_example_is_the_fixture() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let docs = std::fs::read_to_string(root.join("../docs/spec-format.md")).expect("the docs");
-    let section = docs
-        .split_once("### 4.3 Whole host names (spec format 1.1)")
-        .expect("the section")
-        .1;
-    let example = section
-        .split_once("```yaml\n")
-        .and_then(|(_, rest)| rest.split_once("```\n"))
-        .expect("a YAML block")
-        .0;
-    let arena = tokenspec::Bump::new();
-    let documented = tokenspec::validate_sources(
-        &arena,
-        vec![tokenspec::load::Source::new("host_name.yaml", example)],
-    )
-    .unwrap_or_else(|e| panic!("the documented example validates:\n{e}"));
-    let fixture = tokenspec::validate_sources(
-        &arena,
-        vec![
-            tokenspec::load::read_file(&root.join("tests/fixtures/host_name.yaml"))
-                .expect("readable"),
-        ],
-    )
-    .expect("the fixture validates");
-    let changes = tokenspec::diff::diff(&fixture, &documented);
-    assert!(
-        changes.is_empty(),
-        "{}",
-        tokenspec::diff::render_text(&changes)
+    common::assert_documented_example_is_fixture(
+        &["### 4.3 Whole host names (spec format 1.1)"],
+        "host_name",
     );
 }
 

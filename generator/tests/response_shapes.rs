@@ -339,44 +339,16 @@ fn providers_md_shows_the_format_and_header_fields() {
 /// diff` finds no change between each and its fixture.
 #[test]
 fn the_documented_examples_are_the_fixtures() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let docs = std::fs::read_to_string(root.join("../docs/spec-format.md")).expect("the docs");
-    let section = docs
-        .split_once("### 10.6 Other response shapes: form pairs and headers (spec format 1.1)")
-        .expect("the section")
-        .1;
-    for (heading, name) in [
+    for (heading, fixture) in [
         ("#### Form-encoded answers", "form_response"),
         ("#### A token in a response header", "header_token"),
     ] {
-        let example = section
-            .split_once(heading)
-            .and_then(|(_, rest)| rest.split_once("```yaml\n"))
-            .and_then(|(_, rest)| rest.split_once("```\n"))
-            .unwrap_or_else(|| panic!("a YAML block under {heading}"))
-            .0;
-        let arena = tokenspec::Bump::new();
-        let documented = tokenspec::validate_sources(
-            &arena,
-            vec![tokenspec::load::Source::new(
-                format!("{name}.yaml"),
-                example,
-            )],
-        )
-        .unwrap_or_else(|e| panic!("the documented example validates:\n{e}"));
-        let fixture = tokenspec::validate_sources(
-            &arena,
-            vec![tokenspec::load::Source::new(
-                format!("{name}.yaml"),
-                fixture_text(&format!("{name}.yaml")),
-            )],
-        )
-        .expect("the fixture validates");
-        let changes = tokenspec::diff::diff(&fixture, &documented);
-        assert!(
-            changes.is_empty(),
-            "{name}: {}",
-            tokenspec::diff::render_text(&changes)
+        common::assert_documented_example_is_fixture(
+            &[
+                "### 10.6 Other response shapes: form pairs and headers (spec format 1.1)",
+                heading,
+            ],
+            fixture,
         );
     }
 }

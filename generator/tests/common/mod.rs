@@ -24,3 +24,53 @@ pub fn assert_fixture_fresh(name: &str, fresh: String) {
         panic!("tests/fixtures/{name} is stale: {changes:?}");
     }
 }
+
+/// The first YAML block of docs/spec-format.md after each of `headings` in turn (a section,
+/// then a subsection of it).
+fn documented_example(headings: &[&str]) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let docs = std::fs::read_to_string(root.join("../docs/spec-format.md")).expect("the docs");
+    let mut rest = docs.as_str();
+    for heading in headings {
+        rest = rest
+            .split_once(heading)
+            .unwrap_or_else(|| panic!("docs/spec-format.md has {heading:?}"))
+            .1;
+    }
+    rest.split_once("```yaml\n")
+        .and_then(|(_, block)| block.split_once("```\n"))
+        .unwrap_or_else(|| panic!("a YAML block under {headings:?}"))
+        .0
+        .to_string()
+}
+
+/// Asserts that the worked example under `headings` validates and is the fixture
+/// `tests/fixtures/<fixture>.yaml`: `tokenspec diff` finds no change between the two.
+#[allow(dead_code)] // each test file includes this module; not all of them have a docs example
+pub fn assert_documented_example_is_fixture(headings: &[&str], fixture: &str) {
+    let example = documented_example(headings);
+    let file = format!("{fixture}.yaml");
+    let arena = tokenspec::Bump::new();
+    let documented = tokenspec::validate_sources(
+        &arena,
+        vec![tokenspec::load::Source::new(
+            file.as_str(),
+            example.as_str(),
+        )],
+    )
+    .unwrap_or_else(|e| panic!("the documented example {headings:?} validates:\n{e}"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(&file);
+    let committed = tokenspec::validate_sources(
+        &arena,
+        vec![tokenspec::load::read_file(&path).expect("the fixture is readable")],
+    )
+    .expect("the fixture validates");
+    let changes = tokenspec::diff::diff(&committed, &documented);
+    assert!(
+        changes.is_empty(),
+        "{fixture}: {}",
+        tokenspec::diff::render_text(&changes)
+    );
+}
