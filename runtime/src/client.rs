@@ -312,9 +312,39 @@ impl Client {
         grant: impl Into<GrantRef<'g>>,
         call: &[(&str, &str)],
     ) -> DynResult<TokenData> {
-        let request = self.token_request(grant, call)?;
-        let response = self.send(request).await?;
+        let response = self.fetch_response(grant, call).await?;
         self.parse_response(&response)
+    }
+
+    /// Builds and sends the token request for `grant` with the client's retries, and returns
+    /// the answer unparsed. A request carrying a signed assertion (RFC 7523) is built anew for
+    /// each attempt: its `jti` is accepted once (section 3, item 7) and it expires soon, so a
+    /// retry gets a new assertion, not a copy.
+    pub async fn fetch_response<'g>(
+        &self,
+        grant: impl Into<GrantRef<'g>>,
+        call: &[(&str, &str)],
+    ) -> DynResult<http::Response<Vec<u8>>> {
+        let grant = grant.into();
+        let request = self.token_request(grant, call)?;
+        if self.signs(self.grant(grant)?) {
+            let rebuild = || self.token_request(grant, call);
+            self.send_attempts(request, Some(&rebuild)).await
+        } else {
+            self.send(request).await
+        }
+    }
+
+    /// Whether a request for `grant` carries an assertion signed for it alone.
+    fn signs(&self, grant: &GrantSpec) -> bool {
+        let placement = self
+            .placement
+            .or_else(|| self.provider.credentials.preferred());
+        grant.assertion.is_some()
+            || matches!(
+                placement,
+                Some(Placement::PrivateKeyJwt(_) | Placement::ClientSecretJwt(_))
+            )
     }
 
     /// The secrets a request of this client carries, with per-call inputs `call`: every secret
@@ -359,6 +389,16 @@ impl Client {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> DynResult<http::Response<Vec<u8>>> {
+        self.send_attempts(request, None).await
+    }
+
+    /// [`send`](Self::send), with each attempt after the first built anew by `rebuild` when
+    /// given (a request whose signed assertion must not be sent twice) instead of copied.
+    async fn send_attempts(
+        &self,
+        request: http::Request<Vec<u8>>,
+        rebuild: Option<&Rebuild<'_>>,
+    ) -> DynResult<http::Response<Vec<u8>>> {
         let grant = request.extensions().get::<GrantName>().map_or("", |g| g.0);
         let span = tracing::info_span!(
             "token_fetch",
@@ -372,7 +412,10 @@ impl Client {
         // The secrets of per-call inputs (see `token_request`) go on to the response, for
         // `parse_response` to hide.
         let call_secrets = request.extensions().get::<SecretMask>().cloned();
-        let mut response = self.send_with_retries(request).instrument(span).await?;
+        let mut response = self
+            .send_with_retries(request, rebuild)
+            .instrument(span)
+            .await?;
         if let Some(secrets) = call_secrets {
             response.extensions_mut().insert(secrets);
         }
@@ -382,6 +425,7 @@ impl Client {
     async fn send_with_retries(
         &self,
         request: http::Request<Vec<u8>>,
+        rebuild: Option<&Rebuild<'_>>,
     ) -> DynResult<http::Response<Vec<u8>>> {
         // Timers need a Tokio runtime; outside one, `tokio::time::timeout` would panic.
         if tokio::runtime::Handle::try_current().is_err() {
@@ -410,7 +454,13 @@ impl Client {
                 None => self.options.timeout,
             };
             let this_attempt = match request.as_ref() {
-                Some(r) if attempt < self.options.retry.max_attempts => copy_request(r),
+                _ if attempt > 1 && rebuild.is_some() => match rebuild {
+                    Some(rebuild) => rebuild()?,
+                    None => return Err(Error::input("request", "no attempt left")),
+                },
+                Some(r) if attempt < self.options.retry.max_attempts && rebuild.is_none() => {
+                    copy_request(r)
+                }
                 _ => match request.take() {
                     Some(r) => r,
                     // Unreachable: no attempt follows the last one.
@@ -594,6 +644,9 @@ fn stretched(secret: &[u8], salt: &[u8]) -> [u8; 32] {
 }
 
 /// A copy of `request` for one attempt (`http::Request` is not `Clone`: extensions may not be).
+/// Builds a token request anew for a retry (see [`Client::fetch`]).
+type Rebuild<'a> = dyn Fn() -> DynResult<http::Request<Vec<u8>>> + Send + Sync + 'a;
+
 fn copy_request(request: &http::Request<Vec<u8>>) -> http::Request<Vec<u8>> {
     let mut copy = http::Request::new(request.body().clone());
     *copy.method_mut() = request.method().clone();

@@ -334,11 +334,10 @@ impl<'a, P: Provider> Call<'a, P> {
     /// Invalid input (nothing sent), transport, the provider's error body, or an unexpected
     /// response.
     pub async fn send(self) -> Result<P::TokenResponse, Error<P::ErrorBody>> {
-        let request = self.request()?;
         let response = self
             .client
             .inner
-            .send(request)
+            .fetch_response(self.grant, &self.params)
             .await
             .map_err(Error::into_typed)?;
         self.client.parse_response(&response)

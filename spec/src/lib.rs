@@ -435,6 +435,7 @@ impl<'a> ProviderSpec<'a> {
     pub fn is_secret_input(&self, input: &InputSpec<'_>) -> bool {
         input.secret
             || CONFIDENTIAL_PARAMS.contains(&input.name)
+            || self.signs_with(input.name)
             || self.grants.iter().any(|grant| {
                 grant.params.iter().any(|param| {
                     param.source == ParamSource::Input(input.name)

@@ -362,6 +362,46 @@ async fn client_secret_jwt_hs256_is_keyed_with_the_secret_which_is_never_sent() 
     assert!(result.is_err(), "the MAC is bound to the client secret");
 }
 
+/// A retry (here after a 503, RFC 9110 section 15.6.4) signs a new assertion: a server
+/// accepts a `jti` once (RFC 7523 section 3, item 7), so a copy of the first request would be
+/// refused.
+#[tokio::test]
+async fn a_retry_sends_a_new_assertion_not_a_copy() {
+    let server = TestServer::start([
+        Reply::text(503, "text/plain", "busy"),
+        token_reply("hs-access"),
+    ]);
+    let client = client_secret_jwt::Client::builder(client_secret_jwt::Inputs {
+        client_id: CLIENT_ID.into(),
+        client_secret: Secret::new(HMAC_SECRET),
+    })
+    .base_url(&server.base_url())
+    .expect("loopback base URL")
+    .retry(tokenspec_runtime::RetryPolicy {
+        initial_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(20),
+        jitter: false,
+        ..tokenspec_runtime::RetryPolicy::attempts(2)
+    })
+    .build()
+    .expect("client");
+    client.fetch_token().await.expect("token after one retry");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    let jtis: BTreeSet<String> = requests
+        .iter()
+        .map(|request| {
+            let body = form(request);
+            let Verified { claims, .. } = verify(
+                &body["client_assertion"],
+                &Verifier::Hs256(HMAC_SECRET.as_bytes()),
+            );
+            claims["jti"].as_str().expect("a jti").to_string()
+        })
+        .collect();
+    assert_eq!(jtis.len(), 2, "each attempt has its own jti");
+}
+
 /// A token source renews with a new assertion (new jti, current iat), never a copy of the
 /// request that fetched the expired token.
 #[tokio::test]

@@ -139,6 +139,111 @@ impl<'b> Checker<'_, 'b> {
         self.diagnostics.push(d);
     }
 
+    /// A key an assertion is signed with (RFC 7523) is only read, never sent: it may not also
+    /// feed a header, a parameter, a URL, another placement or a claim, where a spec would
+    /// send it to the server (a JWT is signed, not encrypted: its claims and `kid` travel in
+    /// clear). For the same reason no secret input may be a claim, `kid`, issuer, subject or
+    /// audience. Reported at the input's declaration.
+    fn signing_keys_stay_keys(&mut self, spec: &raw::Spec, lowered: &model::ProviderSpec<'b>) {
+        let mut assertions = Vec::new();
+        let mut sent: Vec<(&str, String)> = Vec::new();
+        // Placements are alternatives: the client secret an HMAC assertion is keyed with
+        // (client_secret_jwt) may also be accepted in Basic or the body, which the server
+        // knows it by anyway. A private key never may.
+        let mut shared_secrets = Vec::new();
+        let mut in_placements: Vec<(&str, String)> = Vec::new();
+        for placement in lowered.credentials.accepted {
+            match placement {
+                model::Placement::PrivateKeyJwt(a) | model::Placement::ClientSecretJwt(a) => {
+                    assertions.push(a.assertion);
+                    if matches!(placement, model::Placement::ClientSecretJwt(_)) {
+                        shared_secrets.push(a.assertion.key);
+                    }
+                    sent.push((a.client_id, format!("the {} client ID", placement.kind())));
+                }
+                other => {
+                    for input in other.inputs() {
+                        in_placements.push((input, format!("the {} credentials", other.kind())));
+                    }
+                }
+            }
+        }
+        for (input, use_) in in_placements {
+            if !shared_secrets.contains(&input) {
+                sent.push((input, use_));
+            }
+        }
+        for grant in lowered.grants {
+            assertions.extend(grant.assertion);
+            for param in grant.params.iter().chain(grant.authorize_params) {
+                if let model::ParamSource::Input(input) = param.source {
+                    sent.push((input, format!("parameter `{}`", param.name)));
+                }
+            }
+        }
+        for input in lowered.inputs {
+            if input.location != model::InputLocation::Param {
+                sent.push((input.name, "the token URL".to_string()));
+            }
+        }
+        let mut in_claims: Vec<(&str, String)> = Vec::new();
+        for a in &assertions {
+            if let Some(kid) = a.key_id {
+                in_claims.push((kid, "the `kid` header".to_string()));
+            }
+            let named = [
+                ("issuer", Some(a.issuer)),
+                ("subject", Some(a.subject)),
+                ("audience", a.audience),
+            ];
+            for (what, source) in named {
+                if let Some(model::ParamSource::Input(input)) = source {
+                    in_claims.push((input, format!("the {what}")));
+                }
+            }
+            for (claim, source) in a.claims {
+                if let model::ParamSource::Input(input) = source {
+                    in_claims.push((input, format!("claim `{claim}`")));
+                }
+            }
+        }
+        let keys: Vec<&str> = assertions.iter().map(|a| a.key).collect();
+        let mut reported = BTreeSet::new();
+        for (input, use_) in sent.iter().chain(&in_claims) {
+            if keys.contains(input) && reported.insert(*input) {
+                let at = spec
+                    .inputs
+                    .keys()
+                    .find(|k| k.value == *input)
+                    .map(|k| k.referenced);
+                if let Some(at) = at {
+                    self.error(
+                        at,
+                        format!("input `{input}` signs assertions and is also sent, as {use_}"),
+                        "a signing key is only read, never sent: give the other use an input of its own",
+                    );
+                }
+            }
+        }
+        for (input, use_) in &in_claims {
+            let secret = lowered.input(input).is_some_and(|i| i.secret);
+            if secret && !keys.contains(input) && reported.insert(*input) {
+                let at = spec
+                    .inputs
+                    .keys()
+                    .find(|k| k.value == *input)
+                    .map(|k| k.referenced);
+                if let Some(at) = at {
+                    self.error(
+                        at,
+                        format!("secret input `{input}` is sent in a signed assertion, as {use_}"),
+                        "a JWT is signed, not encrypted: its claims travel in clear; use an input that is not secret",
+                    );
+                }
+            }
+        }
+    }
+
     fn provider(&mut self, file: &Loaded) -> Option<model::Provider<'b>> {
         let spec = &file.spec;
         let before = self.diagnostics.len();
@@ -304,6 +409,7 @@ impl<'b> Checker<'_, 'b> {
             refresh_lifetime: spec.token.refresh_lifetime.as_ref().map(|l| l.value),
             claims: self.list(&claims),
         };
+        self.signing_keys_stay_keys(spec, &lowered);
         // Only a spec that is otherwise sound is worth reading examples with.
         if self.diagnostics.len() > before {
             return None;
