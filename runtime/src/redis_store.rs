@@ -102,8 +102,8 @@ pub struct RedisOptions {
     /// How long a renewal lock lives if its holder never releases it (it died). Default 30 s;
     /// keep it above the client's total timeout, so a slow fetch keeps its lock.
     pub lock_ttl: Duration,
-    /// How long a process waits for another's renewal before it fetches for itself. Default:
-    /// the lock's expiry plus 5 s.
+    /// How long a process waits for another's renewal before it fetches for itself; never
+    /// less than `lock_ttl`. Default: the lock's expiry plus 5 s.
     pub wait: Duration,
     /// How often a waiting process looks for the new token. Default 20 ms.
     pub poll: Duration,
@@ -330,7 +330,7 @@ impl Shared {
         let expires_at = value
             .get("e")
             .and_then(serde_json::Value::as_u64)
-            .map(|ms| UNIX_EPOCH + Duration::from_millis(ms));
+            .and_then(|ms| UNIX_EPOCH.checked_add(Duration::from_millis(ms)));
         Some(StoredToken {
             access_token: Secret::new(access_token),
             expires_at,
@@ -354,13 +354,17 @@ impl Shared {
 
     async fn read(&self, key: &str) -> Result<Option<StoredToken>, String> {
         let redis_key = self.redis_key(key);
-        let value: Option<String> = self
-            .run(|mut c| {
-                let redis_key = redis_key.clone();
-                async move { c.get(redis_key).await }
-            })
-            .await?;
+        let value = self.read_sealed(&redis_key).await?;
         Ok(value.and_then(|value| self.open(&redis_key, &value)))
+    }
+
+    /// The sealed value as it is. Every save seals with a fresh nonce, so a changed value
+    /// means a new save, even of a token equal to the last one (a provider that hands out the
+    /// same token again).
+    async fn read_sealed(&self, redis_key: &str) -> Result<Option<String>, String> {
+        let redis_key = redis_key.to_string();
+        self.run(|mut c| async move { c.get(redis_key).await })
+            .await
     }
 
     async fn release(&self, key: &str, holder: &str) -> Result<(), String> {
@@ -405,12 +409,35 @@ impl Shared {
     async fn renewal(self: &Arc<Self>, key: &str, due: Option<&Secret>) -> Result<Renewal, String> {
         let holder = random_id()?;
         let started = Instant::now();
+        // Not bounded by less than the lock's own life: a waiter that gave up on a live holder
+        // would fetch beside it (and could spend a rotating refresh token twice).
+        let wait = self.options.wait.max(self.options.lock_ttl);
+        let redis_key = self.redis_key(key);
+        // What is there now: a token other than the one found due is a renewal already made;
+        // any later save (a new value) is one made while this process waited.
+        let seen = self.read_sealed(&redis_key).await?;
+        if seen
+            .as_deref()
+            .and_then(|value| self.open(&redis_key, value))
+            .is_some_and(|stored| Some(&stored.access_token) != due)
+        {
+            return Ok(Renewal::Renewed);
+        }
         loop {
             if self.acquire(key, &holder).await? {
-                // Another process may have saved a token between this one finding it due and
-                // getting the lock.
-                if self.renewed(key, due).await? {
-                    self.release(key, &holder).await?;
+                // Another process may have saved a token between the look above and getting
+                // the lock.
+                let changed = match self.read_sealed(&redis_key).await {
+                    Ok(now) => now.is_some() && now != seen,
+                    Err(why) => {
+                        // Give the lock back rather than hold the fleet up to its expiry.
+                        let _ = self.release(key, &holder).await;
+                        return Err(why);
+                    }
+                };
+                if changed {
+                    // Best effort: an unreleased lock expires by itself.
+                    let _ = self.release(key, &holder).await;
                     return Ok(Renewal::Renewed);
                 }
                 return Ok(Renewal::Fetch(Some(Box::new(RedisLease {
@@ -422,29 +449,22 @@ impl Shared {
             // Someone else is fetching: wait for their token, or for their lock to go (they
             // failed, or died and it expired), then try again.
             loop {
-                if self.renewed(key, due).await? {
+                let now = self.read_sealed(&redis_key).await?;
+                if now.is_some() && now != seen {
                     return Ok(Renewal::Renewed);
                 }
-                if started.elapsed() >= self.options.wait {
+                let Some(left) = wait.checked_sub(started.elapsed()).filter(|d| !d.is_zero())
+                else {
                     return Err(format!(
-                        "no token from the process holding the lock within {:?}",
-                        self.options.wait
+                        "no token from the process holding the lock within {wait:?}"
                     ));
-                }
-                tokio::time::sleep(self.options.poll).await;
+                };
+                tokio::time::sleep(self.options.poll.min(left)).await;
                 if !self.lock_exists(key).await? {
                     break;
                 }
             }
         }
-    }
-
-    /// Whether the store holds a token other than `due`.
-    async fn renewed(&self, key: &str, due: Option<&Secret>) -> Result<bool, String> {
-        Ok(self
-            .read(key)
-            .await?
-            .is_some_and(|stored| Some(&stored.access_token) != due))
     }
 }
 

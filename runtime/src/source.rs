@@ -527,8 +527,9 @@ impl<B> CachedTokenSource<B> {
     ) -> Result<(), Error<B>> {
         let now = self.inner.settings.clock.now();
         let expiry = match expires_in.into() {
+            // Capped like a lifetime a response gives: an absurd one is not "never".
             Some(lifetime) => now
-                .checked_add(lifetime)
+                .checked_add(lifetime.min(MAX_LIFETIME))
                 .map_or(TokenExpiry::Never, TokenExpiry::At),
             None => token_expiry(
                 self.inner.settings.client.provider(),
@@ -782,7 +783,11 @@ async fn renewal(
         id,
     };
     let key = settings.key(user.as_deref());
-    let (token, lease) = settings
+    let Fetched {
+        token,
+        lease,
+        from_store,
+    } = settings
         .fetch(previous, key.as_deref(), user.is_some())
         .await?;
     if let Some(inner) = source.upgrade() {
@@ -800,9 +805,11 @@ async fn renewal(
             state.flight = None;
         }
     }
+    // A token read from the store is not written back: by now another process may have
+    // saved a newer one (with a rotated refresh token) that this would overwrite.
     let saved = match &key {
-        Some(key) => settings.save(key, &token).await,
-        None => Ok(()),
+        Some(key) if !from_store => settings.save(key, &token).await,
+        _ => Ok(()),
     };
     // Released once the token is in the store, so that the processes waiting on the lease
     // find it there.
@@ -842,6 +849,24 @@ impl Drop for FlightGuard {
     }
 }
 
+/// What [`Settings::fetch`] got: a token, whether it came from the store as it is (so it is not
+/// saved back), and the store's lease held until it is saved.
+struct Fetched {
+    token: Arc<Cached>,
+    lease: Option<Box<dyn Lease>>,
+    from_store: bool,
+}
+
+impl Fetched {
+    fn stored(token: Arc<Cached>, from_store: bool) -> Self {
+        Fetched {
+            token,
+            lease: None,
+            from_store,
+        }
+    }
+}
+
 impl Settings {
     /// The store key; `None` for a user's source that does not know its user yet.
     fn key(&self, user: Option<&str>) -> Option<String> {
@@ -875,36 +900,43 @@ impl Settings {
         previous: Option<Arc<Cached>>,
         key: Option<&str>,
         for_user: bool,
-    ) -> Result<(Arc<Cached>, Option<Box<dyn Lease>>), Error<JsonErrorBody>> {
-        let previous = match previous {
-            Some(token) => Some(token),
+    ) -> Result<Fetched, Error<JsonErrorBody>> {
+        let (mut previous, loaded) = match previous {
+            Some(token) => (Some(token), false),
             None => match key {
-                Some(key) => self.load(key, for_user).await?,
-                None => None,
+                Some(key) => (self.load(key, for_user).await?, true),
+                None => (None, false),
             },
         };
         if let Some(token) = &previous
             && token.is_fresh(self.clock.now())
         {
             // Fresh from the store: no request needed.
-            return Ok((token.clone(), None));
+            return Ok(Fetched::stored(token.clone(), loaded));
         }
         let mut lease = None;
         if let Some(key) = key {
             let due = previous.as_ref().map(|token| &token.access_token);
             match self.store.renewal(key, due).await? {
                 Renewal::Fetch(granted) => lease = granted,
-                Renewal::Renewed => {
-                    if let Some(token) = self.load(key, for_user).await?
-                        && token.is_fresh(self.clock.now())
-                    {
-                        return Ok((token, None));
+                Renewal::Renewed => match self.load(key, for_user).await? {
+                    Some(token) if token.is_fresh(self.clock.now()) => {
+                        return Ok(Fetched::stored(token, true));
                     }
-                }
+                    // Renewed but already due here (clocks apart, a long margin): renew from
+                    // what the other process saved, whose refresh token is the live one
+                    // (the one this process holds may have been rotated away).
+                    Some(token) => previous = Some(token),
+                    None => {}
+                },
             }
         }
         match self.fetch_new(previous, for_user).await {
-            Ok(token) => Ok((token, lease)),
+            Ok(token) => Ok(Fetched {
+                token,
+                lease,
+                from_store: false,
+            }),
             Err(error) => {
                 if let Some(lease) = lease {
                     lease.release().await;
