@@ -438,9 +438,12 @@ fn lifetime(provider: &ProviderSpec, data: &TokenData, now: SystemTime) -> Value
 }
 
 /// `at` in RFC 3339 (section 5.6), UTC, to the second or with the fraction it has.
+/// `None` for an instant `time` cannot represent (beyond year 9999, which a hostile
+/// `expires_in` can ask for): `OffsetDateTime::from` would panic on it.
 fn rfc3339(at: SystemTime) -> Option<String> {
-    time::OffsetDateTime::from(at)
-        .format(&time::format_description::well_known::Rfc3339)
+    let since = at.duration_since(SystemTime::UNIX_EPOCH).ok()?;
+    let at = time::OffsetDateTime::UNIX_EPOCH.checked_add(time::Duration::try_from(since).ok()?)?;
+    at.format(&time::format_description::well_known::Rfc3339)
         .ok()
 }
 
@@ -552,6 +555,17 @@ mod tests {
     use super::*;
     use tokenspec_runtime::FieldSpec;
     use tokenspec_runtime::response::normalize;
+
+    #[test]
+    fn instants_beyond_year_9999_print_as_nothing_instead_of_panicking() {
+        // A hostile `expires_in` of 10^11 s puts the expiry past year 9999.
+        let far = SystemTime::UNIX_EPOCH + Duration::from_secs(300_000_000_000);
+        assert_eq!(rfc3339(far), None);
+        assert_eq!(
+            rfc3339(SystemTime::UNIX_EPOCH + Duration::from_millis(1_500)).as_deref(),
+            Some("1970-01-01T00:00:01.5Z")
+        );
+    }
 
     /// A provider whose token and expiry are nested (`data.accessToken`, `data.expiresAt`).
     static NESTED: ProviderSpec = ProviderSpec {
