@@ -57,8 +57,8 @@ pub type Map<T> = IndexMap<Str, T>;
 #[serde(deny_unknown_fields)]
 #[schemars(title = "tokenspec provider spec")]
 pub struct Spec {
-    /// Version of the spec format: `1`, or `1.1` for a spec that uses keys spec format 1.1
-    /// added (both read the same; 1.1 keys are additive).
+    /// Version of the spec format: `1`, or `1.1` / `1.2` for a spec that uses keys those
+    /// formats added (all read the same; 1.1 and 1.2 keys are additive).
     pub spec_version: Spanned<f64>,
     /// snake_case provider name: the file name, the module, the cargo feature and the registry
     /// key.

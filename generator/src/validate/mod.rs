@@ -17,7 +17,7 @@ use serde_saphyr::Location;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The `spec_version` values this tokenspec reads: 1, and 1.1, which only added keys.
-const SPEC_VERSIONS: [f64; 2] = [1.0, 1.1];
+const SPEC_VERSIONS: [f64; 3] = [1.0, 1.1, 1.2];
 
 mod credentials;
 mod environments;
@@ -248,13 +248,13 @@ impl<'b> Checker<'_, 'b> {
         let spec = &file.spec;
         let before = self.diagnostics.len();
 
-        // Spec format 1.1 only adds keys, so both versions read the same way; a file may
-        // declare 1.1 to say it needs this tokenspec or later.
+        // Spec formats 1.1 and 1.2 only add keys, so every version reads the same way; a file
+        // may declare 1.1 or 1.2 to say it needs this tokenspec or later.
         if !SPEC_VERSIONS.contains(&spec.spec_version.value) {
             self.error(
                 spec.spec_version.referenced,
                 format!("unsupported spec_version {}", spec.spec_version.value),
-                "this tokenspec reads spec_version: 1 and spec_version: 1.1",
+                "this tokenspec reads spec_version: 1, 1.1 and 1.2",
             );
         }
         if self.identifier(&spec.name, "provider name") {
