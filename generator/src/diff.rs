@@ -17,6 +17,7 @@ use crate::load::{self, Source, is_spec_file};
 use crate::model::{
     AssertionSpec, ClientAssertion, CredentialsSpec, ErrorFormat, Expiry, FieldSpec, FieldType,
     GrantKind, GrantSpec, InputLocation, InputSpec, ParamSource, ParamSpec, Pkce, Provider,
+    template_text,
 };
 use crate::template::{cell, placement_words};
 use crate::text;
@@ -147,9 +148,19 @@ fn quoted(v: Option<&str>) -> String {
 }
 
 fn param_source(p: &ParamSpec) -> String {
-    match &p.source {
+    source_words(&p.source)
+}
+
+/// A value source in words: `the fixed value `x``, `input `x``, `the template `Bearer
+/// {api_key}``, `the JSON value `3600``.
+fn source_words(source: &ParamSource) -> String {
+    match source {
         ParamSource::Fixed(v) => format!("the fixed value {}", text::code(v)),
         ParamSource::Input(i) => format!("input `{i}`"),
+        ParamSource::Template(parts) => {
+            format!("the template {}", text::code(&template_text(parts)))
+        }
+        ParamSource::Json(v) => format!("the JSON value {}", text::code(v)),
     }
 }
 
@@ -613,6 +624,7 @@ impl Differ<'_> {
         let source = |s: &ParamSource| match s {
             ParamSource::Fixed(v) => format!("value {}", text::code(v)),
             ParamSource::Input(i) => format!("input {}", text::code(i)),
+            other => source_words(other),
         };
         let audience =
             |a: &Option<ParamSource>| a.as_ref().map_or("the token URL".to_owned(), source);
@@ -779,13 +791,37 @@ impl Differ<'_> {
                 ParamSource::Input(i) => {
                     self.breaking(what, format!("every request now sends input `{i}`"))
                 }
-                ParamSource::Fixed(v) => self.breaking(
+                ParamSource::Fixed(v) | ParamSource::Json(v) => self.breaking(
                     what,
                     format!(
                         "every request now sends {}",
                         text::code(&format!("{}={v}", q.name))
                     ),
                 ),
+                // A template is sent when its inputs are set: as an input would be.
+                ParamSource::Template(_) => {
+                    let inputs = q.source.inputs();
+                    if let Some(i) = inputs.iter().find(|i| new_argument(i)) {
+                        self.breaking(
+                            what,
+                            format!("the method that sends it gains a `{i}` argument"),
+                        );
+                    } else if inputs
+                        .iter()
+                        .all(|i| b.input(i).is_some_and(|i| !i.required))
+                        && !inputs.is_empty()
+                    {
+                        self.compatible(
+                            what,
+                            format!("sent only when its inputs ({}) are set", inputs.join(", ")),
+                        );
+                    } else {
+                        self.breaking(
+                            what,
+                            format!("every request now sends {}", source_words(&q.source)),
+                        );
+                    }
+                }
             }
         }
     }

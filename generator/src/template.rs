@@ -69,5 +69,9 @@ pub fn placement_words(p: &Placement) -> String {
             "`client_secret_jwt` ({} client assertion)",
             c.assertion.algorithm.name()
         ),
+        Placement::Headers(list) => {
+            let names: Vec<String> = list.iter().map(|h| format!("`{}`", h.name)).collect();
+            format!("headers {}", names.join(", "))
+        }
     }
 }

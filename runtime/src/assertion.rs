@@ -101,6 +101,12 @@ fn claim_value<'a, B>(
     match source {
         ParamSource::Fixed(value) => Ok(Some(value)),
         ParamSource::Input(input) => inputs.require(provider, input),
+        // Validation lowers a claim to a fixed value or an input only (spec format 1.2's
+        // templates and JSON values are for parameters and headers).
+        ParamSource::Template(_) | ParamSource::Json(_) => Err(Error::input(
+            "assertion",
+            "a claim is a fixed value or an input, not a template or a JSON value",
+        )),
     }
 }
 
@@ -116,7 +122,7 @@ fn required_claim<'a, B>(
         _ => {
             let input = match source {
                 ParamSource::Input(input) => input,
-                ParamSource::Fixed(_) => claim,
+                _ => claim,
             };
             Err(Error::input(
                 input,

@@ -48,6 +48,7 @@ pub mod retry;
 pub mod secret;
 pub mod source;
 pub mod spec;
+mod template;
 pub mod transport;
 pub mod typed;
 pub mod wire;

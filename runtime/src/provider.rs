@@ -64,6 +64,7 @@
 //!     access_lifetime: None,
 //!     refresh_lifetime: None,
 //!     claims: &[],
+//!     headers: &[],
 //! };
 //!
 //! /// The provider, as the runtime knows it.

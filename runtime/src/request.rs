@@ -6,6 +6,7 @@ use crate::spec::{
     BasicEncoding, BodyFormat, EnvironmentSpec, GrantKind, GrantSpec, InputLocation, ParamLocation,
     ParamSource, Pkce, Placement, ProviderSpec,
 };
+use crate::template::Value;
 use crate::transport::ParsedUrl;
 use base64::Engine as _;
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
@@ -172,6 +173,8 @@ fn environment_url<B>(
 struct Params {
     body: Vec<(&'static str, String)>,
     query: Vec<(&'static str, String)>,
+    /// Fixed JSON values that are not strings (spec format 1.2): a JSON body only.
+    json: Vec<(&'static str, &'static str)>,
 }
 
 impl Params {
@@ -203,19 +206,18 @@ pub fn token_request<B>(
         params.push(ParamLocation::Body, "grant_type", grant_type);
     }
     for param in grant.params {
-        match param.source {
-            ParamSource::Fixed(value) => params.push(param.location, param.name, value),
-            ParamSource::Input(input) => {
-                if let Some(value) = inputs.require(provider, input)? {
-                    // RFC 7636 section 4.5: whatever input a spec takes it from.
-                    if param.name == "code_verifier"
-                        && let Some(problem) = crate::pkce::verifier_problem(value)
-                    {
-                        return Err(Error::input(input, problem));
-                    }
-                    params.push(param.location, param.name, value);
+        match crate::template::resolve(provider, inputs, param.source)? {
+            None => {}
+            Some(Value::Text(value)) => {
+                // RFC 7636 section 4.5: whatever input a spec takes it from.
+                if param.name == "code_verifier"
+                    && let Some(problem) = crate::pkce::verifier_problem(&value)
+                {
+                    return Err(Error::input(param.name, problem));
                 }
+                params.push(param.location, param.name, &value);
             }
+            Some(Value::Json(json)) => params.json.push((param.name, json)),
         }
     }
     // RFC 7523 section 2.1: the JWT-bearer grant's `assertion`, signed anew for this request
@@ -250,6 +252,8 @@ pub fn token_request<B>(
         http::header::ACCEPT,
         http::HeaderValue::from_static(provider.response_format.accept()),
     );
+    // Spec format 1.2, `request.headers`: sent with every request, before the credentials.
+    crate::template::append_headers(provider, inputs, provider.headers, false, &mut headers)?;
     let placement = placement.or(provider.credentials.preferred());
     if let Some(placement) = placement {
         match placement {
@@ -311,6 +315,10 @@ pub fn token_request<B>(
                 params.push(ParamLocation::Body, "client_assertion", assertion.expose());
                 signed.add_secret(assertion.expose());
             }
+            // Spec format 1.2: several credential headers at once, all sensitive.
+            Placement::Headers(list) => {
+                crate::template::append_headers(provider, inputs, list, true, &mut headers)?;
+            }
         }
     }
 
@@ -326,7 +334,17 @@ pub fn token_request<B>(
         url.query_pairs_mut()
             .extend_pairs(params.query.iter().map(|(k, v)| (*k, v.as_str())));
     }
-    let body = match (provider.body, params.body.is_empty()) {
+    // A JSON value is valid in a JSON body alone; validation keeps it there, and a spec written
+    // by hand is told rather than sent as text.
+    if let Some((name, _)) = params.json.first()
+        && (provider.body != BodyFormat::Json || matches!(placement, Some(Placement::Query(_))))
+    {
+        return Err(Error::input(
+            name,
+            "a JSON value (number, boolean, object, array) is sent in a JSON body only",
+        ));
+    }
+    let body = match (provider.body, params.body.is_empty() && params.json.is_empty()) {
         (_, true) => Vec::new(),
         (BodyFormat::Form | BodyFormat::None, false) => {
             headers.insert(
@@ -345,11 +363,17 @@ pub fn token_request<B>(
                 http::header::CONTENT_TYPE,
                 http::HeaderValue::from_static("application/json"),
             );
-            let object: serde_json::Map<String, serde_json::Value> = params
+            let mut object: serde_json::Map<String, serde_json::Value> = params
                 .body
                 .into_iter()
                 .map(|(k, v)| (k.to_owned(), serde_json::Value::String(v)))
                 .collect();
+            for (name, json) in params.json {
+                let value = serde_json::from_str(json).map_err(|e| {
+                    Error::input(name, format!("the spec's JSON value does not parse: {e}"))
+                })?;
+                object.insert(name.to_owned(), value);
+            }
             serde_json::to_vec(&object)
                 .map_err(|e| Error::input("body", format!("cannot encode JSON: {e}")))?
         }
@@ -446,12 +470,14 @@ pub fn authorize_url<B>(
     let mut url = environment_url(provider, template, inputs, base_url)?;
     let mut pairs: Vec<(&str, String)> = vec![("response_type", "code".to_owned())];
     for param in grant.authorize_params {
-        match param.source {
-            ParamSource::Fixed(value) => pairs.push((param.name, value.to_owned())),
-            ParamSource::Input(input) => {
-                if let Some(value) = inputs.require(provider, input)? {
-                    pairs.push((param.name, value.to_owned()));
-                }
+        match crate::template::resolve(provider, inputs, param.source)? {
+            None => {}
+            Some(Value::Text(value)) => pairs.push((param.name, value.into_owned())),
+            Some(Value::Json(_)) => {
+                return Err(Error::input(
+                    param.name,
+                    "a JSON value cannot be an authorize URL parameter",
+                ));
             }
         }
     }

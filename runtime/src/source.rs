@@ -28,7 +28,7 @@ use crate::error::{JsonErrorBody, ProviderError, ReauthorizationRequired, StoreE
 use crate::error::{TransportError, TransportErrorKind, UnexpectedResponse};
 use crate::expiry::{TokenExpiry, token_expiry};
 use crate::response::TokenData;
-use crate::spec::{GrantKind, GrantSpec, ParamSource, ProviderSpec};
+use crate::spec::{GrantKind, GrantSpec, ProviderSpec};
 use crate::transport::BoxFuture;
 use crate::{Error, Secret};
 use futures_util::FutureExt;
@@ -1143,13 +1143,16 @@ fn unattended_grant(provider: &'static ProviderSpec) -> DynResult<&'static Grant
     let Some(grant) = provider.default_grant() else {
         return Err(Error::input("grant", "the provider has no grant"));
     };
-    let per_call = grant.params.iter().find_map(|p| match p.source {
-        ParamSource::Input(name) => provider
-            .input(name)
-            .filter(|i| i.per_request && i.required)
-            .map(|i| i.name),
-        ParamSource::Fixed(_) => None,
-    });
+    let per_call = grant
+        .params
+        .iter()
+        .flat_map(|p| p.source.inputs())
+        .find_map(|name| {
+            provider
+                .input(name)
+                .filter(|i| i.per_request && i.required)
+                .map(|i| i.name)
+        });
     match per_call {
         None => Ok(grant),
         Some(input) if provider.grant(GrantKind::RefreshToken).is_some() => Err(Error::input(
@@ -1233,6 +1236,7 @@ mod tests {
         access_lifetime: None,
         refresh_lifetime: None,
         claims: &[],
+        headers: &[],
     };
 
     /// Client credentials with nothing to fill in, sent to a transport that never answers.
@@ -1268,6 +1272,7 @@ mod tests {
         access_lifetime: None,
         refresh_lifetime: None,
         claims: &[],
+        headers: &[],
     };
 
     struct Hang;

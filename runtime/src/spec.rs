@@ -38,6 +38,11 @@ pub type ExtensionGrant = tokenspec_spec::ExtensionGrant<'static>;
 pub type ParamSpec = tokenspec_spec::ParamSpec<'static>;
 /// Where a parameter's value comes from.
 pub type ParamSource = tokenspec_spec::ParamSource<'static>;
+/// A piece of a templated value (spec format 1.2).
+pub type TemplatePart = tokenspec_spec::TemplatePart<'static>;
+/// A header sent with the token request (spec format 1.2).
+pub type HeaderSpec = tokenspec_spec::HeaderSpec<'static>;
+pub use tokenspec_spec::{FORBIDDEN_HEADERS, template_text};
 /// Scope conventions.
 pub type ScopesSpec = tokenspec_spec::ScopesSpec<'static>;
 /// A field of a response body or a JWT claim.

@@ -105,6 +105,7 @@ const fn spec(errors: ErrorFormat) -> ProviderSpec {
         access_lifetime: None,
         refresh_lifetime: None,
         claims: &[],
+        headers: &[],
     }
 }
 

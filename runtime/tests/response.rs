@@ -71,6 +71,7 @@ const BASE: ProviderSpec = ProviderSpec {
     access_lifetime: Some(60),
     refresh_lifetime: None,
     claims: &[],
+    headers: &[],
 };
 
 fn response(status: u16, content_type: &str, body: &str) -> http::Response<Vec<u8>> {

@@ -175,6 +175,7 @@ static SPEC: rt::ProviderSpec = rt::ProviderSpec {
     access_lifetime: None,
     refresh_lifetime: None,
     claims: &[],
+    headers: &[],
 };
 
 /// The marker type a generated module implements `Provider` on.

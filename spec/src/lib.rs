@@ -375,6 +375,8 @@ pub struct ProviderSpec<'a> {
     pub refresh_lifetime: Option<u64>,
     /// JWT claims of the access token worth a typed struct (empty when none).
     pub claims: &'a [FieldSpec<'a>],
+    /// Headers every token request sends (spec format 1.2, `request.headers`), in spec order.
+    pub headers: &'a [HeaderSpec<'a>],
 }
 
 /// Token-request parameters whose values OAuth makes confidential, whether or not a spec marks
@@ -416,6 +418,7 @@ impl<'a> ProviderSpec<'a> {
         access_lifetime: None,
         refresh_lifetime: None,
         claims: &[],
+        headers: &[],
     };
 
     /// The environment called `name`.
@@ -438,8 +441,7 @@ impl<'a> ProviderSpec<'a> {
             || self.signs_with(input.name)
             || self.grants.iter().any(|grant| {
                 grant.params.iter().any(|param| {
-                    param.source == ParamSource::Input(input.name)
-                        && CONFIDENTIAL_PARAMS.contains(&param.name)
+                    param.source.reads(input.name) && CONFIDENTIAL_PARAMS.contains(&param.name)
                 })
             })
     }
@@ -480,7 +482,8 @@ impl<'a> ProviderSpec<'a> {
         self.grants.first()
     }
 
-    /// Where an input is sent, as `describe` reports it: `host`, `path`, `header:<Name>`,
+    /// Where an input is sent, as `describe` reports it: `host`, `path`, `header:<Name>` (a
+    /// credential header or one of `request.headers`),
     /// `basic_user`, `basic_password`, `body` or `query` (the preferred placement when several
     /// are accepted), or `client_assertion` / `assertion` for an input read into a signed JWT
     /// (RFC 7523), never sent itself.
@@ -495,9 +498,12 @@ impl<'a> ProviderSpec<'a> {
         if let Some(p) = preferred.and_then(|p| p.placement_of(input)) {
             return Some(p);
         }
+        if let Some(header) = self.headers.iter().find(|h| h.source.reads(input)) {
+            return Some(format!("header:{}", header.name));
+        }
         for grant in self.grants {
             for param in grant.params.iter().chain(grant.authorize_params) {
-                if matches!(param.source, ParamSource::Input(i) if i == input) {
+                if param.source.reads(input) {
                     return Some(match param.location {
                         ParamLocation::Body => "body".into(),
                         ParamLocation::Query => "query".into(),
@@ -655,6 +661,9 @@ pub enum Placement<'a> {
     /// `client_secret_jwt` (OpenID Connect Core section 9, spec format 1.1): as
     /// [`Placement::PrivateKeyJwt`], but the JWT is an HMAC (HS*) keyed with the client secret.
     ClientSecretJwt(ClientAssertion<'a>),
+    /// Several headers at once (spec format 1.2, `headers:`), such as an application key and
+    /// an API key; at least one reads a secret input. Every value is sensitive.
+    Headers(&'a [HeaderSpec<'a>]),
 }
 
 /// The `client_assertion_type` of a JWT client assertion (RFC 7523 section 2.2).
@@ -816,6 +825,7 @@ impl<'a> Placement<'a> {
             Placement::Query(_) => "query",
             Placement::PrivateKeyJwt(_) => "private_key_jwt",
             Placement::ClientSecretJwt(_) => "client_secret_jwt",
+            Placement::Headers(_) => "headers",
         }
     }
 
@@ -853,6 +863,10 @@ impl<'a> Placement<'a> {
             {
                 Some("client_assertion".into())
             }
+            Placement::Headers(headers) => headers
+                .iter()
+                .find(|h| h.source.reads(input))
+                .map(|h| format!("header:{}", h.name)),
             _ => None,
         }
     }
@@ -868,6 +882,15 @@ impl<'a> Placement<'a> {
             Placement::PrivateKeyJwt(a) | Placement::ClientSecretJwt(a) => {
                 let mut inputs = vec![a.client_id];
                 for input in a.assertion.inputs() {
+                    if !inputs.contains(&input) {
+                        inputs.push(input);
+                    }
+                }
+                inputs
+            }
+            Placement::Headers(headers) => {
+                let mut inputs = Vec::new();
+                for input in headers.iter().flat_map(|h| h.source.inputs()) {
                     if !inputs.contains(&input) {
                         inputs.push(input);
                     }
@@ -973,14 +996,122 @@ impl Default for ParamSpec<'_> {
     }
 }
 
-/// Where a parameter's value comes from.
+/// Where a parameter's (or header's) value comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamSource<'a> {
     /// Always this value.
     Fixed(&'a str),
     /// The caller's input of this name; the parameter is left out when it is unset.
     Input(&'a str),
+    /// Text mixed with inputs (spec format 1.2, `template: "Bearer {api_key}"`), in order.
+    /// Each input is encoded for where the whole value lands (form, JSON, header, query), never
+    /// on its own. The value is left out when every input in it is optional and unset; it is
+    /// an error when a required one is unset, or when only some are set (a half-filled value
+    /// would be a wrong one).
+    Template(&'a [TemplatePart<'a>]),
+    /// The JSON text of a fixed value that is not a string (spec format 1.2, `value: 3600`,
+    /// `true`, an object or an array): sent as written in a JSON body, the only place it may
+    /// appear.
+    Json(&'a str),
 }
+
+impl<'a> ParamSource<'a> {
+    /// The inputs the value reads, in order, without repeats.
+    pub fn inputs(&self) -> Vec<&'a str> {
+        match *self {
+            ParamSource::Fixed(_) | ParamSource::Json(_) => Vec::new(),
+            ParamSource::Input(input) => vec![input],
+            ParamSource::Template(parts) => {
+                let mut inputs = Vec::new();
+                for part in parts {
+                    if let TemplatePart::Input(input) = *part
+                        && !inputs.contains(&input)
+                    {
+                        inputs.push(input);
+                    }
+                }
+                inputs
+            }
+        }
+    }
+
+    /// Whether the value reads `input`, alone or inside a template.
+    pub fn reads(&self, input: &str) -> bool {
+        match *self {
+            ParamSource::Fixed(_) | ParamSource::Json(_) => false,
+            ParamSource::Input(i) => i == input,
+            ParamSource::Template(parts) => parts.contains(&TemplatePart::Input(input)),
+        }
+    }
+}
+
+/// A piece of a templated value (spec format 1.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TemplatePart<'a> {
+    /// Literal text, braces already unescaped (`{{` in the spec is `{` here).
+    Text(&'a str),
+    /// The caller's input of this name.
+    Input(&'a str),
+}
+
+/// A template written back as a spec spells it: inputs in braces, literal braces doubled.
+pub fn template_text(parts: &[TemplatePart<'_>]) -> String {
+    let mut out = String::new();
+    for part in parts {
+        match part {
+            TemplatePart::Text(text) => {
+                out.push_str(&text.replace('{', "{{").replace('}', "}}"));
+            }
+            TemplatePart::Input(input) => {
+                out.push('{');
+                out.push_str(input);
+                out.push('}');
+            }
+        }
+    }
+    out
+}
+
+/// A header sent with the token request (spec format 1.2, `request.headers` and the
+/// credentials placement `headers`): its name and where its value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeaderSpec<'a> {
+    /// The header name as sent (`X-Api-Version`), an RFC 9110 section 5.1 token.
+    pub name: &'a str,
+    /// Where its value comes from: a fixed text, an input or a template (never JSON).
+    pub source: ParamSource<'a>,
+}
+
+impl HeaderSpec<'_> {
+    /// An unnamed header with the fixed value `""`.
+    pub const DEFAULT: Self = HeaderSpec {
+        name: "",
+        source: ParamSource::Fixed(""),
+    };
+}
+
+impl Default for HeaderSpec<'_> {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// Headers the token request may not set from a spec (spec format 1.2): the runtime's HTTP
+/// client writes the framing and routing ones itself (RFC 9112 sections 6.1-6.3 and 9.6,
+/// RFC 9110 section 7.2), and a hop-by-hop header is for the next hop only (RFC 9110 section
+/// 7.6.1). `Content-Type` follows `request.body`. Compared case-insensitively.
+pub const FORBIDDEN_HEADERS: &[&str] = &[
+    "host",
+    "content-length",
+    "content-type",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "upgrade",
+];
 
 /// Scope conventions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -163,6 +163,7 @@ macro_rules! authlib_provider {
             access_lifetime: None,
             refresh_lifetime: None,
             claims: &[],
+            headers: &[],
         }
     };
 }

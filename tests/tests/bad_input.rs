@@ -802,6 +802,7 @@ static WHOLE_HOST: tokenspec_runtime::ProviderSpec = {
         access_lifetime: None,
         refresh_lifetime: None,
         claims: &[],
+        headers: &[],
     }
 };
 

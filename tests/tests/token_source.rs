@@ -916,6 +916,7 @@ static REFRESHING: rt::ProviderSpec = rt::ProviderSpec {
     access_lifetime: Some(3600),
     refresh_lifetime: None,
     claims: &[],
+    headers: &[],
 };
 
 fn grant_type(request: &tokenspec_tests::RecordedRequest) -> String {

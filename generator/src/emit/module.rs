@@ -3,8 +3,8 @@
 
 use super::{EmitError, camel, doc, format, ident, inner_doc, paragraphs, sentences, spec_static};
 use crate::model::{
-    ErrorFormat, FieldSpec, FieldType, GrantKind, GrantSpec, InputLocation, InputSpec, ParamSource,
-    ParamSpec, Pkce, Placement, Provider,
+    ErrorFormat, FieldSpec, FieldType, GrantKind, GrantSpec, InputLocation, InputSpec, ParamSpec,
+    Pkce, Placement, Provider,
 };
 use crate::names;
 use crate::text::{self, literal};
@@ -142,6 +142,10 @@ fn placement_enum(p: &Provider) -> Option<TokenStream> {
                 "A client assertion keyed with the client secret ({}, RFC 7523 section 2.2).",
                 c.assertion.algorithm.name()
             ),
+            Placement::Headers(list) => {
+                let names: Vec<String> = list.iter().map(|h| text::code(h.name)).collect();
+                format!("In the {} headers.", names.join(", "))
+            }
         };
         if i == p.credentials.preferred {
             text.push_str(" The default.");
@@ -414,10 +418,7 @@ fn allow_many_args(count: usize) -> Option<TokenStream> {
 fn call_args<'a>(p: &'a Provider, params: &[ParamSpec], extra: &[&str]) -> Vec<Arg<'a>> {
     let mut names: Vec<&str> = params
         .iter()
-        .filter_map(|param| match &param.source {
-            ParamSource::Input(i) => Some(*i),
-            ParamSource::Fixed(_) => None,
-        })
+        .flat_map(|param| param.source.inputs())
         .collect();
     names.extend_from_slice(extra);
     let mut out: Vec<Arg<'a>> = Vec::new();

@@ -14,7 +14,7 @@
 use crate::model::{
     AssertionSpec, BasicEncoding, BodyFormat, ClientAssertion, EnvironmentSpec, ErrorFormat,
     Expiry, FieldSpec, FieldType, GrantSpec, InputLocation, InputSpec, ParamLocation, ParamSource,
-    ParamSpec, Pkce, Placement, Provider, ResponseFormat,
+    HeaderSpec, ParamSpec, Pkce, Placement, Provider, ResponseFormat, TemplatePart,
 };
 use crate::text;
 use std::fmt::Write;
@@ -143,14 +143,44 @@ fn placement(p: &Placement) -> String {
                 client_assertion(client)
             )
         }
+        Placement::Headers(list) => format!("rt::Placement::Headers({})", headers(list)),
     }
 }
 
+/// A value source. A template's text and input names are literals like any spec text.
 fn source(source: &ParamSource) -> String {
     match source {
         ParamSource::Fixed(v) => format!("rt::ParamSource::Fixed({})", lit(v)),
         ParamSource::Input(i) => format!("rt::ParamSource::Input({})", lit(i)),
+        ParamSource::Json(v) => format!("rt::ParamSource::Json({})", lit(v)),
+        ParamSource::Template(parts) => {
+            let parts: Vec<String> = parts
+                .iter()
+                .map(|part| match part {
+                    TemplatePart::Text(t) => format!("rt::TemplatePart::Text({})", lit(t)),
+                    TemplatePart::Input(i) => format!("rt::TemplatePart::Input({})", lit(i)),
+                })
+                .collect();
+            format!("rt::ParamSource::Template(&[{}])", parts.join(", "))
+        }
     }
+}
+
+/// Headers (spec format 1.2) on one line: `&[rt::HeaderSpec { name, source }, ..]`, both
+/// fields always named.
+fn headers(specs: &[HeaderSpec]) -> String {
+    let items: Vec<String> = specs
+        .iter()
+        .map(|h| {
+            let HeaderSpec { name, source: s } = h;
+            format!(
+                "rt::HeaderSpec {{ name: {}, source: {} }}",
+                lit(name),
+                source(s)
+            )
+        })
+        .collect();
+    list(&items)
 }
 
 /// A client assertion (RFC 7523 section 2.2): every field named, so a field the spec crate
@@ -201,11 +231,7 @@ pub(super) fn assertion(a: &AssertionSpec) -> String {
 }
 
 fn param(p: &ParamSpec) -> String {
-    let source = match &p.source {
-        ParamSource::Fixed(v) => format!("rt::ParamSource::Fixed({})", lit(v)),
-        ParamSource::Input(i) => format!("rt::ParamSource::Input({})", lit(i)),
-    };
-    let mut fields = vec![("name", lit(p.name)), ("source", source)];
+    let mut fields = vec![("name", lit(p.name)), ("source", source(&p.source))];
     if p.location == ParamLocation::Query {
         fields.push(("location", "rt::ParamLocation::Query".to_owned()));
     }
@@ -309,7 +335,7 @@ fn fields(fields: &[FieldSpec], indent: usize) -> String {
 }
 
 /// How many fields `rt::ProviderSpec` has.
-const PROVIDER_SPEC_FIELDS: usize = 18;
+const PROVIDER_SPEC_FIELDS: usize = 19;
 /// How many fields `rt::EnvironmentSpec` has.
 const ENVIRONMENT_SPEC_FIELDS: usize = 3;
 /// How many fields `rt::InputSpec` has.
@@ -405,6 +431,9 @@ pub(crate) fn spec_static(p: &Provider) -> String {
     if !p.claims.is_empty() {
         line("claims", fields(p.claims, 4));
     }
+    if !p.headers.is_empty() {
+        line("headers", headers(p.headers));
+    }
     // Every field named: no update (clippy's `needless_update`).
     if named < PROVIDER_SPEC_FIELDS {
         out.push_str("    ..rt::ProviderSpec::DEFAULT\n");
@@ -482,6 +511,7 @@ mod tests {
             access_lifetime: _,
             refresh_lifetime: _,
             claims: _,
+            headers: _,
         } = ProviderSpec::DEFAULT;
         assert_eq!(
             [
@@ -492,7 +522,7 @@ mod tests {
                 FIELD_SPEC_FIELDS,
                 PROVIDER_SPEC_FIELDS
             ],
-            [3, 8, 3, 7, 7, 18],
+            [3, 8, 3, 7, 7, 19],
             "update the constants with the patterns"
         );
     }

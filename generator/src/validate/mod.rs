@@ -408,6 +408,7 @@ impl<'b> Checker<'_, 'b> {
             access_lifetime,
             refresh_lifetime: spec.token.refresh_lifetime.as_ref().map(|l| l.value),
             claims: self.list(&claims),
+            headers: &[],
         };
         self.signing_keys_stay_keys(spec, &lowered);
         // Only a spec that is otherwise sound is worth reading examples with.
