@@ -32,6 +32,7 @@
 pub mod diagnostic;
 pub mod diff;
 pub mod emit;
+pub mod import;
 pub mod library;
 pub mod load;
 pub mod model;

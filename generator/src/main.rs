@@ -25,9 +25,10 @@ struct Cli {
     /// Folder of provider specs.
     #[arg(long, global = true, default_value = "specs")]
     specs: PathBuf,
-    /// Folder of the generated crate.
-    #[arg(long, global = true, default_value = "generated")]
-    out: PathBuf,
+    /// Folder of the generated crate [default: generated]; for `import`, the folder the specs
+    /// are written to [default: the --specs folder].
+    #[arg(long, global = true, value_name = "DIR")]
+    out: Option<PathBuf>,
     /// Colour diagnostics: auto (a terminal, unless NO_COLOR or CI is set), always or never.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     color: Color,
@@ -82,6 +83,12 @@ enum Command {
         #[arg(long)]
         url: Option<String>,
     },
+    /// Write specs from another project's catalogue of token endpoints (one per entry it can
+    /// describe exactly; every other entry is listed with the reason).
+    Import {
+        #[command(subcommand)]
+        from: ImportFrom,
+    },
     /// List what changed between two spec files or folders, or between the specs at a git
     /// revision and the working tree: each change breaking or compatible, with the reason.
     /// Two files are two versions of one provider, whatever the files are called (a different
@@ -102,6 +109,20 @@ enum Command {
         /// Exit 1 when any change is breaking.
         #[arg(long)]
         deny_breaking: bool,
+    },
+}
+
+/// The catalogues `tokenspec import` reads.
+#[derive(Subcommand)]
+enum ImportFrom {
+    /// Nango's providers.yaml: OAUTH2, OAUTH2_CC and TWO_STEP entries, written to --out
+    /// (default: the --specs folder) as <name>.yaml.
+    Nango {
+        /// The providers.yaml file (Nango's format).
+        providers_yaml: PathBuf,
+        /// Import only these entries (Nango's names, `example-crm`).
+        #[arg(long, value_name = "NAME", num_args = 1..)]
+        only: Vec<String>,
     },
 }
 
@@ -255,15 +276,22 @@ fn run(cli: &Cli) -> Result<ExitCode, tokenspec::Error> {
                 *deny_breaking,
             );
         }
+        Command::Import {
+            from: ImportFrom::Nango {
+                providers_yaml,
+                only,
+            },
+        } => return import_nango(cli, providers_yaml, only),
         Command::Generate(standalone) => (output::Mode::Write, standalone.crate_()),
         Command::Check(standalone) => (output::Mode::Check, standalone.crate_()),
     };
     let (mode, standalone) = mode;
+    let out = cli.out.clone().unwrap_or_else(|| PathBuf::from("generated"));
     let arena = tokenspec::Bump::new();
     let providers = tokenspec::load_and_validate(&arena, &cli.specs)?;
     let outputs = match &standalone {
-        None => tokenspec::outputs(&providers, &cli.specs, &cli.out)?,
-        Some(crate_) => tokenspec::standalone_outputs(&providers, crate_, &cli.specs, &cli.out)?,
+        None => tokenspec::outputs(&providers, &cli.specs, &out)?,
+        Some(crate_) => tokenspec::standalone_outputs(&providers, crate_, &cli.specs, &out)?,
     };
     // Every output folder is checked (no symbolic links, nothing outside it) before any of
     // them is written, so a refused run writes nothing at all.
@@ -303,7 +331,7 @@ fn run(cli: &Cli) -> Result<ExitCode, tokenspec::Error> {
         output::Mode::Check if changes.is_empty() => {
             println!(
                 "{} and {} are up to date with {} specs",
-                cli.out.display(),
+                out.display(),
                 cli.specs.join(tokenspec::load::schema::FILE).display(),
                 providers.len()
             );
@@ -472,6 +500,47 @@ fn new(
     println!(
         "  5. add a wire-request snapshot and a wire test (README, \"Adding a provider\"), then cargo insta review"
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `tokenspec import nango`: read the file, map each entry, validate each spec in process,
+/// write them; one `skipped <name>: <reason>` line per entry left out, then the summary.
+fn import_nango(
+    cli: &Cli,
+    path: &std::path::Path,
+    only: &[String],
+) -> Result<ExitCode, tokenspec::Error> {
+    use tokenspec::import::{self, nango};
+    let text = std::fs::read_to_string(path).map_err(|source| tokenspec::Error::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let entries = match nango::read(&text) {
+        Ok(entries) => entries,
+        Err(message) => {
+            eprintln!("error: {}: {message}", path.display());
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let outcome = match nango::map(&entries, only) {
+        Ok(outcome) => import::check(outcome),
+        Err(message) => {
+            eprintln!("error: {message}; nothing written");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let out = cli.out.clone().unwrap_or_else(|| cli.specs.clone());
+    let outcome = import::write(&out, outcome).map_err(|source| tokenspec::Error::Io {
+        path: out.display().to_string(),
+        source,
+    })?;
+    for spec in &outcome.specs {
+        println!("wrote {}", out.join(format!("{}.yaml", spec.name)).display());
+    }
+    for skipped in &outcome.skipped {
+        println!("{skipped}");
+    }
+    println!("{}", outcome.summary());
     Ok(ExitCode::SUCCESS)
 }
 

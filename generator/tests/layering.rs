@@ -26,6 +26,7 @@ const RANKS: &[(&str, u8)] = &[
     ("output", 3),
     ("diff", 4),
     ("scaffold", 4),
+    ("import", 4),
     ("library", 5),
 ];
 
@@ -45,7 +46,7 @@ fn rank_of_reference(name: &str) -> u8 {
 /// Modules beside `emit`: commands of their own (`tokenspec diff`, `tokenspec new`) that read
 /// the model but emit nothing, so they may use the stages up to validate and never `emit` or
 /// `output` (what they share with `emit` is a leaf: `template`).
-const BESIDE_EMIT: &[&str] = &["diff", "scaffold"];
+const BESIDE_EMIT: &[&str] = &["diff", "scaffold", "import"];
 
 /// The highest stage `module` may refer to.
 fn limit(module: &str) -> Option<u8> {
