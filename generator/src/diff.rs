@@ -299,6 +299,46 @@ impl Differ<'_> {
         self.fields("claim", "Claims", a.claims, b.claims);
     }
 
+    /// Spec format 1.2: the issuer whose metadata gives an environment's URLs. Another issuer
+    /// or document means requests (and credentials) may go to another server.
+    fn discovery(&mut self, old: &crate::model::EnvironmentSpec, new: &crate::model::EnvironmentSpec) {
+        match (old.discovery, new.discovery) {
+            (Some(x), Some(y)) => {
+                if x.issuer != y.issuer {
+                    self.breaking(
+                        format!(
+                            "issuer of `{}`: {} → {}",
+                            old.name,
+                            text::code(x.issuer),
+                            text::code(y.issuer)
+                        ),
+                        "URLs are read from another server's metadata",
+                    );
+                }
+                if x.kind != y.kind {
+                    self.breaking(
+                        format!(
+                            "discovery of `{}`: {} → {}",
+                            old.name,
+                            x.kind.name(),
+                            y.kind.name()
+                        ),
+                        "another metadata document is read; the issuer may not publish it",
+                    );
+                }
+            }
+            (Some(_), None) => self.breaking(
+                format!("discovery of `{}` removed", old.name),
+                "URLs come from the spec, no longer from the issuer's metadata",
+            ),
+            (None, Some(_)) => self.breaking(
+                format!("discovery of `{}` added", old.name),
+                "a URL the spec no longer gives is read from the issuer's metadata, which the client must reach",
+            ),
+            (None, None) => {}
+        }
+    }
+
     fn environments(&mut self, a: &Provider, b: &Provider) {
         for old in a.environments {
             let variant = old.name.to_upper_camel_case();
@@ -314,8 +354,8 @@ impl Differ<'_> {
                     format!(
                         "token_url of `{}`: {} → {}",
                         old.name,
-                        text::code(old.token_url),
-                        text::code(new.token_url)
+                        url_or_discovered(old.token_url),
+                        url_or_discovered(new.token_url)
                     ),
                     "token requests go to another URL",
                 );
@@ -340,6 +380,7 @@ impl Differ<'_> {
                 ),
                 _ => {}
             }
+            self.discovery(old, new);
         }
         for new in b.environments {
             if !a.environments.iter().any(|e| e.name == new.name) {
@@ -1068,4 +1109,13 @@ pub fn sources_at_rev(rev: &str, specs: &Path) -> Result<Vec<Source>, String> {
             Ok(Source::new(format!("{rev}:{path}"), text))
         })
         .collect()
+}
+
+/// A token URL as a code span, or `discovered` when the spec leaves it to the issuer's
+/// metadata (spec format 1.2).
+fn url_or_discovered(url: &str) -> String {
+    match url {
+        "" => "discovered".to_owned(),
+        url => text::code(url),
+    }
 }

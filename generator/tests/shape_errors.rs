@@ -128,11 +128,9 @@ fn three_shape_mistakes_are_three_diagnostics_at_their_places() {
 #[test]
 fn missing_duplicate_and_mistyped_keys_are_all_reported() {
     let text = broken(&[
-        // A missing key, in a nested mapping: pointed at that mapping's key.
-        (
-            "    token_url: https://auth.example.com/oauth/token",
-            "    authorize_url: https://auth.example.com/oauth/authorize",
-        ),
+        // A missing key, in a nested mapping: pointed at that mapping's key. (Not `token_url`,
+        // optional beside an `issuer` since spec format 1.2.)
+        ("  preferred: basic", "  # preferred: basic"),
         // A duplicate key.
         (
             "  client_secret:\n",
@@ -151,16 +149,16 @@ fn missing_duplicate_and_mistyped_keys_are_all_reported() {
         places(&d),
         [
             (1, 15, "expected a number, found `one`"),
-            (7, 3, "missing key `token_url`"),
             (12, 3, "duplicate key `client_id`"),
+            (17, 1, "missing key `preferred`"),
             (23, 1, "expected a mapping, found nothing"),
             (28, 3, "unknown key `field`"),
         ],
         "{d}"
     );
     let hints: Vec<&str> = d.items.iter().map(|d| d.hint.as_str()).collect();
-    assert!(hints[1].starts_with("add `token_url:` to the mapping under this key"));
-    assert!(hints[2].starts_with("`client_id` is first set on line 10"));
+    assert!(hints[1].starts_with("`client_id` is first set on line 10"));
+    assert!(hints[2].starts_with("add `preferred:` to the mapping under this key"));
     assert!(
         hints[4].starts_with("did you mean `fields`?"),
         "{}",
@@ -183,7 +181,7 @@ fn unknown_values_get_did_you_mean_and_keys_are_listed_in_declaration_order() {
         "error: unknown value `second`",
         "did you mean `seconds`?",
         "error: unknown key `basics`",
-        "did you mean `basic`? (keys here: `header`, `basic`, `body`, `query`, `private_key_jwt`, `client_secret_jwt`)",
+        "did you mean `basic`? (keys here: `header`, `basic`, `body`, `query`, `private_key_jwt`, `client_secret_jwt`, `tls_client_auth`, `self_signed_tls_client_auth`, `headers`)",
     ] {
         assert!(all.contains(expected), "{expected:?} not in\n{all}");
     }

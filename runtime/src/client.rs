@@ -1,7 +1,8 @@
 //! The provider-independent client that generated clients wrap and the registry drives with
 //! string inputs.
 
-use crate::error::JsonErrorBody;
+use crate::discovery::{Endpoints, Target};
+use crate::error::{DiscoveryErrorKind, JsonErrorBody};
 use crate::input::Inputs;
 use crate::mask::SecretMask;
 use crate::request::{self, BaseUrl};
@@ -11,7 +12,7 @@ use crate::spec::{EnvironmentSpec, GrantRef, GrantSpec, Placement, ProviderSpec}
 use crate::transport::{HttpOptions, Transport};
 use crate::{Error, TransportError, TransportErrorKind};
 use std::sync::{Arc, OnceLock, PoisonError};
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 use tracing::Instrument;
 
 /// Result of the untyped client: error bodies as JSON objects.
@@ -34,6 +35,10 @@ pub struct Client {
     /// nothing but this client's settings, so it is built once and copied per request. Reset
     /// by every setter.
     prepared: OnceLock<Prepared>,
+    /// Endpoints read from the environment's issuer (spec format 1.2), shared by clones.
+    discovered: Arc<crate::discovery::Cache>,
+    /// How long discovered endpoints are used before the metadata is read again.
+    discovery_ttl: Duration,
 }
 
 /// A token request built once (see `Client::prepared`). The body holds credentials: it is kept
@@ -99,11 +104,7 @@ impl Client {
     /// Never for generated specs: the generator checks that the default environment exists. A
     /// hand-written spec without environments falls back to an empty one rather than panic.
     pub fn new(provider: &'static ProviderSpec) -> Self {
-        static NO_ENVIRONMENT: EnvironmentSpec = EnvironmentSpec {
-            name: "",
-            token_url: "",
-            authorize_url: None,
-        };
+        static NO_ENVIRONMENT: EnvironmentSpec = EnvironmentSpec::DEFAULT;
         let environment = provider
             .environment(provider.default_environment)
             .or_else(|| provider.environments.first())
@@ -118,6 +119,8 @@ impl Client {
             options: HttpOptions::default(),
             dedicated: Arc::new(OnceLock::new()),
             prepared: OnceLock::new(),
+            discovered: Arc::default(),
+            discovery_ttl: crate::discovery::DEFAULT_TTL,
         }
     }
 
@@ -247,7 +250,18 @@ impl Client {
         grant: impl Into<GrantRef<'g>>,
         call: &[(&str, &str)],
     ) -> DynResult<http::Request<Vec<u8>>> {
-        let grant = self.grant(grant.into())?;
+        self.build_token_request(grant.into(), call, None)
+    }
+
+    /// [`Client::token_request`], with the endpoints [`Client::discover`] just read; when
+    /// `None`, those last read, of any age.
+    fn build_token_request(
+        &self,
+        grant: GrantRef<'_>,
+        call: &[(&str, &str)],
+        endpoints: Option<&Endpoints>,
+    ) -> DynResult<http::Request<Vec<u8>>> {
+        let grant = self.grant(grant)?;
         if call.is_empty()
             && let Some(prepared) = self.prepared.get()
             && prepared.grant == grant.name()
@@ -255,9 +269,22 @@ impl Client {
             return Ok(prepared.request());
         }
         let inputs = self.with_call_inputs(call)?;
+        let cached;
+        let endpoints = match endpoints {
+            Some(endpoints) => Some(endpoints),
+            None if self.discovers_token_url() => {
+                cached = self.cached_endpoints()?;
+                cached.as_deref()
+            }
+            None => None,
+        };
+        let environment = self.with_endpoints(endpoints);
+        if environment.token_url.is_empty() && environment.discovery.is_some() {
+            return Err(self.undiscovered("token_endpoint", endpoints.is_some()));
+        }
         let mut request = request::token_request(
             self.provider,
-            self.environment,
+            &environment,
             grant,
             &inputs,
             self.placement,
@@ -281,8 +308,10 @@ impl Client {
         }
         // A request carrying a secret made for it alone (a signed assertion, whose `jti` a
         // server accepts once: RFC 7523 section 3, item 7) is never prepared for reuse.
+        // Nor is one to a discovered URL: the metadata is read again when it is due.
         if call.is_empty()
             && request.extensions().get::<SecretMask>().is_none()
+            && self.environment.discovery.is_none()
             && self.prepared.get().is_none()
             && let Some(prepared) = Prepared::of(grant.name(), &request)
         {
@@ -326,9 +355,15 @@ impl Client {
         call: &[(&str, &str)],
     ) -> DynResult<http::Response<Vec<u8>>> {
         let grant = grant.into();
-        let request = self.token_request(grant, call)?;
+        // Spec format 1.2: a token URL the spec leaves to the issuer's metadata is read first
+        // (or taken from the client's cache).
+        let endpoints = match self.discovers_token_url() {
+            true => self.discover().await?,
+            false => None,
+        };
+        let request = self.build_token_request(grant, call, endpoints.as_deref())?;
         if self.signs(self.grant(grant)?) {
-            let rebuild = || self.token_request(grant, call);
+            let rebuild = || self.build_token_request(grant, call, endpoints.as_deref());
             self.send_attempts(request, Some(&rebuild)).await
         } else {
             self.send(request).await
@@ -561,6 +596,11 @@ impl Client {
         part(&mut salt, self.provider.name.as_bytes());
         part(&mut salt, self.environment.name.as_bytes());
         part(&mut salt, self.environment.token_url.as_bytes());
+        // Spec format 1.2: the issuer whose metadata gives the URLs the spec leaves out.
+        if let Some(discovery) = &self.environment.discovery {
+            part(&mut salt, discovery.issuer.as_bytes());
+            part(&mut salt, discovery.kind.name().as_bytes());
+        }
         part(
             &mut salt,
             self.base_url
@@ -594,14 +634,151 @@ impl Client {
     /// `code_verifier`).
     pub fn authorize_url(&self, call: &[(&str, &str)]) -> DynResult<url::Url> {
         let inputs = self.with_call_inputs(call)?;
+        // Spec format 1.2: an authorize URL left to the issuer's metadata is the one last
+        // discovered (see `discover`).
+        let cached = match (self.environment.authorize_url, self.environment.discovery) {
+            (None, Some(_)) => self.cached_endpoints()?,
+            _ => None,
+        };
+        let environment = self.with_endpoints(cached.as_deref());
+        if environment.authorize_url.is_none() && environment.discovery.is_some() {
+            return Err(self.undiscovered("authorization_endpoint", cached.is_some()));
+        }
         request::authorize_url(
             self.provider,
-            self.environment,
+            &environment,
             &inputs,
             self.base_url.as_ref(),
         )
     }
 }
+
+/// Discovery (spec format 1.2): see [`crate::discovery`].
+impl Client {
+    /// Reads the environment's issuer metadata (OpenID Connect Discovery 1.0 or RFC 8414),
+    /// checks it and keeps its endpoints for this client and its clones; while they are fresh
+    /// (see [`Client::set_discovery_ttl`]) it reads nothing. `None` when the environment has
+    /// no issuer. Token fetches call it when they need a discovered token URL; call it before
+    /// [`Client::authorize_url`] or [`Client::token_request`] when they need a discovered URL.
+    ///
+    /// # Errors
+    /// [`Error::Discovery`] when the document cannot be read, is not a JSON metadata document,
+    /// names another issuer, or names an endpoint that is not https on the issuer's host.
+    pub async fn discover(&self) -> DynResult<Option<Arc<Endpoints>>> {
+        let Some(discovery) = &self.environment.discovery else {
+            return Ok(None);
+        };
+        let target = Target::new(
+            self.provider,
+            discovery,
+            &self.inputs,
+            self.base_url.as_ref(),
+        )?;
+        if let Some(fresh) = self.discovered.get(&target, Some(self.discovery_ttl)) {
+            return Ok(Some(fresh));
+        }
+        let request = target
+            .request()
+            .map_err(|reason| target.error(DiscoveryErrorKind::Unreachable, reason))?;
+        let span = tracing::info_span!(
+            "discovery",
+            provider = self.provider.name,
+            environment = self.environment.name,
+            kind = discovery.kind.name(),
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let response = match self.send_with_retries(request, None).instrument(span).await {
+            Ok(response) => response,
+            Err(Error::Transport(e)) => return Err(target.transport_error(&e)),
+            Err(e) => return Err(e),
+        };
+        let endpoints = Arc::new(target.endpoints(&response)?);
+        self.discovered.insert(&target, endpoints.clone());
+        Ok(Some(endpoints))
+    }
+
+    /// Sets how long discovered endpoints are used before the metadata is read again
+    /// ([`crate::discovery::DEFAULT_TTL`] unless set; `Duration::ZERO` reads it for every
+    /// fetch).
+    pub fn set_discovery_ttl(&mut self, ttl: Duration) {
+        self.discovery_ttl = ttl;
+    }
+
+    /// Whether requests take their token URL from the issuer's metadata.
+    fn discovers_token_url(&self) -> bool {
+        self.environment.discovery.is_some() && self.environment.token_url.is_empty()
+    }
+
+    /// The endpoints last discovered for this client's issuer, of any age.
+    fn cached_endpoints(&self) -> DynResult<Option<Arc<Endpoints>>> {
+        let Some(discovery) = &self.environment.discovery else {
+            return Ok(None);
+        };
+        let target = Target::new(
+            self.provider,
+            discovery,
+            &self.inputs,
+            self.base_url.as_ref(),
+        )?;
+        Ok(self.discovered.get(&target, None))
+    }
+
+    /// The environment with the URLs it leaves out taken from `endpoints`; a URL the spec
+    /// gives wins.
+    fn with_endpoints<'e>(&self, endpoints: Option<&'e Endpoints>) -> EnvironmentOf<'e> {
+        let environment: EnvironmentOf<'e> = *self.environment;
+        let Some(found) = endpoints else {
+            return environment;
+        };
+        EnvironmentOf {
+            token_url: match environment.token_url {
+                "" => found.token_endpoint.as_deref().unwrap_or(""),
+                given => given,
+            },
+            authorize_url: environment
+                .authorize_url
+                .or(found.authorization_endpoint.as_deref()),
+            ..environment
+        }
+    }
+
+    /// The error for a URL that neither the spec nor the metadata read so far gives.
+    fn undiscovered(&self, member: &str, read: bool) -> Error<JsonErrorBody> {
+        let issuer = self.environment.discovery.map_or("", |d| d.issuer);
+        let (kind, reason) = if read {
+            (
+                DiscoveryErrorKind::EndpointMissing,
+                format!("the issuer's metadata has no `{member}`"),
+            )
+        } else {
+            (
+                DiscoveryErrorKind::NotDiscovered,
+                format!(
+                    "`{member}` comes from the issuer's metadata, not read yet: call `discover` (or fetch a token) first"
+                ),
+            )
+        };
+        // The issuer with the client's inputs filled in, as every other discovery error names
+        // it; the template when they do not fill it.
+        let target = self.environment.discovery.as_ref().and_then(|d| {
+            Target::new::<JsonErrorBody>(self.provider, d, &self.inputs, self.base_url.as_ref())
+                .ok()
+        });
+        match target {
+            Some(target) => target.error(kind, reason),
+            None => Error::Discovery(Box::new(crate::error::DiscoveryError {
+                kind,
+                issuer: issuer.to_owned(),
+                reason,
+            })),
+        }
+    }
+}
+
+/// An environment borrowing discovered URLs.
+type EnvironmentOf<'e> = tokenspec_spec::EnvironmentSpec<'e>;
 
 /// PBKDF2 rounds for each secret input in a store key (see `Client::identity`): paid once per
 /// token source, about a millisecond in an optimized build.

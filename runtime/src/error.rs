@@ -35,6 +35,53 @@ pub enum Error<B = OAuthErrorBody> {
     /// the source never falls back to another grant, which would change whose token it is.
     #[error("{0}")]
     ReauthorizationRequired(Box<ReauthorizationRequired<B>>),
+    /// The issuer's metadata (spec format 1.2, discovery) could not be read or was refused;
+    /// no token request was sent.
+    #[error("{0}")]
+    Discovery(Box<DiscoveryError>),
+}
+
+/// Details of [`Error::Discovery`]. The metadata is public and the issuer URL holds no secret
+/// input (a host or path variable never is one), so both may be shown.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("discovery from {issuer}: {kind}: {reason}")]
+pub struct DiscoveryError {
+    /// What went wrong.
+    pub kind: DiscoveryErrorKind,
+    /// The issuer identifier, as the spec's template with the client's inputs filled in.
+    pub issuer: String,
+    /// Details.
+    pub reason: String,
+}
+
+/// What went wrong reading an issuer's metadata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DiscoveryErrorKind {
+    /// No answer, or one other than `200 OK` (RFC 8414 section 3.2).
+    #[error("metadata unreachable")]
+    Unreachable,
+    /// The document is larger than the runtime reads.
+    #[error("metadata too large")]
+    TooLarge,
+    /// The document is not a JSON object with string members where RFC 8414 section 2 says.
+    #[error("metadata is not a JSON metadata document")]
+    NotJson,
+    /// Its `issuer` is not the configured one (RFC 8414 section 3.3, OpenID Connect
+    /// Discovery 1.0 section 4.3): the document describes another server.
+    #[error("issuer mismatch")]
+    IssuerMismatch,
+    /// An endpoint the runtime would send credentials or users to is not https on the
+    /// issuer's own host.
+    #[error("endpoint refused")]
+    EndpointRefused,
+    /// The document lacks an endpoint the request needs.
+    #[error("endpoint missing")]
+    EndpointMissing,
+    /// A synchronous call needs a discovered URL before any was read: call
+    /// `Client::discover` (or fetch a token) first.
+    #[error("not discovered yet")]
+    NotDiscovered,
 }
 
 /// Details of [`Error::ReauthorizationRequired`].
@@ -138,6 +185,7 @@ impl<B> Error<B> {
             Error::Transport(e) => Error::Transport(e),
             Error::Store(e) => Error::Store(e),
             Error::UnexpectedResponse(e) => Error::UnexpectedResponse(e),
+            Error::Discovery(e) => Error::Discovery(e),
             Error::ReauthorizationRequired(e) => {
                 let ReauthorizationRequired { mut reason, cause } = *e;
                 let cause = match cause {

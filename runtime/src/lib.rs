@@ -32,6 +32,7 @@ pub mod assertion;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 pub mod client;
+pub mod discovery;
 pub mod error;
 pub mod expiry;
 pub mod fields;
@@ -55,8 +56,9 @@ pub mod wire;
 
 pub use client::{Client, DynResult};
 pub use error::{
-    Error, InvalidInput, JsonErrorBody, OAuthErrorBody, OAuthErrorCode, ProviderError,
-    ReauthorizationRequired, StoreError, TransportError, TransportErrorKind, UnexpectedResponse,
+    DiscoveryError, DiscoveryErrorKind, Error, InvalidInput, JsonErrorBody, OAuthErrorBody,
+    OAuthErrorCode, ProviderError, ReauthorizationRequired, StoreError, TransportError,
+    TransportErrorKind, UnexpectedResponse,
 };
 pub use expiry::TokenExpiry;
 pub use fields::{FieldError, FieldValue, Fields, FromFields};

@@ -23,6 +23,7 @@
 //!         name: "production",
 //!         token_url: "https://auth.demo.invalid/token",
 //!         authorize_url: None,
+//!         discovery: None,
 //!     }],
 //!     inputs: &[rt::InputSpec {
 //!         name: "api_key",

@@ -3,7 +3,7 @@
 use crate::Error;
 use crate::input::Inputs;
 use crate::spec::{
-    BasicEncoding, BodyFormat, EnvironmentSpec, GrantKind, GrantSpec, InputLocation, ParamLocation,
+    BasicEncoding, BodyFormat, GrantKind, GrantSpec, InputLocation, ParamLocation,
     ParamSource, Pkce, Placement, ProviderSpec,
 };
 use crate::template::Value;
@@ -82,7 +82,7 @@ impl BaseUrl {
         &self.0
     }
 
-    fn apply(&self, url: &mut Url) -> Result<(), String> {
+    pub(crate) fn apply(&self, url: &mut Url) -> Result<(), String> {
         url.set_scheme(self.0.scheme())
             .map_err(|()| "cannot change the scheme".to_owned())?;
         url.set_host(self.0.host_str())
@@ -93,7 +93,7 @@ impl BaseUrl {
 }
 
 /// HTTPS only, loopback aside.
-fn check_scheme(url: &Url) -> Result<(), String> {
+pub(crate) fn check_scheme(url: &Url) -> Result<(), String> {
     match url.scheme() {
         "https" => Ok(()),
         "http" if is_loopback(url) => Ok(()),
@@ -121,6 +121,17 @@ fn resolve_template<B>(
     template: &str,
     inputs: &Inputs,
 ) -> Result<Url, Error<B>> {
+    fill_template(provider, template, inputs).map(|(_, url)| url)
+}
+
+/// [`resolve_template`], with the filled-in text as well as its parsed URL: an issuer
+/// identifier is compared as text (RFC 8414 section 3.3), which the URL parser would
+/// normalize (`https://idp.example` becomes `https://idp.example/`).
+pub(crate) fn fill_template<B>(
+    provider: &ProviderSpec,
+    template: &str,
+    inputs: &Inputs,
+) -> Result<(String, Url), Error<B>> {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     let mut host_inputs = Vec::new();
@@ -150,7 +161,7 @@ fn resolve_template<B>(
     let url = Url::parse(&out)
         .map_err(|e| Error::input("url", format!("the URL does not parse: {e}")))?;
     crate::input::check_host_is_dns_name(&url, &host_inputs)?;
-    Ok(url)
+    Ok((out, url))
 }
 
 fn environment_url<B>(
@@ -190,7 +201,7 @@ impl Params {
 /// preferred one when `None`).
 pub fn token_request<B>(
     provider: &ProviderSpec,
-    environment: &EnvironmentSpec,
+    environment: &tokenspec_spec::EnvironmentSpec<'_>,
     grant: &GrantSpec,
     inputs: &Inputs,
     placement: Option<&Placement>,
@@ -451,7 +462,7 @@ fn sensitive(mut value: http::HeaderValue) -> http::HeaderValue {
 /// `code_challenge` (S256) with `code_challenge_method`.
 pub fn authorize_url<B>(
     provider: &ProviderSpec,
-    environment: &EnvironmentSpec,
+    environment: &tokenspec_spec::EnvironmentSpec<'_>,
     inputs: &Inputs,
     base_url: Option<&BaseUrl>,
 ) -> Result<Url, Error<B>> {

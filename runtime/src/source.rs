@@ -1245,6 +1245,7 @@ mod tests {
             name: "production",
             token_url: "https://auth.example.com/token",
             authorize_url: None,
+            discovery: None,
         }],
         grants: &[GrantSpec {
             kind: GrantKind::ClientCredentials,

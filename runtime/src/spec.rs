@@ -19,6 +19,9 @@ pub use tokenspec_spec::{
 pub type ProviderSpec = tokenspec_spec::ProviderSpec<'static>;
 /// A named deployment of the provider.
 pub type EnvironmentSpec = tokenspec_spec::EnvironmentSpec<'static>;
+/// An issuer whose endpoints are read from its metadata (spec format 1.2).
+pub type Discovery = tokenspec_spec::Discovery<'static>;
+pub use tokenspec_spec::DiscoveryKind;
 /// A value supplied by the caller.
 pub type InputSpec = tokenspec_spec::InputSpec<'static>;
 /// Accepted credential placements and the preferred one.

@@ -23,6 +23,7 @@ const ENVIRONMENTS: &[EnvironmentSpec] = &[EnvironmentSpec {
     name: "production",
     token_url: "https://example.com/token",
     authorize_url: None,
+    discovery: None,
 }];
 
 const INPUTS: &[InputSpec] = &[

@@ -15,6 +15,7 @@ const BASE: ProviderSpec = ProviderSpec {
         name: "production",
         token_url: "https://example.com/token",
         authorize_url: None,
+        discovery: None,
     }],
     inputs: &[],
     credentials: CredentialsSpec {

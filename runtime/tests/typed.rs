@@ -56,11 +56,13 @@ static SPEC: rt::ProviderSpec = rt::ProviderSpec {
             name: "production",
             token_url: "https://{customer_key}.auth.demo.invalid/oauth/token",
             authorize_url: Some("https://{customer_key}.auth.demo.invalid/oauth/authorize"),
+            discovery: None,
         },
         rt::EnvironmentSpec {
             name: "sandbox",
             token_url: "https://{customer_key}.sandbox.demo.invalid/oauth/token",
             authorize_url: Some("https://{customer_key}.sandbox.demo.invalid/oauth/authorize"),
+            discovery: None,
         },
     ],
     // `audience` is optional and declared before the required credentials: `build` checks in

@@ -533,19 +533,63 @@ impl Default for ProviderSpec<'_> {
 pub struct EnvironmentSpec<'a> {
     /// Environment name (`production`).
     pub name: &'a str,
-    /// Token URL template; `{input}` marks a host or path variable.
+    /// Token URL template; `{input}` marks a host or path variable. Empty when the token URL
+    /// is discovered (see `discovery`).
     pub token_url: &'a str,
     /// Authorize URL template, for the authorization-code grant.
     pub authorize_url: Option<&'a str>,
+    /// Where the endpoints are discovered (spec format 1.2): the runtime reads the issuer's
+    /// metadata for the token URL when `token_url` is empty, and for the authorize URL when
+    /// `authorize_url` is `None`. A URL the spec gives wins over a discovered one.
+    pub discovery: Option<Discovery<'a>>,
 }
 
 impl EnvironmentSpec<'_> {
-    /// Empty name and token URL, no authorize URL.
+    /// Empty name and token URL, no authorize URL, no discovery.
     pub const DEFAULT: Self = EnvironmentSpec {
         name: "",
         token_url: "",
         authorize_url: None,
+        discovery: None,
     };
+}
+
+/// An authorization server whose endpoints are read from its metadata (spec format 1.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Discovery<'a> {
+    /// The issuer identifier (RFC 8414 section 2: https, no query or fragment), a URL
+    /// template like the token URL: `{input}` marks a host or path variable.
+    pub issuer: &'a str,
+    /// Which well-known document describes the issuer.
+    pub kind: DiscoveryKind,
+}
+
+/// The metadata document an issuer publishes (spec format 1.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiscoveryKind {
+    /// OpenID Connect Discovery 1.0 section 4: `{issuer}/.well-known/openid-configuration`.
+    OpenId,
+    /// RFC 8414 section 3: `/.well-known/oauth-authorization-server` inserted between the
+    /// issuer's host and its path.
+    OAuth,
+}
+
+impl DiscoveryKind {
+    /// The spec's name of the kind: `openid` or `oauth`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            DiscoveryKind::OpenId => "openid",
+            DiscoveryKind::OAuth => "oauth",
+        }
+    }
+
+    /// The well-known path suffix (RFC 8615) of the document.
+    pub const fn well_known(self) -> &'static str {
+        match self {
+            DiscoveryKind::OpenId => "openid-configuration",
+            DiscoveryKind::OAuth => "oauth-authorization-server",
+        }
+    }
 }
 
 impl Default for EnvironmentSpec<'_> {

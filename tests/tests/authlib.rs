@@ -43,6 +43,7 @@ macro_rules! authlib_provider {
                 name: "local",
                 token_url: "https://authlib.example/oauth/token",
                 authorize_url: None,
+                discovery: None,
             }],
             inputs: &[
                 rt::InputSpec {

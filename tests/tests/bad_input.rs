@@ -746,6 +746,7 @@ static WHOLE_HOST: tokenspec_runtime::ProviderSpec = {
             name: "production",
             token_url: "https://{tenant}/oauth/token",
             authorize_url: None,
+            discovery: None,
         }],
         inputs: &[
             rt::InputSpec {

@@ -812,6 +812,7 @@ static REFRESHING: rt::ProviderSpec = rt::ProviderSpec {
         name: "production",
         token_url: "https://auth.example.invalid/oauth/token",
         authorize_url: None,
+        discovery: None,
     }],
     inputs: &[
         rt::InputSpec {

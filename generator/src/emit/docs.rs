@@ -44,6 +44,8 @@ struct Env {
     /// A code span.
     name: String,
     default: bool,
+    /// Spec format 1.2: the issuer whose metadata gives the URLs, as a code span.
+    discovered: Option<String>,
 }
 
 /// A code span inside a table cell: GFM splits cells at every unescaped `|`, code spans
@@ -123,6 +125,7 @@ fn row(p: &Provider) -> Row {
             .map(|e| Env {
                 name: cell_code(e.name),
                 default: e.name == p.default_environment,
+                discovered: e.discovery.map(|d| cell_code(d.issuer)),
             })
             .collect(),
         grants: p.grants.iter().map(grant_cell).collect(),

@@ -99,7 +99,16 @@ fn grant_ref(g: &GrantSpec) -> TokenStream {
 fn environment_enum(p: &Provider) -> TokenStream {
     let variants = p.environments.iter().map(|e| {
         let variant = camel(e.name);
-        let text = format!("{}: {}", text::code(e.name), text::code(e.token_url));
+        let text = match e.discovery {
+            // Spec format 1.2: URLs read from the issuer's metadata.
+            Some(d) if e.token_url.is_empty() => format!(
+                "{}: discovered from {} ({} metadata)",
+                text::code(e.name),
+                text::code(d.issuer),
+                d.kind.name()
+            ),
+            _ => format!("{}: {}", text::code(e.name), text::code(e.token_url)),
+        };
         let doc = doc(&text);
         let default = (e.name == p.default_environment).then(|| quote!(#[default]));
         quote!(#doc #default #variant)

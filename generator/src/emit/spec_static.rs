@@ -12,6 +12,7 @@
 //! every other token is the generator's own. Tests parse the result with `syn`.
 
 use crate::model::{
+    DiscoveryKind,
     AssertionSpec, BasicEncoding, BodyFormat, ClientAssertion, EnvironmentSpec, ErrorFormat,
     Expiry, FieldSpec, FieldType, GrantSpec, InputLocation, InputSpec, ParamLocation, ParamSource,
     HeaderSpec, ParamSpec, Pkce, Placement, Provider, ResponseFormat, TemplatePart,
@@ -53,9 +54,26 @@ fn literal_struct(name: &str, fields: &[(&str, String)], base: &str, total: usiz
 }
 
 fn environment(e: &EnvironmentSpec) -> String {
-    let mut fields = vec![("name", lit(e.name)), ("token_url", lit(e.token_url))];
+    let mut fields = vec![("name", lit(e.name))];
+    // Empty when the token URL is discovered (spec format 1.2): `DEFAULT`'s.
+    if !e.token_url.is_empty() {
+        fields.push(("token_url", lit(e.token_url)));
+    }
     if let Some(url) = e.authorize_url {
         fields.push(("authorize_url", opt(Some(url))));
+    }
+    if let Some(d) = e.discovery {
+        let kind = match d.kind {
+            DiscoveryKind::OpenId => "OpenId",
+            DiscoveryKind::OAuth => "OAuth",
+        };
+        fields.push((
+            "discovery",
+            format!(
+                "Some(rt::Discovery {{ issuer: {}, kind: rt::DiscoveryKind::{kind} }})",
+                lit(d.issuer)
+            ),
+        ));
     }
     literal_struct(
         "EnvironmentSpec",
@@ -337,7 +355,7 @@ fn fields(fields: &[FieldSpec], indent: usize) -> String {
 /// How many fields `rt::ProviderSpec` has.
 const PROVIDER_SPEC_FIELDS: usize = 19;
 /// How many fields `rt::EnvironmentSpec` has.
-const ENVIRONMENT_SPEC_FIELDS: usize = 3;
+const ENVIRONMENT_SPEC_FIELDS: usize = 4;
 /// How many fields `rt::InputSpec` has.
 const INPUT_SPEC_FIELDS: usize = 8;
 /// How many fields `rt::ParamSpec` has.
@@ -458,6 +476,7 @@ mod tests {
             name: _,
             token_url: _,
             authorize_url: _,
+            discovery: _,
         } = EnvironmentSpec::DEFAULT;
         let InputSpec {
             name: _,

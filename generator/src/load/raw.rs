@@ -127,11 +127,36 @@ fn grants_schema(generator: &mut SchemaGenerator) -> Schema {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Environment {
-    /// The token endpoint, https.
-    pub token_url: Str,
-    /// Where users authorize (the `authorization_code` grant only).
+    /// The token endpoint, https. Optional with `issuer` (spec format 1.2): then read from
+    /// the issuer's metadata.
+    #[serde(default)]
+    pub token_url: Option<Str>,
+    /// Where users authorize (the `authorization_code` grant only). Optional with `issuer`
+    /// (spec format 1.2): then read from the issuer's metadata.
     #[serde(default)]
     pub authorize_url: Option<Str>,
+    /// The authorization server's issuer identifier (spec format 1.2): an https URL without
+    /// query or fragment (RFC 8414 section 2), a template like `token_url`. The runtime reads
+    /// the URLs the environment does not give from the issuer's metadata.
+    #[serde(default)]
+    pub issuer: Option<Str>,
+    /// Which metadata document the issuer publishes (spec format 1.2): `openid` (OpenID
+    /// Connect Discovery 1.0 section 4) or `oauth` (RFC 8414 section 3). Required with
+    /// `issuer`.
+    #[serde(default)]
+    pub discovery: Option<Spanned<DiscoveryKind>>,
+}
+
+/// The metadata document an issuer publishes (spec format 1.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DiscoveryKind {
+    /// OpenID Connect Discovery 1.0: `{issuer}/.well-known/openid-configuration`.
+    #[serde(rename = "openid")]
+    OpenId,
+    /// RFC 8414: `/.well-known/oauth-authorization-server` between the issuer's host and path.
+    #[serde(rename = "oauth")]
+    OAuth,
 }
 
 /// A value the caller supplies.

@@ -14,8 +14,9 @@ impl<'b> Checker<'_, 'b> {
     pub(super) fn host_variable_values(&mut self, spec: &raw::Spec) {
         let mut reported: BTreeSet<(String, &str)> = BTreeSet::new();
         for (env_name, env) in &spec.environments {
-            let urls = std::iter::once(("token_url", &env.token_url))
-                .chain(env.authorize_url.as_ref().map(|a| ("authorize_url", a)));
+            let urls = (env.token_url.iter().map(|t| ("token_url", t)))
+                .chain(env.authorize_url.iter().map(|a| ("authorize_url", a)))
+                .chain(env.issuer.iter().map(|i| ("issuer", i)));
             for (which, url) in urls {
                 let text = &url.value;
                 let host_end = host_end(text);
@@ -95,11 +96,19 @@ impl<'b> Checker<'_, 'b> {
         self.identifiers(spec.environments.keys(), "environment", true, None);
         let mut out = Vec::new();
         for (name, env) in &spec.environments {
-            self.url_template(
-                &env.token_url,
-                &format!("token_url of `{}`", name.value),
-                inputs,
-            );
+            // Spec format 1.2: with an issuer, the URLs left out come from its metadata.
+            let discovery = self.discovery(name, env, has_code, inputs);
+            match &env.token_url {
+                Some(url) => {
+                    self.url_template(url, &format!("token_url of `{}`", name.value), inputs)
+                }
+                None if env.issuer.is_some() => {}
+                None => self.error(
+                    name.referenced,
+                    format!("environment `{}` has no token_url", name.value),
+                    "add `token_url:`, or an `issuer:` with `discovery:` to read it from the issuer's metadata (spec format 1.2)",
+                ),
+            }
             match (&env.authorize_url, has_code) {
                 (Some(a), true) => {
                     self.url_template(a, &format!("authorize_url of `{}`", name.value), inputs)
@@ -109,17 +118,19 @@ impl<'b> Checker<'_, 'b> {
                     "authorize_url without an authorization_code grant",
                     "remove it, or add the grant",
                 ),
+                (None, true) if env.issuer.is_some() => {}
                 (None, true) => self.error(
                     name.referenced,
                     format!("environment `{}` has no authorize_url", name.value),
-                    "the authorization_code grant sends users there; add it",
+                    "the authorization_code grant sends users there; add it, or an `issuer:` with `discovery:` to read it from the issuer's metadata (spec format 1.2)",
                 ),
                 (None, false) => {}
             }
             out.push(model::EnvironmentSpec {
                 name: self.text(&name.value),
-                token_url: self.text(&env.token_url.value),
+                token_url: env.token_url.as_ref().map_or("", |t| self.text(&t.value)),
                 authorize_url: env.authorize_url.as_ref().map(|a| self.text(&a.value)),
+                discovery,
             });
         }
         self.host_variable_values(spec);

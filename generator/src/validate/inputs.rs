@@ -23,7 +23,9 @@ impl<'b> Checker<'_, 'b> {
         // where they are: such a variable is a label, never a whole host name.
         let mut in_label: BTreeMap<String, Location> = BTreeMap::new();
         for env in spec.environments.values() {
-            for url in std::iter::once(&env.token_url).chain(env.authorize_url.as_ref()) {
+            // The issuer too (spec format 1.2): its variables pick the metadata's host and path.
+            let urls = env.token_url.iter().chain(&env.authorize_url).chain(&env.issuer);
+            for url in urls {
                 let host_end = host_end(&url.value);
                 let host_start = url.value.find("://").map_or(0, |i| i + 3);
                 for var in variables(&url.value) {
@@ -301,7 +303,8 @@ impl<'b> Checker<'_, 'b> {
     ) {
         let mut used: BTreeSet<String> = BTreeSet::new();
         for env in environments {
-            for url in std::iter::once(&env.token_url).chain(env.authorize_url.as_ref()) {
+            let issuer = env.discovery.as_ref().map(|d| &d.issuer);
+            for url in std::iter::once(&env.token_url).chain(&env.authorize_url).chain(issuer) {
                 used.extend(variables(url).into_iter().map(|v| v.name));
             }
         }

@@ -20,6 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 const SPEC_VERSIONS: [f64; 3] = [1.0, 1.1, 1.2];
 
 mod credentials;
+mod discovery;
 mod environments;
 mod examples;
 mod grants;

@@ -276,7 +276,7 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
     description: "OAuth 2.0 authorization code exchange and refresh at ApprovalMax's identity server. Request the offline_access scope to receive a refresh token.",
     docs: "https://www.approvalmax.com/",
     default_environment: "production",
-    environments: &[rt::EnvironmentSpec { name: "production", token_url: "https://identity.approvalmax.com/connect/token", authorize_url: Some("https://identity.approvalmax.com/connect/authorize") }],
+    environments: &[rt::EnvironmentSpec { name: "production", token_url: "https://identity.approvalmax.com/connect/token", authorize_url: Some("https://identity.approvalmax.com/connect/authorize"), ..rt::EnvironmentSpec::DEFAULT }],
     inputs: &[
         rt::InputSpec { name: "client_id", description: "Your application's client ID.", ..rt::InputSpec::REQUIRED },
         rt::InputSpec { name: "client_secret", description: "Your application's client secret.", secret: true, ..rt::InputSpec::REQUIRED },
