@@ -129,6 +129,8 @@ feature!(
     omit_empty,
     template,
     json_values,
+    callback_value,
+    fallback_default,
 );
 
 refusal!(
@@ -143,8 +145,8 @@ refusal!(
     refused_invalid: "the spec would not validate",
     refused_grant_type: "grant_type",
     refused_path_segment: "inside a path segment",
-    refused_two_step_refresh: "a refresh with parameters of its own",
-    refused_callback_value: "taken from the authorization callback",
+    refused_two_step_refresh: "a refresh request without grant_type",
+    refused_callback_in_authorize: "the authorization callback brings",
     refused_assertion: "an assertion Nango builds",
     refused_standard_param: "replace a standard parameter",
     refused_jwk: "JWK",

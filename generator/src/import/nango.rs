@@ -266,6 +266,7 @@ const OAUTH2_KEYS: &[&str] = &[
     "body_format",
     "authorization_url_skip_empty",
     "refresh_url",
+    "redirect_uri_metadata",
 ];
 const OAUTH2_CC_KEYS: &[&str] = &[
     "auth_mode",
@@ -289,6 +290,11 @@ const TWO_STEP_KEYS: &[&str] = &[
     "token_response",
     "token_expires_in_ms",
 ];
+
+/// Keys of other auth modes that Nango's code for the authorization code grant
+/// (`getSimpleOAuth2ClientConfig`, `getFreshOAuth2Credentials`) does not read: its refresh
+/// sends `refresh_params`.
+const UNREAD_OAUTH2: &[&str] = &["refresh_token_params"];
 
 /// Keys of other auth modes that Nango's code for client credentials
 /// (`getOauthClientCredentials`, `parseRawCredentials`) does not read: they change nothing it
@@ -316,11 +322,11 @@ const UNREAD_TWO_STEP: &[&str] = &[
 const NOT_EXPRESSIBLE: &[(&str, &str)] = &[
     (
         "refresh_token_params",
-        "a refresh with parameters of its own (spec format 1.2 per-grant overrides) not supported",
+        "a refresh request without grant_type (a spec's refresh sends grant_type=refresh_token)",
     ),
     (
         "refresh_token_headers",
-        "a refresh with headers of its own (spec format 1.2 per-grant headers) not supported",
+        "a refresh request without grant_type (a spec's refresh sends grant_type=refresh_token)",
     ),
     (
         "require_client_certificate",
@@ -345,10 +351,6 @@ const NOT_EXPRESSIBLE: &[(&str, &str)] = &[
     (
         "authorization_code_param_in_callback",
         "the code read from another callback parameter",
-    ),
-    (
-        "redirect_uri_metadata",
-        "connection values taken from the authorization callback",
     ),
     (
         "alternate_access_token_response_path",
@@ -476,6 +478,9 @@ struct Mapper<'e> {
     get: bool,
     /// Headers every token request sends (spec format 1.2 `request.headers`).
     headers: Vec<(String, Source)>,
+    /// Whether the values being mapped belong to the authorize URL, which is built before
+    /// the authorization callback brings its values (`redirect_uri_metadata`).
+    authorize_step: bool,
 }
 
 type Mapped<T> = Result<T, Reason>;
@@ -489,6 +494,7 @@ impl<'e> Mapper<'e> {
             inputs: IndexMap::new(),
             get: false,
             headers: Vec::new(),
+            authorize_step: false,
         }
     }
 
@@ -545,6 +551,7 @@ impl<'e> Mapper<'e> {
             }
         };
         let unread = match mode {
+            "OAUTH2" => UNREAD_OAUTH2,
             "OAUTH2_CC" => UNREAD_OAUTH2_CC,
             "TWO_STEP" => UNREAD_TWO_STEP,
             _ => &[],
@@ -589,13 +596,25 @@ impl<'e> Mapper<'e> {
     /// A URL of the spec: `${connectionConfig.x}` as `{x}`, checked to be what tokenspec can
     /// fill in exactly (a DNS label or whole host name, a whole path segment).
     fn url(&mut self, url: &str, what: &str) -> Mapped<String> {
-        if url.contains("||") {
-            return Err(Reason::with_detail(
-                "a fallback URL (`a || b`)",
-                format!("the {what} URL has a fallback (`||`): another URL when a value is unset"),
-            ));
-        }
+        let (url, fallback) = match url.split_once("||") {
+            Some((left, right)) => (left.trim(), Some(right.trim())),
+            None => (url, None),
+        };
         let parts = parts(url);
+        // `a || b`: Nango sends `b` when a value of `a` is unset. When `b` is `a` with its one
+        // value replaced by a constant, that constant is the input's default; anything else is
+        // another URL, which a spec cannot switch to.
+        let fallback = match fallback {
+            None => None,
+            Some(right) => Some(fallback_value(&parts, right).ok_or_else(|| {
+                Reason::with_detail(
+                    "a fallback URL (`a || b`)",
+                    format!(
+                        "the {what} URL has a fallback (`||`) that is another URL, not a default value"
+                    ),
+                )
+            })?),
+        };
         let mut out = String::new();
         // The URL up to here with each value a placeholder letter: where it sits tells what the
         // next value is (a whole host, a host label, a path segment).
@@ -659,6 +678,20 @@ impl<'e> Mapper<'e> {
                 format!("the {what} URL has a query string or fragment"),
             ));
         }
+        if let Some((x, value)) = fallback {
+            let name = self.config_input(&x)?;
+            if let Some(input) = self.inputs.get_mut(&name) {
+                match &input.default {
+                    Some(d) if *d != value => {
+                        return Err(Reason::with_detail(
+                            "a fallback URL (`a || b`)",
+                            format!("the fallbacks give `{x}` two defaults"),
+                        ));
+                    }
+                    _ => input.default = Some(value),
+                }
+            }
+        }
         Ok(out)
     }
 
@@ -682,9 +715,25 @@ impl<'e> Mapper<'e> {
             return Ok(name);
         }
         let schema = self.schema(x);
-        let description = self
-            .described(x)
-            .unwrap_or_else(|| format!("The connection's `{x}` (Nango's name)."));
+        // A value the authorization callback brings (Nango copies these query parameters
+        // of the redirect into the connection): the caller reads it there and gives it to the
+        // client that exchanges the code. The authorize URL is built before it exists.
+        let from_callback = schema.is_none()
+            && matches!(self.get("redirect_uri_metadata"), Some(Value::Seq(names))
+                if names.iter().any(|n| n.as_str() == Some(x)));
+        if from_callback && self.authorize_step {
+            return Err(Reason::with_detail(
+                "an authorize URL value the authorization callback brings",
+                format!("the authorize URL needs `{x}`, which the authorization callback brings"),
+            ));
+        }
+        let description = match self.described(x) {
+            Some(d) => d,
+            None if from_callback => {
+                format!("The `{x}` query parameter of the authorization callback (the redirect).")
+            }
+            None => format!("The connection's `{x}` (Nango's name)."),
+        };
         let secret = schema
             .and_then(|s| s.get("secret"))
             .is_some_and(|v| v.is_true() || matches!(v, Value::Str(s) if s == "true"))
@@ -931,6 +980,34 @@ impl<'e> Mapper<'e> {
         Ok(())
     }
 
+    /// The entry's `authorization_params`, but `response_type: code` (sent anyway); one that
+    /// would replace another standard parameter is refused.
+    fn authorize_params(&mut self) -> Mapped<Vec<(String, Source)>> {
+        let mut authorize = Vec::new();
+        if let Some(map) = self.map_of("authorization_params")? {
+            for (k, v) in map {
+                match k.as_str() {
+                    "response_type" if v.as_str() == Some("code") => continue,
+                    "response_type"
+                    | "client_id"
+                    | "redirect_uri"
+                    | "state"
+                    | "scope"
+                    | "code_challenge"
+                    | "code_challenge_method" => {
+                        return Err(Reason::with_detail(
+                            "authorization_params that replace a standard parameter",
+                            format!("authorization_params set `{k}` (a standard parameter)"),
+                        ));
+                    }
+                    _ => {}
+                }
+                authorize.push((k.clone(), self.param(k, v, None)?));
+            }
+        }
+        Ok(authorize)
+    }
+
     fn oauth2(mut self) -> Mapped<String> {
         match self.grant_type("token_params")? {
             None | Some("authorization_code") => {}
@@ -959,7 +1036,10 @@ impl<'e> Mapper<'e> {
         let authorize_url = self
             .str("authorization_url")?
             .ok_or_else(|| Reason::new("no authorization URL"))?;
+        self.authorize_step = true;
         let authorize_url = self.url(authorize_url, "authorization")?;
+        let authorize = self.authorize_params()?;
+        self.authorize_step = false;
         let token_url = self.token_url("OAUTH2")?;
         let token_url = self.url(token_url, "token")?;
         let pkce = !self.get("disable_pkce").is_some_and(Value::is_true);
@@ -972,28 +1052,6 @@ impl<'e> Mapper<'e> {
             "token_params"
         };
         let refresh = self.params(refresh_key, body, &[])?;
-        let mut authorize = Vec::new();
-        if let Some(map) = self.map_of("authorization_params")? {
-            for (k, v) in map {
-                match k.as_str() {
-                    "response_type" if v.as_str() == Some("code") => continue,
-                    "response_type"
-                    | "client_id"
-                    | "redirect_uri"
-                    | "state"
-                    | "scope"
-                    | "code_challenge"
-                    | "code_challenge_method" => {
-                        return Err(Reason::with_detail(
-                            "authorization_params that replace a standard parameter",
-                            format!("authorization_params set `{k}` (a standard parameter)"),
-                        ));
-                    }
-                    _ => {}
-                }
-                authorize.push((k.clone(), self.param(k, v, None)?));
-            }
-        }
         // Nango drops `name=` pairs from the finished URL; spec format 1.2 says the same with
         // `authorize.omit_empty`.
         let omit_empty = self
@@ -1249,6 +1307,21 @@ impl<'e> Mapper<'e> {
                 Body::Form => "application/x-www-form-urlencoded",
             };
             for (name, value) in headers {
+                // tokenspec asks for JSON itself (RFC 9110 12.5.1); a second Accept would be
+                // sent beside it.
+                if name.eq_ignore_ascii_case("accept") {
+                    if value.as_str() == Some("application/json") {
+                        continue;
+                    }
+                    return Err(Reason::with_detail(
+                        "an Accept header other than application/json",
+                        format!(
+                            "`{}: {}`: the spec reads JSON answers",
+                            super::shown(name),
+                            super::shown(value.as_str().unwrap_or("?"))
+                        ),
+                    ));
+                }
                 if name.eq_ignore_ascii_case("content-type") {
                     // A Content-Type saying what tokenspec sends anyway adds nothing; another
                     // one would describe a body tokenspec does not send.
@@ -1610,6 +1683,39 @@ fn params_node(params: &[(String, Source)]) -> Node {
         n.set(k, p);
     }
     n
+}
+
+/// The value `right` gives the one input of `left` (Nango's `left || right`), when `right` is
+/// `left` with that input replaced by a constant: `(Nango name, constant)`.
+fn fallback_value(left: &[Part], right: &str) -> Option<(String, String)> {
+    let mut inputs = left
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !matches!(p, Part::Text(_)));
+    let (at, Part::Input(x)) = inputs.next()? else {
+        return None;
+    };
+    if inputs.next().is_some() {
+        return None;
+    }
+    let text = |parts: &[Part]| -> String {
+        parts
+            .iter()
+            .filter_map(|p| match p {
+                Part::Text(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect()
+    };
+    let middle = right
+        .strip_prefix(&text(&left[..at]))?
+        .strip_suffix(&text(&left[at + 1..]))?;
+    constant(middle).map(|c| (x.clone(), c))
+}
+
+/// `text` as a default value: not empty, nothing Nango would interpolate, no brace or `|`.
+fn constant(text: &str) -> Option<String> {
+    (!text.is_empty() && !text.contains(['$', '{', '}', '|', '/'])).then(|| text.to_owned())
 }
 
 /// A fixed value of a JSON body as YAML flow text that reads as the same JSON: strings
