@@ -2,7 +2,8 @@
 
 use serde_json::{Value, json};
 use tokenspec_runtime::{
-    InputLocation, InputSpec, ParamLocation, ParamSource, ParamSpec, Placement, ProviderSpec,
+    EnvironmentSpec, GrantKind, InputLocation, InputSpec, ParamLocation, ParamSource, ParamSpec,
+    Placement, ProviderSpec,
 };
 
 /// The `providers --json` object of one provider.
@@ -50,7 +51,16 @@ fn environments(provider: &ProviderSpec) -> Vec<Value> {
     provider
         .environments
         .iter()
-        .map(|e| json!({ "name": e.name, "url": e.token_url }))
+        .map(|e| {
+            let mut env = json!({ "name": e.name, "url": e.token_url });
+            // Spec format 1.2: URLs read at run time from the issuer's metadata (`url` is
+            // empty when the token URL is one of them).
+            if let Some(d) = e.discovery {
+                env["issuer"] = json!(d.issuer);
+                env["discovery"] = json!(d.kind.name());
+            }
+            env
+        })
         .collect()
 }
 
@@ -213,7 +223,7 @@ pub fn details_text(provider: &ProviderSpec) -> String {
     let has_authorize = provider
         .environments
         .iter()
-        .any(|e| e.authorize_url.is_some());
+        .any(|e| e.authorize_url.is_some() || discovers_authorize(provider, e));
     if has_authorize {
         envs[0].push("AUTHORIZE URL".to_owned());
     }
@@ -222,9 +232,13 @@ pub fn details_text(provider: &ProviderSpec) -> String {
         if e.name == provider.default_environment {
             name.push_str(" (default)");
         }
-        let mut row = vec![name, e.token_url.to_owned()];
+        let mut row = vec![name, url_or_discovered(e.token_url, e)];
         if has_authorize {
-            row.push(e.authorize_url.unwrap_or("-").to_owned());
+            row.push(match e.authorize_url {
+                Some(url) => url.to_owned(),
+                None if discovers_authorize(provider, e) => url_or_discovered("", e),
+                None => "-".to_owned(),
+            });
         }
         envs.push(row);
     }
@@ -265,6 +279,22 @@ pub fn details_text(provider: &ProviderSpec) -> String {
     out
 }
 
+/// Whether `environment` reads its authorize URL from the issuer's metadata (spec format 1.2).
+fn discovers_authorize(provider: &ProviderSpec, environment: &EnvironmentSpec) -> bool {
+    environment.authorize_url.is_none()
+        && environment.discovery.is_some()
+        && provider.grant(GrantKind::AuthorizationCode).is_some()
+}
+
+/// `url`, or where it is discovered from when the spec leaves it to the issuer's metadata
+/// (spec format 1.2).
+fn url_or_discovered(url: &str, environment: &EnvironmentSpec) -> String {
+    match (url, environment.discovery) {
+        ("", Some(d)) => format!("discovered from {} ({})", d.issuer, d.kind.name()),
+        _ => url.to_owned(),
+    }
+}
+
 fn yes_no(b: bool) -> String {
     if b { "yes" } else { "no" }.to_owned()
 }
@@ -297,4 +327,54 @@ fn table(rows: &[Vec<String>]) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokenspec_runtime::{Discovery, DiscoveryKind, GrantSpec};
+
+    /// A provider whose environment is discovered (spec format 1.2), with a code grant.
+    static DISCOVERED: ProviderSpec = ProviderSpec {
+        name: "realm",
+        default_environment: "production",
+        environments: &[EnvironmentSpec {
+            name: "production",
+            discovery: Some(Discovery {
+                issuer: "https://{host}/realms/acme",
+                kind: DiscoveryKind::OAuth,
+            }),
+            ..EnvironmentSpec::DEFAULT
+        }],
+        grants: &[GrantSpec {
+            kind: GrantKind::AuthorizationCode,
+            ..GrantSpec::DEFAULT
+        }],
+        ..ProviderSpec::DEFAULT
+    };
+
+    #[test]
+    fn a_discovered_environment_says_where_its_urls_come_from() {
+        let text = details_text(&DISCOVERED);
+        let row = text
+            .lines()
+            .find(|l| l.starts_with("production"))
+            .expect("the environment's row");
+        assert_eq!(
+            row.matches("discovered from https://{host}/realms/acme (oauth)")
+                .count(),
+            2,
+            "token and authorize URL: {text}"
+        );
+        let details = provider_details(&DISCOVERED);
+        assert_eq!(
+            details["environments"][0],
+            json!({
+                "name": "production",
+                "url": "",
+                "issuer": "https://{host}/realms/acme",
+                "discovery": "oauth",
+            })
+        );
+    }
 }

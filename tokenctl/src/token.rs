@@ -310,6 +310,7 @@ pub fn token(args: &TokenArgs, redactor: &mut Redactor) -> Result<Report, Failur
             .map_err(|e| failure(provider, e))?;
     }
     client.set_options(options);
+    discover(&client).map_err(|e| failure(provider, e))?;
     let request = client
         .token_request(grant.name(), &[])
         .map_err(|e| failure(provider, e))?;
@@ -463,6 +464,25 @@ fn send(client: &Client, request: http::Request<Vec<u8>>) -> DynResult<http::Res
     runtime.block_on(client.send(request))
 }
 
+/// Reads the environment's issuer metadata when it has one (spec format 1.2), so that the
+/// synchronous request builders find the discovered URLs. A GET of a public document, sent
+/// with `--dry-run` too: the request cannot be shown without the URL it goes to.
+fn discover(client: &Client) -> DynResult<()> {
+    if client.environment().discovery.is_none() {
+        return Ok(());
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            Error::from(TransportError::new(
+                TransportErrorKind::Other,
+                format!("cannot start the async runtime: {e}"),
+            ))
+        })?;
+    runtime.block_on(client.discover()).map(|_| ())
+}
+
 /// The `--dry-run` object: method, URL, headers (lower-case names), body (text or null),
 /// credentials masked unless revealing.
 fn render_request(
@@ -539,6 +559,7 @@ pub fn authorize_url(args: &AuthorizeArgs, redactor: &mut Redactor) -> Result<Re
             .set_base_url::<JsonErrorBody>(url)
             .map_err(|e| failure(provider, e))?;
     }
+    discover(&client).map_err(|e| failure(provider, e))?;
     let url = client
         .authorize_url(&[])
         .map_err(|e| failure(provider, e))?;
