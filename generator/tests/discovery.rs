@@ -233,3 +233,36 @@ fn diff_classes_of_discovery_changes() {
     assert_eq!(pinned[0].0, Class::Breaking);
     assert!(pinned[0].1.contains("token_url of `production`"), "{pinned:?}");
 }
+
+/// PROVIDERS.md and the generated `Environment` docs say where a discovered environment's URLs
+/// come from; spec text there stays inert (a `|` cannot end the table cell).
+#[test]
+fn providers_md_and_module_docs_name_the_issuer() {
+    let arena = tokenspec::Bump::new();
+    let text = fixture_text().replacen(
+        "https://{host}/realms/{realm}",
+        "https://{host}/realms/{realm}/a|b",
+        1,
+    );
+    let providers = tokenspec::validate_sources(
+        &arena,
+        vec![tokenspec::load::Source::new("discovery.yaml", text)],
+    )
+    .expect("valid");
+    let table = tokenspec::emit::docs::providers_md(&providers).expect("renders");
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("| [`discovery`]"))
+        .unwrap_or_else(|| panic!("a row:\n{table}"));
+    assert!(
+        row.contains("`production` (default) discovered from `https://{host}/realms/{realm}/a\\|b`"),
+        "{row}"
+    );
+    let module = generate();
+    assert!(
+        module.contains(
+            "/// `production`: discovered from `https://{host}/realms/{realm}` (openid metadata)"
+        ),
+        "the Environment enum's docs"
+    );
+}
