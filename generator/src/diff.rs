@@ -15,7 +15,7 @@
 
 use crate::load::{self, Source, is_spec_file};
 use crate::model::{
-    AssertionSpec, ClientAssertion, CredentialsSpec, ErrorFormat, Expiry, FieldSpec, FieldType,
+    AssertionSpec, AuthorizeSpec, ClientAssertion, CredentialsSpec, ErrorFormat, Expiry, FieldSpec, FieldType,
     GrantKind, GrantSpec, InputLocation, InputSpec, ParamSource, ParamSpec, Pkce, Provider,
     template_text,
 };
@@ -754,6 +754,7 @@ impl Differ<'_> {
             old.authorize_params,
             new.authorize_params,
         );
+        self.authorize(grant, &old.authorize, &new.authorize);
         if old.pkce != new.pkce {
             let what = format!(
                 "PKCE of `{grant}` {} → {}",
@@ -772,6 +773,72 @@ impl Differ<'_> {
                 }
                 Pkce::Optional => self.compatible(what, "a code verifier is sent when given"),
             }
+        }
+    }
+
+    /// The authorize URL's options (spec format 1.2). Each changes the URL's bytes, and a
+    /// provider that wanted them so reads no other: another name is a parameter it does not
+    /// know, other separators or escapes are scopes it does not recognise, and an empty
+    /// parameter it gets (or no longer gets) may mean something to it.
+    fn authorize(&mut self, grant: &str, old: &AuthorizeSpec, new: &AuthorizeSpec) {
+        for name in AuthorizeSpec::STANDARD {
+            let (was, is) = (old.wire_name(name), new.wire_name(name));
+            if was != is {
+                self.breaking(
+                    format!(
+                        "authorize parameter `{name}` of `{grant}` sent as {} → {}",
+                        text::code(was),
+                        text::code(is)
+                    ),
+                    "the authorize URL names it otherwise",
+                );
+            }
+        }
+        if old.scope_separator != new.scope_separator {
+            self.breaking(
+                format!(
+                    "scope separator of the authorize URL of `{grant}` {} → {}",
+                    quoted(old.scope_separator),
+                    quoted(new.scope_separator)
+                ),
+                "scopes are joined differently in the authorize URL",
+            );
+        }
+        let params: BTreeSet<&str> = old
+            .keep_unencoded
+            .iter()
+            .chain(new.keep_unencoded)
+            .map(|(param, _)| *param)
+            .collect();
+        for param in params {
+            let (was, is) = (old.unencoded(param), new.unencoded(param));
+            if was != is {
+                self.breaking(
+                    format!(
+                        "characters of authorize parameter `{param}` of `{grant}` kept unencoded: {} → {}",
+                        quoted(Some(was).filter(|w| !w.is_empty())),
+                        quoted(Some(is).filter(|i| !i.is_empty()))
+                    ),
+                    "the authorize URL writes the value with other bytes",
+                );
+            }
+        }
+        if old.omit_empty != new.omit_empty {
+            self.breaking(
+                format!(
+                    "empty authorize parameters of `{grant}` {}",
+                    if new.omit_empty {
+                        "left out"
+                    } else {
+                        "sent again"
+                    }
+                ),
+                if new.omit_empty {
+                    "a parameter set to an empty value is no longer sent as `name=`"
+                } else {
+                    "a parameter set to an empty value is sent as `name=`"
+                },
+            );
         }
     }
 

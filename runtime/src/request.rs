@@ -3,7 +3,7 @@
 use crate::Error;
 use crate::input::Inputs;
 use crate::spec::{
-    BasicEncoding, BodyFormat, GrantKind, GrantSpec, InputLocation, ParamLocation,
+    AuthorizeSpec, BasicEncoding, BodyFormat, GrantKind, GrantSpec, InputLocation, ParamLocation,
     ParamSource, Pkce, Placement, ProviderSpec,
 };
 use crate::template::Value;
@@ -459,7 +459,10 @@ fn sensitive(mut value: http::HeaderValue) -> http::HeaderValue {
 
 /// The URL to send the user to for the authorization-code grant: `response_type=code`, the
 /// grant's authorize parameters, and, when the spec supports PKCE and `code_verifier` is set,
-/// `code_challenge` (S256) with `code_challenge_method`.
+/// `code_challenge` (S256) with `code_challenge_method` (RFC 6749 section 4.1.1, RFC 7636
+/// section 4.3), written as the grant's `authorize` block says (spec format 1.2): scopes
+/// joined with its separator, empty values left out, names renamed, characters kept
+/// unencoded, in that order.
 pub fn authorize_url<B>(
     provider: &ProviderSpec,
     environment: &tokenspec_spec::EnvironmentSpec<'_>,
@@ -479,6 +482,7 @@ pub fn authorize_url<B>(
         ));
     };
     let mut url = environment_url(provider, template, inputs, base_url)?;
+    // By the spec's names: `authorize.rename` applies when the query is written.
     let mut pairs: Vec<(&str, String)> = vec![("response_type", "code".to_owned())];
     for param in grant.authorize_params {
         match crate::template::resolve(provider, inputs, param.source)? {
@@ -507,9 +511,70 @@ pub fn authorize_url<B>(
         }
         (Pkce::Optional, None) => {}
     }
-    url.query_pairs_mut()
-        .extend_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())));
+    let options = &grant.authorize;
+    if let Some(separator) = options.scope_separator {
+        for (name, value) in &mut pairs {
+            if *name == "scope" {
+                *value = join_scopes(value, provider.scopes.delimiter, separator);
+            }
+        }
+    }
+    if options.omit_empty {
+        pairs.retain(|(_, value)| !value.is_empty());
+    }
+    append_query(&mut url, &pairs, options);
     Ok(url)
+}
+
+/// The scopes of `value`, split on the spec's `delimiter`, joined with the authorize URL's
+/// `separator` (spec format 1.2); the empty pieces of a doubled delimiter are dropped.
+fn join_scopes(value: &str, delimiter: &str, separator: &str) -> String {
+    // `split("")` cuts between every character: a hand-written spec's empty delimiter (validate
+    // refuses one) leaves the value as the caller wrote it.
+    if delimiter.is_empty() {
+        return value.to_owned();
+    }
+    let scopes: Vec<&str> = value.split(delimiter).filter(|s| !s.is_empty()).collect();
+    scopes.join(separator)
+}
+
+/// Appends `pairs` (by the spec's names) to the query of `url`: each name as the provider reads
+/// it (`authorize.rename`), each pair `application/x-www-form-urlencoded` as
+/// `Url::query_pairs_mut` writes it (the WHATWG URL standard's serializer, which RFC 6749
+/// section 4.1.1 asks for), except the characters `authorize.keep_unencoded` lists for the
+/// parameter. Those are only ever ones RFC 3986 section 3.4 allows in a query and that mean
+/// nothing to a form decoder ([`AuthorizeSpec::KEEPABLE`]): whatever a spec says, `&`, `=`,
+/// `#`, `+` and `%` of a value stay encoded, so no value can add a parameter, end the query or
+/// change another value. A query the URL already has is kept, as RFC 6749 section 3.1 asks.
+fn append_query(url: &mut Url, pairs: &[(&str, String)], options: &AuthorizeSpec) {
+    let mut query = url.query().unwrap_or_default().to_owned();
+    for (name, value) in pairs {
+        if !query.is_empty() {
+            query.push('&');
+        }
+        query.extend(form_urlencoded::byte_serialize(
+            options.wire_name(name).as_bytes(),
+        ));
+        query.push('=');
+        let keep = options.unencoded(name);
+        for piece in form_urlencoded::byte_serialize(value.as_bytes()) {
+            match kept(piece, keep) {
+                Some(c) => query.push(c),
+                None => query.push_str(piece),
+            }
+        }
+    }
+    // Only `%XX`, `+`, `*-._`, alphanumerics and KEEPABLE characters: nothing the URL parser
+    // encodes again in a query, so the bytes are those written here.
+    url.set_query(Some(&query));
+}
+
+/// The character a `%XX` piece of the form serializer stands for, when `keep` lists it and it
+/// may be kept.
+fn kept(piece: &str, keep: &str) -> Option<char> {
+    let hex = piece.strip_prefix('%').filter(|hex| hex.len() == 2)?;
+    let c = char::from(u8::from_str_radix(hex, 16).ok()?);
+    (c.is_ascii() && keep.contains(c) && AuthorizeSpec::KEEPABLE.contains(c)).then_some(c)
 }
 
 /// The caller's `code_verifier`, if set, after the RFC 7636 section 4.1 check: a bad one is

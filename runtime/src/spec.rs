@@ -37,6 +37,8 @@ pub use tokenspec_spec::{CLIENT_ASSERTION_TYPE_JWT, JwsAlgorithm};
 pub type GrantSpec = tokenspec_spec::GrantSpec<'static>;
 /// An extension grant's own name and `grant_type` (RFC 6749 section 4.5).
 pub type ExtensionGrant = tokenspec_spec::ExtensionGrant<'static>;
+/// How the authorize URL is written (spec format 1.2, a grant's `authorize:` block).
+pub type AuthorizeSpec = tokenspec_spec::AuthorizeSpec<'static>;
 /// A request parameter.
 pub type ParamSpec = tokenspec_spec::ParamSpec<'static>;
 /// Where a parameter's value comes from.

@@ -964,6 +964,90 @@ pub struct GrantSpec<'a> {
     /// How the JWT-bearer grant's `assertion` is signed ([`GrantKind::JwtBearer`] only, spec
     /// format 1.1; RFC 7523 sections 2.1 and 3).
     pub assertion: Option<AssertionSpec<'a>>,
+    /// How the authorize URL is written (authorization code only, spec format 1.2): the
+    /// provider's names for standard parameters, scope separator, characters left unencoded,
+    /// empty parameters left out.
+    pub authorize: AuthorizeSpec<'a>,
+}
+
+/// How the authorization-code grant writes its authorize URL (spec format 1.2, the grant's
+/// `authorize:` block). [`AuthorizeSpec::DEFAULT`] is the URL of spec format 1: standard
+/// names, scopes as the caller delimited them, every value form-encoded, empty values sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuthorizeSpec<'a> {
+    /// `(standard name, wire name)`: a standard parameter of the authorize request (one of
+    /// [`AuthorizeSpec::STANDARD`]) that the provider reads under another name, as
+    /// `("client_id", "client_key")`.
+    pub rename: &'a [(&'a str, &'a str)],
+    /// What joins scopes in the `scope` parameter, when the provider wants something else
+    /// there than [`ScopesSpec::delimiter`]: the value is split on the delimiter, empty pieces
+    /// dropped, and the rest joined with this.
+    pub scope_separator: Option<&'a str>,
+    /// `(parameter, characters)`: characters of that parameter's value written as they are
+    /// rather than percent-encoded, for a provider that does not decode them. Only characters
+    /// of [`AuthorizeSpec::KEEPABLE`] are ever kept.
+    pub keep_unencoded: &'a [(&'a str, &'a str)],
+    /// Leave out a parameter whose value is empty instead of sending `name=`.
+    pub omit_empty: bool,
+}
+
+impl<'a> AuthorizeSpec<'a> {
+    /// The URL of spec format 1.
+    pub const DEFAULT: Self = AuthorizeSpec {
+        rename: &[],
+        scope_separator: None,
+        keep_unencoded: &[],
+        omit_empty: false,
+    };
+
+    /// The standard parameters of an authorize request, which `rename` may rename: RFC 6749
+    /// section 4.1.1 and RFC 7636 section 4.3.
+    pub const STANDARD: [&'static str; 7] = [
+        "response_type",
+        "client_id",
+        "redirect_uri",
+        "scope",
+        "state",
+        "code_challenge",
+        "code_challenge_method",
+    ];
+
+    /// The characters a value may keep unencoded: those RFC 3986 section 3.4 allows in a query
+    /// (`pchar / "/" / "?"`) that the form serializer would percent-encode, less `&`, `=` and
+    /// `+`, which mean something in `application/x-www-form-urlencoded` (a pair separator, the
+    /// name-value separator, a space), `'`, which the WHATWG URL parser encodes in an https
+    /// query anyway, and `%`, which starts an escape.
+    pub const KEEPABLE: &'static str = "!$(),/:;?@~";
+
+    /// The name parameter `name` is sent under: its `rename`, or itself.
+    pub fn wire_name<'n>(&self, name: &'n str) -> &'n str
+    where
+        'a: 'n,
+    {
+        self.rename
+            .iter()
+            .find(|(standard, _)| *standard == name)
+            .map_or(name, |(_, wire)| wire)
+    }
+
+    /// The characters parameter `name` (the spec's name, before any rename) keeps unencoded.
+    pub fn unencoded(&self, name: &str) -> &'a str {
+        self.keep_unencoded
+            .iter()
+            .find(|(param, _)| *param == name)
+            .map_or("", |(_, chars)| chars)
+    }
+
+    /// Whether the URL is written as in spec format 1.
+    pub fn is_default(&self) -> bool {
+        *self == Self::DEFAULT
+    }
+}
+
+impl Default for AuthorizeSpec<'_> {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
 }
 
 /// What makes an extension grant (RFC 6749 section 4.5) itself.
@@ -987,6 +1071,7 @@ impl<'a> GrantSpec<'a> {
         authorize_params: &[],
         pkce: Pkce::None,
         assertion: None,
+        authorize: AuthorizeSpec::DEFAULT,
     };
 
     /// The grant's name: an extension grant's own, otherwise its kind's

@@ -3,8 +3,8 @@
 
 use super::{EmitError, camel, doc, format, ident, inner_doc, paragraphs, sentences, spec_static};
 use crate::model::{
-    ErrorFormat, FieldSpec, FieldType, GrantKind, GrantSpec, InputLocation, InputSpec, ParamSpec,
-    Pkce, Placement, Provider,
+    AuthorizeSpec, ErrorFormat, FieldSpec, FieldType, GrantKind, GrantSpec, InputLocation,
+    InputSpec, ParamSpec, Pkce, Placement, Provider,
 };
 use crate::names;
 use crate::text::{self, literal};
@@ -519,15 +519,25 @@ fn authorize_method(p: &Provider) -> Option<TokenStream> {
     let params: Vec<TokenStream> = args.iter().map(|a| a.param(&quote!())).collect();
     let pairs: Vec<TokenStream> = args.iter().map(Arg::pair).collect();
     let many = allow_many_args(args.len());
+    // The names as sent: a provider may read standard ones under its own (spec format 1.2).
+    let wire = |name: &str| text::code(g.authorize.wire_name(name));
     let pkce = match g.pkce {
-        Pkce::None => "",
-        Pkce::Optional => " With a `code_verifier`, adds its S256 `code_challenge` (PKCE).",
-        Pkce::Required => " Adds the S256 `code_challenge` of `code_verifier` (PKCE).",
+        Pkce::None => String::new(),
+        Pkce::Optional => format!(
+            " With a `code_verifier`, adds its S256 {} (PKCE).",
+            wire("code_challenge")
+        ),
+        Pkce::Required => format!(
+            " Adds the S256 {} of `code_verifier` (PKCE).",
+            wire("code_challenge")
+        ),
     };
-    let text = format!(
-        "The URL to send the user to for authorization: `response_type=code` and the grant's \
-         authorize parameters.{pkce}"
+    let mut text = format!(
+        "The URL to send the user to for authorization: {} and the grant's \
+         authorize parameters.{pkce}",
+        text::code(&format!("{}=code", g.authorize.wire_name("response_type")))
     );
+    text.push_str(&authorize_notes(&g.authorize));
     let method_doc = doc(&text);
     Some(quote! {
         #method_doc
@@ -536,6 +546,31 @@ fn authorize_method(p: &Provider) -> Option<TokenStream> {
             self.0.authorize(&[#(#pairs),*])
         }
     })
+}
+
+/// What the grant's `authorize` block (spec format 1.2) changes in the URL, as sentences, each
+/// after a space; empty for the URL of spec format 1.
+fn authorize_notes(a: &AuthorizeSpec) -> String {
+    let mut notes = String::new();
+    let renamed: Vec<String> = a
+        .rename
+        .iter()
+        .filter(|(standard, _)| *standard != "response_type" && !standard.starts_with("code_"))
+        .map(|(standard, wire)| format!("{} as {}", text::code(standard), text::code(wire)))
+        .collect();
+    if !renamed.is_empty() {
+        notes.push_str(&format!(" Sends {}.", renamed.join(", ")));
+    }
+    if let Some(separator) = a.scope_separator {
+        notes.push_str(&format!(
+            " Joins the scopes with {}.",
+            text::code(separator)
+        ));
+    }
+    if a.omit_empty {
+        notes.push_str(" Leaves out a parameter whose value is empty.");
+    }
+    notes
 }
 
 /// The client inputs the builder takes: required ones as fields of `Inputs` (a struct literal

@@ -12,7 +12,7 @@
 //! every other token is the generator's own. Tests parse the result with `syn`.
 
 use crate::model::{
-    DiscoveryKind,
+    AuthorizeSpec, DiscoveryKind,
     AssertionSpec, BasicEncoding, BodyFormat, ClientAssertion, EnvironmentSpec, ErrorFormat,
     Expiry, FieldSpec, FieldType, GrantSpec, InputLocation, InputSpec, ParamLocation, ParamSource,
     HeaderSpec, ParamSpec, Pkce, Placement, Provider, ResponseFormat, TemplatePart,
@@ -299,6 +299,9 @@ fn grant(g: &GrantSpec) -> String {
     if let Some(a) = &g.assertion {
         fields.push(("assertion", format!("Some({})", assertion(a))));
     }
+    if !g.authorize.is_default() {
+        fields.push(("authorize", authorize(&g.authorize)));
+    }
     if g.params.is_empty() && g.authorize_params.is_empty() {
         return literal_struct("GrantSpec", &fields, "DEFAULT", GRANT_SPEC_FIELDS);
     }
@@ -320,6 +323,31 @@ fn grant(g: &GrantSpec) -> String {
     }
     out.push_str("        }");
     out
+}
+
+/// The authorize URL's options (spec format 1.2), on one line.
+fn authorize(a: &AuthorizeSpec) -> String {
+    let pairs = |pairs: &[(&str, &str)]| {
+        let items: Vec<String> = pairs
+            .iter()
+            .map(|(k, v)| format!("({}, {})", lit(k), lit(v)))
+            .collect();
+        list(&items)
+    };
+    let mut fields = Vec::new();
+    if !a.rename.is_empty() {
+        fields.push(("rename", pairs(a.rename)));
+    }
+    if a.scope_separator.is_some() {
+        fields.push(("scope_separator", opt(a.scope_separator)));
+    }
+    if !a.keep_unencoded.is_empty() {
+        fields.push(("keep_unencoded", pairs(a.keep_unencoded)));
+    }
+    if a.omit_empty {
+        fields.push(("omit_empty", "true".to_owned()));
+    }
+    literal_struct("AuthorizeSpec", &fields, "DEFAULT", AUTHORIZE_SPEC_FIELDS)
 }
 
 fn field(f: &FieldSpec) -> String {
@@ -361,7 +389,9 @@ const INPUT_SPEC_FIELDS: usize = 8;
 /// How many fields `rt::ParamSpec` has.
 const PARAM_SPEC_FIELDS: usize = 3;
 /// How many fields `rt::GrantSpec` has.
-const GRANT_SPEC_FIELDS: usize = 7;
+const GRANT_SPEC_FIELDS: usize = 8;
+/// How many fields `rt::AuthorizeSpec` has.
+const AUTHORIZE_SPEC_FIELDS: usize = 4;
 /// How many fields `rt::FieldSpec` has.
 const FIELD_SPEC_FIELDS: usize = 7;
 
@@ -464,7 +494,7 @@ pub(crate) fn spec_static(p: &Provider) -> String {
 mod tests {
     use super::*;
     use tokenspec_spec::{
-        EnvironmentSpec, FieldSpec, GrantSpec, InputSpec, ParamSpec, ProviderSpec,
+        AuthorizeSpec, EnvironmentSpec, FieldSpec, GrantSpec, InputSpec, ParamSpec, ProviderSpec,
     };
 
     /// The counts above decide when a literal names every field (and so takes no `..DEFAULT`,
@@ -501,7 +531,14 @@ mod tests {
             authorize_params: _,
             pkce: _,
             assertion: _,
+            authorize: _,
         } = GrantSpec::DEFAULT;
+        let AuthorizeSpec {
+            rename: _,
+            scope_separator: _,
+            keep_unencoded: _,
+            omit_empty: _,
+        } = AuthorizeSpec::DEFAULT;
         let FieldSpec {
             name: _,
             wire: _,
@@ -541,8 +578,12 @@ mod tests {
                 FIELD_SPEC_FIELDS,
                 PROVIDER_SPEC_FIELDS
             ],
-            [3, 8, 3, 7, 7, 19],
+            [3, 8, 3, 8, 7, 19],
             "update the constants with the patterns"
+        );
+        assert_eq!(
+            AUTHORIZE_SPEC_FIELDS, 4,
+            "update the constant with the pattern"
         );
     }
 }

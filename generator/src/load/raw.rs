@@ -410,6 +410,83 @@ pub struct Grant {
     /// 1.1; RFC 7523 section 2.1), sent as `assertion`. Required there, refused elsewhere.
     #[serde(default)]
     pub assertion: Option<GrantAssertion>,
+    /// How the authorize URL is written (spec format 1.2; authorization_code only): the
+    /// provider's names for standard parameters, its scope separator, characters it wants
+    /// unencoded, empty parameters left out.
+    #[serde(default)]
+    pub authorize: Option<Spanned<Authorize>>,
+}
+
+/// The authorize URL's options (spec format 1.2). Without them it is written as in spec
+/// format 1: standard names, scopes as the caller delimited them, every value form-encoded,
+/// empty values sent as `name=`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Authorize {
+    /// Standard parameters the provider reads under another name, standard name → wire name
+    /// (`client_id: client_key`).
+    #[serde(default)]
+    pub rename: Option<Spanned<Rename>>,
+    /// What joins scopes in the `scope` parameter when the provider wants something else
+    /// there than `scopes.delimiter` (`","`): the caller's value is split on the delimiter and
+    /// joined with this.
+    #[serde(default)]
+    pub scope_separator: Option<Str>,
+    /// Characters a parameter's value keeps unencoded, parameter → characters (`scope:
+    /// ":/"`): only `!$(),/:;?@~`, which RFC 3986 section 3.4 allows in a query; `&`, `=`,
+    /// `#`, `+`, `%` and space are always encoded.
+    #[serde(default)]
+    pub keep_unencoded: Map<Str>,
+    /// Leave out a parameter whose value is empty instead of sending `name=` (default false).
+    #[serde(default)]
+    pub omit_empty: Option<Spanned<bool>>,
+}
+
+/// Wire names of the authorize request's standard parameters (RFC 6749 section 4.1.1, RFC
+/// 7636 section 4.3), for a provider that reads them under other names.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rename {
+    /// The name `response_type` is sent under.
+    #[serde(default)]
+    pub response_type: Option<Str>,
+    /// The name `client_id` is sent under.
+    #[serde(default)]
+    pub client_id: Option<Str>,
+    /// The name `redirect_uri` is sent under.
+    #[serde(default)]
+    pub redirect_uri: Option<Str>,
+    /// The name `scope` is sent under.
+    #[serde(default)]
+    pub scope: Option<Str>,
+    /// The name `state` is sent under.
+    #[serde(default)]
+    pub state: Option<Str>,
+    /// The name `code_challenge` is sent under (PKCE).
+    #[serde(default)]
+    pub code_challenge: Option<Str>,
+    /// The name `code_challenge_method` is sent under (PKCE).
+    #[serde(default)]
+    pub code_challenge_method: Option<Str>,
+}
+
+impl Rename {
+    /// `(standard name, wire name)` of each parameter renamed, in the order of
+    /// `AuthorizeSpec::STANDARD`.
+    pub fn entries(&self) -> Vec<(&'static str, &Str)> {
+        [
+            ("response_type", &self.response_type),
+            ("client_id", &self.client_id),
+            ("redirect_uri", &self.redirect_uri),
+            ("scope", &self.scope),
+            ("state", &self.state),
+            ("code_challenge", &self.code_challenge),
+            ("code_challenge_method", &self.code_challenge_method),
+        ]
+        .into_iter()
+        .filter_map(|(name, wire)| wire.as_ref().map(|w| (name, w)))
+        .collect()
+    }
 }
 
 /// The assertion of the JWT-bearer grant (spec format 1.1, RFC 7523 sections 2.1 and 3): `iat`

@@ -256,10 +256,25 @@ impl<'b> Checker<'_, 'b> {
             if kind == GrantKind::AuthorizationCode {
                 for wanted in ["client_id", "redirect_uri"] {
                     if !authorize_params.iter().any(|p| p.name == wanted) {
+                        // The provider's own name for it, written as the parameter's: the
+                        // standard name stays, `authorize.rename` changes it on the wire.
+                        let hint = match authorize_params
+                            .iter()
+                            .find(|p| p.source == model::ParamSource::Input(wanted))
+                        {
+                            Some(p) => format!(
+                                "name it `{wanted}` under authorize_params and add \
+                                 `authorize: {{rename: {{{wanted}: {}}}}}` (spec format 1.2)",
+                                p.name
+                            ),
+                            None => format!(
+                                "add `{wanted}: {{input: {wanted}}}` under authorize_params (RFC 6749 section 4.1.1)"
+                            ),
+                        };
                         self.error(
                             name.referenced,
                             format!("the authorize URL of the authorization_code grant does not send `{wanted}`"),
-                            format!("add `{wanted}: {{input: {wanted}}}` under authorize_params (RFC 6749 section 4.1.1)"),
+                            hint,
                         );
                     }
                 }
@@ -304,6 +319,7 @@ impl<'b> Checker<'_, 'b> {
                 );
             }
             let assertion = self.grant_assertion(kind, name, grant, &params, inputs, body);
+            let authorize = self.authorize(spec, kind, grant, &authorize_params, pkce);
             out.push(model::GrantSpec {
                 kind,
                 extension,
@@ -315,6 +331,7 @@ impl<'b> Checker<'_, 'b> {
                 authorize_params: self.list(&authorize_params),
                 pkce,
                 assertion,
+                authorize,
             });
         }
         out

@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The `spec_version` values this tokenspec reads: 1, and 1.1, which only added keys.
 const SPEC_VERSIONS: [f64; 3] = [1.0, 1.1, 1.2];
 
+mod authorize;
 mod credentials;
 mod discovery;
 mod environments;
