@@ -694,7 +694,7 @@ impl Client {
             Err(Error::Transport(e)) => return Err(target.transport_error(&e)),
             Err(e) => return Err(e),
         };
-        let endpoints = Arc::new(target.endpoints(&response)?);
+        let endpoints = Arc::new(target.endpoints(&response, self.environment)?);
         self.discovered.insert(&target, endpoints.clone());
         Ok(Some(endpoints))
     }

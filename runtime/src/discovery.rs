@@ -9,11 +9,12 @@
 //! - its `issuer` must be the configured issuer, character for character (RFC 8414 section
 //!   3.3, OpenID Connect Discovery 1.0 section 4.3): a document served for another issuer is
 //!   refused;
-//! - each endpoint used must be https (loopback aside, the rule of every URL the runtime
-//!   sends to), have no user info nor fragment (RFC 6749 sections 3.1 and 3.2), and be on the
-//!   issuer's own host and port. A document that names another host cannot send the client's
-//!   credentials or its users there, whoever served it. A provider whose endpoints really live
-//!   on another host gives that URL in its spec, which wins over a discovered one;
+//! - each endpoint used (one the spec leaves out) must be https (loopback aside, the rule of
+//!   every URL the runtime sends to), have no user info nor fragment (RFC 6749 sections 3.1
+//!   and 3.2), and be on the issuer's own host and port. A document that names another host
+//!   cannot send the client's credentials or its users there, whoever served it. A provider
+//!   whose endpoint really lives on another host gives that URL in its spec, which wins over
+//!   a discovered one (and the document's is then neither read nor checked);
 //! - the body is read up to [`METADATA_LIMIT`] bytes.
 //!
 //! Checked endpoints are kept per issuer and metadata URL, shared by a client and its clones,
@@ -198,10 +199,14 @@ impl Target {
         self.error(kind, error.to_string())
     }
 
-    /// Checks the answer to [`Target::request`] (see the module documentation).
+    /// Checks the answer to [`Target::request`] (see the module documentation). Only the
+    /// endpoints `environment` leaves out are read and checked: one the spec gives is never
+    /// used, so a document may put it anywhere (Google's token endpoint is on another host than
+    /// its issuer; its spec gives that `token_url` and discovers the authorize URL alone).
     pub(crate) fn endpoints<B>(
         &self,
         response: &http::Response<Vec<u8>>,
+        environment: &crate::spec::EnvironmentSpec,
     ) -> Result<Endpoints, Error<B>> {
         // RFC 8414 section 3.2: "A successful response MUST use the 200 OK HTTP status code".
         if response.status() != http::StatusCode::OK {
@@ -261,8 +266,9 @@ impl Target {
                 ),
             ));
         }
-        let check = |member: &str, value: Option<String>| {
+        let check = |member: &str, value: Option<String>, used: bool| {
             value
+                .filter(|_| used)
                 .map(|url| {
                     check_endpoint(&self.issuer_url, &url).map_err(|reason| {
                         self.error(
@@ -274,10 +280,15 @@ impl Target {
                 .transpose()
         };
         Ok(Endpoints {
-            token_endpoint: check("token_endpoint", metadata.token_endpoint)?,
+            token_endpoint: check(
+                "token_endpoint",
+                metadata.token_endpoint,
+                environment.token_url.is_empty(),
+            )?,
             authorization_endpoint: check(
                 "authorization_endpoint",
                 metadata.authorization_endpoint,
+                environment.authorize_url.is_none(),
             )?,
             issuer: metadata.issuer,
         })
@@ -378,6 +389,49 @@ mod tests {
         let local = Url::parse("http://127.0.0.1:8080").expect("a URL");
         assert!(check_endpoint(&local, "http://127.0.0.1:8080/token").is_ok());
         assert!(check_endpoint(&local, "http://127.0.0.1:9090/token").is_err());
+    }
+
+    /// A target for `https://idp.example/realms/acme` (no base URL).
+    fn target() -> Target {
+        let issuer_url = Url::parse("https://idp.example/realms/acme").expect("a URL");
+        Target {
+            issuer: "https://idp.example/realms/acme".into(),
+            metadata_url: metadata_url(&discovery(DiscoveryKind::OpenId), &issuer_url),
+            issuer_url,
+        }
+    }
+
+    fn answer(document: serde_json::Value) -> http::Response<Vec<u8>> {
+        http::Response::new(document.to_string().into_bytes())
+    }
+
+    #[test]
+    fn only_the_endpoints_the_spec_leaves_out_are_read_and_checked() {
+        // Google-like: the token endpoint is on another host than the issuer.
+        let document = serde_json::json!({
+            "issuer": "https://idp.example/realms/acme",
+            "token_endpoint": "https://tokens.example/token",
+            "authorization_endpoint": "https://idp.example/realms/acme/auth",
+        });
+        let both_discovered = crate::spec::EnvironmentSpec::DEFAULT;
+        let refused = target().endpoints::<()>(&answer(document.clone()), &both_discovered);
+        assert!(
+            matches!(&refused, Err(Error::Discovery(e)) if e.kind == DiscoveryErrorKind::EndpointRefused),
+            "{refused:?}"
+        );
+        // The spec gives the token URL: the document's is neither used nor held against it.
+        let token_given = crate::spec::EnvironmentSpec {
+            token_url: "https://tokens.example/token",
+            ..crate::spec::EnvironmentSpec::DEFAULT
+        };
+        let endpoints = target()
+            .endpoints::<()>(&answer(document), &token_given)
+            .expect("accepted");
+        assert_eq!(endpoints.token_endpoint, None);
+        assert_eq!(
+            endpoints.authorization_endpoint.as_deref(),
+            Some("https://idp.example/realms/acme/auth")
+        );
     }
 
     #[test]
