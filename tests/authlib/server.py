@@ -1,7 +1,7 @@
 """A real OAuth 2.0 token endpoint for tokenspec's tests: Authlib's AuthorizationServer (Flask
 integration) with the client_credentials and refresh_token grants, and in-memory confidential
 clients that may authenticate with client_secret_basic or client_secret_post (RFC 6749
-section 2.3.1), all with the same secret.
+section 2.3.1), all with the same secret; and its RFC 8414 metadata document.
 
 Authlib url-decodes the user and password of an HTTP Basic header, as RFC 6749 section 2.3.1
 asks, so the test gives ids and a secret with characters that form encoding changes: a client
@@ -21,7 +21,8 @@ os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import ClientMixin, TokenMixin, grants
-from flask import Flask
+from authlib.oauth2.rfc8414 import AuthorizationServerMetadata
+from flask import Flask, jsonify
 from werkzeug.serving import make_server
 
 CLIENT_SECRET, REFRESH_TOKEN = sys.argv[1:3]
@@ -121,6 +122,30 @@ server.register_grant(RefreshTokenGrant)
 @app.route("/oauth/token", methods=["POST"])
 def issue_token():
     return server.create_token_response()
+
+
+# The issuer the tests configure; the client's base URL sends its requests here.
+ISSUER = "https://authlib.example"
+
+
+@app.route("/.well-known/oauth-authorization-server")
+def metadata():
+    """RFC 8414 section 3: this server's metadata, checked first by Authlib's model of section 2
+    (a document it finds invalid is a 500, which the client reports as unreachable). Authlib
+    requires `response_types_supported` and then an `authorization_endpoint`; this server has
+    none, and the tests read only `issuer` and `token_endpoint`."""
+    document = AuthorizationServerMetadata(
+        {
+            "issuer": ISSUER,
+            "token_endpoint": f"{ISSUER}/oauth/token",
+            "authorization_endpoint": f"{ISSUER}/oauth/authorize",
+            "response_types_supported": ["code"],
+            "grant_types_supported": ["client_credentials", "refresh_token"],
+            "token_endpoint_auth_methods_supported": AUTH_METHODS,
+        }
+    )
+    document.validate()
+    return jsonify(dict(document))
 
 
 def stop_when_stdin_closes(http):

@@ -171,6 +171,20 @@ macro_rules! authlib_provider {
 
 static FORM: rt::ProviderSpec = authlib_provider!("authlib_form", rt::BasicEncoding::Form);
 static RAW: rt::ProviderSpec = authlib_provider!("authlib_raw", rt::BasicEncoding::Raw);
+/// The form provider with its token URL discovered from the server's RFC 8414 metadata (spec
+/// format 1.2).
+static DISCOVERED: rt::ProviderSpec = rt::ProviderSpec {
+    name: "authlib_discovered",
+    environments: &[rt::EnvironmentSpec {
+        name: "local",
+        discovery: Some(rt::Discovery {
+            issuer: "https://authlib.example",
+            kind: rt::DiscoveryKind::OAuth,
+        }),
+        ..rt::EnvironmentSpec::DEFAULT
+    }],
+    ..FORM
+};
 
 /// The virtual environment's Python with the pinned Authlib and Flask, set up once per run.
 fn python() -> &'static Path {
@@ -423,4 +437,27 @@ async fn authlib_refuses_the_raw_secret_with_401_invalid_client() {
     body.fetch(GrantKind::ClientCredentials, &[])
         .await
         .expect("client_secret_post");
+}
+
+/// Discovery (spec format 1.2) against a real implementation: Authlib's model of RFC 8414
+/// section 2 checks the document it serves, and the client reads its token endpoint from it
+/// (RFC 8414 section 3.1: the well-known path of an issuer without a path).
+#[tokio::test]
+async fn the_token_endpoint_is_discovered_from_authlibs_rfc_8414_metadata() {
+    let server = AuthlibServer::start();
+    let client = server.client(&DISCOVERED, PLAIN_ID);
+    let endpoints = client
+        .discover()
+        .await
+        .expect("Authlib's metadata is accepted")
+        .expect("the environment has an issuer");
+    assert_eq!(
+        endpoints.token_endpoint.as_deref(),
+        Some("https://authlib.example/oauth/token")
+    );
+    let token = client
+        .fetch(GrantKind::ClientCredentials, &[])
+        .await
+        .expect("a token from the discovered endpoint");
+    assert!(!access_token(&token).is_empty());
 }
