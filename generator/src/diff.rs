@@ -16,7 +16,7 @@
 use crate::load::{self, Source, is_spec_file};
 use crate::model::{
     AssertionSpec, AuthorizeSpec, ClientAssertion, CredentialsSpec, ErrorFormat, Expiry, FieldSpec, FieldType,
-    GrantKind, GrantSpec, InputLocation, InputSpec, ParamSource, ParamSpec, Pkce, Provider,
+    GrantKind, GrantSpec, InputLocation, InputSpec, MutualTls, ParamSource, ParamSpec, Pkce, Provider,
     template_text,
 };
 use crate::template::{cell, placement_words};
@@ -581,6 +581,13 @@ impl Differ<'_> {
                     format!("credential placement {} removed", placement_words(old)),
                     "the provider no longer accepts it: `CredentialPlacement` loses a variant",
                 ),
+                Some(new)
+                    if new != old && old.mutual_tls().is_some() && new.mutual_tls().is_some() =>
+                {
+                    if let (Some(o), Some(n)) = (old.mutual_tls(), new.mutual_tls()) {
+                        self.mutual_tls(old.kind(), o, n);
+                    }
+                }
                 Some(new) if new != old => match (old.client_assertion(), new.client_assertion()) {
                     (Some(o), Some(n)) => self.client_assertion(old.kind(), o, n),
                     _ => self.breaking(
@@ -611,6 +618,38 @@ impl Differ<'_> {
                 ),
                 "clients send their credentials elsewhere unless they pick a placement",
             );
+        }
+    }
+
+    /// A `tls_client_auth` or `self_signed_tls_client_auth` placement that changed (RFC 8705
+    /// section 2): each input is one callers supply, so a renamed one is breaking.
+    fn mutual_tls(&mut self, kind: &str, old: &MutualTls, new: &MutualTls) {
+        for (what, o, n, why) in [
+            (
+                "client ID",
+                old.client_id,
+                new.client_id,
+                "the body's `client_id` comes from another input",
+            ),
+            (
+                "certificate",
+                old.certificate,
+                new.certificate,
+                "callers supply the certificate (PEM) under another input",
+            ),
+            (
+                "key",
+                old.key,
+                new.key,
+                "callers supply the private key (PEM) under another input",
+            ),
+        ] {
+            if o != n {
+                self.breaking(
+                    format!("{kind}: {what} input {} → {}", text::code(o), text::code(n)),
+                    why,
+                );
+            }
         }
     }
 

@@ -225,6 +225,12 @@ enum Auth {
     /// client_secret_jwt).
     #[value(alias = "client_secret_jwt")]
     ClientSecretJwt,
+    /// A TLS client certificate issued by a CA the provider trusts (RFC 8705 section 2.1).
+    #[value(alias = "tls_client_auth")]
+    TlsClientAuth,
+    /// A self-signed TLS client certificate the provider registered (RFC 8705 section 2.2).
+    #[value(alias = "self_signed_tls_client_auth")]
+    SelfSignedTlsClientAuth,
 }
 
 /// A response format: kebab-case as clap spells it, or snake_case as the spec does.
@@ -405,6 +411,8 @@ fn new(
             Auth::Public => scaffold::Auth::Public,
             Auth::PrivateKeyJwt => scaffold::Auth::PrivateKeyJwt,
             Auth::ClientSecretJwt => scaffold::Auth::ClientSecretJwt,
+            Auth::TlsClientAuth => scaffold::Auth::TlsClientAuth,
+            Auth::SelfSignedTlsClientAuth => scaffold::Auth::SelfSignedTlsClientAuth,
         },
         response: match response {
             Response::Json => tokenspec::model::ResponseFormat::Json,

@@ -32,11 +32,17 @@ pub enum Auth {
     /// `client_secret_jwt` (spec format 1.1): a client assertion MACed with the client secret
     /// (HS256) for every request (RFC 7523 §2.2, OpenID Connect Core §9).
     ClientSecretJwt,
+    /// `tls_client_auth` (spec format 1.2): a TLS client certificate issued by a CA the
+    /// provider trusts, and the client ID in the body (RFC 8705 §2.1).
+    TlsClientAuth,
+    /// `self_signed_tls_client_auth` (spec format 1.2): a self-signed TLS client certificate
+    /// the provider registered (RFC 8705 §2.2).
+    SelfSignedTlsClientAuth,
 }
 
 impl Auth {
     /// Every placement.
-    pub const ALL: [Auth; 7] = [
+    pub const ALL: [Auth; 9] = [
         Auth::Header,
         Auth::Basic,
         Auth::Body,
@@ -44,6 +50,8 @@ impl Auth {
         Auth::Public,
         Auth::PrivateKeyJwt,
         Auth::ClientSecretJwt,
+        Auth::TlsClientAuth,
+        Auth::SelfSignedTlsClientAuth,
     ];
 
     /// The placement as the spec spells it.
@@ -56,6 +64,8 @@ impl Auth {
             Auth::Public => "public",
             Auth::PrivateKeyJwt => "private_key_jwt",
             Auth::ClientSecretJwt => "client_secret_jwt",
+            Auth::TlsClientAuth => "tls_client_auth",
+            Auth::SelfSignedTlsClientAuth => "self_signed_tls_client_auth",
         }
     }
 
@@ -81,6 +91,8 @@ impl Auth {
                 GrantKind::AuthorizationCode | GrantKind::RefreshToken | GrantKind::Extension
             ),
             Auth::PrivateKeyJwt | Auth::ClientSecretJwt => grant != GrantKind::None,
+            // RFC 8705 §2 authenticates an OAuth client too.
+            Auth::TlsClientAuth | Auth::SelfSignedTlsClientAuth => grant != GrantKind::None,
             _ => true,
         }
     }
@@ -120,6 +132,13 @@ pub enum ScaffoldError {
          has none; use another --grant, or --auth header"
     )]
     AssertionWithoutGrant { auth: &'static str },
+    /// `--auth tls_client_auth` or `self_signed_tls_client_auth` with the key exchange, which
+    /// has no OAuth client to authenticate.
+    #[error(
+        "{auth} authenticates an OAuth client by its TLS certificate (RFC 8705 §2), and a key \
+         exchange (grant none) has none; use another --grant, or --auth header"
+    )]
+    TlsWithoutGrant { auth: &'static str },
     /// The URL has a `{variable}` that is not a snake_case input name.
     #[error("the URL's variable `{{{name}}}` is not a snake_case input name")]
     Variable { name: String },
@@ -146,6 +165,11 @@ pub fn render(request: &Request) -> Result<String, ScaffoldError> {
             Auth::PrivateKeyJwt | Auth::ClientSecretJwt => ScaffoldError::AssertionWithoutGrant {
                 auth: request.auth.name(),
             },
+            Auth::TlsClientAuth | Auth::SelfSignedTlsClientAuth => {
+                ScaffoldError::TlsWithoutGrant {
+                    auth: request.auth.name(),
+                }
+            }
             _ => ScaffoldError::PublicClient {
                 grant: request.grant.name(),
             },

@@ -69,6 +69,10 @@ pub fn placement_words(p: &Placement) -> String {
             "`client_secret_jwt` ({} client assertion)",
             c.assertion.algorithm.name()
         ),
+        Placement::TlsClientAuth(_) => "`tls_client_auth` (TLS client certificate)".to_owned(),
+        Placement::SelfSignedTlsClientAuth(_) => {
+            "`self_signed_tls_client_auth` (self-signed TLS client certificate)".to_owned()
+        }
         Placement::Headers(list) => {
             let names: Vec<String> = list.iter().map(|h| format!("`{}`", h.name)).collect();
             format!("headers {}", names.join(", "))

@@ -43,6 +43,12 @@ thread_local! {
     static INSIDE: Cell<bool> = const { Cell::new(false) };
 }
 
+/// Whether this thread is inside [`block_on`]: a transport built now must not outlive the
+/// call (its connections are driven by this thread's runtime).
+pub(crate) fn inside() -> bool {
+    INSIDE.with(Cell::get)
+}
+
 /// Clears `INSIDE` however `block_on` ends (a panicking future included).
 struct Inside;
 

@@ -31,6 +31,10 @@ pub struct Client {
     options: HttpOptions,
     /// A reqwest transport built for non-default `options`, on first use.
     dedicated: Arc<OnceLock<Result<Arc<dyn Transport>, TransportError>>>,
+    /// The reqwest transport presenting this client's TLS client certificate (RFC 8705
+    /// section 2), built on first use; replaced when the certificate, key or options change,
+    /// so connections made with one identity never carry requests of another.
+    tls: Arc<OnceLock<DynResult<Arc<dyn Transport>>>>,
     /// The token request of the first grant asked for without per-call inputs: it depends on
     /// nothing but this client's settings, so it is built once and copied per request. Reset
     /// by every setter.
@@ -52,6 +56,8 @@ struct Prepared {
     url: Option<crate::transport::ParsedUrl>,
     headers: http::HeaderMap,
     body: crate::Secret,
+    /// The request's credentials are a TLS client certificate (RFC 8705 section 2).
+    certificate: Option<crate::transport::ClientCertificate>,
 }
 
 impl Prepared {
@@ -65,6 +71,10 @@ impl Prepared {
                 .cloned(),
             headers: request.headers().clone(),
             body: crate::Secret::new(String::from_utf8(request.body().clone()).ok()?),
+            certificate: request
+                .extensions()
+                .get::<crate::transport::ClientCertificate>()
+                .copied(),
         })
     }
 
@@ -77,6 +87,9 @@ impl Prepared {
             request.extensions_mut().insert(url.clone());
         }
         request.extensions_mut().insert(GrantName(self.grant));
+        if let Some(certificate) = self.certificate {
+            request.extensions_mut().insert(certificate);
+        }
         request
     }
 }
@@ -118,6 +131,7 @@ impl Client {
             transport: None,
             options: HttpOptions::default(),
             dedicated: Arc::new(OnceLock::new()),
+            tls: Arc::new(OnceLock::new()),
             prepared: OnceLock::new(),
             discovered: Arc::default(),
             discovery_ttl: crate::discovery::DEFAULT_TTL,
@@ -159,6 +173,10 @@ impl Client {
     /// Sets a client-level input, checked against the spec.
     pub fn set<B>(&mut self, name: &str, value: impl Into<String>) -> Result<(), Error<B>> {
         self.settings_changed();
+        if self.provider.presents_in_tls(name) {
+            // Another certificate or key: another transport (see `Client::tls`).
+            self.tls = Arc::new(OnceLock::new());
+        }
         self.inputs.set(self.provider, name, value)
     }
 
@@ -199,6 +217,12 @@ impl Client {
 
     /// Uses `transport` to send requests. Timeouts and retries of the options still apply
     /// around it; connection settings and the body limit are the transport's own.
+    ///
+    /// A request authenticated by a TLS client certificate (`tls_client_auth`,
+    /// `self_signed_tls_client_auth`: RFC 8705 section 2) needs a transport that presents it,
+    /// which the runtime cannot add to one it did not build: such a request fails with a
+    /// transport error saying so, unless `transport` answers `true` to
+    /// [`Transport::presents_client_certificate`] (it then presents the certificate itself).
     pub fn set_transport(&mut self, transport: Arc<dyn Transport>) {
         self.transport = Some(transport);
     }
@@ -212,6 +236,7 @@ impl Client {
     pub fn set_options(&mut self, options: HttpOptions) {
         if !options.same_transport(&self.options) {
             self.dedicated = Arc::new(OnceLock::new());
+            self.tls = Arc::new(OnceLock::new());
         }
         self.options = options;
     }
@@ -469,7 +494,11 @@ impl Client {
                 "no Tokio runtime: call this inside one, or use the blocking method",
             )));
         }
-        let transport = self.transport()?;
+        let transport = self.transport(
+            request
+                .extensions()
+                .get::<crate::transport::ClientCertificate>(),
+        )?;
         let started = Instant::now();
         let mut delays = self.options.retry.delays();
         // `None`: no deadline this side of the clock's range (`total_timeout` = `Duration::MAX`
@@ -559,9 +588,28 @@ impl Client {
         }
     }
 
-    fn transport(&self) -> DynResult<Arc<dyn Transport>> {
+    /// The transport for a request; `certificate`: the request's credentials are a TLS client
+    /// certificate (see `request::token_request`).
+    fn transport(
+        &self,
+        certificate: Option<&crate::transport::ClientCertificate>,
+    ) -> DynResult<Arc<dyn Transport>> {
         if let Some(t) = &self.transport {
+            if certificate.is_some() && !t.presents_client_certificate() {
+                return Err(Error::from(TransportError::new(
+                    TransportErrorKind::Other,
+                    format!(
+                        "{} authenticates the client by a TLS client certificate (RFC 8705 \
+                         section 2), which the transport given to set_transport does not \
+                         present (Transport::presents_client_certificate)",
+                        self.provider.name
+                    ),
+                )));
+            }
             return Ok(t.clone());
+        }
+        if let Some(certificate) = certificate {
+            return self.tls_transport(&certificate.0);
         }
         // A blocking call's connections must live with the runtime of its thread.
         #[cfg(feature = "blocking")]
@@ -575,6 +623,51 @@ impl Client {
             .get_or_init(|| dedicated_transport(&self.options))
             .clone()
             .map_err(Error::from)
+    }
+
+    /// A reqwest transport presenting the certificate and key of `tls` (client-level inputs),
+    /// with this client's options. Unreadable PEM is an input error naming the input; nothing
+    /// of the PEM is quoted.
+    #[cfg(feature = "reqwest")]
+    fn tls_transport(&self, tls: &crate::spec::MutualTls) -> DynResult<Arc<dyn Transport>> {
+        let build = || -> DynResult<Arc<dyn Transport>> {
+            let value = |name: &str| {
+                self.provider
+                    .input(name)
+                    .and_then(|spec| self.inputs.get(spec))
+                    .ok_or_else(|| Error::input(name, "required but not set"))
+            };
+            let identity =
+                crate::ClientIdentity::from_pem(value(tls.certificate)?, value(tls.key)?)
+                    .map_err(|(part, reason)| match part {
+                        crate::IdentityPart::Certificate => Error::input(tls.certificate, reason),
+                        crate::IdentityPart::Key => Error::input(tls.key, reason),
+                    })?;
+            let env = |name: &str| std::env::var(name).ok();
+            match crate::ReqwestTransport::build(&self.options, &env, Some(&identity)) {
+                Ok(transport) => Ok(Arc::new(transport)),
+                Err(crate::transport::BuildError::Identity(reason)) => {
+                    Err(Error::input(tls.key, reason))
+                }
+                Err(crate::transport::BuildError::Transport(e)) => Err(Error::from(e)),
+            }
+        };
+        // Inside a blocking call, connections must live with the runtime of its thread, which
+        // is gone after the call: the transport is built for the call (see `blocking`).
+        #[cfg(feature = "blocking")]
+        if crate::blocking::inside() {
+            return build();
+        }
+        self.tls.get_or_init(build).clone()
+    }
+
+    #[cfg(not(feature = "reqwest"))]
+    fn tls_transport(&self, _: &crate::spec::MutualTls) -> DynResult<Arc<dyn Transport>> {
+        Err(Error::from(TransportError::new(
+            TransportErrorKind::Other,
+            "no transport presenting a TLS client certificate: enable the `reqwest` feature \
+             or call set_transport",
+        )))
     }
 
     /// Feeds everything that decides which token this client is given into `hasher`: provider,
@@ -832,6 +925,12 @@ fn copy_request(request: &http::Request<Vec<u8>>) -> http::Request<Vec<u8>> {
     *copy.headers_mut() = request.headers().clone();
     if let Some(url) = request.extensions().get::<crate::transport::ParsedUrl>() {
         copy.extensions_mut().insert(url.clone());
+    }
+    if let Some(certificate) = request
+        .extensions()
+        .get::<crate::transport::ClientCertificate>()
+    {
+        copy.extensions_mut().insert(*certificate);
     }
     copy
 }

@@ -59,9 +59,10 @@ impl Inputs {
         let value = value.into();
         // A code or code verifier is a secret even where the spec forgot to say so.
         let secret = provider.is_secret_input(spec);
-        // A PEM key an assertion is signed with spans lines (RFC 7468 section 2); it is never
-        // sent itself, so its line breaks cannot end a header or split a parameter.
-        let line_breaks = provider.signs_with(spec.name);
+        // A PEM key an assertion is signed with, or a TLS client certificate or key (RFC 8705
+        // section 2), spans lines (RFC 7468 section 2); it is never sent itself, so its line
+        // breaks cannot end a header or split a parameter.
+        let line_breaks = provider.signs_with(spec.name) || provider.presents_in_tls(spec.name);
         check(spec, secret, line_breaks, &value)?;
         let value = if secret {
             Value::Secret(Secret::new(value))

@@ -82,6 +82,8 @@ pub use source::{
 pub use spec::*;
 #[cfg(feature = "reqwest")]
 pub use transport::ReqwestTransport;
+#[cfg(feature = "reqwest")]
+pub use transport::{ClientIdentity, IdentityPart};
 pub use transport::{BoxFuture, HttpOptions, Transport};
 pub use typed::{Builder, Call, TypedClient};
 pub use wire::{TokenType, bearer_header};

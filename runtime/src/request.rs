@@ -266,6 +266,9 @@ pub fn token_request<B>(
     // Spec format 1.2, `request.headers`: sent with every request, before the credentials.
     crate::template::append_headers(provider, inputs, provider.headers, false, &mut headers)?;
     let placement = placement.or(provider.credentials.preferred());
+    // Set by a TLS client certificate placement: the request must go out on a transport that
+    // presents it (RFC 8705 section 2).
+    let mut client_certificate = None;
     if let Some(placement) = placement {
         match placement {
             Placement::Header {
@@ -325,6 +328,18 @@ pub fn token_request<B>(
                 );
                 params.push(ParamLocation::Body, "client_assertion", assertion.expose());
                 signed.add_secret(assertion.expose());
+            }
+            Placement::TlsClientAuth(tls) | Placement::SelfSignedTlsClientAuth(tls) => {
+                // RFC 8705 section 2: the certificate authenticates the client in the TLS
+                // handshake (the client's transport presents it, see `Client::transport`); the
+                // request names the client in the body (RFC 6749 section 2.3.1). Certificate
+                // and key must be set: a request without them would only be refused by the
+                // server as `invalid_client`.
+                required_value(provider, inputs, tls.certificate)?;
+                required_value(provider, inputs, tls.key)?;
+                let id = required_value(provider, inputs, tls.client_id)?;
+                params.push(ParamLocation::Body, "client_id", id);
+                client_certificate = Some(crate::transport::ClientCertificate(*tls));
             }
             // Spec format 1.2: several credential headers at once, all sensitive.
             Placement::Headers(list) => {
@@ -396,6 +411,9 @@ pub fn token_request<B>(
     *request.uri_mut() = uri;
     *request.headers_mut() = headers;
     request.extensions_mut().insert(ParsedUrl(Arc::new(url)));
+    if let Some(certificate) = client_certificate {
+        request.extensions_mut().insert(certificate);
+    }
     if !signed.is_empty() {
         request.extensions_mut().insert(signed);
     }

@@ -33,6 +33,8 @@ pub type ClientAssertion = tokenspec_spec::ClientAssertion<'static>;
 /// How a signed JWT assertion is built (RFC 7523 section 3).
 pub type AssertionSpec = tokenspec_spec::AssertionSpec<'static>;
 pub use tokenspec_spec::{CLIENT_ASSERTION_TYPE_JWT, JwsAlgorithm};
+/// A client that authenticates with a TLS client certificate (RFC 8705 section 2).
+pub type MutualTls = tokenspec_spec::MutualTls<'static>;
 /// One grant of a provider.
 pub type GrantSpec = tokenspec_spec::GrantSpec<'static>;
 /// An extension grant's own name and `grant_type` (RFC 6749 section 4.5).

@@ -31,6 +31,10 @@ pub struct HttpOptions {
     pub body_limit: usize,
     /// When to try again.
     pub retry: RetryPolicy,
+    /// CA certificates (PEM, each entry one or more `-----BEGIN CERTIFICATE-----` blocks)
+    /// trusted besides the platform's roots (default none): for a token endpoint on a private
+    /// PKI, or a test server. They add trust, they never replace the platform verifier's.
+    pub root_certificates: Vec<String>,
 }
 
 impl Default for HttpOptions {
@@ -41,6 +45,7 @@ impl Default for HttpOptions {
             total_timeout: Duration::from_secs(60),
             body_limit: DEFAULT_BODY_LIMIT,
             retry: RetryPolicy::default(),
+            root_certificates: Vec::new(),
         }
     }
 }
@@ -48,7 +53,9 @@ impl Default for HttpOptions {
 impl HttpOptions {
     /// Whether a reqwest transport built for `self` would differ from one built for `other`.
     pub(crate) fn same_transport(&self, other: &HttpOptions) -> bool {
-        self.connect_timeout == other.connect_timeout && self.body_limit == other.body_limit
+        self.connect_timeout == other.connect_timeout
+            && self.body_limit == other.body_limit
+            && self.root_certificates == other.root_certificates
     }
 }
 
@@ -72,6 +79,11 @@ impl ParsedUrl {
     }
 }
 
+/// Carried in a token request's extensions when its credentials are a TLS client certificate
+/// (RFC 8705 section 2): the inputs whose certificate and key the transport must present.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ClientCertificate(pub(crate) crate::spec::MutualTls);
+
 /// Sends one request and returns the whole response.
 pub trait Transport: Send + Sync {
     /// Sends `request`; the body of the response is read completely (up to a limit).
@@ -79,6 +91,16 @@ pub trait Transport: Send + Sync {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>>;
+
+    /// Whether this transport presents the TLS client certificate a `tls_client_auth` or
+    /// `self_signed_tls_client_auth` provider authenticates the client by (RFC 8705 section
+    /// 2). The runtime cannot add a certificate to a transport it did not build, so a client
+    /// given one with `Client::set_transport` refuses such requests (a transport error that
+    /// says so) unless this says `true`: then the caller's transport is trusted to present the
+    /// certificate itself. Default `false`.
+    fn presents_client_certificate(&self) -> bool {
+        false
+    }
 }
 
 /// The default transport: async reqwest with rustls.
@@ -126,6 +148,34 @@ impl ReqwestTransport {
         options: &HttpOptions,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, TransportError> {
+        Self::build(options, &env, None).map_err(|e| match e {
+            BuildError::Transport(e) => e,
+            BuildError::Identity(_) => TransportError::new(
+                TransportErrorKind::Other,
+                "no client identity was given, yet one was refused",
+            ),
+        })
+    }
+
+    /// [`ReqwestTransport::with_options`], presenting `identity` (a TLS client certificate
+    /// and its key) in every handshake (RFC 8705 section 2). The client's pool and identity
+    /// go together: a client with another certificate needs another transport.
+    pub fn with_client_identity(
+        options: &HttpOptions,
+        identity: &ClientIdentity,
+    ) -> Result<Self, TransportError> {
+        Self::build(options, &|name| std::env::var(name).ok(), Some(identity)).map_err(|e| match e {
+            BuildError::Transport(e) => e,
+            BuildError::Identity(reason) => TransportError::new(TransportErrorKind::Other, reason),
+        })
+    }
+
+    /// Builds the reqwest client; an error tells a refused identity from anything else.
+    pub(crate) fn build(
+        options: &HttpOptions,
+        env: &dyn Fn(&str) -> Option<String>,
+        identity: Option<&ClientIdentity>,
+    ) -> Result<Self, BuildError> {
         // The per-attempt timeout is enforced by `Client::send` around any transport, so the
         // reqwest client carries only the connect timeout (one timer per request, not two).
         // `no_proxy()` drops reqwest's own reading of the environment (which would send plain
@@ -134,11 +184,37 @@ impl ReqwestTransport {
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(options.connect_timeout)
             .no_proxy();
-        if let Some(proxy) = https_proxy(&env)? {
+        if let Some(proxy) = https_proxy(env).map_err(BuildError::Transport)? {
             builder = builder.proxy(proxy);
         }
-        let client = builder.build().map_err(|e| {
-            TransportError::with_source(TransportErrorKind::Other, e.to_string(), e)
+        for (i, pem) in options.root_certificates.iter().enumerate() {
+            let certificates = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+                .ok()
+                .filter(|c| !c.is_empty())
+                .ok_or_else(|| {
+                    BuildError::Transport(TransportError::new(
+                        TransportErrorKind::Other,
+                        format!("HttpOptions::root_certificates[{i}] holds no PEM certificate"),
+                    ))
+                })?;
+            builder = builder.tls_certs_merge(certificates);
+        }
+        if let Some(identity) = identity {
+            builder = builder.identity(identity.identity.clone());
+        }
+        let client = builder.build().map_err(|e| match identity {
+            // What rustls refuses once the PEM parsed: a key that is not the certificate's,
+            // or of a type it cannot sign with. Its text never holds key material.
+            Some(_) => BuildError::Identity(
+                "the TLS client certificate and key were refused: the key is not the \
+                 certificate's, or not of a supported type (RSA, ECDSA P-256/P-384, Ed25519)"
+                    .to_owned(),
+            ),
+            None => BuildError::Transport(TransportError::with_source(
+                TransportErrorKind::Other,
+                e.to_string(),
+                e,
+            )),
         })?;
         Ok(Self::new(client).body_limit(options.body_limit))
     }
@@ -147,6 +223,82 @@ impl ReqwestTransport {
     pub fn body_limit(mut self, bytes: usize) -> Self {
         self.body_limit = bytes;
         self
+    }
+}
+
+/// Why [`ReqwestTransport::build`] failed.
+#[cfg(feature = "reqwest")]
+#[derive(Debug)]
+pub(crate) enum BuildError {
+    /// The client identity (certificate and key) was refused; the text says why, without PEM.
+    Identity(String),
+    /// Anything else (a proxy variable, a root certificate, the TLS backend).
+    Transport(TransportError),
+}
+
+/// A TLS client certificate chain and its private key, parsed from PEM, for a transport that
+/// presents them in the handshake (RFC 8705 section 2, mutual TLS client authentication).
+///
+/// Debug shows nothing of the PEM: the key is a secret, and the certificate comes from an
+/// input the runtime treats as one.
+#[cfg(feature = "reqwest")]
+#[derive(Clone)]
+pub struct ClientIdentity {
+    identity: reqwest::Identity,
+}
+
+/// Which of the two PEM texts of a [`ClientIdentity`] could not be read.
+#[cfg(feature = "reqwest")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdentityPart {
+    /// The certificate chain.
+    Certificate,
+    /// The private key.
+    Key,
+}
+
+#[cfg(feature = "reqwest")]
+impl ClientIdentity {
+    /// Reads a certificate chain (PEM `CERTIFICATE` blocks, leaf first) and its private key
+    /// (PEM PKCS#8 `PRIVATE KEY`, PKCS#1 `RSA PRIVATE KEY` or SEC1 `EC PRIVATE KEY`). An
+    /// error names the part that could not be read and says why, quoting neither.
+    pub fn from_pem(certificate: &str, key: &str) -> Result<Self, (IdentityPart, &'static str)> {
+        let certificates = reqwest::Certificate::from_pem_bundle(certificate.as_bytes())
+            .map_err(|_| (IdentityPart::Certificate, "is not PEM certificates"))?;
+        if certificates.is_empty() {
+            return Err((
+                IdentityPart::Certificate,
+                "holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+            ));
+        }
+        if certificate.contains("PRIVATE KEY-----") {
+            return Err((
+                IdentityPart::Certificate,
+                "holds a private key: give the key its own input",
+            ));
+        }
+        if !key.contains("PRIVATE KEY-----") {
+            return Err((
+                IdentityPart::Key,
+                "holds no PEM private key (-----BEGIN PRIVATE KEY-----)",
+            ));
+        }
+        // reqwest reads certificates and key from one PEM text, wiped once read.
+        let pem = crate::Secret::new(format!("{certificate}\n{key}"));
+        let identity = reqwest::Identity::from_pem(pem.expose().as_bytes()).map_err(|_| {
+            (
+                IdentityPart::Key,
+                "is not a PEM private key (PKCS#8, PKCS#1 or SEC1)",
+            )
+        })?;
+        Ok(ClientIdentity { identity })
+    }
+}
+
+#[cfg(feature = "reqwest")]
+impl std::fmt::Debug for ClientIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientIdentity").finish_non_exhaustive()
     }
 }
 

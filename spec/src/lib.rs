@@ -439,6 +439,7 @@ impl<'a> ProviderSpec<'a> {
         input.secret
             || CONFIDENTIAL_PARAMS.contains(&input.name)
             || self.signs_with(input.name)
+            || self.presents_in_tls(input.name)
             || self.grants.iter().any(|grant| {
                 grant.params.iter().any(|param| {
                     param.source.reads(input.name) && CONFIDENTIAL_PARAMS.contains(&param.name)
@@ -456,6 +457,16 @@ impl<'a> ProviderSpec<'a> {
             .map(|client| &client.assertion)
             .chain(self.grants.iter().filter_map(|g| g.assertion.as_ref()))
             .any(|assertion| assertion.key == input)
+    }
+
+    /// Whether `input` is the certificate or private key of a TLS client certificate
+    /// placement (RFC 8705 section 2): PEM the runtime reads into the handshake, always secret.
+    pub fn presents_in_tls(&self, input: &str) -> bool {
+        self.credentials
+            .accepted
+            .iter()
+            .filter_map(Placement::mutual_tls)
+            .any(|m| m.certificate == input || m.key == input)
     }
 
     /// The first grant of this kind (the only one, for a built-in kind).
@@ -705,9 +716,32 @@ pub enum Placement<'a> {
     /// `client_secret_jwt` (OpenID Connect Core section 9, spec format 1.1): as
     /// [`Placement::PrivateKeyJwt`], but the JWT is an HMAC (HS*) keyed with the client secret.
     ClientSecretJwt(ClientAssertion<'a>),
+    /// `tls_client_auth` (RFC 8705 section 2.1, spec format 1.2): the client presents an X.509
+    /// certificate issued by a CA the provider trusts in the TLS handshake of the token
+    /// request, and sends its `client_id` in the body.
+    TlsClientAuth(MutualTls<'a>),
+    /// `self_signed_tls_client_auth` (RFC 8705 section 2.2, spec format 1.2): the same wire as
+    /// [`Placement::TlsClientAuth`], with a self-signed certificate the provider registered.
+    SelfSignedTlsClientAuth(MutualTls<'a>),
     /// Several headers at once (spec format 1.2, `headers:`), such as an application key and
     /// an API key; at least one reads a secret input. Every value is sensitive.
     Headers(&'a [HeaderSpec<'a>]),
+}
+
+/// A client that authenticates with a TLS client certificate (RFC 8705 section 2): the
+/// runtime presents `certificate` and `key` (PEM) in the handshake and sends `client_id` as a
+/// body parameter (RFC 8705 section 2: the client includes `client_id`; RFC 6749 section 2.3.1
+/// places it in the body).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MutualTls<'a> {
+    /// The input holding the client ID, sent in the body.
+    pub client_id: &'a str,
+    /// The input holding the client's certificate chain, PEM (`-----BEGIN CERTIFICATE-----`),
+    /// leaf first. Always secret: read into the TLS handshake, never sent as a parameter.
+    pub certificate: &'a str,
+    /// The input holding the certificate's private key, PEM (PKCS#8, PKCS#1 or SEC1). Always
+    /// secret, never sent.
+    pub key: &'a str,
 }
 
 /// The `client_assertion_type` of a JWT client assertion (RFC 7523 section 2.2).
@@ -859,8 +893,9 @@ impl<'a> AssertionSpec<'a> {
 }
 
 impl<'a> Placement<'a> {
-    /// Short name: `header`, `basic`, `body`, `query`, `private_key_jwt` or
-    /// `client_secret_jwt`.
+    /// Short name: `header`, `basic`, `body`, `query`, `private_key_jwt`,
+    /// `client_secret_jwt`, `tls_client_auth` or `self_signed_tls_client_auth` (the
+    /// `token_endpoint_auth_method` names of RFC 8705 sections 2.1.1 and 2.2.1).
     pub fn kind(&self) -> &'static str {
         match self {
             Placement::Header { .. } => "header",
@@ -869,6 +904,8 @@ impl<'a> Placement<'a> {
             Placement::Query(_) => "query",
             Placement::PrivateKeyJwt(_) => "private_key_jwt",
             Placement::ClientSecretJwt(_) => "client_secret_jwt",
+            Placement::TlsClientAuth(_) => "tls_client_auth",
+            Placement::SelfSignedTlsClientAuth(_) => "self_signed_tls_client_auth",
             Placement::Headers(_) => "headers",
         }
     }
@@ -877,6 +914,15 @@ impl<'a> Placement<'a> {
     pub fn client_assertion(&self) -> Option<&ClientAssertion<'a>> {
         match self {
             Placement::PrivateKeyJwt(a) | Placement::ClientSecretJwt(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The client certificate of a `tls_client_auth` or `self_signed_tls_client_auth`
+    /// placement (RFC 8705 section 2).
+    pub fn mutual_tls(&self) -> Option<&MutualTls<'a>> {
+        match self {
+            Placement::TlsClientAuth(m) | Placement::SelfSignedTlsClientAuth(m) => Some(m),
             _ => None,
         }
     }
@@ -907,6 +953,17 @@ impl<'a> Placement<'a> {
             {
                 Some("client_assertion".into())
             }
+            Placement::TlsClientAuth(m) | Placement::SelfSignedTlsClientAuth(m)
+                if m.client_id == input =>
+            {
+                Some("body".into())
+            }
+            // Presented in the TLS handshake (RFC 8705 section 2), never sent as a parameter.
+            Placement::TlsClientAuth(m) | Placement::SelfSignedTlsClientAuth(m)
+                if m.certificate == input || m.key == input =>
+            {
+                Some("tls_client_certificate".into())
+            }
             Placement::Headers(headers) => headers
                 .iter()
                 .find(|h| h.source.reads(input))
@@ -931,6 +988,9 @@ impl<'a> Placement<'a> {
                     }
                 }
                 inputs
+            }
+            Placement::TlsClientAuth(m) | Placement::SelfSignedTlsClientAuth(m) => {
+                vec![m.client_id, m.certificate, m.key]
             }
             Placement::Headers(headers) => {
                 let mut inputs = Vec::new();

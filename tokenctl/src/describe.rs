@@ -150,6 +150,18 @@ fn credential_placement(placement: &Placement, input: &str) -> Option<String> {
         {
             Some("client_assertion".into())
         }
+        // RFC 8705 section 2: the client ID goes in the body; certificate and key are
+        // presented in the TLS handshake, never sent as parameters.
+        Placement::TlsClientAuth(t) | Placement::SelfSignedTlsClientAuth(t)
+            if t.client_id == input =>
+        {
+            Some("body".into())
+        }
+        Placement::TlsClientAuth(t) | Placement::SelfSignedTlsClientAuth(t)
+            if t.certificate == input || t.key == input =>
+        {
+            Some("tls_client_certificate".into())
+        }
         _ => None,
     }
 }

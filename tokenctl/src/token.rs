@@ -37,7 +37,9 @@ pub struct TokenArgs {
     /// provider's first).
     #[arg(long, value_name = "GRANT")]
     pub grant: Option<String>,
-    /// An input value (names as in `tokenctl describe`); else TOKENSPEC_<NAME> is read.
+    /// An input value (names as in `tokenctl describe`); else TOKENSPEC_<NAME> is read. A PEM
+    /// input (a TLS client certificate or key, a signing key) is read from a file with
+    /// NAME=@PATH.
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub set: Vec<String>,
     /// Replace scheme, host and port of the token URL (path and query are kept); plain http

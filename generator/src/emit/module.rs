@@ -151,6 +151,12 @@ fn placement_enum(p: &Provider) -> Option<TokenStream> {
                 "A client assertion keyed with the client secret ({}, RFC 7523 section 2.2).",
                 c.assertion.algorithm.name()
             ),
+            Placement::TlsClientAuth(_) => {
+                "A TLS client certificate issued by a CA the provider trusts (RFC 8705 section 2.1).".to_owned()
+            }
+            Placement::SelfSignedTlsClientAuth(_) => {
+                "A self-signed TLS client certificate the provider registered (RFC 8705 section 2.2).".to_owned()
+            }
             Placement::Headers(list) => {
                 let names: Vec<String> = list.iter().map(|h| text::code(h.name)).collect();
                 format!("In the {} headers.", names.join(", "))

@@ -15,7 +15,7 @@ use crate::model::{
     AuthorizeSpec, DiscoveryKind,
     AssertionSpec, BasicEncoding, BodyFormat, ClientAssertion, EnvironmentSpec, ErrorFormat,
     Expiry, FieldSpec, FieldType, GrantSpec, InputLocation, InputSpec, ParamLocation, ParamSource,
-    HeaderSpec, ParamSpec, Pkce, Placement, Provider, ResponseFormat, TemplatePart,
+    HeaderSpec, MutualTls, ParamSpec, Pkce, Placement, Provider, ResponseFormat, TemplatePart,
 };
 use crate::text;
 use std::fmt::Write;
@@ -123,6 +123,21 @@ fn pairs(pairs: &[(&str, &str)]) -> String {
     format!("&[{}]", items.join(", "))
 }
 
+/// A TLS client certificate placement's inputs (RFC 8705 section 2).
+fn mutual_tls(tls: &MutualTls) -> String {
+    let MutualTls {
+        client_id,
+        certificate,
+        key,
+    } = tls;
+    format!(
+        "rt::MutualTls {{ client_id: {}, certificate: {}, key: {} }}",
+        lit(client_id),
+        lit(certificate),
+        lit(key)
+    )
+}
+
 fn placement(p: &Placement) -> String {
     match p {
         Placement::Header {
@@ -160,6 +175,12 @@ fn placement(p: &Placement) -> String {
                 "rt::Placement::ClientSecretJwt({})",
                 client_assertion(client)
             )
+        }
+        Placement::TlsClientAuth(tls) => {
+            format!("rt::Placement::TlsClientAuth({})", mutual_tls(tls))
+        }
+        Placement::SelfSignedTlsClientAuth(tls) => {
+            format!("rt::Placement::SelfSignedTlsClientAuth({})", mutual_tls(tls))
         }
         Placement::Headers(list) => format!("rt::Placement::Headers({})", headers(list)),
     }

@@ -219,7 +219,8 @@ pub struct Credentials {
 fn placement_schema(_: &mut SchemaGenerator) -> Schema {
     json_schema!({
         "type": "string",
-        "enum": ["header", "basic", "body", "query", "private_key_jwt", "client_secret_jwt"],
+        "enum": ["header", "basic", "body", "query", "private_key_jwt", "client_secret_jwt",
+            "tls_client_auth", "self_signed_tls_client_auth"],
     })
 }
 
@@ -249,6 +250,15 @@ pub struct Accepted {
     /// section 9 `client_secret_jwt`).
     #[serde(default)]
     pub client_secret_jwt: Option<JwtCredential>,
+    /// A TLS client certificate issued by a CA the provider trusts, presented in the
+    /// handshake of the token request; `client_id` goes in the body (spec format 1.2; RFC 8705
+    /// section 2.1).
+    #[serde(default)]
+    pub tls_client_auth: Option<TlsCredential>,
+    /// A self-signed TLS client certificate the provider registered, presented as with
+    /// `tls_client_auth` (spec format 1.2; RFC 8705 section 2.2).
+    #[serde(default)]
+    pub self_signed_tls_client_auth: Option<TlsCredential>,
 }
 
 /// A client assertion the runtime signs for every request (spec format 1.1, RFC 7523): its
@@ -282,6 +292,19 @@ pub struct JwtCredential {
     /// section 4.2 makes it optional).
     #[serde(default)]
     pub send_client_id: Option<Spanned<bool>>,
+}
+
+/// A TLS client certificate (spec format 1.2, RFC 8705 section 2): three inputs, the
+/// certificate and key PEM text the runtime presents in the handshake.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TlsCredential {
+    /// The input holding the client ID, sent as `client_id` in the body.
+    pub client_id: Str,
+    /// The secret input holding the client certificate (chain), PEM.
+    pub certificate: Str,
+    /// The secret input holding the certificate's private key, PEM.
+    pub key: Str,
 }
 
 /// A claim's value: a fixed `value` or the caller's `input`.

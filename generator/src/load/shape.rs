@@ -285,6 +285,7 @@ fn key_orders() -> &'static HashMap<String, &'static [&'static str]> {
             entry::<raw::HeaderCredential>(),
             entry::<raw::BasicCredential>(),
             entry::<raw::JwtCredential>(),
+            entry::<raw::TlsCredential>(),
             entry::<raw::ClaimValue>(),
             entry::<raw::GrantAssertion>(),
             entry::<raw::Request>(),

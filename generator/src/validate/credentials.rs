@@ -117,6 +117,19 @@ impl<'b> Checker<'_, 'b> {
                 at.push(jwt.client_id.referenced);
             }
         }
+        for (kind, tls) in [
+            ("tls_client_auth", &a.tls_client_auth),
+            ("self_signed_tls_client_auth", &a.self_signed_tls_client_auth),
+        ] {
+            let Some(tls) = tls else { continue };
+            let checked = self.mutual_tls(kind, tls, inputs, body);
+            accepted.push(if kind == "tls_client_auth" {
+                model::Placement::TlsClientAuth(checked)
+            } else {
+                model::Placement::SelfSignedTlsClientAuth(checked)
+            });
+            at.push(tls.client_id.referenced);
+        }
         for (placement, location) in accepted.iter().zip(&at) {
             for input in placement.inputs() {
                 if self.declared(inputs, input).is_some_and(|i| i.per_request) {

@@ -27,6 +27,7 @@ mod examples;
 mod grants;
 mod identifiers;
 mod inputs;
+mod mutual_tls;
 mod response;
 mod urls;
 
@@ -413,6 +414,7 @@ impl<'b> Checker<'_, 'b> {
             headers: &[],
         };
         self.signing_keys_stay_keys(spec, &lowered);
+        self.tls_identity_stays_in_tls(spec, &lowered);
         // Only a spec that is otherwise sound is worth reading examples with.
         if self.diagnostics.len() > before {
             return None;
