@@ -121,6 +121,7 @@ feature!(
     oauth2_header_auth,
     client_credentials,
     two_step,
+    two_step_grant,
     alias,
     refresh_url,
     headers,

@@ -441,6 +441,8 @@ struct Input {
     per_request: bool,
     default: Option<String>,
     host_name: bool,
+    /// Made for a value of the entry (not one of the inputs every OAuth spec has).
+    from_entry: bool,
 }
 
 /// The request body of the spec.
@@ -451,7 +453,7 @@ enum Body {
 }
 
 /// Where the client's credentials go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Credentials {
     /// RFC 6749 2.3.1 in the body: wire names of the client id and secret.
     Body {
@@ -466,6 +468,8 @@ enum Credentials {
     None,
     /// A TLS client certificate (RFC 8705 2.1), the client ID in the body.
     Tls,
+    /// In the body under the entry's own names: wire name, input.
+    Fields(Vec<(String, String)>),
 }
 
 /// The making of one spec.
@@ -477,13 +481,19 @@ struct Mapper<'e> {
     /// A token request by GET (spec format 1.2 `request.method`).
     get: bool,
     /// Headers every token request sends (spec format 1.2 `request.headers`).
-    headers: Vec<(String, Source)>,
+    headers: Params,
     /// Whether the values being mapped belong to the authorize URL, which is built before
     /// the authorization callback brings its values (`redirect_uri_metadata`).
     authorize_step: bool,
+    /// Names of the inputs the spec has whatever the entry says (`client_id`, `code`...): a
+    /// value of the entry may not take one.
+    reserved: &'static [&'static str],
 }
 
 type Mapped<T> = Result<T, Reason>;
+
+/// Parameters or headers: wire name and value, in the entry's order.
+type Params = Vec<(String, Source)>;
 
 impl<'e> Mapper<'e> {
     fn new(key: &'e str, name: &'e str, entry: &'e Entry) -> Self {
@@ -495,6 +505,7 @@ impl<'e> Mapper<'e> {
             get: false,
             headers: Vec::new(),
             authorize_step: false,
+            reserved: &[],
         }
     }
 
@@ -703,8 +714,14 @@ impl<'e> Mapper<'e> {
                 format!("`{}` has no snake_case input name", super::shown(x)),
             )
         })?;
+        if self.reserved.contains(&name.as_str()) {
+            return Err(Reason::with_detail(
+                "a value named like a standard input",
+                format!("the value `{x}` would be the input `{name}`, which the spec has already"),
+            ));
+        }
         if let Some(existing) = self.inputs.get(&name) {
-            if existing.per_request || STANDARD_INPUTS.contains(&name.as_str()) {
+            if !existing.from_entry {
                 return Err(Reason::with_detail(
                     "a value named like a standard input",
                     format!(
@@ -749,6 +766,7 @@ impl<'e> Mapper<'e> {
                 description,
                 secret,
                 default,
+                from_entry: true,
                 ..Input::default()
             },
         );
@@ -815,12 +833,7 @@ impl<'e> Mapper<'e> {
 
     /// The parameters of a Nango map (`token_params`...), but `grant_type` and the names in
     /// `skip`.
-    fn params(
-        &mut self,
-        key: &str,
-        body: Option<Body>,
-        skip: &[&str],
-    ) -> Mapped<Vec<(String, Source)>> {
+    fn params(&mut self, key: &str, body: Option<Body>, skip: &[&str]) -> Mapped<Params> {
         let mut out = Vec::new();
         if let Some(map) = self.map_of(key)? {
             for (k, v) in map {
@@ -982,7 +995,7 @@ impl<'e> Mapper<'e> {
 
     /// The entry's `authorization_params`, but `response_type: code` (sent anyway); one that
     /// would replace another standard parameter is refused.
-    fn authorize_params(&mut self) -> Mapped<Vec<(String, Source)>> {
+    fn authorize_params(&mut self) -> Mapped<Params> {
         let mut authorize = Vec::new();
         if let Some(map) = self.map_of("authorization_params")? {
             for (k, v) in map {
@@ -1009,6 +1022,7 @@ impl<'e> Mapper<'e> {
     }
 
     fn oauth2(mut self) -> Mapped<String> {
+        self.reserved = STANDARD_INPUTS;
         match self.grant_type("token_params")? {
             None | Some("authorization_code") => {}
             Some(other) => {
@@ -1181,6 +1195,13 @@ impl<'e> Mapper<'e> {
     }
 
     fn client_credentials(mut self) -> Mapped<String> {
+        self.reserved = &[
+            "client_id",
+            "client_secret",
+            "scope",
+            "client_certificate",
+            "client_private_key",
+        ];
         match self.grant_type("token_params")? {
             None | Some("client_credentials") => {}
             Some(other) => {
@@ -1391,11 +1412,9 @@ impl<'e> Mapper<'e> {
             access.set("from", Node::text(&token));
         }
         fields.set("access_token", access);
-        if path("refresh_token")?.is_some() {
-            return Err(Reason::new(
-                "a TWO_STEP refresh token (refreshed by the same request) not supported",
-            ));
-        }
+        // Without `refresh_token_params` (refused above) Nango keeps a refresh token but
+        // renews by sending the token request again, as a token source does: it is not read.
+        path("refresh_token")?;
         if let Some(p) = path("token_expiration")? {
             let strategy = match response.get("token_expiration_strategy") {
                 None | Some(Value::Null) => "expireAt",
@@ -1429,18 +1448,13 @@ impl<'e> Mapper<'e> {
         };
         let mut grants = Node::map();
         let mut grant = Node::map();
-        let (grant_name, credentials) = match grant_type {
-            None => ("none".to_owned(), Credentials::None),
-            Some(gt) => {
-                return Err(Reason::with_detail(
-                    "a TWO_STEP grant_type whose client credentials are parameters",
-                    format!(
-                        "`grant_type: {}` with the client's credentials among token_params",
-                        super::shown(gt)
-                    ),
-                ));
-            }
+        let (grant_name, credentials, params) = match grant_type {
+            None => ("none".to_owned(), Credentials::None, params),
+            Some(gt) => two_step_grant(gt, params)?,
         };
+        if let Some(gt) = grant_type.filter(|_| grant_name != "client_credentials") {
+            grant.set("grant_type", Node::text(gt));
+        }
         if !params.is_empty() {
             grant.set("params", params_node(&params));
         }
@@ -1521,8 +1535,15 @@ impl<'e> Mapper<'e> {
             inputs.set(name, n);
         }
         root.set("inputs", inputs);
-        let placement = match credentials {
+        let placement = match &credentials {
             Credentials::None => None,
+            Credentials::Fields(fields) => {
+                let mut p = Node::map();
+                for (wire, input) in fields {
+                    p.set(wire, Node::plain(input));
+                }
+                Some(("body", p))
+            }
             Credentials::Body { id, secret } => {
                 let mut p = Node::map();
                 p.set(id, Node::plain("client_id"));
@@ -1539,7 +1560,7 @@ impl<'e> Mapper<'e> {
                 let mut p = Node::map();
                 p.set("user", Node::plain("client_id"));
                 p.set("password", Node::plain("client_secret"));
-                p.set("encoding", Node::plain(if form { "form" } else { "raw" }));
+                p.set("encoding", Node::plain(if *form { "form" } else { "raw" }));
                 Some(("basic", p))
             }
             Credentials::Tls => {
@@ -1613,6 +1634,50 @@ impl<'e> Mapper<'e> {
         root.render(&mut text, 0);
         Ok(text)
     }
+}
+
+/// A `TWO_STEP` request that sends a `grant_type` is an OAuth grant: its `client_id` and
+/// `client_secret` parameters, given whole by inputs, are the client's credentials in the
+/// body (RFC 6749 2.3.1) under the entry's own names, and the grant is `client_credentials`
+/// or an extension grant (RFC 6749 4.5) named after its `grant_type` (`password`,
+/// `password_realm`).
+fn two_step_grant(grant_type: &str, params: Params) -> Mapped<(String, Credentials, Params)> {
+    let mut fields = Vec::new();
+    let mut rest = Vec::new();
+    for (wire, source) in params {
+        let standard = wire.to_ascii_lowercase();
+        match source {
+            Source::Input(input) if standard == "client_id" || standard == "client_secret" => {
+                fields.push((wire, input));
+            }
+            source => rest.push((wire, source)),
+        }
+    }
+    let has = |name: &str| fields.iter().any(|(w, _)| w.eq_ignore_ascii_case(name));
+    if !has("client_id") || !has("client_secret") {
+        return Err(Reason::with_detail(
+            "a TWO_STEP grant_type without client_id and client_secret parameters",
+            format!(
+                "`grant_type: {}` without the client's id and secret among token_params",
+                super::shown(grant_type)
+            ),
+        ));
+    }
+    let name = match grant_type {
+        "client_credentials" => "client_credentials".to_owned(),
+        other => {
+            let last = other.rsplit(['/', ':']).next().unwrap_or(other);
+            let name = last.replace('-', "_");
+            if !is_spec_name(&name) {
+                return Err(Reason::with_detail(
+                    "a TWO_STEP grant_type with no grant name",
+                    format!("`grant_type: {}` gives no grant name", super::shown(other)),
+                ));
+            }
+            name
+        }
+    };
+    Ok((name, Credentials::Fields(fields), rest))
 }
 
 /// Inputs every OAuth spec the importer writes has; a connection value may not take a name of
