@@ -16,7 +16,7 @@
 use crate::load::{self, Source, is_spec_file};
 use crate::model::{
     AssertionSpec, AuthorizeSpec, ClientAssertion, CredentialsSpec, ErrorFormat, Expiry, FieldSpec, FieldType,
-    GrantKind, GrantSpec, InputLocation, InputSpec, MutualTls, ParamSource, ParamSpec, Pkce, Provider,
+    GrantKind, GrantSpec, HeaderSpec, InputLocation, InputSpec, MutualTls, ParamSource, ParamSpec, Pkce, Provider,
     template_text,
 };
 use crate::template::{cell, placement_words};
@@ -206,6 +206,8 @@ impl Differ<'_> {
                 "the request's content type changes",
             );
         }
+        // Spec format 1.2: headers every request sends.
+        self.headers("request header", a.headers, b.headers, b);
         if a.response_format != b.response_format {
             self.breaking(
                 format!(
@@ -568,6 +570,58 @@ impl Differ<'_> {
                     } else {
                         "a new variant of the non-exhaustive `OptionalInput`"
                     },
+                );
+            }
+        }
+    }
+
+    /// Headers sent with a request (spec format 1.2: `request.headers`, a grant's `headers`),
+    /// matched by name case-insensitively (RFC 9110 section 5.1). As with parameters: a
+    /// header removed or changed is breaking (the server may need it as it was); one added is
+    /// compatible only when it is sent just when optional inputs are set.
+    fn headers(&mut self, what: &str, old: &[HeaderSpec], new: &[HeaderSpec], b: &Provider) {
+        fn find<'a>(list: &[HeaderSpec<'a>], name: &str) -> Option<ParamSource<'a>> {
+            list.iter()
+                .find(|h| h.name.eq_ignore_ascii_case(name))
+                .map(|h| h.source)
+        }
+        for h in old {
+            match find(new, h.name) {
+                None => self.breaking(
+                    format!("{what} `{}` removed", h.name),
+                    "requests no longer send it",
+                ),
+                Some(source) if source != h.source => self.breaking(
+                    format!(
+                        "{what} `{}`: {} → {}",
+                        h.name,
+                        source_words(&h.source),
+                        source_words(&source)
+                    ),
+                    "requests send another value",
+                ),
+                Some(_) => {}
+            }
+        }
+        for h in new {
+            if find(old, h.name).is_some() {
+                continue;
+            }
+            let change = format!("{what} `{}` added", h.name);
+            let inputs = h.source.inputs();
+            if !inputs.is_empty()
+                && inputs
+                    .iter()
+                    .all(|i| b.input(i).is_some_and(|i| !i.required))
+            {
+                self.compatible(
+                    change,
+                    format!("sent only when optional input(s) {} are set", inputs.join(", ")),
+                );
+            } else {
+                self.breaking(
+                    change,
+                    format!("every request now sends {}", source_words(&h.source)),
                 );
             }
         }

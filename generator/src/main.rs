@@ -231,6 +231,8 @@ enum Auth {
     /// A self-signed TLS client certificate the provider registered (RFC 8705 section 2.2).
     #[value(alias = "self_signed_tls_client_auth")]
     SelfSignedTlsClientAuth,
+    /// Several credential headers at once, an app key and an API key (spec format 1.2).
+    Headers,
 }
 
 /// A response format: kebab-case as clap spells it, or snake_case as the spec does.
@@ -413,6 +415,7 @@ fn new(
             Auth::ClientSecretJwt => scaffold::Auth::ClientSecretJwt,
             Auth::TlsClientAuth => scaffold::Auth::TlsClientAuth,
             Auth::SelfSignedTlsClientAuth => scaffold::Auth::SelfSignedTlsClientAuth,
+            Auth::Headers => scaffold::Auth::Headers,
         },
         response: match response {
             Response::Json => tokenspec::model::ResponseFormat::Json,

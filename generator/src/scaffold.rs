@@ -38,11 +38,14 @@ pub enum Auth {
     /// `self_signed_tls_client_auth` (spec format 1.2): a self-signed TLS client certificate
     /// the provider registered (RFC 8705 §2.2).
     SelfSignedTlsClientAuth,
+    /// `headers` (spec format 1.2): an application key and an API key in two headers at once,
+    /// the second inside a template (`Authorization: Bearer {api_key}`).
+    Headers,
 }
 
 impl Auth {
     /// Every placement.
-    pub const ALL: [Auth; 9] = [
+    pub const ALL: [Auth; 10] = [
         Auth::Header,
         Auth::Basic,
         Auth::Body,
@@ -52,6 +55,7 @@ impl Auth {
         Auth::ClientSecretJwt,
         Auth::TlsClientAuth,
         Auth::SelfSignedTlsClientAuth,
+        Auth::Headers,
     ];
 
     /// The placement as the spec spells it.
@@ -66,6 +70,7 @@ impl Auth {
             Auth::ClientSecretJwt => "client_secret_jwt",
             Auth::TlsClientAuth => "tls_client_auth",
             Auth::SelfSignedTlsClientAuth => "self_signed_tls_client_auth",
+            Auth::Headers => "headers",
         }
     }
 
@@ -223,7 +228,8 @@ pub fn render(request: &Request) -> Result<String, ScaffoldError> {
                 authorize_url => authorize_url.as_str(),
                 host_vars => host_vars,
                 path_vars => path_vars,
-                needs_client_id => auth != Auth::Header || grant == GrantKind::AuthorizationCode,
+                needs_client_id => !matches!(auth, Auth::Header | Auth::Headers)
+                    || grant == GrantKind::AuthorizationCode,
             })
         })
         .map_err(error)?;

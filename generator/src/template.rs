@@ -74,7 +74,7 @@ pub fn placement_words(p: &Placement) -> String {
             "`self_signed_tls_client_auth` (self-signed TLS client certificate)".to_owned()
         }
         Placement::Headers(list) => {
-            let names: Vec<String> = list.iter().map(|h| format!("`{}`", h.name)).collect();
+            let names: Vec<String> = list.iter().map(|h| crate::text::code(h.name)).collect();
             format!("headers {}", names.join(", "))
         }
     }

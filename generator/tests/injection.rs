@@ -72,4 +72,35 @@ fn the_breakout_prefix_is_sent_as_data() {
     let request = client.fetch_token().request().expect("builds");
     let header = request.headers().get("x-evil").expect("credential header");
     assert_eq!(header.to_str().expect("ascii"), format!("{BREAKOUT}k"));
+    // Spec format 1.2: a template's text is data too, in a header and in the body.
+    let header = request.headers().get("x-breakout").expect("request header");
+    assert_eq!(header.to_str().expect("ascii"), format!("{BREAKOUT} k */"));
+    let body: Vec<(String, String)> = url::form_urlencoded::parse(request.body())
+        .into_owned()
+        .collect();
+    assert!(
+        body.contains(&("y".to_owned(), format!("*/ p /* {{{BREAKOUT}}}"))),
+        "{body:?}"
+    );
+}
+
+#[test]
+fn template_text_stays_in_literals() {
+    use tokenspec_runtime::{ParamSource, TemplatePart};
+    assert_eq!(
+        evil::PROVIDER.headers[0].source,
+        ParamSource::Template(&[
+            TemplatePart::Text("\"); std::process::exit(1); (\" "),
+            TemplatePart::Input("api_key"),
+            TemplatePart::Text(" */"),
+        ])
+    );
+    assert_eq!(
+        evil::PROVIDER.grants[0].params[1].source,
+        ParamSource::Template(&[
+            TemplatePart::Text("*/ "),
+            TemplatePart::Input("path_var"),
+            TemplatePart::Text(" /* {\"); std::process::exit(1); (\"}"),
+        ])
+    );
 }

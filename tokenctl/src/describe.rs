@@ -2,8 +2,8 @@
 
 use serde_json::{Value, json};
 use tokenspec_runtime::{
-    EnvironmentSpec, GrantKind, InputLocation, InputSpec, ParamLocation, ParamSource, ParamSpec,
-    Placement, ProviderSpec,
+    EnvironmentSpec, GrantKind, InputLocation, InputSpec, ParamLocation, ParamSpec, Placement,
+    ProviderSpec,
 };
 
 /// The `providers --json` object of one provider.
@@ -85,7 +85,12 @@ pub fn placement(provider: &ProviderSpec, input: &InputSpec) -> Option<String> {
         return Some(p);
     }
     let query_only = matches!(preferred, Some(Placement::Query(_)));
-    let uses = |param: &ParamSpec| matches!(param.source, ParamSource::Input(i) if i == input.name);
+    // An input alone or inside a template (spec format 1.2).
+    let uses = |param: &ParamSpec| param.source.reads(input.name);
+    // A header of every request (spec format 1.2, `request.headers`).
+    if let Some(header) = provider.headers.iter().find(|h| h.source.reads(input.name)) {
+        return Some(format!("header:{}", header.name));
+    }
     for grant in provider.grants {
         if let Some(param) = grant.params.iter().find(|p| uses(p)) {
             let location = if query_only || param.location == ParamLocation::Query {
@@ -162,6 +167,11 @@ fn credential_placement(placement: &Placement, input: &str) -> Option<String> {
         {
             Some("tls_client_certificate".into())
         }
+        // Spec format 1.2: one of several credential headers.
+        Placement::Headers(headers) => headers
+            .iter()
+            .find(|h| h.source.reads(input))
+            .map(|h| format!("header:{}", h.name)),
         _ => None,
     }
 }

@@ -14,7 +14,7 @@
 use serde_json::Value;
 use std::collections::BTreeSet;
 use tokenspec_runtime::mask::SecretMask;
-use tokenspec_runtime::{CONFIDENTIAL_PARAMS, ParamSource, Placement, ProviderSpec};
+use tokenspec_runtime::{CONFIDENTIAL_PARAMS, Placement, ProviderSpec};
 
 /// What a masked value prints as.
 pub const MASK: &str = tokenspec_runtime::mask::MASK;
@@ -133,9 +133,9 @@ pub fn secret_params(provider: &ProviderSpec) -> BTreeSet<String> {
     }
     for grant in provider.grants {
         for param in grant.params.iter().chain(grant.authorize_params) {
-            if let ParamSource::Input(input) = param.source
-                && secret(input)
-            {
+            // An input alone, or inside a template (spec format 1.2): a value built from a
+            // secret is secret.
+            if param.source.inputs().into_iter().any(secret) {
                 names.insert(param.name.to_owned());
             }
         }
@@ -346,6 +346,56 @@ mod tests {
         assert_eq!(
             mask_json_body(r#"{"client_id":"i","client_secret":"s"}"#, &secret),
             r#"{"client_id":"i","client_secret":"***"}"#
+        );
+    }
+
+    #[test]
+    fn a_parameter_built_from_a_secret_by_a_template_is_masked() {
+        use tokenspec_runtime::{GrantSpec, InputSpec, ParamSource, ParamSpec, TemplatePart};
+        static INPUTS: [InputSpec; 2] = [
+            InputSpec {
+                name: "account",
+                ..InputSpec::DEFAULT
+            },
+            InputSpec {
+                name: "api_key",
+                secret: true,
+                ..InputSpec::DEFAULT
+            },
+        ];
+        static GRANTS: [GrantSpec; 1] = [GrantSpec {
+            params: &[
+                ParamSpec {
+                    name: "signature",
+                    source: ParamSource::Template(&[
+                        TemplatePart::Input("account"),
+                        TemplatePart::Text(":"),
+                        TemplatePart::Input("api_key"),
+                    ]),
+                    ..ParamSpec::DEFAULT
+                },
+                ParamSpec {
+                    name: "label",
+                    source: ParamSource::Template(&[
+                        TemplatePart::Text("acct-"),
+                        TemplatePart::Input("account"),
+                    ]),
+                    ..ParamSpec::DEFAULT
+                },
+            ],
+            ..GrantSpec::DEFAULT
+        }];
+        static PROVIDER: ProviderSpec = ProviderSpec {
+            inputs: &INPUTS,
+            grants: &GRANTS,
+            ..ProviderSpec::DEFAULT
+        };
+        let secret = secret_params(&PROVIDER);
+        assert!(secret.contains("signature"));
+        assert!(!secret.contains("label"));
+        assert_eq!(
+            mask_pairs("signature=acme%3Ak&label=acct-acme", &secret),
+            "signature=***&label=acct-acme"
         );
     }
 }

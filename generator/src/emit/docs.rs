@@ -6,7 +6,7 @@
 //! the `docs` URL as an autolink (validation checked it), every `|` escaped and no line break,
 //! so no cell can hold HTML, a link, an image or code, nor break the table.
 
-use crate::model::{Expiry, GrantKind, GrantSpec, Placement, Provider};
+use crate::model::{Expiry, GrantKind, GrantSpec, ParamSource, Placement, Provider};
 use crate::template::{TemplateError, environment, placement_words};
 use crate::text;
 use minijinja::context;
@@ -34,6 +34,8 @@ struct Row {
     grants: Vec<String>,
     preferred: Option<String>,
     alternatives: Vec<String>,
+    /// `request.headers` (spec format 1.2): each name, with its fixed value if it has one.
+    headers: Vec<String>,
     lifetime: String,
     /// The answers' format and the fields read from headers, as code spans.
     response: String,
@@ -72,6 +74,10 @@ fn grant_cell(g: &GrantSpec) -> String {
 fn placement_cell(p: &Placement) -> String {
     match p {
         Placement::Header { name, .. } => format!("header {}", cell_code(name)),
+        Placement::Headers(list) => {
+            let names: Vec<String> = list.iter().map(|h| cell_code(h.name)).collect();
+            format!("headers {}", names.join(", "))
+        }
         other => placement_words(other),
     }
 }
@@ -129,6 +135,16 @@ fn row(p: &Provider) -> Row {
             })
             .collect(),
         grants: p.grants.iter().map(grant_cell).collect(),
+        headers: p
+            .headers
+            .iter()
+            .map(|h| match h.source {
+                ParamSource::Fixed(value) => {
+                    format!("{}: {}", cell_code(h.name), cell_code(value))
+                }
+                _ => cell_code(h.name),
+            })
+            .collect(),
         preferred: accepted.get(p.credentials.preferred).map(placement_cell),
         alternatives: accepted
             .iter()

@@ -220,7 +220,7 @@ fn placement_schema(_: &mut SchemaGenerator) -> Schema {
     json_schema!({
         "type": "string",
         "enum": ["header", "basic", "body", "query", "private_key_jwt", "client_secret_jwt",
-            "tls_client_auth", "self_signed_tls_client_auth"],
+            "tls_client_auth", "self_signed_tls_client_auth", "headers"],
     })
 }
 
@@ -259,6 +259,11 @@ pub struct Accepted {
     /// `tls_client_auth` (spec format 1.2; RFC 8705 section 2.2).
     #[serde(default)]
     pub self_signed_tls_client_auth: Option<TlsCredential>,
+    /// Several headers at once (spec format 1.2), header name → value, at least one built
+    /// from a secret input: an application key and an API key, `Authorization: {template:
+    /// "Bearer {api_key}"}`.
+    #[serde(default)]
+    pub headers: Option<Map<HeaderValue>>,
 }
 
 /// A client assertion the runtime signs for every request (spec format 1.1, RFC 7523): its
@@ -393,6 +398,11 @@ pub struct Request {
     /// The body format: `form` (the default), `json` or `none`.
     #[serde(default)]
     pub body: Option<Spanned<BodyFormat>>,
+    /// Headers every token request sends (spec format 1.2), header name → value:
+    /// `X-Api-Version: {value: "2"}`. Not `Host`, `Content-Length`, `Content-Type`,
+    /// `Transfer-Encoding`, `Connection` or another hop-by-hop header.
+    #[serde(default)]
+    pub headers: Map<HeaderValue>,
 }
 
 /// A request body format.
@@ -553,19 +563,88 @@ pub enum Pkce {
     Required,
 }
 
-/// A request parameter: a fixed value or an input.
+/// A request parameter: a fixed value, an input or a template.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Param {
-    /// A fixed value.
+    /// A fixed value: text, or (spec format 1.2, a JSON body only) a number, boolean,
+    /// mapping or list, sent as JSON as written.
     #[serde(default)]
-    pub value: Option<Str>,
+    pub value: Option<Spanned<FixedValue>>,
     /// The input whose value is sent.
     #[serde(default)]
     pub input: Option<Str>,
+    /// Text mixed with inputs (spec format 1.2): `"{client_id}:{account}"`; `{{` and `}}` are
+    /// literal braces. Encoded as a whole for where it lands.
+    #[serde(default)]
+    pub template: Option<Str>,
     /// `body` (the default) or `query`.
     #[serde(default, rename = "in")]
     pub location: Option<Spanned<ParamLocation>>,
+}
+
+/// A header's value (spec format 1.2): exactly one of a fixed `value`, the caller's `input`
+/// or a `template` (`"Bearer {api_key}"`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderValue {
+    /// A fixed text value.
+    #[serde(default)]
+    pub value: Option<Spanned<FixedValue>>,
+    /// The input whose value is sent.
+    #[serde(default)]
+    pub input: Option<Str>,
+    /// Text mixed with inputs: `"Bearer {api_key}"`; `{{` and `}}` are literal braces.
+    #[serde(default)]
+    pub template: Option<Str>,
+}
+
+/// A fixed value as the YAML wrote it: text (a string, or in spec format 1 and 1.1 any
+/// scalar), or a number, boolean, mapping or list (spec format 1.2: JSON as written, for a
+/// JSON body).
+#[derive(Debug, Clone, PartialEq)]
+pub enum FixedValue {
+    /// A string.
+    Text(String),
+    /// Anything else, as JSON: never `null`.
+    Json(serde_json::Value),
+}
+
+impl FixedValue {
+    /// The value as text: a string as it is, anything else as its JSON text (what spec
+    /// format 1 sent for a number or boolean).
+    pub fn text(&self) -> Cow<'_, str> {
+        match self {
+            FixedValue::Text(text) => Cow::Borrowed(text),
+            FixedValue::Json(json) => Cow::Owned(json.to_string()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FixedValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match serde_json::Value::deserialize(deserializer)? {
+            serde_json::Value::String(text) => Ok(FixedValue::Text(text)),
+            serde_json::Value::Null => Err(serde::de::Error::custom(
+                "expected a value, found nothing (null)",
+            )),
+            json => Ok(FixedValue::Json(json)),
+        }
+    }
+}
+
+impl JsonSchema for FixedValue {
+    fn schema_name() -> Cow<'static, str> {
+        "FixedValue".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": ["string", "number", "boolean", "object", "array"],
+            "additionalProperties": true,
+            "items": true,
+        })
+    }
 }
 
 /// Where a parameter goes.

@@ -291,6 +291,7 @@ fn key_orders() -> &'static HashMap<String, &'static [&'static str]> {
             entry::<raw::Request>(),
             entry::<raw::Grant>(),
             entry::<raw::Param>(),
+            entry::<raw::HeaderValue>(),
             entry::<raw::Scopes>(),
             entry::<raw::Response>(),
             entry::<raw::Field>(),

@@ -130,6 +130,15 @@ impl<'b> Checker<'_, 'b> {
             });
             at.push(tls.client_id.referenced);
         }
+        // Spec format 1.2: several credential headers at once.
+        if let Some(headers) = &a.headers {
+            let at_first = headers.first().map(|(k, _)| k.referenced);
+            let at_key = at_first.unwrap_or(creds.preferred.referenced);
+            if let Some(placement) = self.credential_headers(headers, at_key, inputs) {
+                accepted.push(placement);
+                at.push(at_key);
+            }
+        }
         for (placement, location) in accepted.iter().zip(&at) {
             for input in placement.inputs() {
                 if self.declared(inputs, input).is_some_and(|i| i.per_request) {

@@ -2,6 +2,7 @@
 //! extra parameters and the defaults of those.
 
 use super::Checker;
+use super::templates::Landing;
 use crate::load::raw;
 use crate::model::{self, GrantKind};
 use crate::names;
@@ -443,28 +444,44 @@ impl<'b> Checker<'_, 'b> {
                 );
                 continue;
             }
-            let source = match (&param.value, &param.input) {
-                (Some(v), None) => model::ParamSource::Fixed(self.text(&v.value)),
-                (None, Some(i)) => {
-                    self.input_ref(i, inputs, &format!("{what} `{}`", name.value));
-                    model::ParamSource::Input(self.text(&i.value))
-                }
-                _ => {
-                    self.error(
-                        name.referenced,
-                        format!(
-                            "{what} `{}` needs exactly one of `value` and `input`",
-                            name.value
-                        ),
-                        "`value: WebAPI` for a fixed value, `input: scope` for the caller's",
-                    );
-                    continue;
-                }
-            };
             let location = match param.location.as_ref().map(|l| l.value) {
                 Some(raw::ParamLocation::Query) => model::ParamLocation::Query,
                 Some(raw::ParamLocation::Body) | None => model::ParamLocation::Body,
             };
+            // Spec format 1.2: what a value may be depends on where it lands.
+            let landing = match (what, location, body) {
+                ("authorize parameter", _, _) => Landing::Authorize,
+                (_, model::ParamLocation::Query, _) => Landing::Query,
+                (_, model::ParamLocation::Body, model::BodyFormat::Json) => Landing::JsonBody,
+                _ => Landing::FormBody,
+            };
+            let Some(source) = self.value_source(
+                &format!("{what} `{}`", name.value),
+                name.referenced,
+                param.value.as_ref(),
+                param.input.as_ref(),
+                param.template.as_ref(),
+                landing,
+                inputs,
+            ) else {
+                continue;
+            };
+            if let (model::ParamSource::Template(_), Some(l)) = (&source, &param.location)
+                && location == model::ParamLocation::Query
+                && body != model::BodyFormat::None
+                && let Some(secret) = source
+                    .inputs()
+                    .into_iter()
+                    .find(|i| self.declared(inputs, i).is_some_and(|x| x.secret))
+            {
+                self.error(
+                    l.referenced,
+                    format!(
+                        "secret input `{secret}` is sent in the query string, but the request has a body"
+                    ),
+                    "URLs end up in logs: remove `in: query` so it goes in the body",
+                );
+            }
             if let (model::ParamSource::Input(i), Some(input_name)) = (&source, &param.input)
                 && self.declared(inputs, i).is_some_and(|x| x.secret)
             {

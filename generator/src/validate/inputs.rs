@@ -300,6 +300,7 @@ impl<'b> Checker<'_, 'b> {
         environments: &[model::EnvironmentSpec],
         credentials: &model::CredentialsSpec,
         grants: &[model::GrantSpec],
+        headers: &[model::HeaderSpec],
     ) {
         let mut used: BTreeSet<String> = BTreeSet::new();
         for env in environments {
@@ -313,9 +314,8 @@ impl<'b> Checker<'_, 'b> {
         }
         for g in grants {
             for p in g.params.iter().chain(g.authorize_params) {
-                if let model::ParamSource::Input(i) = p.source {
-                    used.insert(i.to_owned());
-                }
+                // An input alone or inside a template (spec format 1.2).
+                used.extend(p.source.inputs().into_iter().map(str::to_owned));
             }
             if g.pkce != model::Pkce::None {
                 used.insert("code_verifier".into());
@@ -323,6 +323,10 @@ impl<'b> Checker<'_, 'b> {
             if let Some(assertion) = &g.assertion {
                 used.extend(assertion.inputs().into_iter().map(str::to_owned));
             }
+        }
+        // `request.headers` (spec format 1.2).
+        for h in headers {
+            used.extend(h.source.inputs().into_iter().map(str::to_owned));
         }
         for (name, _) in &spec.inputs {
             if !used.contains(&name.value)

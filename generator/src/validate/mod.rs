@@ -29,6 +29,7 @@ mod identifiers;
 mod inputs;
 mod mutual_tls;
 mod response;
+mod templates;
 mod urls;
 
 /// Validates every loaded spec; returns the models, or every diagnostic of every file.
@@ -52,6 +53,7 @@ pub fn validate<'b>(
             suggested: BTreeSet::new(),
             lines: std::cell::OnceCell::new(),
             input_index: std::collections::HashMap::new(),
+            typed_values: false,
         };
         if let Some(provider) = checker.provider(file) {
             if let Some(other) = seen.insert(provider.name.to_owned(), file.source.path.clone()) {
@@ -86,6 +88,9 @@ struct Checker<'a, 'b> {
     /// Where each lowered input sits in the inputs list, so a reference is one lookup rather
     /// than a scan: a spec with thousands of inputs and references stays linear.
     input_index: std::collections::HashMap<String, usize>,
+    /// Spec format 1.2 reads a fixed `value` that is a number, boolean, mapping or list as
+    /// JSON; earlier formats sent a scalar as its text.
+    typed_values: bool,
 }
 
 fn suggestion<'a>(
@@ -250,6 +255,7 @@ impl<'b> Checker<'_, 'b> {
     fn provider(&mut self, file: &Loaded) -> Option<model::Provider<'b>> {
         let spec = &file.spec;
         let before = self.diagnostics.len();
+        self.typed_values = spec.spec_version.value >= 1.2;
 
         // Spec formats 1.1 and 1.2 only add keys, so every version reads the same way; a file
         // may declare 1.1 or 1.2 to say it needs this tokenspec or later.
@@ -305,6 +311,8 @@ impl<'b> Checker<'_, 'b> {
             Some(raw::BodyFormat::Form) | None => model::BodyFormat::Form,
         };
         let credentials = self.credentials(spec, &inputs, body);
+        // Spec format 1.2: headers every request sends.
+        let headers = self.request_headers(spec, &credentials, &inputs);
         let grants = self.grants(spec, &inputs, body, &credentials);
         let delimiter = match &spec.scopes.delimiter {
             Some(d) if d.value.is_empty() => {
@@ -383,7 +391,7 @@ impl<'b> Checker<'_, 'b> {
             }
         };
         let claims = self.claims(spec);
-        self.unused_inputs(spec, &inputs, &environments, &credentials, &grants);
+        self.unused_inputs(spec, &inputs, &environments, &credentials, &grants, &headers);
 
         let lowered = model::ProviderSpec {
             name: self.text(&spec.name.value),
@@ -411,7 +419,7 @@ impl<'b> Checker<'_, 'b> {
             access_lifetime,
             refresh_lifetime: spec.token.refresh_lifetime.as_ref().map(|l| l.value),
             claims: self.list(&claims),
-            headers: &[],
+            headers: self.list(&headers),
         };
         self.signing_keys_stay_keys(spec, &lowered);
         self.tls_identity_stays_in_tls(spec, &lowered);
