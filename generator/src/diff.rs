@@ -15,7 +15,7 @@
 
 use crate::load::{self, Source, is_spec_file};
 use crate::model::{
-    AssertionSpec, AuthorizeSpec, ClientAssertion, CredentialsSpec, ErrorFormat, Expiry, FieldSpec, FieldType,
+    AssertionSpec, AuthorizeSpec, ClientAssertion, CredentialChoice, CredentialsSpec, ErrorFormat, Expiry, FieldSpec, FieldType,
     GrantKind, GrantSpec, HeaderSpec, InputLocation, InputSpec, MutualTls, ParamSource, ParamSpec, Pkce, Provider,
     template_text,
 };
@@ -204,6 +204,22 @@ impl Differ<'_> {
             self.breaking(
                 format!("request body {} → {}", lower(a.body), lower(b.body)),
                 "the request's content type changes",
+            );
+        }
+        // Spec format 1.2: headers every request sends.
+        self.headers("request header", a.headers, b.headers, b);
+        // Spec format 1.2: how the request travels. A server that takes a POST answers a GET
+        // with 405, and one that reads its parameters from the body does not look in the URL.
+        if a.method != b.method {
+            self.breaking(
+                format!("request method {} → {}", a.method.name(), b.method.name()),
+                "the token request is sent with another method",
+            );
+        }
+        if a.params_in != b.params_in {
+            self.breaking(
+                format!("request params_in {} → {}", lower(a.params_in), lower(b.params_in)),
+                "grant_type and the parameters move between body and query string",
             );
         }
         // Spec format 1.2: headers every request sends.
@@ -804,6 +820,7 @@ impl Differ<'_> {
                 continue;
             };
             self.grant(b, old, new);
+            self.overrides(a, b, old, new);
             if let (Some(o), Some(n)) = (&old.assertion, &new.assertion)
                 && o != n
             {
@@ -817,6 +834,78 @@ impl Differ<'_> {
                     format!("new {} methods", methods(new)),
                 );
             }
+        }
+    }
+
+    /// A grant's own request (spec format 1.2): another token URL, method, parameter place,
+    /// body format or credentials is another request on the wire. A change the provider-wide
+    /// setting already explains (the grant overrides nothing either side) is reported there.
+    fn overrides(&mut self, a: &Provider, b: &Provider, old: &GrantSpec, new: &GrantSpec) {
+        let grant = old.name();
+        let (o, n) = (&old.overrides, &new.overrides);
+        if o.token_url != n.token_url {
+            for new_env in b.environments {
+                let Some(old_env) = a.environment(new_env.name) else {
+                    continue;
+                };
+                let (was, is) = (old.token_url(old_env), new.token_url(new_env));
+                if was != is {
+                    self.breaking(
+                        format!(
+                            "token_url of grant `{grant}` in `{}`: {} → {}",
+                            new_env.name,
+                            text::code(was),
+                            text::code(is)
+                        ),
+                        "the grant's token requests go to another URL",
+                    );
+                }
+            }
+        }
+        let (was, is) = (a.method_of(old), b.method_of(new));
+        if o.method != n.method && was != is {
+            self.breaking(
+                format!("method of grant `{grant}` {} → {}", was.name(), is.name()),
+                "the grant's token request is sent with another method",
+            );
+        }
+        let (was, is) = (a.params_in_of(old), b.params_in_of(new));
+        if o.params_in != n.params_in && was != is {
+            self.breaking(
+                format!("params_in of grant `{grant}` {} → {}", lower(was), lower(is)),
+                "grant_type and the parameters move between body and query string",
+            );
+        }
+        let (was, is) = (a.body_of(old), b.body_of(new));
+        if o.body != n.body && was != is {
+            self.breaking(
+                format!("request body of grant `{grant}` {} → {}", lower(was), lower(is)),
+                "the grant's request has another content type",
+            );
+        }
+        // By kind, not index: the accepted list may have grown.
+        let choice = |p: &Provider, c: Option<CredentialChoice>| match c {
+            None => "the client's placement".to_owned(),
+            Some(CredentialChoice::None) => "none".to_owned(),
+            Some(CredentialChoice::Placement(i)) => p
+                .credentials
+                .accepted
+                .get(i)
+                .map_or("?", |p| p.kind())
+                .to_owned(),
+        };
+        let (was, is) = (choice(a, o.credentials), choice(b, n.credentials));
+        if was != is {
+            self.breaking(
+                format!("credentials of grant `{grant}` {was} → {is}"),
+                "the grant authenticates the client another way",
+            );
+        }
+        if o.headers != n.headers {
+            self.breaking(
+                format!("headers of grant `{grant}` changed"),
+                "the grant's token request sends other headers",
+            );
         }
     }
 

@@ -75,7 +75,7 @@ fn real_specs_make_the_documented_models() {
     assert_eq!(
         learnlink.credentials.accepted[learnlink.credentials.preferred],
         Placement::Basic {
-            user: "tenant_id",
+            user: Some("tenant_id"),
             password: "client_secret",
             encoding: BasicEncoding::Raw,
         }
@@ -88,7 +88,7 @@ fn real_specs_make_the_documented_models() {
             .credentials
             .accepted
             .contains(&Placement::Basic {
-                user: "client_id",
+                user: Some("client_id"),
                 password: "client_secret",
                 encoding: BasicEncoding::Form,
             })

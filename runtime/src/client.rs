@@ -397,9 +397,8 @@ impl Client {
 
     /// Whether a request for `grant` carries an assertion signed for it alone.
     fn signs(&self, grant: &GrantSpec) -> bool {
-        let placement = self
-            .placement
-            .or_else(|| self.provider.credentials.preferred());
+        // A grant's own placement (spec format 1.2) wins, as in the request itself.
+        let placement = self.provider.placement_for(grant, self.placement);
         grant.assertion.is_some()
             || matches!(
                 placement,
@@ -430,7 +429,9 @@ impl Client {
         }
         for placement in self.provider.credentials.accepted {
             if let Placement::Basic { user, password, .. } = placement
-                && let (Some(user), Some(password)) = (value(user), value(password))
+                // Spec format 1.2: a secret alone goes with an empty user name.
+                && let (Some(user), Some(password)) =
+                    (user.map_or(Some(""), |user| value(user)), value(password))
             {
                 mask.add_basic(user, password);
             }

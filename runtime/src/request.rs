@@ -3,7 +3,8 @@
 use crate::Error;
 use crate::input::Inputs;
 use crate::spec::{
-    AuthorizeSpec, BasicEncoding, BodyFormat, GrantKind, GrantSpec, InputLocation, ParamLocation,
+    AuthorizeSpec, BasicEncoding, BodyFormat, GrantKind, GrantSpec, HttpMethod, InputLocation,
+    ParamLocation,
     ParamSource, Pkce, Placement, ProviderSpec,
 };
 use crate::template::Value;
@@ -204,10 +205,15 @@ pub fn token_request<B>(
     environment: &tokenspec_spec::EnvironmentSpec<'_>,
     grant: &GrantSpec,
     inputs: &Inputs,
-    placement: Option<&Placement>,
+    placement: Option<&'static Placement>,
     base_url: Option<&BaseUrl>,
 ) -> Result<http::Request<Vec<u8>>, Error<B>> {
-    let mut url = environment_url(provider, environment.token_url, inputs, base_url)?;
+    // Spec format 1.2: a grant may have its own token URL (a refresh elsewhere), method, body
+    // format and place for its parameters.
+    let mut url = environment_url(provider, grant.token_url(environment), inputs, base_url)?;
+    let method = provider.method_of(grant);
+    let body_format = provider.body_of(grant);
+    let params_in = provider.params_in_of(grant);
     let mut params = Params::default();
     // Assertions signed for this request alone: the client hides their echoes and never reuses
     // the request (see `Client::token_request`).
@@ -265,7 +271,29 @@ pub fn token_request<B>(
     );
     // Spec format 1.2, `request.headers`: sent with every request, before the credentials.
     crate::template::append_headers(provider, inputs, provider.headers, false, &mut headers)?;
-    let placement = placement.or(provider.credentials.preferred());
+    // Spec format 1.2: a grant's own headers, after the provider's; one of the same name
+    // replaces the provider's rather than being sent twice.
+    for header in grant.overrides.headers {
+        headers.remove(header.name);
+    }
+    crate::template::append_headers(provider, inputs, grant.overrides.headers, false, &mut headers)?;
+    // The grant's own placement (spec format 1.2) wins over the caller's pick: it is what the
+    // provider takes at that endpoint.
+    let placement = provider.placement_for(grant, placement);
+    if params_in == ParamLocation::Query
+        && let Some(input) = placement.and_then(|p| secret_for_the_url(provider, p))
+    {
+        // Validation refuses such a spec; one written by hand gets a typed error, not a
+        // secret in a URL that the spec never said the provider takes there.
+        return Err(Error::input(
+            input,
+            format!(
+                "grant `{}` sends its parameters in the query string, where these {} credentials would put a secret; the spec must pin the grant's credentials (basic, header or query)",
+                grant.name(),
+                placement.map_or("", |p| p.kind())
+            ),
+        ));
+    }
     // Set by a TLS client certificate placement: the request must go out on a transport that
     // presents it (RFC 8705 section 2).
     let mut client_certificate = None;
@@ -292,10 +320,15 @@ pub fn token_request<B>(
                 password,
                 encoding,
             } => {
-                let user_value = required_value(provider, inputs, user)?;
+                // Spec format 1.2: a secret alone is sent with an empty user name (RFC 7617
+                // section 2 allows one: `:secret`).
+                let user_value = match user {
+                    Some(user) => required_value(provider, inputs, user)?,
+                    None => "",
+                };
                 let password_value = required_value(provider, inputs, password)?;
                 let header = basic_header(user_value, password_value, *encoding)
-                    .map_err(|reason| Error::input(user, reason))?;
+                    .map_err(|reason| Error::input(user.unwrap_or(password), reason))?;
                 headers.append(http::header::AUTHORIZATION, sensitive(header));
             }
             Placement::Body(fields) => {
@@ -350,8 +383,11 @@ pub fn token_request<B>(
 
     // A provider that takes credentials in the query string takes its other parameters there
     // too (Brainysoft's example sends grant_type, client_id and client_secret all in the URL);
-    // splitting them between URL and body is what no document shows.
-    if matches!(placement, Some(Placement::Query(_))) {
+    // splitting them between URL and body is what no document shows. The same for a grant
+    // whose parameters go in the query (spec format 1.2, `params_in: query`, or a GET, which
+    // has no body: RFC 9110 section 9.3.1); validation keeps secrets out of that URL unless the
+    // spec says the provider takes nothing else.
+    if matches!(placement, Some(Placement::Query(_))) || params_in == ParamLocation::Query {
         let mut all = std::mem::take(&mut params.body);
         all.append(&mut params.query);
         params.query = all;
@@ -363,14 +399,16 @@ pub fn token_request<B>(
     // A JSON value is valid in a JSON body alone; validation keeps it there, and a spec written
     // by hand is told rather than sent as text.
     if let Some((name, _)) = params.json.first()
-        && (provider.body != BodyFormat::Json || matches!(placement, Some(Placement::Query(_))))
+        && (body_format != BodyFormat::Json
+            || matches!(placement, Some(Placement::Query(_)))
+            || params_in == ParamLocation::Query)
     {
         return Err(Error::input(
             name,
             "a JSON value (number, boolean, object, array) is sent in a JSON body only",
         ));
     }
-    let body = match (provider.body, params.body.is_empty() && params.json.is_empty()) {
+    let body = match (body_format, params.body.is_empty() && params.json.is_empty()) {
         (_, true) => Vec::new(),
         (BodyFormat::Form | BodyFormat::None, false) => {
             headers.insert(
@@ -407,7 +445,10 @@ pub fn token_request<B>(
     let uri = http::Uri::try_from(url.as_str())
         .map_err(|e| Error::input("url", format!("not a valid request URI: {e}")))?;
     let mut request = http::Request::new(body);
-    *request.method_mut() = http::Method::POST;
+    *request.method_mut() = match method {
+        HttpMethod::Post => http::Method::POST,
+        HttpMethod::Get => http::Method::GET,
+    };
     *request.uri_mut() = uri;
     *request.headers_mut() = headers;
     request.extensions_mut().insert(ParsedUrl(Arc::new(url)));
@@ -418,6 +459,21 @@ pub fn token_request<B>(
         request.extensions_mut().insert(signed);
     }
     Ok(request)
+}
+
+/// The secret input (or `client_assertion`) a placement meant for the body would put in the
+/// URL of a query-shaped request, if any: `query` credentials say the provider takes them
+/// there, body credentials do not.
+fn secret_for_the_url<'a>(provider: &ProviderSpec, placement: &'a Placement) -> Option<&'a str> {
+    match placement {
+        Placement::Body(fields) => fields
+            .iter()
+            .map(|(_, input)| *input)
+            .find(|input| provider.input(input).is_some_and(|i| provider.is_secret_input(i))),
+        // A signed assertion is a bearer credential (RFC 7521 section 5.2).
+        Placement::PrivateKeyJwt(_) | Placement::ClientSecretJwt(_) => Some("client_assertion"),
+        _ => None,
+    }
 }
 
 fn required_value<'a, B>(

@@ -41,6 +41,9 @@ pub type GrantSpec = tokenspec_spec::GrantSpec<'static>;
 pub type ExtensionGrant = tokenspec_spec::ExtensionGrant<'static>;
 /// How the authorize URL is written (spec format 1.2, a grant's `authorize:` block).
 pub type AuthorizeSpec = tokenspec_spec::AuthorizeSpec<'static>;
+/// A grant's own request shape (spec format 1.2): token URL, method, body, credentials.
+pub type GrantOverrides = tokenspec_spec::GrantOverrides<'static>;
+pub use tokenspec_spec::{CredentialChoice, HttpMethod};
 /// A request parameter.
 pub type ParamSpec = tokenspec_spec::ParamSpec<'static>;
 /// Where a parameter's value comes from.

@@ -88,7 +88,7 @@ const fn spec(errors: ErrorFormat) -> ProviderSpec {
         credentials: CredentialsSpec {
             preferred: 0,
             accepted: &[Placement::Basic {
-                user: "client_id",
+                user: Some("client_id"),
                 password: "client_secret",
                 encoding: BasicEncoding::Form,
             }],

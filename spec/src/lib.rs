@@ -222,6 +222,28 @@ pub enum Pkce {
     Required,
 }
 
+/// The HTTP method of a token request (spec format 1.2, `request.method` and a grant's
+/// `method`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum HttpMethod {
+    /// `POST` (RFC 9110 section 9.3.3; RFC 6749 section 3.2 asks for it). The default.
+    #[default]
+    Post,
+    /// `GET` (RFC 9110 section 9.3.1): every parameter goes in the query string and no body is
+    /// sent, since content in a GET request has no defined meaning.
+    Get,
+}
+
+impl HttpMethod {
+    /// The method as a spec spells it (`post`, `get`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            HttpMethod::Post => "post",
+            HttpMethod::Get => "get",
+        }
+    }
+}
+
 /// Body or query string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ParamLocation {
@@ -357,6 +379,11 @@ pub struct ProviderSpec<'a> {
     pub credentials: CredentialsSpec<'a>,
     /// Encoding of the request body.
     pub body: BodyFormat,
+    /// The token request's method (spec format 1.2, `request.method`); a grant may override it.
+    pub method: HttpMethod,
+    /// Where `grant_type` and the grant parameters without an `in` of their own go (spec
+    /// format 1.2, `request.params_in`): the body, or the query string; a grant may override it.
+    pub params_in: ParamLocation,
     /// Supported grants; the first is the default.
     pub grants: &'a [GrantSpec<'a>],
     /// Scope conventions.
@@ -409,6 +436,8 @@ impl<'a> ProviderSpec<'a> {
         inputs: &[],
         credentials: CredentialsSpec::DEFAULT,
         body: BodyFormat::Form,
+        method: HttpMethod::Post,
+        params_in: ParamLocation::Body,
         grants: &[],
         scopes: ScopesSpec::DEFAULT,
         response: &[],
@@ -491,6 +520,43 @@ impl<'a> ProviderSpec<'a> {
     /// The grant used when the caller names none: the first in the spec.
     pub fn default_grant(&self) -> Option<&'a GrantSpec<'a>> {
         self.grants.first()
+    }
+
+    /// The method of `grant`'s token request: its own (spec format 1.2), else the provider's.
+    pub fn method_of(&self, grant: &GrantSpec<'_>) -> HttpMethod {
+        grant.overrides.method.unwrap_or(self.method)
+    }
+
+    /// Where `grant_type` and `grant`'s parameters without an `in` go: the grant's own choice
+    /// (spec format 1.2), else the provider's; always the query string for a GET, which has no
+    /// body (RFC 9110 section 9.3.1).
+    pub fn params_in_of(&self, grant: &GrantSpec<'_>) -> ParamLocation {
+        match self.method_of(grant) {
+            HttpMethod::Get => ParamLocation::Query,
+            HttpMethod::Post => grant.overrides.params_in.unwrap_or(self.params_in),
+        }
+    }
+
+    /// The body format of `grant`'s token request: its own (spec format 1.2), else the
+    /// provider's.
+    pub fn body_of(&self, grant: &GrantSpec<'_>) -> BodyFormat {
+        grant.overrides.body.unwrap_or(self.body)
+    }
+
+    /// The credential placement `grant`'s request uses: the grant's own (spec format 1.2,
+    /// `credentials:` on the grant; `None` when it sends none), else `chosen` (the caller's
+    /// pick), else the preferred one. A grant's own choice is a fact about the provider (the
+    /// refresh endpoint takes Basic only), so it wins over the caller's.
+    pub fn placement_for(
+        &self,
+        grant: &GrantSpec<'_>,
+        chosen: Option<&'a Placement<'a>>,
+    ) -> Option<&'a Placement<'a>> {
+        match grant.overrides.credentials {
+            Some(CredentialChoice::None) => None,
+            Some(CredentialChoice::Placement(i)) => self.credentials.accepted.get(i),
+            None => chosen.or(self.credentials.preferred()),
+        }
     }
 
     /// Where an input is sent, as `describe` reports it: `host`, `path`, `header:<Name>` (a
@@ -698,8 +764,9 @@ pub enum Placement<'a> {
     },
     /// HTTP Basic authentication.
     Basic {
-        /// Input used as the user name.
-        user: &'a str,
+        /// Input used as the user name; `None` for a secret alone (spec format 1.2, `basic:
+        /// {password: api_key}`): the user name is empty, as RFC 7617 section 2 allows.
+        user: Option<&'a str>,
         /// Input used as the password.
         password: &'a str,
         /// How user and password are encoded before they are joined with `:` and base64ed.
@@ -932,7 +999,9 @@ impl<'a> Placement<'a> {
             Placement::Header { name, input: i, .. } if *i == input => {
                 Some(format!("header:{name}"))
             }
-            Placement::Basic { user, .. } if *user == input => Some("basic_user".into()),
+            Placement::Basic { user: Some(user), .. } if *user == input => {
+                Some("basic_user".into())
+            }
             Placement::Basic { password, .. } if *password == input => {
                 Some("basic_password".into())
             }
@@ -976,7 +1045,7 @@ impl<'a> Placement<'a> {
     pub fn inputs(&self) -> Vec<&'a str> {
         match *self {
             Placement::Header { input, .. } => vec![input],
-            Placement::Basic { user, password, .. } => vec![user, password],
+            Placement::Basic { user, password, .. } => user.into_iter().chain([password]).collect(),
             Placement::Body(fields) | Placement::Query(fields) => {
                 fields.iter().map(|(_, i)| *i).collect()
             }
@@ -1024,6 +1093,9 @@ pub struct GrantSpec<'a> {
     /// How the JWT-bearer grant's `assertion` is signed ([`GrantKind::JwtBearer`] only, spec
     /// format 1.1; RFC 7523 sections 2.1 and 3).
     pub assertion: Option<AssertionSpec<'a>>,
+    /// What this grant's request does differently from the provider's (spec format 1.2): its
+    /// own token URL, method, parameter place, body format, credentials or headers.
+    pub overrides: GrantOverrides<'a>,
     /// How the authorize URL is written (authorization code only, spec format 1.2): the
     /// provider's names for standard parameters, scope separator, characters left unencoded,
     /// empty parameters left out.
@@ -1110,6 +1182,59 @@ impl Default for AuthorizeSpec<'_> {
     }
 }
 
+/// A grant's own request shape (spec format 1.2): a refresh at its own URL with Basic while
+/// the other grants send their credentials in the body, a token request by GET. Whatever is
+/// unset (`None`, empty) is the provider's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GrantOverrides<'a> {
+    /// The grant's token URL template per environment, `(environment, template)`, one entry
+    /// for every environment of the provider; empty: each environment's own `token_url`.
+    pub token_url: &'a [(&'a str, &'a str)],
+    /// The request's method.
+    pub method: Option<HttpMethod>,
+    /// Where `grant_type` and parameters without an `in` go.
+    pub params_in: Option<ParamLocation>,
+    /// The body format.
+    pub body: Option<BodyFormat>,
+    /// The credential placement, whatever the caller picked for the client.
+    pub credentials: Option<CredentialChoice>,
+    /// Headers sent besides the provider's `request.headers` (replacing one of the same name).
+    pub headers: &'a [HeaderSpec<'a>],
+}
+
+impl GrantOverrides<'_> {
+    /// Nothing overridden: the grant's request is shaped as the provider's.
+    pub const DEFAULT: Self = GrantOverrides {
+        token_url: &[],
+        method: None,
+        params_in: None,
+        body: None,
+        credentials: None,
+        headers: &[],
+    };
+
+    /// Whether the grant overrides nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::DEFAULT
+    }
+}
+
+impl Default for GrantOverrides<'_> {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// The credentials a grant sends, when it says (spec format 1.2, a grant's `credentials:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CredentialChoice {
+    /// None at all (`credentials: none`): an endpoint that authenticates by what the grant
+    /// sends (a refresh token of a public client, say).
+    None,
+    /// The accepted placement at this index of [`CredentialsSpec::accepted`].
+    Placement(usize),
+}
+
 /// What makes an extension grant (RFC 6749 section 4.5) itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ExtensionGrant<'a> {
@@ -1131,6 +1256,7 @@ impl<'a> GrantSpec<'a> {
         authorize_params: &[],
         pkce: Pkce::None,
         assertion: None,
+        overrides: GrantOverrides::DEFAULT,
         authorize: AuthorizeSpec::DEFAULT,
     };
 
@@ -1141,6 +1267,16 @@ impl<'a> GrantSpec<'a> {
             Some(extension) => extension.name,
             None => self.kind.name(),
         }
+    }
+
+    /// The token URL template of this grant in `environment`: the grant's own for it (spec
+    /// format 1.2, a refresh at its own URL), else the environment's `token_url`.
+    pub fn token_url(&self, environment: &EnvironmentSpec<'a>) -> &'a str {
+        self.overrides
+            .token_url
+            .iter()
+            .find(|(name, _)| *name == environment.name)
+            .map_or(environment.token_url, |(_, url)| *url)
     }
 
     /// The `grant_type` value sent, if any (RFC 6749 sections 4.1.3, 4.4.2, 4.5 and 6): an
@@ -1744,7 +1880,7 @@ mod tests {
     #[test]
     fn placements_list_the_inputs_they_send() {
         let basic = Placement::Basic {
-            user: "client_id",
+            user: Some("client_id"),
             password: "client_secret",
             encoding: BasicEncoding::Form,
         };

@@ -81,7 +81,7 @@ macro_rules! authlib_provider {
                 preferred: 0,
                 accepted: &[
                     rt::Placement::Basic {
-                        user: "client_id",
+                        user: Some("client_id"),
                         password: "client_secret",
                         encoding: $encoding,
                     },

@@ -6,7 +6,10 @@
 //! the `docs` URL as an autolink (validation checked it), every `|` escaped and no line break,
 //! so no cell can hold HTML, a link, an image or code, nor break the table.
 
-use crate::model::{Expiry, GrantKind, GrantSpec, ParamSource, Placement, Provider};
+use crate::model::{
+    BodyFormat, CredentialChoice, Expiry, GrantKind, GrantSpec, HttpMethod, ParamLocation,
+    ParamSource, Placement, Provider,
+};
 use crate::template::{TemplateError, environment, placement_words};
 use crate::text;
 use minijinja::context;
@@ -58,14 +61,60 @@ fn cell_code(value: &str) -> String {
 
 /// A grant as Markdown for a cell: its name, and for an extension grant (RFC 6749 section 4.5)
 /// the `grant_type` it sends, which is what its provider's documentation calls it.
-fn grant_cell(g: &GrantSpec) -> String {
-    match (g.kind, g.grant_type()) {
-        (GrantKind::Extension, Some(grant_type)) => format!(
-            "{} (grant_type {})",
-            cell_code(g.name()),
-            cell_code(grant_type)
-        ),
-        _ => cell_code(g.name()),
+///
+/// A grant whose request differs from the provider's (spec format 1.2) says how: `GET`,
+/// parameters in the query, its own token URL, its own credentials or body format.
+fn grant_cell(p: &Provider, g: &GrantSpec) -> String {
+    let mut notes = Vec::new();
+    if let (GrantKind::Extension, Some(grant_type)) = (g.kind, g.grant_type()) {
+        notes.push(format!("grant_type {}", cell_code(grant_type)));
+    }
+    let o = &g.overrides;
+    if p.method_of(g) == HttpMethod::Get {
+        notes.push("by GET".to_owned());
+    } else if p.params_in_of(g) == ParamLocation::Query {
+        notes.push("parameters in the query string".to_owned());
+    }
+    if !o.token_url.is_empty() {
+        notes.push("own token URL".to_owned());
+    }
+    match o.credentials {
+        None => {}
+        Some(CredentialChoice::None) => notes.push("no credentials".to_owned()),
+        Some(CredentialChoice::Placement(i)) => {
+            if let Some(placement) = p.credentials.accepted.get(i) {
+                notes.push(format!("credentials {}", placement_cell(placement)));
+            }
+        }
+    }
+    match o.body {
+        None => {}
+        Some(BodyFormat::Json) => notes.push("JSON body".to_owned()),
+        Some(BodyFormat::Form) => notes.push("form body".to_owned()),
+        Some(BodyFormat::None) => notes.push("no body".to_owned()),
+    }
+    // Spec format 1.2: an authorize URL written the provider's way.
+    for (standard, wire) in g.authorize.rename {
+        notes.push(format!(
+            "{} sent as {}",
+            cell_code(standard),
+            cell_code(wire)
+        ));
+    }
+    if let Some(separator) = g.authorize.scope_separator {
+        notes.push(format!("scopes joined by {}", cell_code(separator)));
+    }
+    for (param, chars) in g.authorize.keep_unencoded {
+        notes.push(format!(
+            "{} keeps {} unencoded",
+            cell_code(param),
+            cell_code(chars)
+        ));
+    }
+    if notes.is_empty() {
+        cell_code(g.name())
+    } else {
+        format!("{} ({})", cell_code(g.name()), notes.join(", "))
     }
 }
 
@@ -134,7 +183,7 @@ fn row(p: &Provider) -> Row {
                 discovered: e.discovery.map(|d| cell_code(d.issuer)),
             })
             .collect(),
-        grants: p.grants.iter().map(grant_cell).collect(),
+        grants: p.grants.iter().map(|g| grant_cell(p, g)).collect(),
         headers: p
             .headers
             .iter()

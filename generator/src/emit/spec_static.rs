@@ -12,6 +12,7 @@
 //! every other token is the generator's own. Tests parse the result with `syn`.
 
 use crate::model::{
+    CredentialChoice, GrantOverrides, HttpMethod,
     AuthorizeSpec, DiscoveryKind,
     AssertionSpec, BasicEncoding, BodyFormat, ClientAssertion, EnvironmentSpec, ErrorFormat,
     Expiry, FieldSpec, FieldType, GrantSpec, InputLocation, InputSpec, ParamLocation, ParamSource,
@@ -161,7 +162,7 @@ fn placement(p: &Placement) -> String {
             };
             format!(
                 "rt::Placement::Basic {{ user: {}, password: {}, encoding: rt::BasicEncoding::{encoding} }}",
-                lit(user),
+                opt(*user),
                 lit(password)
             )
         }
@@ -323,6 +324,9 @@ fn grant(g: &GrantSpec) -> String {
     if !g.authorize.is_default() {
         fields.push(("authorize", authorize(&g.authorize)));
     }
+    if !g.overrides.is_empty() {
+        fields.push(("overrides", overrides(&g.overrides)));
+    }
     if g.params.is_empty() && g.authorize_params.is_empty() {
         return literal_struct("GrantSpec", &fields, "DEFAULT", GRANT_SPEC_FIELDS);
     }
@@ -344,6 +348,59 @@ fn grant(g: &GrantSpec) -> String {
     }
     out.push_str("        }");
     out
+}
+
+/// A grant's own request shape (spec format 1.2), on one line: every field destructured, so a
+/// field the spec crate adds fails to compile here rather than be left out.
+fn overrides(o: &GrantOverrides) -> String {
+    let GrantOverrides {
+        token_url,
+        method,
+        params_in,
+        body,
+        credentials,
+        headers: own_headers,
+    } = o;
+    let mut fields = Vec::new();
+    if !token_url.is_empty() {
+        fields.push(("token_url", pairs(token_url)));
+    }
+    if let Some(method) = method {
+        let method = match method {
+            HttpMethod::Post => "Post",
+            HttpMethod::Get => "Get",
+        };
+        fields.push(("method", format!("Some(rt::HttpMethod::{method})")));
+    }
+    if let Some(params_in) = params_in {
+        let params_in = match params_in {
+            ParamLocation::Body => "Body",
+            ParamLocation::Query => "Query",
+        };
+        fields.push(("params_in", format!("Some(rt::ParamLocation::{params_in})")));
+    }
+    if let Some(body) = body {
+        let body = match body {
+            BodyFormat::None => "None",
+            BodyFormat::Form => "Form",
+            BodyFormat::Json => "Json",
+        };
+        fields.push(("body", format!("Some(rt::BodyFormat::{body})")));
+    }
+    match credentials {
+        None => {}
+        Some(CredentialChoice::None) => {
+            fields.push(("credentials", "Some(rt::CredentialChoice::None)".to_owned()));
+        }
+        Some(CredentialChoice::Placement(i)) => fields.push((
+            "credentials",
+            format!("Some(rt::CredentialChoice::Placement({i}))"),
+        )),
+    }
+    if !own_headers.is_empty() {
+        fields.push(("headers", headers(own_headers)));
+    }
+    literal_struct("GrantOverrides", &fields, "DEFAULT", GRANT_OVERRIDES_FIELDS)
 }
 
 /// The authorize URL's options (spec format 1.2), on one line.
@@ -402,7 +459,7 @@ fn fields(fields: &[FieldSpec], indent: usize) -> String {
 }
 
 /// How many fields `rt::ProviderSpec` has.
-const PROVIDER_SPEC_FIELDS: usize = 19;
+const PROVIDER_SPEC_FIELDS: usize = 21;
 /// How many fields `rt::EnvironmentSpec` has.
 const ENVIRONMENT_SPEC_FIELDS: usize = 4;
 /// How many fields `rt::InputSpec` has.
@@ -410,7 +467,9 @@ const INPUT_SPEC_FIELDS: usize = 8;
 /// How many fields `rt::ParamSpec` has.
 const PARAM_SPEC_FIELDS: usize = 3;
 /// How many fields `rt::GrantSpec` has.
-const GRANT_SPEC_FIELDS: usize = 8;
+const GRANT_SPEC_FIELDS: usize = 9;
+/// How many fields `rt::GrantOverrides` has.
+const GRANT_OVERRIDES_FIELDS: usize = 6;
 /// How many fields `rt::AuthorizeSpec` has.
 const AUTHORIZE_SPEC_FIELDS: usize = 4;
 /// How many fields `rt::FieldSpec` has.
@@ -452,6 +511,13 @@ pub(crate) fn spec_static(p: &Provider) -> String {
         BodyFormat::Form => {}
         BodyFormat::None => line("body", "rt::BodyFormat::None".to_owned()),
         BodyFormat::Json => line("body", "rt::BodyFormat::Json".to_owned()),
+    }
+    // Spec format 1.2: a GET, or parameters in the query string.
+    if p.method == HttpMethod::Get {
+        line("method", "rt::HttpMethod::Get".to_owned());
+    }
+    if p.params_in == ParamLocation::Query {
+        line("params_in", "rt::ParamLocation::Query".to_owned());
     }
     let grants: Vec<String> = p.grants.iter().map(grant).collect();
     line("grants", block(&grants, 4));
@@ -552,6 +618,7 @@ mod tests {
             authorize_params: _,
             pkce: _,
             assertion: _,
+            overrides: _,
             authorize: _,
         } = GrantSpec::DEFAULT;
         let AuthorizeSpec {
@@ -579,6 +646,8 @@ mod tests {
             inputs: _,
             credentials: _,
             body: _,
+            method: _,
+            params_in: _,
             grants: _,
             scopes: _,
             response: _,
@@ -599,12 +668,21 @@ mod tests {
                 FIELD_SPEC_FIELDS,
                 PROVIDER_SPEC_FIELDS
             ],
-            [3, 8, 3, 8, 7, 19],
+            [3, 8, 3, 9, 7, 21],
             "update the constants with the patterns"
         );
         assert_eq!(
             AUTHORIZE_SPEC_FIELDS, 4,
             "update the constant with the pattern"
         );
+        let tokenspec_spec::GrantOverrides {
+            token_url: _,
+            method: _,
+            params_in: _,
+            body: _,
+            credentials: _,
+            headers: _,
+        } = tokenspec_spec::GrantOverrides::DEFAULT;
+        assert_eq!(GRANT_OVERRIDES_FIELDS, 6, "update the constant with the pattern");
     }
 }

@@ -370,8 +370,10 @@ pub struct HeaderCredential {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BasicCredential {
-    /// The input sent as user name.
-    pub user: Str,
+    /// The input sent as user name; leave it out to send a secret alone, with an empty user
+    /// name (spec format 1.2; RFC 7617 section 2 allows an empty user-id).
+    #[serde(default)]
+    pub user: Option<Str>,
     /// The input sent as password.
     pub password: Str,
     /// How user and password are encoded before base64: `form` (the default; RFC 6749
@@ -398,11 +400,94 @@ pub struct Request {
     /// The body format: `form` (the default), `json` or `none`.
     #[serde(default)]
     pub body: Option<Spanned<BodyFormat>>,
+    /// The token request's method (spec format 1.2): `post` (the default; RFC 6749 section
+    /// 3.2) or `get`, which sends every parameter in the query string and no body (RFC 9110
+    /// section 9.3.1).
+    #[serde(default)]
+    pub method: Option<Spanned<HttpMethod>>,
+    /// Where `grant_type` and the grant parameters without an `in` go (spec format 1.2):
+    /// `body` (the default) or `query`, then with no body at all.
+    #[serde(default)]
+    pub params_in: Option<Spanned<ParamLocation>>,
     /// Headers every token request sends (spec format 1.2), header name → value:
     /// `X-Api-Version: {value: "2"}`. Not `Host`, `Content-Length`, `Content-Type`,
     /// `Transfer-Encoding`, `Connection` or another hop-by-hop header.
     #[serde(default)]
     pub headers: Map<HeaderValue>,
+}
+
+/// The HTTP method of a token request (spec format 1.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HttpMethod {
+    /// `POST` (RFC 9110 section 9.3.3), the default.
+    Post,
+    /// `GET` (RFC 9110 section 9.3.1): parameters in the query string, no body.
+    Get,
+}
+
+/// A grant's own token URL (spec format 1.2): one template for every environment, or one per
+/// environment, keyed by environment name.
+#[derive(Debug)]
+pub enum GrantTokenUrl {
+    /// The same template in every environment.
+    One(String),
+    /// A template per environment: environment name → template.
+    PerEnvironment(Map<Str>),
+}
+
+impl<'de> Deserialize<'de> for GrantTokenUrl {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // By hand rather than `#[serde(untagged)]`: an untagged enum buffers its input, which
+        // would lose the location of each environment's key and URL.
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = GrantTokenUrl;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a URL, or a mapping of environment name to URL")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(GrantTokenUrl::One(v.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut urls = Map::new();
+                while let Some((environment, url)) = map.next_entry::<Str, Str>()? {
+                    urls.insert(environment, url);
+                }
+                Ok(GrantTokenUrl::PerEnvironment(urls))
+            }
+        }
+        deserializer.deserialize_any(Visit)
+    }
+}
+
+impl JsonSchema for GrantTokenUrl {
+    fn schema_name() -> Cow<'static, str> {
+        "GrantTokenUrl".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "The grant's own token URL (spec format 1.2): one https template for every environment, or a mapping of environment name to template.",
+            "anyOf": [
+                { "type": "string" },
+                { "type": "object", "additionalProperties": { "type": "string" } },
+            ],
+        })
+    }
+}
+
+/// The names a grant's `credentials` may give (spec format 1.2): `none` or the kind of an
+/// accepted placement.
+fn grant_credentials_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "string",
+        "enum": ["none", "header", "basic", "body", "query", "private_key_jwt",
+            "client_secret_jwt", "headers", "tls_client_auth", "self_signed_tls_client_auth"],
+    })
 }
 
 /// A request body format.
@@ -443,6 +528,28 @@ pub struct Grant {
     /// 1.1; RFC 7523 section 2.1), sent as `assertion`. Required there, refused elsewhere.
     #[serde(default)]
     pub assertion: Option<GrantAssertion>,
+    /// The grant's own token URL (spec format 1.2), e.g. a refresh elsewhere: one https
+    /// template for every environment, or a mapping of environment name to template naming
+    /// every environment. Default: the environment's `token_url`.
+    #[serde(default)]
+    pub token_url: Option<Spanned<GrantTokenUrl>>,
+    /// The grant's own method (spec format 1.2): `post` or `get`. Default: `request.method`.
+    #[serde(default)]
+    pub method: Option<Spanned<HttpMethod>>,
+    /// Where the grant's `grant_type` and parameters without an `in` go (spec format 1.2):
+    /// `body` or `query`. Default: `request.params_in`.
+    #[serde(default)]
+    pub params_in: Option<Spanned<ParamLocation>>,
+    /// The grant's own body format (spec format 1.2): `form`, `json` or `none`. Default:
+    /// `request.body`.
+    #[serde(default)]
+    pub body: Option<Spanned<BodyFormat>>,
+    /// The credentials the grant sends (spec format 1.2), whatever the caller picked: the kind
+    /// of an accepted placement (`basic`, `body`, ...) or `none`. Default: the caller's pick,
+    /// else `credentials.preferred`.
+    #[serde(default)]
+    #[schemars(schema_with = "grant_credentials_schema")]
+    pub credentials: Option<Str>,
     /// How the authorize URL is written (spec format 1.2; authorization_code only): the
     /// provider's names for standard parameters, its scope separator, characters it wants
     /// unencoded, empty parameters left out.

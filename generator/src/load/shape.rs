@@ -263,6 +263,12 @@ fn spec_schema() -> &'static Value {
         {
             preferred.remove("enum");
         }
+        // So is a grant's `credentials` (spec format 1.2): `validate` names the placements.
+        if let Some(Value::Object(credentials)) =
+            schema.pointer_mut("/definitions/Grant/properties/credentials")
+        {
+            credentials.remove("enum");
+        }
         schema
     })
 }

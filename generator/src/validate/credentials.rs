@@ -67,17 +67,21 @@ impl<'b> Checker<'_, 'b> {
             at.push(h.name.referenced);
         }
         if let Some(b) = &a.basic {
-            self.input_ref(&b.user, inputs, "HTTP Basic");
+            // Spec format 1.2: no user, a secret alone with an empty user name (RFC 7617
+            // section 2).
+            if let Some(user) = &b.user {
+                self.input_ref(user, inputs, "HTTP Basic");
+            }
             self.input_ref(&b.password, inputs, "HTTP Basic");
             accepted.push(model::Placement::Basic {
-                user: self.text(&b.user.value),
+                user: b.user.as_ref().map(|user| self.text(&user.value)),
                 password: self.text(&b.password.value),
                 encoding: match b.encoding {
                     Some(raw::BasicEncoding::Raw) => model::BasicEncoding::Raw,
                     Some(raw::BasicEncoding::Form) | None => model::BasicEncoding::Form,
                 },
             });
-            at.push(b.user.referenced);
+            at.push(b.user.as_ref().unwrap_or(&b.password).referenced);
         }
         for (kind, fields) in [("body", &a.body), ("query", &a.query)] {
             let Some(fields) = fields else { continue };

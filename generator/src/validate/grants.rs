@@ -87,8 +87,8 @@ impl<'b> Checker<'_, 'b> {
         &mut self,
         spec: &raw::Spec,
         inputs: &[model::InputSpec],
-        body: model::BodyFormat,
         credentials: &model::CredentialsSpec,
+        provider_shape: super::overrides::Shape,
     ) -> Vec<model::GrantSpec<'b>> {
         let mut out = Vec::new();
         if spec.grants.is_empty() {
@@ -155,6 +155,8 @@ impl<'b> Checker<'_, 'b> {
                     continue;
                 }
             };
+            // Spec format 1.2: the grant's own method, parameter place and body format.
+            let shape = self.grant_shape(name, grant, provider_shape);
             if kind == GrantKind::None && spec.grants.len() > 1 {
                 self.error(
                     name.referenced,
@@ -163,8 +165,9 @@ impl<'b> Checker<'_, 'b> {
                 );
             }
             if kind != GrantKind::None
-                && body == model::BodyFormat::None
-                && let Some(b) = &spec.request.body
+                && !shape.in_query()
+                && shape.body == model::BodyFormat::None
+                && let Some(b) = grant.body.as_ref().or(spec.request.body.as_ref())
             {
                 self.error(
                     b.referenced,
@@ -197,12 +200,20 @@ impl<'b> Checker<'_, 'b> {
                     hint,
                 );
             }
-            let params = self.params(kind, &grant.params, inputs, body, "parameter");
+            let params = self.params(
+                kind,
+                &grant.params,
+                inputs,
+                shape.params_body(),
+                shape.params_in,
+                "parameter",
+            );
             let authorize_params = self.params(
                 kind,
                 &grant.authorize_params,
                 inputs,
                 model::BodyFormat::None,
+                model::ParamLocation::Body,
                 "authorize parameter",
             );
             if kind != GrantKind::AuthorizationCode {
@@ -319,7 +330,15 @@ impl<'b> Checker<'_, 'b> {
                     "add `refresh_token: {input: refresh_token}` under params",
                 );
             }
-            let assertion = self.grant_assertion(kind, name, grant, &params, inputs, body);
+            // In a query-shaped request the assertion goes in the query with the rest.
+            let assertion_body = if shape.in_query() {
+                model::BodyFormat::Form
+            } else {
+                shape.body
+            };
+            let assertion =
+                self.grant_assertion(kind, name, grant, &params, inputs, assertion_body);
+            let overrides = self.grant_overrides(spec, name, grant, inputs, credentials, shape);
             let authorize = self.authorize(spec, kind, grant, &authorize_params, pkce);
             out.push(model::GrantSpec {
                 kind,
@@ -333,6 +352,7 @@ impl<'b> Checker<'_, 'b> {
                 pkce,
                 assertion,
                 authorize,
+                overrides,
             });
         }
         out
@@ -410,6 +430,7 @@ impl<'b> Checker<'_, 'b> {
         params: &raw::Map<raw::Param>,
         inputs: &[model::InputSpec],
         body: model::BodyFormat,
+        default_location: model::ParamLocation,
         what: &str,
     ) -> Vec<model::ParamSpec<'b>> {
         let mut out = Vec::new();
@@ -446,7 +467,9 @@ impl<'b> Checker<'_, 'b> {
             }
             let location = match param.location.as_ref().map(|l| l.value) {
                 Some(raw::ParamLocation::Query) => model::ParamLocation::Query,
-                Some(raw::ParamLocation::Body) | None => model::ParamLocation::Body,
+                Some(raw::ParamLocation::Body) => model::ParamLocation::Body,
+                // Spec format 1.2: where the grant's `params_in` puts them.
+                None => default_location,
             };
             // Spec format 1.2: what a value may be depends on where it lands.
             let landing = match (what, location, body) {
@@ -511,14 +534,26 @@ impl<'b> Checker<'_, 'b> {
                 && body == model::BodyFormat::None
                 && what == "parameter"
             {
-                self.error(
-                    name.referenced,
-                    format!(
-                        "parameter `{}` goes in the body, but request.body is none",
-                        name.value
-                    ),
-                    "set request.body to form or json, or put the parameter `in: query`",
-                );
+                if default_location == model::ParamLocation::Query {
+                    // Spec format 1.2: `params_in: query` or a GET sends no body at all.
+                    self.error(
+                        name.referenced,
+                        format!(
+                            "parameter `{}` goes `in: body`, but the grant's parameters go in the query string, with no body",
+                            name.value
+                        ),
+                        "remove `in: body`, or give the grant `params_in: body` (a POST)",
+                    );
+                } else {
+                    self.error(
+                        name.referenced,
+                        format!(
+                            "parameter `{}` goes in the body, but request.body is none",
+                            name.value
+                        ),
+                        "set request.body to form or json, or put the parameter `in: query`",
+                    );
+                }
             }
             out.push(model::ParamSpec {
                 name: self.text(&name.value),

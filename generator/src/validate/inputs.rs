@@ -22,9 +22,18 @@ impl<'b> Checker<'_, 'b> {
         // Host variables with other text beside them in the host (`{tenant}.example.com`),
         // where they are: such a variable is a label, never a whole host name.
         let mut in_label: BTreeMap<String, Location> = BTreeMap::new();
-        for env in spec.environments.values() {
+        // A grant's own token URL too (spec format 1.2).
+        let grant_urls = super::overrides::grant_token_urls(spec);
+        let grant_urls: Vec<&serde_saphyr::Spanned<String>> =
+            grant_urls.iter().map(|(_, _, url)| url).collect();
+        for env in spec.environments.values().map(Some).chain([None]) {
             // The issuer too (spec format 1.2): its variables pick the metadata's host and path.
-            let urls = env.token_url.iter().chain(&env.authorize_url).chain(&env.issuer);
+            let urls: Vec<&serde_saphyr::Spanned<String>> = match env {
+                Some(env) => (env.token_url.iter().chain(&env.authorize_url).chain(&env.issuer))
+                    .map(|url| &url.0)
+                    .collect(),
+                None => grant_urls.clone(),
+            };
             for url in urls {
                 let host_end = host_end(&url.value);
                 let host_start = url.value.find("://").map_or(0, |i| i + 3);
@@ -308,6 +317,10 @@ impl<'b> Checker<'_, 'b> {
             for url in std::iter::once(&env.token_url).chain(&env.authorize_url).chain(issuer) {
                 used.extend(variables(url).into_iter().map(|v| v.name));
             }
+        }
+        // A grant's own token URL (spec format 1.2).
+        for (_, url) in grants.iter().flat_map(|g| g.overrides.token_url) {
+            used.extend(variables(url).into_iter().map(|v| v.name));
         }
         for p in credentials.accepted {
             used.extend(p.inputs().into_iter().map(str::to_owned));

@@ -28,6 +28,7 @@ mod grants;
 mod identifiers;
 mod inputs;
 mod mutual_tls;
+mod overrides;
 mod response;
 mod templates;
 mod urls;
@@ -313,7 +314,9 @@ impl<'b> Checker<'_, 'b> {
         let credentials = self.credentials(spec, &inputs, body);
         // Spec format 1.2: headers every request sends.
         let headers = self.request_headers(spec, &credentials, &inputs);
-        let grants = self.grants(spec, &inputs, body, &credentials);
+        // Spec format 1.2: `request.method` and `request.params_in`.
+        let shape = self.request_shape(spec, body);
+        let grants = self.grants(spec, &inputs, &credentials, shape);
         let delimiter = match &spec.scopes.delimiter {
             Some(d) if d.value.is_empty() => {
                 self.error(
@@ -406,6 +409,8 @@ impl<'b> Checker<'_, 'b> {
             inputs: self.list(&inputs),
             credentials,
             body,
+            method: shape.method,
+            params_in: shape.params_in,
             grants: self.list(&grants),
             scopes,
             response: self.list(&response),

@@ -290,7 +290,7 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
     credentials: rt::CredentialsSpec {
         preferred: 1,
         accepted: &[
-            rt::Placement::Basic { user: "client_id", password: "client_secret", encoding: rt::BasicEncoding::Form },
+            rt::Placement::Basic { user: Some("client_id"), password: "client_secret", encoding: rt::BasicEncoding::Form },
             rt::Placement::Body(&[("client_id", "client_id"), ("client_secret", "client_secret")]),
         ],
     },

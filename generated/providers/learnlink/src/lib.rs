@@ -235,7 +235,7 @@ pub static PROVIDER: rt::ProviderSpec = rt::ProviderSpec {
     credentials: rt::CredentialsSpec {
         preferred: 0,
         accepted: &[
-            rt::Placement::Basic { user: "tenant_id", password: "client_secret", encoding: rt::BasicEncoding::Raw },
+            rt::Placement::Basic { user: Some("tenant_id"), password: "client_secret", encoding: rt::BasicEncoding::Raw },
             rt::Placement::Body(&[("client_id", "tenant_id"), ("client_secret", "client_secret")]),
         ],
     },
