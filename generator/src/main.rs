@@ -226,11 +226,14 @@ enum Auth {
     #[value(alias = "client_secret_jwt")]
     ClientSecretJwt,
     /// A TLS client certificate issued by a CA the provider trusts (RFC 8705 section 2.1).
-    #[value(alias = "tls_client_auth")]
-    TlsClientAuth,
+    #[value(name = "tls-client-auth", alias = "tls_client_auth")]
+    Tls,
     /// A self-signed TLS client certificate the provider registered (RFC 8705 section 2.2).
-    #[value(alias = "self_signed_tls_client_auth")]
-    SelfSignedTlsClientAuth,
+    #[value(
+        name = "self-signed-tls-client-auth",
+        alias = "self_signed_tls_client_auth"
+    )]
+    SelfSignedTls,
     /// Several credential headers at once, an app key and an API key (spec format 1.2).
     Headers,
 }
@@ -413,8 +416,8 @@ fn new(
             Auth::Public => scaffold::Auth::Public,
             Auth::PrivateKeyJwt => scaffold::Auth::PrivateKeyJwt,
             Auth::ClientSecretJwt => scaffold::Auth::ClientSecretJwt,
-            Auth::TlsClientAuth => scaffold::Auth::TlsClientAuth,
-            Auth::SelfSignedTlsClientAuth => scaffold::Auth::SelfSignedTlsClientAuth,
+            Auth::Tls => scaffold::Auth::TlsClientAuth,
+            Auth::SelfSignedTls => scaffold::Auth::SelfSignedTlsClientAuth,
             Auth::Headers => scaffold::Auth::Headers,
         },
         response: match response {
