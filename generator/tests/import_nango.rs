@@ -132,6 +132,8 @@ feature!(
     json_values,
     callback_value,
     fallback_default,
+    cc_token_params,
+    or_fallback,
 );
 
 refusal!(
@@ -153,6 +155,7 @@ refusal!(
     refused_jwk: "JWK",
     refused_xml: "body_format xml",
     refused_query_in_url: "query string",
+    refused_or_fallback: "a parameter fallback",
 );
 
 #[test]

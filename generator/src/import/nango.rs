@@ -485,6 +485,13 @@ struct Mapper<'e> {
     /// Whether the values being mapped belong to the authorize URL, which is built before
     /// the authorization callback brings its values (`redirect_uri_metadata`).
     authorize_step: bool,
+    /// Whether parameter values go through Nango's `interpolateStringFromObject`, which reads
+    /// `left || right` as "left when it interpolates to something, else right" (OAUTH2 and
+    /// OAUTH2_CC parameters); TWO_STEP's `interpolateString` sends `||` as it is.
+    or_fallbacks: bool,
+    /// Where the spec deliberately sends something other than Nango: one `# Differs from
+    /// Nango:` line each in the header.
+    differs: Vec<String>,
     /// Names of the inputs the spec has whatever the entry says (`client_id`, `code`...): a
     /// value of the entry may not take one.
     reserved: &'static [&'static str],
@@ -505,6 +512,8 @@ impl<'e> Mapper<'e> {
             get: false,
             headers: Vec::new(),
             authorize_step: false,
+            or_fallbacks: false,
+            differs: Vec::new(),
             reserved: &[],
         }
     }
@@ -780,6 +789,9 @@ impl<'e> Mapper<'e> {
     /// `URLSearchParams` writes it.
     fn param(&mut self, key: &str, value: &Value, body: Option<Body>) -> Mapped<Source> {
         let text = match value {
+            Value::Str(s) if self.or_fallbacks && s.contains("||") => {
+                return self.or_fallback(key, s);
+            }
             Value::Str(s) => s.clone(),
             _ if body == Some(Body::Json) => {
                 return json_flow(value).map(Source::Json).ok_or_else(|| {
@@ -828,6 +840,50 @@ impl<'e> Mapper<'e> {
                 }
                 Ok(Source::Template(template))
             }
+        }
+    }
+
+    /// A parameter value `left || right` as Nango's `interpolateStringFromObject` reads it
+    /// (packages/shared/lib/utils/utils.ts): `left` when it interpolates to something else
+    /// than itself, else `right`. Fixed text on the left never does, so the value is `right`;
+    /// one input on the left with a constant on the right is that input with the constant as
+    /// its default. Anything else (a third `||`, which Nango drops, or a right side that
+    /// interpolates) is refused.
+    fn or_fallback(&mut self, key: &str, text: &str) -> Mapped<Source> {
+        let refused = || {
+            Reason::with_detail(
+                "a parameter fallback (`a || b`) tokenspec cannot write",
+                format!("`{}` is `{}`", super::shown(key), super::shown(text)),
+            )
+        };
+        let mut sides = text.split("||").map(str::trim);
+        let (Some(left), Some(right), None) = (sides.next(), sides.next(), sides.next()) else {
+            return Err(refused());
+        };
+        let right_parts = parts(right);
+        let right = match right_parts.as_slice() {
+            [] => String::new(),
+            [Part::Text(t)] => t.clone(),
+            _ => return Err(refused()),
+        };
+        match parts(left).as_slice() {
+            [] | [Part::Text(_)] => Ok(Source::Value(right)),
+            [Part::Input(x)] if !right.is_empty() => {
+                let name = self.config_input(x)?;
+                if let Some(input) = self.inputs.get_mut(&name) {
+                    match &input.default {
+                        Some(d) if *d != right => {
+                            return Err(Reason::with_detail(
+                                "a parameter fallback (`a || b`) tokenspec cannot write",
+                                format!("the fallbacks give `{x}` two defaults"),
+                            ));
+                        }
+                        _ => input.default = Some(right),
+                    }
+                }
+                Ok(Source::Input(name))
+            }
+            _ => Err(refused()),
         }
     }
 
@@ -1023,6 +1079,7 @@ impl<'e> Mapper<'e> {
 
     fn oauth2(mut self) -> Mapped<String> {
         self.reserved = STANDARD_INPUTS;
+        self.or_fallbacks = true;
         match self.grant_type("token_params")? {
             None | Some("authorization_code") => {}
             Some(other) => {
@@ -1066,6 +1123,19 @@ impl<'e> Mapper<'e> {
             "token_params"
         };
         let refresh = self.params(refresh_key, body, &[])?;
+        // simple-oauth2's refresh gets these parameters as the entry writes them: Nango does not
+        // interpolate them, so it sends `${connectionConfig.x}` or `a || b` as that text. A spec
+        // sending the placeholder would be no use to anyone: it sends the value.
+        let uninterpolated = self.map_of(refresh_key)?.is_some_and(|m| {
+            m.values()
+                .any(|v| matches!(v, Value::Str(s) if s.contains("${") || s.contains("||")))
+        });
+        if uninterpolated {
+            self.differs.push(format!(
+                "Nango's refresh sends the entry's `{refresh_key}` without interpolating them \
+                 (`${{...}}` and `||` as text); this spec's refresh sends the values."
+            ));
+        }
         // Nango drops `name=` pairs from the finished URL; spec format 1.2 says the same with
         // `authorize.omit_empty`.
         let omit_empty = self
@@ -1202,21 +1272,29 @@ impl<'e> Mapper<'e> {
             "client_certificate",
             "client_private_key",
         ];
-        match self.grant_type("token_params")? {
-            None | Some("client_credentials") => {}
+        self.or_fallbacks = true;
+        // Nango sends `token_params` as they are and adds no grant_type of its own: without
+        // one, the request is a `none` grant carrying the client's credentials, as Nango's.
+        let grant_name = match self.grant_type("token_params")? {
+            None => "none",
+            Some("client_credentials") => "client_credentials",
             Some(other) => {
                 return Err(Reason::with_detail(
                     "an OAUTH2_CC entry with another grant_type",
                     format!("`grant_type: {}` in token_params", super::shown(other)),
                 ));
             }
-        }
+        };
         let body = self.body(true)?;
         let mut credentials = self.credentials(true, body)?;
         self.client_inputs("API client");
         let token_url = self.token_url("OAUTH2CC")?;
         let token_url = self.url(token_url, "token")?;
-        let mut params = self.params("token_params", body, &["scope"])?;
+        // `token_params.scope` is sent whatever the connection's scopes are.
+        let fixed_scope = self
+            .map_of("token_params")?
+            .is_some_and(|m| m.contains_key("scope"));
+        let mut params = self.params("token_params", body, &[])?;
         if self
             .get("require_client_certificate")
             .is_some_and(Value::is_true)
@@ -1265,13 +1343,21 @@ impl<'e> Mapper<'e> {
                 ),
             );
         }
-        // Nango adds `scope`, the connection's scopes joined with the separator, when set.
-        self.scope_input()?;
-        params.push(("scope".into(), Source::Input("scope".into())));
+        if fixed_scope {
+            self.differs.push(
+                "Nango also sends the connection's scopes as a second `scope` when it has any; \
+                 this spec sends the entry's `token_params.scope` only."
+                    .into(),
+            );
+        } else {
+            // Nango adds `scope`, the connection's scopes joined with the separator, when set.
+            self.scope_input()?;
+            params.push(("scope".into(), Source::Input("scope".into())));
+        }
         let mut grants = Node::map();
         let mut grant = Node::map();
         grant.set("params", params_node(&params));
-        grants.set("client_credentials", grant);
+        grants.set(grant_name, grant);
         let mut fields = Node::map();
         fields.set("access_token", field("secret", true));
         let unit = match self.str("expires_in_unit")? {
@@ -1631,6 +1717,9 @@ impl<'e> Mapper<'e> {
             text,
             "# Written by `tokenspec import nango`: check it against the provider's own documentation."
         );
+        for difference in &self.differs {
+            let _ = writeln!(text, "# Differs from Nango: {difference}");
+        }
         root.render(&mut text, 0);
         Ok(text)
     }
