@@ -52,6 +52,8 @@ pub struct Client {
 struct Prepared {
     /// The grant's name ([`GrantSpec::name`]), which tells grants of one kind apart.
     grant: &'static str,
+    /// POST, or GET for a spec that says so (spec format 1.2, `method: get`).
+    method: http::Method,
     uri: http::Uri,
     url: Option<crate::transport::ParsedUrl>,
     headers: http::HeaderMap,
@@ -64,6 +66,7 @@ impl Prepared {
     fn of(grant: &'static str, request: &http::Request<Vec<u8>>) -> Option<Self> {
         Some(Prepared {
             grant,
+            method: request.method().clone(),
             uri: request.uri().clone(),
             url: request
                 .extensions()
@@ -80,7 +83,7 @@ impl Prepared {
 
     fn request(&self) -> http::Request<Vec<u8>> {
         let mut request = http::Request::new(self.body.expose().as_bytes().to_vec());
-        *request.method_mut() = http::Method::POST;
+        *request.method_mut() = self.method.clone();
         *request.uri_mut() = self.uri.clone();
         *request.headers_mut() = self.headers.clone();
         if let Some(url) = &self.url {
@@ -297,14 +300,14 @@ impl Client {
         let cached;
         let endpoints = match endpoints {
             Some(endpoints) => Some(endpoints),
-            None if self.discovers_token_url() => {
+            None if self.discovers_token_url(grant) => {
                 cached = self.cached_endpoints()?;
                 cached.as_deref()
             }
             None => None,
         };
         let environment = self.with_endpoints(endpoints);
-        if environment.token_url.is_empty() && environment.discovery.is_some() {
+        if environment.discovery.is_some() && grant.token_url(&environment).is_empty() {
             return Err(self.undiscovered("token_endpoint", endpoints.is_some()));
         }
         let mut request = request::token_request(
@@ -382,7 +385,7 @@ impl Client {
         let grant = grant.into();
         // Spec format 1.2: a token URL the spec leaves to the issuer's metadata is read first
         // (or taken from the client's cache).
-        let endpoints = match self.discovers_token_url() {
+        let endpoints = match self.discovers_token_url(self.grant(grant)?) {
             true => self.discover().await?,
             false => None,
         };
@@ -800,9 +803,9 @@ impl Client {
         self.discovery_ttl = ttl;
     }
 
-    /// Whether requests take their token URL from the issuer's metadata.
-    fn discovers_token_url(&self) -> bool {
-        self.environment.discovery.is_some() && self.environment.token_url.is_empty()
+    /// Whether a request for `grant` takes its token URL from the issuer's metadata.
+    fn discovers_token_url(&self, grant: &GrantSpec) -> bool {
+        self.environment.discovery.is_some() && grant.token_url(self.environment).is_empty()
     }
 
     /// The endpoints last discovered for this client's issuer, of any age.
