@@ -48,6 +48,7 @@
 //!         authorize_params: &[],
 //!         pkce: rt::Pkce::None,
 //!         assertion: None,
+//!         authorize: rt::AuthorizeSpec::DEFAULT,
 //!     }],
 //!     scopes: rt::ScopesSpec { delimiter: " ", known: &[] },
 //!     response: &[rt::FieldSpec {

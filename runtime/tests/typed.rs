@@ -118,6 +118,7 @@ static SPEC: rt::ProviderSpec = rt::ProviderSpec {
             authorize_params: &[],
             pkce: rt::Pkce::None,
             assertion: None,
+            authorize: rt::AuthorizeSpec::DEFAULT,
         },
         rt::GrantSpec {
             kind: rt::GrantKind::AuthorizationCode,
@@ -149,6 +150,7 @@ static SPEC: rt::ProviderSpec = rt::ProviderSpec {
             ],
             pkce: rt::Pkce::Optional,
             assertion: None,
+            authorize: rt::AuthorizeSpec::DEFAULT,
         },
     ],
     scopes: rt::ScopesSpec {

@@ -101,6 +101,7 @@ macro_rules! authlib_provider {
                     authorize_params: &[],
                     pkce: rt::Pkce::None,
                     assertion: None,
+                    authorize: rt::AuthorizeSpec::DEFAULT,
                 },
                 rt::GrantSpec {
                     kind: rt::GrantKind::RefreshToken,
@@ -114,6 +115,7 @@ macro_rules! authlib_provider {
                     authorize_params: &[],
                     pkce: rt::Pkce::None,
                     assertion: None,
+                    authorize: rt::AuthorizeSpec::DEFAULT,
                 },
             ],
             scopes: rt::ScopesSpec {

@@ -783,6 +783,7 @@ static WHOLE_HOST: tokenspec_runtime::ProviderSpec = {
             authorize_params: &[],
             pkce: rt::Pkce::None,
             assertion: None,
+            authorize: rt::AuthorizeSpec::DEFAULT,
         }],
         scopes: rt::ScopesSpec {
             delimiter: " ",

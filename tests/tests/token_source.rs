@@ -863,6 +863,7 @@ static REFRESHING: rt::ProviderSpec = rt::ProviderSpec {
             authorize_params: &[],
             pkce: rt::Pkce::None,
             assertion: None,
+            authorize: rt::AuthorizeSpec::DEFAULT,
         },
         rt::GrantSpec {
             kind: rt::GrantKind::RefreshToken,
@@ -876,6 +877,7 @@ static REFRESHING: rt::ProviderSpec = rt::ProviderSpec {
             authorize_params: &[],
             pkce: rt::Pkce::None,
             assertion: None,
+            authorize: rt::AuthorizeSpec::DEFAULT,
         },
     ],
     scopes: rt::ScopesSpec {
