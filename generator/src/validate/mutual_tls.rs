@@ -119,6 +119,11 @@ impl<'b> Checker<'_, 'b> {
                     uses.push((input, format!("parameter `{}`", param.name)));
                 }
             }
+            for header in grant.overrides.headers {
+                for input in header.source.inputs() {
+                    uses.push((input, format!("header `{}`", header.name)));
+                }
+            }
             if let Some(assertion) = &grant.assertion {
                 for input in assertion.inputs() {
                     uses.push((input, "the jwt_bearer assertion".to_string()));
