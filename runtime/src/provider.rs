@@ -40,6 +40,8 @@
 //!         accepted: &[rt::Placement::Body(&[("api_key", "api_key")])],
 //!     },
 //!     body: rt::BodyFormat::Form,
+//!     method: rt::HttpMethod::Post,
+//!     params_in: rt::ParamLocation::Body,
 //!     grants: &[rt::GrantSpec {
 //!         kind: rt::GrantKind::ClientCredentials,
 //!         extension: None,
@@ -49,6 +51,7 @@
 //!         pkce: rt::Pkce::None,
 //!         assertion: None,
 //!         authorize: rt::AuthorizeSpec::DEFAULT,
+//!         overrides: rt::GrantOverrides::DEFAULT,
 //!     }],
 //!     scopes: rt::ScopesSpec { delimiter: " ", known: &[] },
 //!     response: &[rt::FieldSpec {

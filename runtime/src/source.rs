@@ -1224,6 +1224,8 @@ mod tests {
             accepted: &[],
         },
         body: crate::spec::BodyFormat::Form,
+        method: crate::spec::HttpMethod::Post,
+        params_in: crate::spec::ParamLocation::Body,
         grants: &[],
         scopes: crate::spec::ScopesSpec {
             delimiter: " ",
@@ -1262,6 +1264,8 @@ mod tests {
             accepted: &[],
         },
         body: crate::spec::BodyFormat::Form,
+        method: crate::spec::HttpMethod::Post,
+        params_in: crate::spec::ParamLocation::Body,
         scopes: crate::spec::ScopesSpec {
             delimiter: " ",
             known: &[],

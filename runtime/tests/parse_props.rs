@@ -94,6 +94,8 @@ const fn spec(errors: ErrorFormat) -> ProviderSpec {
             }],
         },
         body: BodyFormat::Form,
+        method: HttpMethod::Post,
+        params_in: ParamLocation::Body,
         grants: &[],
         scopes: ScopesSpec {
             delimiter: " ",

@@ -23,6 +23,8 @@ const BASE: ProviderSpec = ProviderSpec {
         accepted: &[],
     },
     body: BodyFormat::Form,
+    method: tokenspec_runtime::spec::HttpMethod::Post,
+    params_in: tokenspec_runtime::spec::ParamLocation::Body,
     grants: &[],
     scopes: ScopesSpec {
         delimiter: " ",

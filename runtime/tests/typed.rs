@@ -105,6 +105,8 @@ static SPEC: rt::ProviderSpec = rt::ProviderSpec {
         ],
     },
     body: rt::BodyFormat::Form,
+    method: rt::HttpMethod::Post,
+    params_in: rt::ParamLocation::Body,
     grants: &[
         rt::GrantSpec {
             kind: rt::GrantKind::ClientCredentials,
@@ -119,6 +121,7 @@ static SPEC: rt::ProviderSpec = rt::ProviderSpec {
             pkce: rt::Pkce::None,
             assertion: None,
             authorize: rt::AuthorizeSpec::DEFAULT,
+            overrides: rt::GrantOverrides::DEFAULT,
         },
         rt::GrantSpec {
             kind: rt::GrantKind::AuthorizationCode,
@@ -151,6 +154,7 @@ static SPEC: rt::ProviderSpec = rt::ProviderSpec {
             pkce: rt::Pkce::Optional,
             assertion: None,
             authorize: rt::AuthorizeSpec::DEFAULT,
+            overrides: rt::GrantOverrides::DEFAULT,
         },
     ],
     scopes: rt::ScopesSpec {

@@ -775,6 +775,8 @@ static WHOLE_HOST: tokenspec_runtime::ProviderSpec = {
             accepted: &[rt::Placement::Body(&[("client_id", "client_id")])],
         },
         body: rt::BodyFormat::Form,
+        method: rt::HttpMethod::Post,
+        params_in: rt::ParamLocation::Body,
         grants: &[rt::GrantSpec {
             kind: GrantKind::ClientCredentials,
             extension: None,
@@ -784,6 +786,7 @@ static WHOLE_HOST: tokenspec_runtime::ProviderSpec = {
             pkce: rt::Pkce::None,
             assertion: None,
             authorize: rt::AuthorizeSpec::DEFAULT,
+            overrides: rt::GrantOverrides::DEFAULT,
         }],
         scopes: rt::ScopesSpec {
             delimiter: " ",

@@ -854,6 +854,8 @@ static REFRESHING: rt::ProviderSpec = rt::ProviderSpec {
         ])],
     },
     body: rt::BodyFormat::Form,
+    method: rt::HttpMethod::Post,
+    params_in: rt::ParamLocation::Body,
     grants: &[
         rt::GrantSpec {
             kind: rt::GrantKind::ClientCredentials,
@@ -864,6 +866,7 @@ static REFRESHING: rt::ProviderSpec = rt::ProviderSpec {
             pkce: rt::Pkce::None,
             assertion: None,
             authorize: rt::AuthorizeSpec::DEFAULT,
+            overrides: rt::GrantOverrides::DEFAULT,
         },
         rt::GrantSpec {
             kind: rt::GrantKind::RefreshToken,
@@ -878,6 +881,7 @@ static REFRESHING: rt::ProviderSpec = rt::ProviderSpec {
             pkce: rt::Pkce::None,
             assertion: None,
             authorize: rt::AuthorizeSpec::DEFAULT,
+            overrides: rt::GrantOverrides::DEFAULT,
         },
     ],
     scopes: rt::ScopesSpec {
