@@ -133,6 +133,7 @@ feature!(
     callback_value,
     fallback_default,
     cc_token_params,
+    cc_authorization_method,
     or_fallback,
 );
 

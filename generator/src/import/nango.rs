@@ -5,13 +5,15 @@
 //!
 //! - `OAUTH2`: the authorization code grant (RFC 6749 4.1) through simple-oauth2, PKCE S256
 //!   always unless `disable_pkce` (RFC 7636), `client_id`/`client_secret` in the body
-//!   (`authorization_method: header`: RFC 6749 2.3.1 Basic, each value form-encoded), or a raw
-//!   `Basic base64(id:secret)` header with `token_request_auth_method: basic`; `token_params`
+//!   (`authorization_method: header`: RFC 6749 2.3.1 Basic, each value form-encoded), or, with
+//!   `token_request_auth_method: basic`, a raw `Basic base64(id:secret)` header added to them
+//!   (a spec sends that header alone, and says so in its header); `token_params`
 //!   added to the code exchange, and `refresh_params` (else `token_params`) to the refresh
 //!   (RFC 6749 6), both at `token_url`.
-//! - `OAUTH2_CC`: client credentials (RFC 6749 4.4): `token_params`, credentials as above or,
-//!   with `token_request_auth_method: custom`, as `username`/`password`; `body_format` form,
-//!   json or query.
+//! - `OAUTH2_CC`: client credentials (RFC 6749 4.4): `token_params` as they are (no
+//!   grant_type of Nango's own), `client_id`/`client_secret` in the body, a raw Basic header
+//!   alone with `token_request_auth_method: basic`, or `username`/`password` with `custom`
+//!   (`authorization_method` is not read); `body_format` form, json or query.
 //! - `TWO_STEP`: one request of the entry's own making (`token_params`, `token_headers`, a JSON
 //!   body by default), the token read at `token_response.token`.
 //!
@@ -274,7 +276,6 @@ const OAUTH2_CC_KEYS: &[&str] = &[
     "token_params",
     "scope_separator",
     "default_scopes",
-    "authorization_method",
     "token_request_auth_method",
     "body_format",
     "expires_in_unit",
@@ -300,6 +301,8 @@ const UNREAD_OAUTH2: &[&str] = &["refresh_token_params"];
 /// (`getOauthClientCredentials`, `parseRawCredentials`) does not read: they change nothing it
 /// sends or reads.
 const UNREAD_OAUTH2_CC: &[&str] = &[
+    // simple-oauth2's option; the client credentials code sends the credentials in the body.
+    "authorization_method",
     "authorization_url",
     "authorization_params",
     "refresh_params",
@@ -929,7 +932,9 @@ impl<'e> Mapper<'e> {
     /// `Buffer.from(id + ':' + secret)`) or RFC 6749 2.3.1 Basic (simple-oauth2's
     /// `authorization_method: header`, each value form-encoded first).
     fn credentials(&self, cc: bool, body: Option<Body>) -> Mapped<Credentials> {
+        // Only simple-oauth2 (OAUTH2) reads `authorization_method`.
         let header = match self.str("authorization_method")? {
+            _ if cc => false,
             None | Some("body") => false,
             Some("header") => true,
             Some(other) => {
@@ -1103,6 +1108,15 @@ impl<'e> Mapper<'e> {
         }
         let body = self.body(false)?;
         let credentials = self.credentials(false, body)?;
+        if credentials == (Credentials::Basic { form: false }) {
+            // Nango adds its own Basic header to simple-oauth2's request, which still carries
+            // the credentials in the body.
+            self.differs.push(
+                "Nango sends the client's credentials in the body as well as in Basic; this spec \
+                 sends Basic alone (RFC 6749 section 2.3.1: one authentication method per request)."
+                    .into(),
+            );
+        }
         self.client_inputs("OAuth app");
         let authorize_url = self
             .str("authorization_url")?
@@ -1149,7 +1163,14 @@ impl<'e> Mapper<'e> {
         // refreshes elsewhere (Nango's own code for such providers uses it): the refresh grant's
         // own URL (spec format 1.2 per-grant `token_url`).
         let refresh_url = match self.str("refresh_url")? {
-            Some(url) => Some(self.url(url, "refresh")?),
+            Some(url) => {
+                self.differs.push(
+                    "Nango's generic refresh (simple-oauth2) goes to token_url; this spec \
+                     refreshes at the entry's refresh_url."
+                        .into(),
+                );
+                Some(self.url(url, "refresh")?)
+            }
             None => None,
         };
         self.inputs.insert(
