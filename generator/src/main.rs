@@ -288,16 +288,20 @@ fn run(cli: &Cli) -> Result<ExitCode, tokenspec::Error> {
             );
         }
         Command::Import {
-            from: ImportFrom::Nango {
-                providers_yaml,
-                only,
-            },
+            from:
+                ImportFrom::Nango {
+                    providers_yaml,
+                    only,
+                },
         } => return import_nango(cli, providers_yaml, only),
         Command::Generate(standalone) => (output::Mode::Write, standalone.crate_()),
         Command::Check(standalone) => (output::Mode::Check, standalone.crate_()),
     };
     let (mode, standalone) = mode;
-    let out = cli.out.clone().unwrap_or_else(|| PathBuf::from("generated"));
+    let out = cli
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("generated"));
     let arena = tokenspec::Bump::new();
     let providers = tokenspec::load_and_validate(&arena, &cli.specs)?;
     let outputs = match &standalone {
@@ -549,7 +553,10 @@ fn import_nango(
         source,
     })?;
     for spec in &outcome.specs {
-        println!("wrote {}", out.join(format!("{}.yaml", spec.name)).display());
+        println!(
+            "wrote {}",
+            out.join(format!("{}.yaml", spec.name)).display()
+        );
     }
     for skipped in &outcome.skipped {
         println!("{skipped}");

@@ -170,11 +170,9 @@ pub fn render(request: &Request) -> Result<String, ScaffoldError> {
             Auth::PrivateKeyJwt | Auth::ClientSecretJwt => ScaffoldError::AssertionWithoutGrant {
                 auth: request.auth.name(),
             },
-            Auth::TlsClientAuth | Auth::SelfSignedTlsClientAuth => {
-                ScaffoldError::TlsWithoutGrant {
-                    auth: request.auth.name(),
-                }
-            }
+            Auth::TlsClientAuth | Auth::SelfSignedTlsClientAuth => ScaffoldError::TlsWithoutGrant {
+                auth: request.auth.name(),
+            },
             _ => ScaffoldError::PublicClient {
                 grant: request.grant.name(),
             },

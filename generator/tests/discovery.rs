@@ -71,15 +71,17 @@ fn the_issuer_and_its_kind_reach_the_model_and_no_token_url_is_made_up() {
         ))
     );
     assert_eq!(
-        lowered_with("discovery: openid", "discovery: oauth")
-            .map(|(d, _)| d.map(|d| d.kind)),
+        lowered_with("discovery: openid", "discovery: oauth").map(|(d, _)| d.map(|d| d.kind)),
         Ok(Some(DiscoveryKind::OAuth))
     );
     // A URL given beside the issuer is kept: it wins over the discovered one at run time.
     let given = "    token_url: https://{host}/realms/{realm}/protocol/openid-connect/token\n";
     assert_eq!(
-        lowered_with("    discovery: openid\n", &format!("    discovery: openid\n{given}"))
-            .map(|(_, url)| url),
+        lowered_with(
+            "    discovery: openid\n",
+            &format!("    discovery: openid\n{given}")
+        )
+        .map(|(_, url)| url),
         Ok("https://{host}/realms/{realm}/protocol/openid-connect/token".to_owned())
     );
 }
@@ -231,7 +233,10 @@ fn diff_classes_of_discovery_changes() {
     );
     assert_eq!(pinned.len(), 1, "{pinned:?}");
     assert_eq!(pinned[0].0, Class::Breaking);
-    assert!(pinned[0].1.contains("token_url of `production`"), "{pinned:?}");
+    assert!(
+        pinned[0].1.contains("token_url of `production`"),
+        "{pinned:?}"
+    );
 }
 
 /// PROVIDERS.md and the generated `Environment` docs say where a discovered environment's URLs
@@ -255,7 +260,9 @@ fn providers_md_and_module_docs_name_the_issuer() {
         .find(|l| l.starts_with("| [`discovery`]"))
         .unwrap_or_else(|| panic!("a row:\n{table}"));
     assert!(
-        row.contains("`production` (default) discovered from `https://{host}/realms/{realm}/a\\|b`"),
+        row.contains(
+            "`production` (default) discovered from `https://{host}/realms/{realm}/a\\|b`"
+        ),
         "{row}"
     );
     let module = generate();

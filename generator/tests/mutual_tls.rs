@@ -136,7 +136,10 @@ fn mistakes_are_refused_with_a_hint() {
         let arena = tokenspec::Bump::new();
         let error = tokenspec::validate_sources(
             &arena,
-            vec![tokenspec::load::Source::new("tls_client_auth.yaml", text.as_str())],
+            vec![tokenspec::load::Source::new(
+                "tls_client_auth.yaml",
+                text.as_str(),
+            )],
         )
         .expect_err(what)
         .to_string();
@@ -190,7 +193,10 @@ fn diff_classes_of_a_mutual_tls_change() {
     let arena = tokenspec::Bump::new();
     let old = tokenspec::validate_sources(
         &arena,
-        vec![tokenspec::load::Source::new("tls_client_auth.yaml", only_ca.as_str())],
+        vec![tokenspec::load::Source::new(
+            "tls_client_auth.yaml",
+            only_ca.as_str(),
+        )],
     )
     .unwrap_or_else(|e| panic!("one placement validates:\n{e}"));
     let new = tokenspec::validate_sources(&arena, vec![fixture_source()]).expect("valid");
@@ -215,12 +221,15 @@ fn scaffold_writes_a_mutual_tls_skeleton() {
             response: tokenspec::model::ResponseFormat::Json,
             url: None,
         };
-        let text = render(&request(tokenspec::model::GrantKind::ClientCredentials))
-            .expect("renders");
+        let text =
+            render(&request(tokenspec::model::GrantKind::ClientCredentials)).expect("renders");
         let arena = tokenspec::Bump::new();
         let providers = tokenspec::validate_sources(
             &arena,
-            vec![tokenspec::load::Source::new("acme_mtls.yaml", text.as_str())],
+            vec![tokenspec::load::Source::new(
+                "acme_mtls.yaml",
+                text.as_str(),
+            )],
         )
         .unwrap_or_else(|e| panic!("the skeleton validates:\n{e}\n{text}"));
         let spec = &providers[0];
@@ -230,7 +239,10 @@ fn scaffold_writes_a_mutual_tls_skeleton() {
         for input in [tls.certificate, tls.key] {
             assert!(spec.input(input).is_some_and(|i| i.secret), "{input}");
         }
-        assert!(text.contains("--auth ") && text.contains(auth.name()), "{text}");
+        assert!(
+            text.contains("--auth ") && text.contains(auth.name()),
+            "{text}"
+        );
         assert!(matches!(
             render(&request(tokenspec::model::GrantKind::None)),
             Err(ScaffoldError::TlsWithoutGrant { .. })

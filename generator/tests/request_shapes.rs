@@ -155,8 +155,7 @@ fn refresh_goes_to_its_own_url_with_basic_and_a_json_body_in_each_environment() 
         assert_eq!(request.uri().to_string(), url);
         assert_eq!(header(&request, "authorization"), Some(CLIENT_BASIC));
         assert_eq!(header(&request, "content-type"), Some("application/json"));
-        let body: serde_json::Value =
-            serde_json::from_slice(request.body()).expect("a JSON body");
+        let body: serde_json::Value = serde_json::from_slice(request.body()).expect("a JSON body");
         assert_eq!(
             body,
             serde_json::json!({"grant_type": "refresh_token", "refresh_token": REFRESH_TOKEN}),
@@ -175,7 +174,10 @@ fn the_callers_placement_still_applies_to_grants_without_their_own() {
     .request()
     .expect("request");
     assert_eq!(header(&request, "authorization"), Some(CLIENT_BASIC));
-    assert_eq!(form(&request), pairs(&[("grant_type", "client_credentials")]));
+    assert_eq!(
+        form(&request),
+        pairs(&[("grant_type", "client_credentials")])
+    );
 }
 
 fn get_client(placement: get_token::CredentialPlacement) -> get_token::Client {
@@ -351,4 +353,76 @@ fn providers_md_says_how_each_grant_is_sent() {
         "{}",
         row("get_token")
     );
+}
+
+/// The refresh fixture with headers of the refresh grant's own (spec format 1.2, §8.9).
+fn with_grant_headers(headers: &str) -> String {
+    let text = fixture_text("refresh_elsewhere");
+    let anchor = "    credentials: basic\n    body: json\n";
+    assert!(text.contains(anchor), "the fixture's refresh grant moved");
+    text.replace(anchor, &format!("{anchor}    headers:\n{headers}"))
+}
+
+#[test]
+fn a_grants_own_headers_are_lowered_checked_and_a_wire_change() {
+    use tokenspec_runtime::spec::{GrantKind, ParamSource};
+    let text = with_grant_headers(
+        "      X-Refresh-Client: {input: client_id}\n      X-Api-Version: {value: \"2\"}\n",
+    );
+    let arena = tokenspec::Bump::new();
+    let source = tokenspec::load::Source::new("refresh_elsewhere.yaml", text.as_str());
+    let providers =
+        tokenspec::validate_sources(&arena, vec![source]).unwrap_or_else(|e| panic!("{e}"));
+    let spec = &providers[0];
+    let refresh = spec.grant(GrantKind::RefreshToken).expect("refresh grant");
+    let headers: Vec<_> = refresh
+        .overrides
+        .headers
+        .iter()
+        .map(|h| (h.name, h.source))
+        .collect();
+    assert_eq!(
+        headers,
+        [
+            ("X-Refresh-Client", ParamSource::Input("client_id")),
+            ("X-Api-Version", ParamSource::Fixed("2")),
+        ]
+    );
+    // The other grant sends none of them.
+    let cc = spec.grant(GrantKind::ClientCredentials).expect("cc grant");
+    assert!(cc.overrides.headers.is_empty());
+
+    // Adding one is a change on the wire.
+    let changes = diff(
+        "refresh_elsewhere",
+        &fixture_text("refresh_elsewhere"),
+        &text,
+    );
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.class == Class::Breaking
+                && c.what == "headers of grant `refresh_token` changed"),
+        "{changes:#?}"
+    );
+
+    // A grant header the grant's Basic credentials send, or a framing header, is refused at
+    // its place.
+    let clash = with_grant_headers("      Authorization: {value: \"Bearer x\"}\n");
+    let source = tokenspec::load::Source::new("refresh_elsewhere.yaml", clash.as_str());
+    let error = tokenspec::validate_sources(&arena, vec![source])
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(
+        error.contains("`Authorization` is also sent by the basic credentials"),
+        "{error}"
+    );
+    let framing = with_grant_headers("      Content-Length: {value: \"0\"}\n");
+    let source = tokenspec::load::Source::new("refresh_elsewhere.yaml", framing.as_str());
+    let error = tokenspec::validate_sources(&arena, vec![source])
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(error.contains("cannot be set by a spec"), "{error}");
 }

@@ -265,6 +265,15 @@ impl Client {
         }
         let mut inputs = self.inputs.clone();
         for (name, value) in call {
+            // The TLS client certificate is presented by the client's transport, built from
+            // the client's inputs: one given per call would be checked but never presented
+            // (RFC 8705 section 2).
+            if self.provider.presents_in_tls(name) {
+                return Err(Error::input(
+                    name,
+                    "a TLS client certificate or key is set on the client, not per call",
+                ));
+            }
             inputs.set(self.provider, name, *value)?;
         }
         Ok(std::borrow::Cow::Owned(inputs))
@@ -434,7 +443,7 @@ impl Client {
             if let Placement::Basic { user, password, .. } = placement
                 // Spec format 1.2: a secret alone goes with an empty user name.
                 && let (Some(user), Some(password)) =
-                    (user.map_or(Some(""), |user| value(user)), value(password))
+                    (user.map_or(Some(""), &value), value(password))
             {
                 mask.add_basic(user, password);
             }
@@ -642,11 +651,12 @@ impl Client {
                     .ok_or_else(|| Error::input(name, "required but not set"))
             };
             let identity =
-                crate::ClientIdentity::from_pem(value(tls.certificate)?, value(tls.key)?)
-                    .map_err(|(part, reason)| match part {
+                crate::ClientIdentity::from_pem(value(tls.certificate)?, value(tls.key)?).map_err(
+                    |(part, reason)| match part {
                         crate::IdentityPart::Certificate => Error::input(tls.certificate, reason),
                         crate::IdentityPart::Key => Error::input(tls.key, reason),
-                    })?;
+                    },
+                )?;
             let env = |name: &str| std::env::var(name).ok();
             match crate::ReqwestTransport::build(&self.options, &env, Some(&identity)) {
                 Ok(transport) => Ok(Arc::new(transport)),
@@ -741,12 +751,7 @@ impl Client {
         if environment.authorize_url.is_none() && environment.discovery.is_some() {
             return Err(self.undiscovered("authorization_endpoint", cached.is_some()));
         }
-        request::authorize_url(
-            self.provider,
-            &environment,
-            &inputs,
-            self.base_url.as_ref(),
-        )
+        request::authorize_url(self.provider, &environment, &inputs, self.base_url.as_ref())
     }
 }
 

@@ -82,9 +82,9 @@ pub use source::{
 pub use spec::*;
 #[cfg(feature = "reqwest")]
 pub use transport::ReqwestTransport;
+pub use transport::{BoxFuture, HttpOptions, Transport};
 #[cfg(feature = "reqwest")]
 pub use transport::{ClientIdentity, IdentityPart};
-pub use transport::{BoxFuture, HttpOptions, Transport};
 pub use typed::{Builder, Call, TypedClient};
 pub use wire::{TokenType, bearer_header};
 

@@ -4,8 +4,7 @@ use crate::Error;
 use crate::input::Inputs;
 use crate::spec::{
     AuthorizeSpec, BasicEncoding, BodyFormat, GrantKind, GrantSpec, HttpMethod, InputLocation,
-    ParamLocation,
-    ParamSource, Pkce, Placement, ProviderSpec,
+    ParamLocation, ParamSource, Pkce, Placement, ProviderSpec,
 };
 use crate::template::Value;
 use crate::transport::ParsedUrl;
@@ -276,7 +275,13 @@ pub fn token_request<B>(
     for header in grant.overrides.headers {
         headers.remove(header.name);
     }
-    crate::template::append_headers(provider, inputs, grant.overrides.headers, false, &mut headers)?;
+    crate::template::append_headers(
+        provider,
+        inputs,
+        grant.overrides.headers,
+        false,
+        &mut headers,
+    )?;
     // The grant's own placement (spec format 1.2) wins over the caller's pick: it is what the
     // provider takes at that endpoint.
     let placement = provider.placement_for(grant, placement);
@@ -408,7 +413,10 @@ pub fn token_request<B>(
             "a JSON value (number, boolean, object, array) is sent in a JSON body only",
         ));
     }
-    let body = match (body_format, params.body.is_empty() && params.json.is_empty()) {
+    let body = match (
+        body_format,
+        params.body.is_empty() && params.json.is_empty(),
+    ) {
         (_, true) => Vec::new(),
         (BodyFormat::Form | BodyFormat::None, false) => {
             headers.insert(
@@ -466,10 +474,11 @@ pub fn token_request<B>(
 /// there, body credentials do not.
 fn secret_for_the_url<'a>(provider: &ProviderSpec, placement: &'a Placement) -> Option<&'a str> {
     match placement {
-        Placement::Body(fields) => fields
-            .iter()
-            .map(|(_, input)| *input)
-            .find(|input| provider.input(input).is_some_and(|i| provider.is_secret_input(i))),
+        Placement::Body(fields) => fields.iter().map(|(_, input)| *input).find(|input| {
+            provider
+                .input(input)
+                .is_some_and(|i| provider.is_secret_input(i))
+        }),
         // A signed assertion is a bearer credential (RFC 7521 section 5.2).
         Placement::PrivateKeyJwt(_) | Placement::ClientSecretJwt(_) => Some("client_assertion"),
         _ => None,

@@ -149,7 +149,41 @@ pub(crate) fn append_headers<B>(
                 ));
             }
         };
-        let Some(value) = value else { continue };
+        let Some(value) = value else {
+            // A credential header is the request's credentials: leaving it out would send the
+            // request unauthenticated instead of saying what is missing.
+            if all_sensitive {
+                let missing = header
+                    .source
+                    .inputs()
+                    .into_iter()
+                    .find(|input| {
+                        provider
+                            .input(input)
+                            .is_none_or(|spec| inputs.get(spec).is_none())
+                    })
+                    .unwrap_or(header.name);
+                return Err(Error::input(
+                    missing,
+                    format!(
+                        "required by the credential header `{}` but not set",
+                        header.name
+                    ),
+                ));
+            }
+            continue;
+        };
+        // Validation refuses framing and hop-by-hop headers; a hand-written spec is refused
+        // here (RFC 9112 section 6, RFC 9110 section 7.6.1).
+        if crate::spec::FORBIDDEN_HEADERS
+            .iter()
+            .any(|forbidden| forbidden.eq_ignore_ascii_case(header.name))
+        {
+            return Err(Error::input(
+                header.name,
+                "a framing or hop-by-hop header cannot be set by a spec",
+            ));
+        }
         let name = http::HeaderName::from_bytes(header.name.as_bytes()).map_err(|_| {
             Error::input(
                 header.name,
@@ -271,6 +305,37 @@ mod tests {
             !message.contains("X-Injected"),
             "the value is not echoed: {message}"
         );
+        assert!(headers.is_empty());
+    }
+
+    #[test]
+    fn an_unset_credential_header_is_an_error_not_a_request_without_credentials() {
+        let list = [HeaderSpec {
+            name: "X-Api-Key",
+            source: ParamSource::Input("api_key"),
+        }];
+        let unset = inputs(&[]);
+        // A plain header whose optional input is unset is left out ...
+        let mut headers = http::HeaderMap::new();
+        append_headers::<String>(&PROVIDER, &unset, &list, false, &mut headers).expect("left out");
+        assert!(headers.is_empty());
+        // ... but a credential header names the input it is missing.
+        let error = append_headers::<String>(&PROVIDER, &unset, &list, true, &mut headers)
+            .expect_err("refused");
+        assert!(error.to_string().contains("api_key"), "{error}");
+        assert!(headers.is_empty());
+    }
+
+    #[test]
+    fn a_framing_header_of_a_hand_written_spec_is_refused() {
+        let list = [HeaderSpec {
+            name: "Content-Length",
+            source: ParamSource::Fixed("0"),
+        }];
+        let mut headers = http::HeaderMap::new();
+        let error = append_headers::<String>(&PROVIDER, &inputs(&[]), &list, false, &mut headers)
+            .expect_err("refused");
+        assert!(error.to_string().contains("Content-Length"), "{error}");
         assert!(headers.is_empty());
     }
 

@@ -164,10 +164,14 @@ impl ReqwestTransport {
         options: &HttpOptions,
         identity: &ClientIdentity,
     ) -> Result<Self, TransportError> {
-        Self::build(options, &|name| std::env::var(name).ok(), Some(identity)).map_err(|e| match e {
-            BuildError::Transport(e) => e,
-            BuildError::Identity(reason) => TransportError::new(TransportErrorKind::Other, reason),
-        })
+        Self::build(options, &|name| std::env::var(name).ok(), Some(identity)).map_err(
+            |e| match e {
+                BuildError::Transport(e) => e,
+                BuildError::Identity(reason) => {
+                    TransportError::new(TransportErrorKind::Other, reason)
+                }
+            },
+        )
     }
 
     /// Builds the reqwest client; an error tells a refused identity from anything else.

@@ -999,9 +999,9 @@ impl<'a> Placement<'a> {
             Placement::Header { name, input: i, .. } if *i == input => {
                 Some(format!("header:{name}"))
             }
-            Placement::Basic { user: Some(user), .. } if *user == input => {
-                Some("basic_user".into())
-            }
+            Placement::Basic {
+                user: Some(user), ..
+            } if *user == input => Some("basic_user".into()),
             Placement::Basic { password, .. } if *password == input => {
                 Some("basic_password".into())
             }

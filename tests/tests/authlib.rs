@@ -92,6 +92,8 @@ macro_rules! authlib_provider {
                 ],
             },
             body: rt::BodyFormat::Form,
+            method: rt::HttpMethod::Post,
+            params_in: rt::ParamLocation::Body,
             grants: &[
                 rt::GrantSpec {
                     kind: rt::GrantKind::ClientCredentials,
@@ -102,6 +104,7 @@ macro_rules! authlib_provider {
                     pkce: rt::Pkce::None,
                     assertion: None,
                     authorize: rt::AuthorizeSpec::DEFAULT,
+                    overrides: rt::GrantOverrides::DEFAULT,
                 },
                 rt::GrantSpec {
                     kind: rt::GrantKind::RefreshToken,
@@ -116,6 +119,7 @@ macro_rules! authlib_provider {
                     pkce: rt::Pkce::None,
                     assertion: None,
                     authorize: rt::AuthorizeSpec::DEFAULT,
+                    overrides: rt::GrantOverrides::DEFAULT,
                 },
             ],
             scopes: rt::ScopesSpec {

@@ -191,7 +191,10 @@ async fn an_endpoint_off_the_issuers_host_or_not_https_is_refused() {
     for (endpoint, says) in [
         ("http://sso.example.com/realms/acme/token", "plain http"),
         ("https://evil.example/realms/acme/token", "issuer's host"),
-        ("https://sso.example.com.evil.example/token", "issuer's host"),
+        (
+            "https://sso.example.com.evil.example/token",
+            "issuer's host",
+        ),
         ("https://sso.example.com:8443/token", "issuer's host"),
         ("https://user:pw@sso.example.com/token", "user info"),
         ("https://sso.example.com/token#x", "fragment"),
@@ -205,7 +208,10 @@ async fn an_endpoint_off_the_issuers_host_or_not_https_is_refused() {
     }
     // The authorize URL is checked as well, though no token request needs it.
     refused(
-        with("authorization_endpoint", json!("https://phish.example/auth")),
+        with(
+            "authorization_endpoint",
+            json!("https://phish.example/auth"),
+        ),
         DiscoveryErrorKind::EndpointRefused,
         "authorization_endpoint",
     )
@@ -253,12 +259,7 @@ async fn a_huge_broken_or_missing_document_is_refused() {
         "no `token_endpoint`",
     )
     .await;
-    refused(
-        Reply::new(404),
-        DiscoveryErrorKind::Unreachable,
-        "HTTP 404",
-    )
-    .await;
+    refused(Reply::new(404), DiscoveryErrorKind::Unreachable, "HTTP 404").await;
 }
 
 #[tokio::test]
@@ -299,10 +300,11 @@ impl Transport for Serves {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
-        self.seen
-            .lock()
-            .expect("not poisoned")
-            .push(format!("{} {}", request.method(), request.uri()));
+        self.seen.lock().expect("not poisoned").push(format!(
+            "{} {}",
+            request.method(),
+            request.uri()
+        ));
         let body = self.document.to_string().into_bytes();
         Box::pin(async move {
             let mut response = http::Response::new(body);

@@ -67,7 +67,9 @@ impl Ca {
         params.distinguished_name.push(DnType::CommonName, subject);
         params.extended_key_usages = vec![usage];
         let key = KeyPair::generate().expect("leaf key");
-        let cert = params.signed_by(&key, &*self.issuer).expect("leaf certificate");
+        let cert = params
+            .signed_by(&key, &*self.issuer)
+            .expect("leaf certificate");
         Leaf {
             der: cert.der().clone(),
             pem: cert.pem(),
@@ -127,10 +129,12 @@ impl MtlsServer {
         roots
             .add(trusted.issuer.der().clone())
             .expect("the client CA is a root");
-        let verifier =
-            rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-                .build()
-                .expect("client verifier");
+        let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+            Arc::new(roots),
+            provider.clone(),
+        )
+        .build()
+        .expect("client verifier");
         let config = rustls::ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .expect("TLS versions")
@@ -290,7 +294,10 @@ async fn the_client_presents_its_certificate_and_names_itself_in_the_body() {
     );
     assert_eq!(seen.requests.len(), 2);
     let (method, target, body) = &seen.requests[0];
-    assert_eq!((method.as_str(), target.as_str()), ("POST", "/oauth2/token"));
+    assert_eq!(
+        (method.as_str(), target.as_str()),
+        ("POST", "/oauth2/token")
+    );
     // RFC 8705 section 2: authenticated by the certificate, named by client_id; nothing else.
     assert_eq!(body, "grant_type=client_credentials&client_id=svc-payments");
     assert_eq!(seen.failed_handshakes, 0);
@@ -484,10 +491,18 @@ async fn unreadable_pem_is_an_input_error_naming_the_input() {
     let not_pem = "MIIB-not-a-pem-document-3f9a";
     let cases = [
         // (certificate, key, input named)
-        (not_pem.to_owned(), leaf.key_pem.clone(), "client_certificate"),
+        (
+            not_pem.to_owned(),
+            leaf.key_pem.clone(),
+            "client_certificate",
+        ),
         (leaf.pem.clone(), not_pem.to_owned(), "client_key"),
         // A key pasted where the certificate goes.
-        (leaf.key_pem.clone(), leaf.key_pem.clone(), "client_certificate"),
+        (
+            leaf.key_pem.clone(),
+            leaf.key_pem.clone(),
+            "client_certificate",
+        ),
         // A key that is not the certificate's (rustls checks they match).
         (leaf.pem.clone(), other.key_pem.clone(), "client_key"),
     ];
@@ -513,6 +528,38 @@ async fn unreadable_pem_is_an_input_error_naming_the_input() {
             assert!(!text.contains(quoted), "{named}: {text}");
         }
     }
+    assert_eq!(server.seen().certificates.len(), 0);
+}
+
+#[tokio::test]
+async fn a_certificate_given_per_call_is_refused_not_silently_ignored() {
+    // The transport presents the client's certificate; a per-call one would be checked and
+    // sent in no handshake, so a token bound to another certificate (RFC 8705 section 3)
+    // could be fetched without anyone noticing.
+    let ca = Ca::new("tokenspec test client CA");
+    let leaf = ca.client("svc-payments");
+    let other = ca.client("someone-else");
+    let server = MtlsServer::start(&ca).await;
+    let client = client(&server, &leaf);
+    for (input, value) in [
+        ("client_certificate", other.pem.clone()),
+        ("client_key", other.key_pem.clone()),
+    ] {
+        let error = client
+            .runtime()
+            .fetch(
+                tokenspec_runtime::GrantKind::ClientCredentials,
+                &[(input, &value)],
+            )
+            .await
+            .expect_err("refused");
+        let Error::InvalidInput(e) = &error else {
+            panic!("{input}: an input error, got {error:?}");
+        };
+        assert_eq!(e.input, input, "{e}");
+        assert!(!format!("{error:?}").contains(&value[..40]), "{error:?}");
+    }
+    assert!(server.seen().requests.is_empty());
     assert_eq!(server.seen().certificates.len(), 0);
 }
 

@@ -177,6 +177,32 @@ async fn a_get_sends_everything_in_the_query_and_the_key_as_the_basic_password()
 }
 
 #[tokio::test]
+async fn a_get_stays_a_get_when_the_prepared_request_is_reused() {
+    // The client builds a request without per-call inputs once and copies it for later
+    // fetches (`Client::prepared`): the copy must keep the method, or a GET-only endpoint
+    // answers the second fetch with 405 (RFC 9110 section 15.5.6).
+    let server = TestServer::start([token_reply("got-a"), token_reply("got-b")]);
+    let client = get_client(&server, get_token::CredentialPlacement::Basic);
+    for expected in ["got-a", "got-b"] {
+        let token = client.fetch_token().await.expect("token");
+        assert_eq!(token.access_token.expose(), expected);
+    }
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    for request in &requests {
+        assert_eq!(request.method, "GET", "{request:#?}");
+        assert!(request.body.is_empty(), "{request:#?}");
+        assert_eq!(
+            request
+                .query_pairs()
+                .first()
+                .map(|(k, v)| (k.as_str(), v.as_str())),
+            Some(("grant_type", "client_credentials"))
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_get_with_the_query_placement_sends_the_key_in_the_query_alone() {
     let server = TestServer::start([token_reply("got-2")]);
     get_client(&server, get_token::CredentialPlacement::Query)

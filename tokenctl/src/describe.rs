@@ -139,9 +139,9 @@ fn all_placements(provider: &ProviderSpec, input: &InputSpec) -> Vec<String> {
 fn credential_placement(placement: &Placement, input: &str) -> Option<String> {
     match placement {
         Placement::Header { name, input: i, .. } if *i == input => Some(format!("header:{name}")),
-        Placement::Basic { user: Some(user), .. } if *user == input => {
-            Some("basic_user".into())
-        }
+        Placement::Basic {
+            user: Some(user), ..
+        } if *user == input => Some("basic_user".into()),
         Placement::Basic { password, .. } if *password == input => Some("basic_password".into()),
         Placement::Body(fields) if fields.iter().any(|(_, i)| *i == input) => Some("body".into()),
         Placement::Query(fields) if fields.iter().any(|(_, i)| *i == input) => Some("query".into()),

@@ -112,7 +112,9 @@ pub fn apply(
 /// any other input takes `@` literally.
 fn pem_file<'v>(provider: &ProviderSpec, input: &str, value: &'v str) -> Option<&'v str> {
     let pem = provider.presents_in_tls(input) || provider.signs_with(input);
-    value.strip_prefix('@').filter(|path| pem && !path.is_empty())
+    value
+        .strip_prefix('@')
+        .filter(|path| pem && !path.is_empty())
 }
 
 /// The provider's input names, comma-separated.
@@ -139,9 +141,7 @@ pub fn how_to_set(provider: &ProviderSpec, input: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tokenspec_runtime::{
-        CredentialsSpec, InputSpec, MutualTls, Placement, ProviderSpec,
-    };
+    use tokenspec_runtime::{CredentialsSpec, InputSpec, MutualTls, Placement, ProviderSpec};
 
     static TLS: ProviderSpec = ProviderSpec {
         name: "mtls",
@@ -172,7 +172,8 @@ mod tests {
         ..ProviderSpec::DEFAULT
     };
 
-    const KEY_PEM: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIAAA\n-----END PRIVATE KEY-----\n";
+    const KEY_PEM: &str =
+        "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIAAA\n-----END PRIVATE KEY-----\n";
 
     #[test]
     fn a_pem_input_is_read_from_the_file_an_at_sign_names() {

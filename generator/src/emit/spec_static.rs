@@ -12,11 +12,10 @@
 //! every other token is the generator's own. Tests parse the result with `syn`.
 
 use crate::model::{
-    CredentialChoice, GrantOverrides, HttpMethod,
-    AuthorizeSpec, DiscoveryKind,
-    AssertionSpec, BasicEncoding, BodyFormat, ClientAssertion, EnvironmentSpec, ErrorFormat,
-    Expiry, FieldSpec, FieldType, GrantSpec, InputLocation, InputSpec, ParamLocation, ParamSource,
-    HeaderSpec, MutualTls, ParamSpec, Pkce, Placement, Provider, ResponseFormat, TemplatePart,
+    AssertionSpec, AuthorizeSpec, BasicEncoding, BodyFormat, ClientAssertion, CredentialChoice,
+    DiscoveryKind, EnvironmentSpec, ErrorFormat, Expiry, FieldSpec, FieldType, GrantOverrides,
+    GrantSpec, HeaderSpec, HttpMethod, InputLocation, InputSpec, MutualTls, ParamLocation,
+    ParamSource, ParamSpec, Pkce, Placement, Provider, ResponseFormat, TemplatePart,
 };
 use crate::text;
 use std::fmt::Write;
@@ -181,7 +180,10 @@ fn placement(p: &Placement) -> String {
             format!("rt::Placement::TlsClientAuth({})", mutual_tls(tls))
         }
         Placement::SelfSignedTlsClientAuth(tls) => {
-            format!("rt::Placement::SelfSignedTlsClientAuth({})", mutual_tls(tls))
+            format!(
+                "rt::Placement::SelfSignedTlsClientAuth({})",
+                mutual_tls(tls)
+            )
         }
         Placement::Headers(list) => format!("rt::Placement::Headers({})", headers(list)),
     }
@@ -668,7 +670,7 @@ mod tests {
                 FIELD_SPEC_FIELDS,
                 PROVIDER_SPEC_FIELDS
             ],
-            [3, 8, 3, 9, 7, 21],
+            [4, 8, 3, 9, 7, 21],
             "update the constants with the patterns"
         );
         assert_eq!(
@@ -683,6 +685,9 @@ mod tests {
             credentials: _,
             headers: _,
         } = tokenspec_spec::GrantOverrides::DEFAULT;
-        assert_eq!(GRANT_OVERRIDES_FIELDS, 6, "update the constant with the pattern");
+        assert_eq!(
+            GRANT_OVERRIDES_FIELDS, 6,
+            "update the constant with the pattern"
+        );
     }
 }

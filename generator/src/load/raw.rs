@@ -550,6 +550,10 @@ pub struct Grant {
     #[serde(default)]
     #[schemars(schema_with = "grant_credentials_schema")]
     pub credentials: Option<Str>,
+    /// Headers the grant's requests send besides `request.headers` (spec format 1.2): header
+    /// name → `{value: ...}`, `{input: ...}` or `{template: ...}`.
+    #[serde(default)]
+    pub headers: Map<HeaderValue>,
     /// How the authorize URL is written (spec format 1.2; authorization_code only): the
     /// provider's names for standard parameters, its scope separator, characters it wants
     /// unencoded, empty parameters left out.

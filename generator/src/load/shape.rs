@@ -296,6 +296,8 @@ fn key_orders() -> &'static HashMap<String, &'static [&'static str]> {
             entry::<raw::GrantAssertion>(),
             entry::<raw::Request>(),
             entry::<raw::Grant>(),
+            entry::<raw::Authorize>(),
+            entry::<raw::Rename>(),
             entry::<raw::Param>(),
             entry::<raw::HeaderValue>(),
             entry::<raw::Scopes>(),

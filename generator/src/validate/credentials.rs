@@ -123,7 +123,10 @@ impl<'b> Checker<'_, 'b> {
         }
         for (kind, tls) in [
             ("tls_client_auth", &a.tls_client_auth),
-            ("self_signed_tls_client_auth", &a.self_signed_tls_client_auth),
+            (
+                "self_signed_tls_client_auth",
+                &a.self_signed_tls_client_auth,
+            ),
         ] {
             let Some(tls) = tls else { continue };
             let checked = self.mutual_tls(kind, tls, inputs, body);

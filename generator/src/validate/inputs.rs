@@ -29,9 +29,13 @@ impl<'b> Checker<'_, 'b> {
         for env in spec.environments.values().map(Some).chain([None]) {
             // The issuer too (spec format 1.2): its variables pick the metadata's host and path.
             let urls: Vec<&serde_saphyr::Spanned<String>> = match env {
-                Some(env) => (env.token_url.iter().chain(&env.authorize_url).chain(&env.issuer))
-                    .map(|url| &url.0)
-                    .collect(),
+                Some(env) => (env
+                    .token_url
+                    .iter()
+                    .chain(&env.authorize_url)
+                    .chain(&env.issuer))
+                .map(|url| &url.0)
+                .collect(),
                 None => grant_urls.clone(),
             };
             for url in urls {
@@ -314,7 +318,10 @@ impl<'b> Checker<'_, 'b> {
         let mut used: BTreeSet<String> = BTreeSet::new();
         for env in environments {
             let issuer = env.discovery.as_ref().map(|d| &d.issuer);
-            for url in std::iter::once(&env.token_url).chain(&env.authorize_url).chain(issuer) {
+            for url in std::iter::once(&env.token_url)
+                .chain(&env.authorize_url)
+                .chain(issuer)
+            {
                 used.extend(variables(url).into_iter().map(|v| v.name));
             }
         }
@@ -335,6 +342,10 @@ impl<'b> Checker<'_, 'b> {
             }
             if let Some(assertion) = &g.assertion {
                 used.extend(assertion.inputs().into_iter().map(str::to_owned));
+            }
+            // A grant's own headers (spec format 1.2).
+            for h in g.overrides.headers {
+                used.extend(h.source.inputs().into_iter().map(str::to_owned));
             }
         }
         // `request.headers` (spec format 1.2).

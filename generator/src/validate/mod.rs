@@ -394,7 +394,14 @@ impl<'b> Checker<'_, 'b> {
             }
         };
         let claims = self.claims(spec);
-        self.unused_inputs(spec, &inputs, &environments, &credentials, &grants, &headers);
+        self.unused_inputs(
+            spec,
+            &inputs,
+            &environments,
+            &credentials,
+            &grants,
+            &headers,
+        );
 
         let lowered = model::ProviderSpec {
             name: self.text(&spec.name.value),

@@ -100,7 +100,9 @@ impl<'b> Checker<'_, 'b> {
         let mut uses: Vec<(&str, String)> = Vec::new();
         for placement in lowered.credentials.accepted {
             match placement.mutual_tls() {
-                Some(tls) => uses.push((tls.client_id, format!("the {} client ID", placement.kind()))),
+                Some(tls) => {
+                    uses.push((tls.client_id, format!("the {} client ID", placement.kind())))
+                }
                 None => {
                     for input in placement.inputs() {
                         uses.push((input, format!("the {} credentials", placement.kind())));

@@ -69,7 +69,11 @@ pub(super) fn grant_token_urls(
 ) -> Vec<(&raw::Str, Option<&raw::Str>, Spanned<String>)> {
     let mut out = Vec::new();
     for (name, grant) in &spec.grants {
-        match grant.token_url.as_ref().map(|t| (&t.value, t.referenced, t.defined)) {
+        match grant
+            .token_url
+            .as_ref()
+            .map(|t| (&t.value, t.referenced, t.defined))
+        {
             None => {}
             Some((raw::GrantTokenUrl::One(url), referenced, defined)) => {
                 out.push((name, None, Spanned::new(url.clone(), referenced, defined)));
@@ -89,7 +93,10 @@ impl<'b> Checker<'_, 'b> {
     /// `request.body`.
     pub(super) fn request_shape(&mut self, spec: &raw::Spec, body: model::BodyFormat) -> Shape {
         let request = &spec.request;
-        let method = request.method.as_ref().map_or(model::HttpMethod::Post, |m| method(m.value));
+        let method = request
+            .method
+            .as_ref()
+            .map_or(model::HttpMethod::Post, |m| method(m.value));
         let params_in = request
             .params_in
             .as_ref()
@@ -148,9 +155,20 @@ impl<'b> Checker<'_, 'b> {
     }
 
     /// A grant's request shape: its own `method`, `params_in` and `body`, else the provider's.
-    pub(super) fn grant_shape(&mut self, name: &raw::Str, grant: &raw::Grant, provider: Shape) -> Shape {
-        let method = grant.method.as_ref().map_or(provider.method, |m| method(m.value));
-        let body = grant.body.as_ref().map_or(provider.body, |b| body_format(b.value));
+    pub(super) fn grant_shape(
+        &mut self,
+        name: &raw::Str,
+        grant: &raw::Grant,
+        provider: Shape,
+    ) -> Shape {
+        let method = grant
+            .method
+            .as_ref()
+            .map_or(provider.method, |m| method(m.value));
+        let body = grant
+            .body
+            .as_ref()
+            .map_or(provider.body, |b| body_format(b.value));
         let params_in = match (method, &grant.params_in) {
             (model::HttpMethod::Get, _) => model::ParamLocation::Query,
             (model::HttpMethod::Post, Some(p)) => location(p.value),
@@ -227,8 +245,56 @@ impl<'b> Checker<'_, 'b> {
             params_in: grant.params_in.as_ref().map(|_| shape.params_in),
             body: grant.body.as_ref().map(|_| shape.body),
             credentials: choice,
-            headers: &[],
+            headers: self.grant_headers(name, grant, inputs, credentials, choice),
         }
+    }
+
+    /// The grant's own `headers` (spec format 1.2), checked as `request.headers` are, and
+    /// none that the grant's credentials send (two values, or credentials overridden).
+    fn grant_headers(
+        &mut self,
+        name: &raw::Str,
+        grant: &raw::Grant,
+        inputs: &[model::InputSpec],
+        credentials: &model::CredentialsSpec,
+        choice: Option<model::CredentialChoice>,
+    ) -> &'b [model::HeaderSpec<'b>] {
+        if grant.headers.is_empty() {
+            return &[];
+        }
+        let what = format!("grant `{}` header", name.value);
+        let headers = self.headers(&grant.headers, &what, inputs);
+        let usable: Vec<&model::Placement> = match choice {
+            Some(model::CredentialChoice::None) => Vec::new(),
+            Some(model::CredentialChoice::Placement(i)) => {
+                credentials.accepted.get(i).into_iter().collect()
+            }
+            None => credentials.accepted.iter().collect(),
+        };
+        for header in &headers {
+            let clash = usable.iter().find(|p| match p {
+                model::Placement::Header { name, .. } => name.eq_ignore_ascii_case(header.name),
+                model::Placement::Basic { .. } => header.name.eq_ignore_ascii_case("authorization"),
+                model::Placement::Headers(list) => list
+                    .iter()
+                    .any(|h| h.name.eq_ignore_ascii_case(header.name)),
+                _ => false,
+            });
+            if let Some(placement) = clash
+                && let Some((key, _)) = grant.headers.iter().find(|(k, _)| k.value == header.name)
+            {
+                self.error(
+                    key.referenced,
+                    format!(
+                        "{what} `{}` is also sent by the {} credentials",
+                        header.name,
+                        placement.kind()
+                    ),
+                    "remove it from the grant's headers: the credentials set it",
+                );
+            }
+        }
+        self.list(&headers)
     }
 
     /// The grant's `token_url`: one template for every environment, or one per environment,
@@ -316,9 +382,34 @@ impl<'b> Checker<'_, 'b> {
     ) -> Option<model::CredentialChoice> {
         let chosen = grant.credentials.as_ref()?;
         if chosen.value == "none" {
+            if name.value == "client_credentials" {
+                // RFC 6749 section 4.4: the client-credentials grant is for confidential
+                // clients, which authenticate with the token endpoint (section 4.4.2).
+                self.error(
+                    chosen.referenced,
+                    "a client_credentials grant with `credentials: none` sends no client credentials",
+                    "name an accepted placement, or remove `credentials` (RFC 6749 section 4.4.2: the client authenticates)",
+                );
+            } else if name.value != "none" && !grant.params.keys().any(|k| k.value == "client_id") {
+                // RFC 6749 sections 3.2.1, 4.1.3 and 6: a client that does not authenticate
+                // still names itself with `client_id`; without it the grant would silently
+                // drop the client's identity.
+                self.error(
+                    chosen.referenced,
+                    format!(
+                        "grant `{}` has `credentials: none` but sends no `client_id` parameter",
+                        name.value
+                    ),
+                    "add `client_id: {input: client_id}` under the grant's params, or name an accepted placement (RFC 6749 section 3.2.1)",
+                );
+            }
             return Some(model::CredentialChoice::None);
         }
-        let kinds: Vec<&str> = credentials.accepted.iter().map(model::Placement::kind).collect();
+        let kinds: Vec<&str> = credentials
+            .accepted
+            .iter()
+            .map(model::Placement::kind)
+            .collect();
         if let Some(i) = kinds.iter().position(|k| *k == chosen.value) {
             return Some(model::CredentialChoice::Placement(i));
         }
@@ -377,19 +468,23 @@ impl<'b> Checker<'_, 'b> {
             .or(grant.body.as_ref().map(|b| b.referenced))
             .unwrap_or(name.referenced);
         for placement in usable {
-            let in_body = match placement {
-                model::Placement::Body(_) => true,
-                model::Placement::PrivateKeyJwt(_) | model::Placement::ClientSecretJwt(_) => true,
-                _ => false,
-            };
+            let in_body = matches!(
+                placement,
+                model::Placement::Body(_)
+                    | model::Placement::PrivateKeyJwt(_)
+                    | model::Placement::ClientSecretJwt(_)
+            );
             if !in_body {
                 continue;
             }
             let secret = match placement {
-                model::Placement::Body(pairs) => pairs.iter().find(|(_, input)| {
-                    self.declared(inputs, input).is_some_and(|i| i.secret)
-                        || model::CONFIDENTIAL_PARAMS.contains(input)
-                }).map(|(_, input)| (*input).to_owned()),
+                model::Placement::Body(pairs) => pairs
+                    .iter()
+                    .find(|(_, input)| {
+                        self.declared(inputs, input).is_some_and(|i| i.secret)
+                            || model::CONFIDENTIAL_PARAMS.contains(input)
+                    })
+                    .map(|(_, input)| (*input).to_owned()),
                 // A signed client assertion is a bearer credential (RFC 7521 section 5.2).
                 _ => Some("client_assertion".to_owned()),
             };
@@ -420,6 +515,61 @@ impl<'b> Checker<'_, 'b> {
                     "give the grant `credentials: basic` (or header), or `body: form`",
                 );
             }
+        }
+        if shape.in_query() {
+            self.secret_params_stay_out_of_the_url(name, grant, inputs);
+        }
+    }
+
+    /// A grant whose parameters go in the query string (`method: get`, `params_in: query`)
+    /// may not carry a secret there by default: URLs end up in logs and histories (RFC 6749
+    /// section 10.3 for tokens, RFC 9700 section 4.3.2, and issue 7's rule). A parameter that
+    /// itself says `in: query` is the spec saying the provider takes it nowhere else. A signed
+    /// assertion is a bearer credential (RFC 7521 section 8.2) and is never put in a URL.
+    fn secret_params_stay_out_of_the_url(
+        &mut self,
+        name: &raw::Str,
+        grant: &raw::Grant,
+        inputs: &[model::InputSpec],
+    ) {
+        for (key, param) in grant.params.iter() {
+            // `in: query` is the spec's consent; `in: body` on a query grant is refused on its
+            // own (`parameter ... goes in: body`).
+            if param.location.is_some() {
+                continue;
+            }
+            let reads_secret = |input: &str| {
+                model::CONFIDENTIAL_PARAMS.contains(&input)
+                    || self.declared(inputs, input).is_some_and(|i| i.secret)
+            };
+            let secret = param.input.as_ref().is_some_and(|i| reads_secret(&i.value))
+                || param.template.as_ref().is_some_and(|t| {
+                    inputs.iter().any(|i| {
+                        reads_secret(i.name) && t.value.contains(&format!("{{{}}}", i.name))
+                    })
+                });
+            if secret
+                || model::CONFIDENTIAL_PARAMS.contains(&key.value.as_str()) && param.input.is_some()
+            {
+                self.error(
+                    key.referenced,
+                    format!(
+                        "grant `{}` sends its parameters in the query string, so `{}` would put a secret in the URL",
+                        name.value, key.value
+                    ),
+                    "URLs end up in logs: if the provider takes this value nowhere but the query string, say so with `in: query` on the parameter",
+                );
+            }
+        }
+        if let Some(assertion) = &grant.assertion {
+            self.error(
+                assertion.key.referenced,
+                format!(
+                    "grant `{}` sends its parameters in the query string, so its signed assertion would be in the URL",
+                    name.value
+                ),
+                "a signed assertion is a bearer credential (RFC 7521 section 8.2): send this grant by POST with its parameters in the body",
+            );
         }
     }
 }
