@@ -410,19 +410,19 @@ fn a_grants_own_headers_are_lowered_checked_and_a_wire_change() {
     // its place.
     let clash = with_grant_headers("      Authorization: {value: \"Bearer x\"}\n");
     let source = tokenspec::load::Source::new("refresh_elsewhere.yaml", clash.as_str());
-    let error = tokenspec::validate_sources(&arena, vec![source])
-        .err()
-        .expect("refused")
-        .to_string();
+    let Err(error) = tokenspec::validate_sources(&arena, vec![source]) else {
+        panic!("refused");
+    };
+    let error = error.to_string();
     assert!(
         error.contains("`Authorization` is also sent by the basic credentials"),
         "{error}"
     );
     let framing = with_grant_headers("      Content-Length: {value: \"0\"}\n");
     let source = tokenspec::load::Source::new("refresh_elsewhere.yaml", framing.as_str());
-    let error = tokenspec::validate_sources(&arena, vec![source])
-        .err()
-        .expect("refused")
-        .to_string();
+    let Err(error) = tokenspec::validate_sources(&arena, vec![source]) else {
+        panic!("refused");
+    };
+    let error = error.to_string();
     assert!(error.contains("cannot be set by a spec"), "{error}");
 }

@@ -274,13 +274,15 @@ fn unsafe_specs_are_refused() {
 }
 
 #[test]
-fn spec_version_is_1_or_1_1() {
-    // Spec format 1.1 only added keys: a file may declare either version and reads the same.
+fn spec_version_is_1_1_1_or_1_2() {
+    // Spec formats 1.1 and 1.2 only added keys: a file may declare any of them and reads the
+    // same.
     for (version, accepted) in [
         ("1", true),
         ("1.1", true),
         ("1.0", true),
-        ("1.2", false),
+        ("1.2", true),
+        ("1.3", false),
         ("2", false),
         ("0", false),
     ] {
